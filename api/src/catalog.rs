@@ -1,0 +1,278 @@
+//! Catalog wire types: agencies, categories, life events and services.
+
+use serde::{Deserialize, Serialize};
+
+/// A text in both portal languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Text {
+    pub fa: String,
+    pub en: String,
+}
+
+impl Text {
+    /// The text in the given language.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Fa => &self.fa,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// The portal's two languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Fa,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fa => "fa",
+            Lang::En => "en",
+        }
+    }
+    pub fn dir(self) -> &'static str {
+        match self {
+            Lang::Fa => "rtl",
+            Lang::En => "ltr",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "fa" => Some(Lang::Fa),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+macro_rules! wire_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        pub enum $name {
+            $(#[serde(rename = $s)] $variant),+
+        }
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The wire spelling (also used in query parameters).
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $s),+ }
+            }
+            /// Parses the wire spelling.
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($s => Some($name::$variant),)+ _ => None }
+            }
+            /// The wire spellings joined by `, ` (for error messages).
+            pub fn expected() -> String {
+                [$($s),+].join(", ")
+            }
+        }
+    };
+}
+
+wire_enum!(
+    /// What a service is, from the citizen's side.
+    ServiceKind {
+        Information = "information",
+        Inquiry = "inquiry",
+        Application = "application",
+    }
+);
+
+wire_enum!(
+    /// How electronic a service is (the law's measure).
+    ElectronicLevel {
+        InPerson = "in_person",
+        Partly = "partly_electronic",
+        Fully = "fully_electronic",
+        Smart = "smart",
+    }
+);
+
+wire_enum!(
+    /// Who may use a service.
+    Audience {
+        Anyone = "anyone",
+        Citizen = "signed_in_citizen",
+    }
+);
+
+wire_enum!(
+    /// The legal form of an executive agency.
+    AgencyKind {
+        Ministry = "ministry",
+        Organisation = "organisation",
+        Police = "police",
+        Company = "company",
+        Bank = "bank",
+        Judiciary = "judiciary",
+        Foundation = "foundation",
+    }
+);
+
+/// An executive agency (دستگاه اجرایی).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Agency {
+    pub id: String,
+    pub name: Text,
+    /// A short name where the agency is commonly known by one.
+    pub short_name: Option<Text>,
+    pub kind: AgencyKind,
+    /// One sentence on what the agency does.
+    pub description: Text,
+    /// Whether the agency is connected to the national window.
+    pub connected: bool,
+    /// Connection date, ISO 8601 (Gregorian) — shown in Jalali in Persian.
+    pub connected_on: Option<String>,
+    /// The same date in the Jalali calendar, `YYYY-MM-DD`.
+    pub connected_on_jalali: Option<String>,
+    /// Maturity stage 1–4 (1 connected, 2 services online, 3 fully
+    /// electronic, 4 smart).
+    pub stage: u8,
+    /// The agency's own website (informative only).
+    pub website: Option<String>,
+    /// Number of services the agency offers in the catalog.
+    pub service_count: usize,
+}
+
+/// A topic grouping services (e.g. tax, vehicles, health).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Category {
+    pub id: String,
+    pub name: Text,
+    pub description: Text,
+    /// Number of services in the category.
+    pub service_count: usize,
+}
+
+/// A life event (birth, marriage, starting a business…) grouping services.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LifeEvent {
+    pub id: String,
+    pub name: Text,
+    pub description: Text,
+    pub service_count: usize,
+}
+
+/// `GET /api/catalog/categories`: categories and life events together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Categories {
+    pub items: Vec<Category>,
+    pub total: usize,
+    pub life_events: Vec<LifeEvent>,
+}
+
+/// A document a service needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Document {
+    pub name: Text,
+    /// When set, the window fetches this document itself from that agency
+    /// (an electronic inquiry): the citizen does not bring it.
+    pub fetched_from: Option<String>,
+}
+
+/// The fee of a service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Fee {
+    Free,
+    /// A fixed amount in rials.
+    Fixed {
+        rials: u64,
+    },
+    /// Depends on the case (e.g. a share of a value).
+    Varies,
+}
+
+/// A service in list form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServiceSummary {
+    pub id: String,
+    pub agency: String,
+    pub agency_name: Text,
+    pub category: String,
+    pub kind: ServiceKind,
+    pub level: ElectronicLevel,
+    pub audience: Audience,
+    pub name: Text,
+    pub summary: Text,
+    /// 1 is the most used service.
+    pub popularity: u32,
+}
+
+/// A service with everything its page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Service {
+    pub id: String,
+    pub agency: String,
+    pub agency_name: Text,
+    pub category: String,
+    pub category_name: Text,
+    pub life_events: Vec<String>,
+    pub kind: ServiceKind,
+    pub level: ElectronicLevel,
+    pub audience: Audience,
+    pub name: Text,
+    pub summary: Text,
+    /// How to use the service today, step by step.
+    pub how_to: Vec<Text>,
+    pub fee: Fee,
+    /// Typical processing time in working days; 0 means answered at once.
+    pub processing_days: u32,
+    pub documents: Vec<Document>,
+    pub popularity: u32,
+    /// Other names citizens use for this service (searchable).
+    pub keywords: Vec<String>,
+}
+
+impl Service {
+    pub fn summary(&self) -> ServiceSummary {
+        ServiceSummary {
+            id: self.id.clone(),
+            agency: self.agency.clone(),
+            agency_name: self.agency_name.clone(),
+            category: self.category.clone(),
+            kind: self.kind,
+            level: self.level,
+            audience: self.audience,
+            name: self.name.clone(),
+            summary: self.summary.clone(),
+            popularity: self.popularity,
+        }
+    }
+}
+
+/// `GET /api/catalog/agencies/{id}`: an agency with its services.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgencyDetail {
+    pub agency: Agency,
+    pub services: Vec<ServiceSummary>,
+}
+
+/// `GET /api/catalog/search-index`: what the browser needs to search the
+/// whole catalog itself, with the same code as the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SearchIndexData {
+    pub services: Vec<ServiceSummary>,
+    /// Extra searchable words per service id (keywords, synonyms, agency and
+    /// category names), in the same order as `services`.
+    pub extra_terms: Vec<Vec<String>>,
+}

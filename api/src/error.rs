@@ -1,0 +1,27 @@
+//! The JSON error body every API error answers with.
+
+use serde::{Deserialize, Serialize};
+
+/// `{"error": {...}}`: the body of every non-2xx JSON answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    pub error: ApiError,
+}
+
+/// A specific, stable error. Clients show a localised text chosen by `code`;
+/// `message` is English for developers and never contains internals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiError {
+    /// Stable machine-readable code, e.g. `not_found`, `bad_parameter`.
+    pub code: String,
+    /// Human-readable English description.
+    pub message: String,
+    /// The query parameter or field at fault, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
+    /// The request id (also in the `X-Request-Id` header), for support.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}

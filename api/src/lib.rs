@@ -1,0 +1,42 @@
+//! Wire types and pure logic shared by the Panjere client (wasm32) and server.
+//!
+//! Nothing here may depend on tokio, axum, sqlx or any I/O: it must build for
+//! `wasm32-unknown-unknown` and native alike.
+
+pub mod catalog;
+pub mod error;
+pub mod normalize;
+pub mod search;
+
+pub use catalog::*;
+pub use error::{ApiError, ErrorBody};
+
+/// `GET /api/health` answer.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Health {
+    /// `ok` when the server and its database answer, `degraded` otherwise.
+    pub status: String,
+    /// The server's version (Cargo package version).
+    pub version: String,
+    /// Whether the embedded database answered a trivial query.
+    pub database: bool,
+    /// Number of agencies and services in the loaded catalog.
+    pub agencies: usize,
+    pub services: usize,
+}
+
+/// A paged list: every list endpoint answers `{"items": [...], "total": N}`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Number of items matching the query over all pages.
+    pub total: usize,
+    pub page: usize,
+    pub per_page: usize,
+}
+
+/// Default and maximum page sizes for list endpoints.
+pub const DEFAULT_PER_PAGE: usize = 20;
+pub const MAX_PER_PAGE: usize = 100;

@@ -1,0 +1,204 @@
+//! The service catalog: loaded once from `data/`, validated, and queried by
+//! the catalog API.
+
+pub mod source;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use panjere_api::normalize::normalize;
+use panjere_api::search::SearchIndex;
+use panjere_api::{
+    Agency, AgencyDetail, Categories, Category, ElectronicLevel, LifeEvent, SearchIndexData, Service, ServiceKind,
+    ServiceSummary,
+};
+
+pub use source::CatalogErrors;
+
+#[cfg(test)]
+pub mod tests;
+
+/// Filters of `GET /api/catalog/services`, already validated.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceQuery {
+    pub q: Option<String>,
+    pub category: Option<String>,
+    pub agency: Option<String>,
+    pub event: Option<String>,
+    pub kind: Option<ServiceKind>,
+    pub level: Option<ElectronicLevel>,
+}
+
+/// The loaded catalog with its lookups and search index.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    agencies: Vec<Agency>,
+    categories: Vec<Category>,
+    events: Vec<LifeEvent>,
+    /// Sorted by popularity (most used first), then id.
+    services: Vec<Service>,
+    agency_index: HashMap<String, usize>,
+    service_index: HashMap<String, usize>,
+    search_data: SearchIndexData,
+    search: SearchIndex,
+}
+
+impl Catalog {
+    /// Reads and validates `dir`; every problem is reported at once.
+    pub fn load(dir: &Path) -> Result<Self, CatalogErrors> {
+        source::load(dir).map(Self::from_source)
+    }
+
+    fn from_source(src: source::Source) -> Self {
+        let agency_names: HashMap<&str, &source::AgencyRec> = src.agencies.iter().map(|a| (a.id.as_str(), a)).collect();
+        let category_names: HashMap<&str, &source::TopicRec> = src.categories.iter().map(|c| (c.id.as_str(), c)).collect();
+        let count_by = |f: &dyn Fn(&source::ServiceRec) -> bool| src.services.iter().filter(|s| f(s)).count();
+
+        let mut services: Vec<Service> = src
+            .services
+            .iter()
+            .map(|s| Service {
+                id: s.id.clone(),
+                agency: s.agency.clone(),
+                agency_name: agency_names[s.agency.as_str()].name.clone(),
+                category: s.category.clone(),
+                category_name: category_names[s.category.as_str()].name.clone(),
+                life_events: s.life_events.clone(),
+                kind: s.kind,
+                level: s.level,
+                audience: s.audience,
+                name: s.name.clone(),
+                summary: s.summary.clone(),
+                how_to: s.how_to.clone(),
+                fee: s.fee,
+                processing_days: s.processing_days,
+                documents: s.documents.clone(),
+                popularity: s.popularity,
+                keywords: s.keywords.clone(),
+            })
+            .collect();
+        services.sort_by(|a, b| a.popularity.cmp(&b.popularity).then_with(|| a.id.cmp(&b.id)));
+
+        let agencies: Vec<Agency> = src
+            .agencies
+            .iter()
+            .map(|a| Agency {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                short_name: a.short_name.clone(),
+                kind: a.kind,
+                description: a.description.clone(),
+                connected: a.connected,
+                connected_on: a.connected_on.clone(),
+                connected_on_jalali: a.connected_on_jalali.clone(),
+                stage: a.stage,
+                website: a.website.clone(),
+                service_count: count_by(&|s| s.agency == a.id),
+            })
+            .collect();
+        let categories = src
+            .categories
+            .iter()
+            .map(|c| Category { id: c.id.clone(), name: c.name.clone(), description: c.description.clone(), service_count: count_by(&|s| s.category == c.id) })
+            .collect();
+        let events = src
+            .events
+            .iter()
+            .map(|e| LifeEvent { id: e.id.clone(), name: e.name.clone(), description: e.description.clone(), service_count: count_by(&|s| s.life_events.contains(&e.id)) })
+            .collect();
+
+        // Each synonym as " word " (spaced) and " word " (compacted), to be
+        // found as whole words only ("سند" must not match "نویسنده").
+        let synonyms: Vec<Vec<[String; 2]>> = src
+            .synonyms
+            .iter()
+            .map(|g| g.iter().map(|w| normalize(w)).map(|n| [format!(" {n} "), format!(" {} ", n.replace(' ', ""))]).collect())
+            .collect();
+        let extra_terms = services
+            .iter()
+            .map(|s| {
+                let a = agency_names[s.agency.as_str()];
+                let mut terms = s.keywords.clone();
+                terms.extend([a.name.fa.clone(), a.name.en.clone(), s.category_name.fa.clone(), s.category_name.en.clone()]);
+                if let Some(short) = &a.short_name {
+                    terms.extend([short.fa.clone(), short.en.clone()]);
+                }
+                // Synonym groups: a service whose name or keywords hold one
+                // word of a group is found by every word of it.
+                let own: Vec<String> = [s.name.fa.as_str(), s.name.en.as_str()].into_iter().chain(s.keywords.iter().map(String::as_str)).map(|t| format!(" {} ", normalize(t))).collect();
+                for (group, raw) in synonyms.iter().zip(&src.synonyms) {
+                    if group.iter().any(|forms| own.iter().any(|o| forms.iter().any(|f| o.contains(f.as_str())))) {
+                        terms.extend(raw.iter().cloned());
+                    }
+                }
+                terms
+            })
+            .collect();
+        let search_data = SearchIndexData { services: services.iter().map(Service::summary).collect(), extra_terms };
+        let search = SearchIndex::new(&search_data);
+        Catalog {
+            agency_index: agencies.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect(),
+            service_index: services.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect(),
+            agencies,
+            categories,
+            events,
+            services,
+            search_data,
+            search,
+        }
+    }
+
+    pub fn agencies(&self) -> &[Agency] {
+        &self.agencies
+    }
+
+    pub fn agency(&self, id: &str) -> Option<AgencyDetail> {
+        let agency = self.agencies[*self.agency_index.get(id)?].clone();
+        let services = self.services.iter().filter(|s| s.agency == id).map(Service::summary).collect();
+        Some(AgencyDetail { agency, services })
+    }
+
+    pub fn has_agency(&self, id: &str) -> bool {
+        self.agency_index.contains_key(id)
+    }
+
+    pub fn has_category(&self, id: &str) -> bool {
+        self.categories.iter().any(|c| c.id == id)
+    }
+
+    pub fn has_event(&self, id: &str) -> bool {
+        self.events.iter().any(|e| e.id == id)
+    }
+
+    pub fn categories(&self) -> Categories {
+        Categories { items: self.categories.clone(), total: self.categories.len(), life_events: self.events.clone() }
+    }
+
+    pub fn service(&self, id: &str) -> Option<&Service> {
+        self.service_index.get(id).map(|&i| &self.services[i])
+    }
+
+    pub fn service_count(&self) -> usize {
+        self.services.len()
+    }
+
+    pub fn search_data(&self) -> &SearchIndexData {
+        &self.search_data
+    }
+
+    /// The services matching `q`: searched and ranked when `q.q` is given,
+    /// otherwise by popularity; then filtered.
+    pub fn services(&self, q: &ServiceQuery) -> Vec<ServiceSummary> {
+        let matches = |s: &Service| {
+            q.category.as_deref().is_none_or(|c| s.category == c)
+                && q.agency.as_deref().is_none_or(|a| s.agency == a)
+                && q.event.as_deref().is_none_or(|e| s.life_events.iter().any(|x| x == e))
+                && q.kind.is_none_or(|k| s.kind == k)
+                && q.level.is_none_or(|l| s.level == l)
+        };
+        match q.q.as_deref().filter(|t| !t.trim().is_empty()) {
+            Some(text) => self.search.search(text).into_iter().map(|h| &self.services[h.index]).filter(|s| matches(s)).map(Service::summary).collect(),
+            None => self.services.iter().filter(|s| matches(s)).map(Service::summary).collect(),
+        }
+    }
+}

@@ -1,0 +1,473 @@
+//! The catalog's source files under `data/` and their validation.
+//!
+//! Layout: `agencies.toml` (every agency), `categories.toml`,
+//! `life-events.toml`, `synonyms.toml`, and `services/<agency-id>.toml` (the
+//! services one agency offers, the file naming its agency). Every problem is
+//! collected and reported with its file and entry; a catalog with any problem
+//! is refused whole.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use panjere_api::normalize::has_arabic_letters;
+use panjere_api::{
+    AgencyKind, Audience, Document, ElectronicLevel, Fee, ServiceKind, Text,
+};
+use serde::Deserialize;
+
+use crate::jalali::jalali_to_iso;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgenciesFile {
+    #[serde(default)]
+    agency: Vec<AgencySrc>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct AgencySrc {
+    id: Option<String>,
+    fa: Option<String>,
+    en: Option<String>,
+    short_fa: Option<String>,
+    short_en: Option<String>,
+    kind: Option<String>,
+    description_fa: Option<String>,
+    description_en: Option<String>,
+    connected: Option<bool>,
+    /// Jalali date `YYYY-MM-DD`.
+    connected_on: Option<String>,
+    stage: Option<u8>,
+    website: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TopicsFile {
+    #[serde(default)]
+    category: Vec<TopicSrc>,
+    #[serde(default)]
+    event: Vec<TopicSrc>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct TopicSrc {
+    id: Option<String>,
+    fa: Option<String>,
+    en: Option<String>,
+    description_fa: Option<String>,
+    description_en: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SynonymsFile {
+    #[serde(default)]
+    group: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ServicesFile {
+    agency: Option<String>,
+    #[serde(default)]
+    service: Vec<ServiceSrc>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct ServiceSrc {
+    id: Option<String>,
+    fa: Option<String>,
+    en: Option<String>,
+    summary_fa: Option<String>,
+    summary_en: Option<String>,
+    category: Option<String>,
+    events: Vec<String>,
+    kind: Option<String>,
+    level: Option<String>,
+    /// Optional: `anyone` for information, `signed_in_citizen` otherwise.
+    audience: Option<String>,
+    /// Rials as an integer (0 = free), or the string "varies".
+    fee: Option<toml::Value>,
+    days: Option<u32>,
+    popularity: Option<u32>,
+    documents: Vec<DocumentSrc>,
+    keywords: Vec<String>,
+    how_to_fa: Vec<String>,
+    how_to_en: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct DocumentSrc {
+    fa: Option<String>,
+    en: Option<String>,
+    /// The agency the window fetches this document from itself.
+    from: Option<String>,
+}
+
+/// A validated agency as read from the source, before counts are added.
+#[derive(Debug, Clone)]
+pub struct AgencyRec {
+    pub id: String,
+    pub name: Text,
+    pub short_name: Option<Text>,
+    pub kind: AgencyKind,
+    pub description: Text,
+    pub connected: bool,
+    pub connected_on: Option<String>,
+    pub connected_on_jalali: Option<String>,
+    pub stage: u8,
+    pub website: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TopicRec {
+    pub id: String,
+    pub name: Text,
+    pub description: Text,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServiceRec {
+    pub id: String,
+    pub agency: String,
+    pub category: String,
+    pub life_events: Vec<String>,
+    pub kind: ServiceKind,
+    pub level: ElectronicLevel,
+    pub audience: Audience,
+    pub name: Text,
+    pub summary: Text,
+    pub how_to: Vec<Text>,
+    pub fee: Fee,
+    pub processing_days: u32,
+    pub documents: Vec<Document>,
+    pub popularity: u32,
+    pub keywords: Vec<String>,
+}
+
+/// The validated content of `data/`.
+#[derive(Debug, Clone, Default)]
+pub struct Source {
+    pub agencies: Vec<AgencyRec>,
+    pub categories: Vec<TopicRec>,
+    pub events: Vec<TopicRec>,
+    pub synonyms: Vec<Vec<String>>,
+    pub services: Vec<ServiceRec>,
+}
+
+/// Every problem found in the catalog, each naming its file and entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogErrors(pub Vec<String>);
+
+impl std::fmt::Display for CatalogErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "the catalog has {} problem(s):", self.0.len())?;
+        for e in &self.0 {
+            writeln!(f, "  - {e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for CatalogErrors {}
+
+/// Collects problems with the file and entry they belong to.
+struct Checker {
+    errors: Vec<String>,
+}
+
+impl Checker {
+    fn err(&mut self, file: &str, entry: &str, msg: impl std::fmt::Display) {
+        if entry.is_empty() {
+            self.errors.push(format!("{file}: {msg}"));
+        } else {
+            self.errors.push(format!("{file}: {entry}: {msg}"));
+        }
+    }
+
+    /// A required, non-empty field.
+    fn required(&mut self, file: &str, entry: &str, field: &str, v: &Option<String>) -> String {
+        match v.as_deref().map(str::trim) {
+            Some(s) if !s.is_empty() => s.to_owned(),
+            _ => {
+                self.err(file, entry, format!("required field `{field}` is missing or empty"));
+                String::new()
+            }
+        }
+    }
+
+    /// Persian text: no Arabic yeh or kaf.
+    fn persian(&mut self, file: &str, entry: &str, field: &str, s: &str) {
+        if let Some(c) = has_arabic_letters(s) {
+            let fix = if c == 'ك' { 'ک' } else { 'ی' };
+            self.err(file, entry, format!("`{field}` has the Arabic letter '{c}' (U+{:04X}); write the Persian '{fix}' (U+{:04X}): \"{s}\"", c as u32, fix as u32));
+        }
+    }
+
+    fn text(&mut self, file: &str, entry: &str, prefix: &str, fa: &Option<String>, en: &Option<String>) -> Text {
+        let fa_field = if prefix.is_empty() { "fa".to_owned() } else { format!("{prefix}_fa") };
+        let en_field = if prefix.is_empty() { "en".to_owned() } else { format!("{prefix}_en") };
+        let fa = self.required(file, entry, &fa_field, fa);
+        self.persian(file, entry, &fa_field, &fa);
+        let en = self.required(file, entry, &en_field, en);
+        Text { fa, en }
+    }
+
+    fn slug(&mut self, file: &str, what: &str, id: &Option<String>, seen: &mut HashMap<String, String>, index: usize) -> String {
+        let Some(id) = id.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
+            self.err(file, &format!("{what} #{}", index + 1), "required field `id` is missing or empty");
+            return String::new();
+        };
+        if !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+            self.err(file, &format!("{what} '{id}'"), "`id` may only hold a-z, 0-9 and '-'");
+        }
+        if let Some(first) = seen.insert(id.to_owned(), file.to_owned()) {
+            self.err(file, &format!("{what} '{id}'"), format!("duplicate {what} id '{id}' (first defined in {first})"));
+        }
+        id.to_owned()
+    }
+
+    fn enum_value<T>(&mut self, file: &str, entry: &str, field: &str, v: &Option<String>, parse: fn(&str) -> Option<T>, expected: String) -> Option<T> {
+        let s = self.required(file, entry, field, v);
+        if s.is_empty() {
+            return None;
+        }
+        let parsed = parse(&s);
+        if parsed.is_none() {
+            self.err(file, entry, format!("unknown `{field}` '{s}' (expected one of: {expected})"));
+        }
+        parsed
+    }
+}
+
+fn read_toml<T: for<'de> Deserialize<'de> + Default>(dir: &Path, rel: &str, c: &mut Checker) -> T {
+    let path = dir.join(rel);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => match toml::from_str(&text) {
+            Ok(v) => v,
+            Err(e) => {
+                c.err(rel, "", format!("not valid TOML for this file: {}", e.to_string().trim()));
+                T::default()
+            }
+        },
+        Err(e) => {
+            c.err(rel, "", format!("cannot read {}: {e}", path.display()));
+            T::default()
+        }
+    }
+}
+
+/// Reads and validates the catalog under `dir`.
+pub fn load(dir: &Path) -> Result<Source, CatalogErrors> {
+    let mut c = Checker { errors: Vec::new() };
+    let agencies_file: AgenciesFile = read_toml(dir, "agencies.toml", &mut c);
+    let topics: TopicsFile = read_toml(dir, "categories.toml", &mut c);
+    let synonyms: SynonymsFile = read_toml(dir, "synonyms.toml", &mut c);
+
+    let mut service_files: Vec<(String, ServicesFile)> = Vec::new();
+    let services_dir = dir.join("services");
+    match std::fs::read_dir(&services_dir) {
+        Ok(entries) => {
+            let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect();
+            paths.sort();
+            for p in paths {
+                let rel = format!("services/{}", p.file_name().unwrap_or_default().to_string_lossy());
+                let f: ServicesFile = read_toml(dir, &rel, &mut c);
+                service_files.push((rel, f));
+            }
+        }
+        Err(e) => c.err("services/", "", format!("cannot read {}: {e}", services_dir.display())),
+    }
+
+    let source = validate(&mut c, agencies_file, topics, synonyms, service_files);
+    if c.errors.is_empty() {
+        Ok(source)
+    } else {
+        Err(CatalogErrors(c.errors))
+    }
+}
+
+fn validate(c: &mut Checker, agencies_file: AgenciesFile, topics: TopicsFile, synonyms: SynonymsFile, service_files: Vec<(String, ServicesFile)>) -> Source {
+    let mut out = Source::default();
+
+    let af = "agencies.toml";
+    let mut seen = HashMap::new();
+    for (i, a) in agencies_file.agency.iter().enumerate() {
+        let id = c.slug(af, "agency", &a.id, &mut seen, i);
+        let entry = format!("agency '{id}'");
+        let name = c.text(af, &entry, "", &a.fa, &a.en);
+        let short_name = match (&a.short_fa, &a.short_en) {
+            (None, None) => None,
+            (fa, en) => Some(c.text(af, &entry, "short", fa, en)),
+        };
+        let kind = c.enum_value(af, &entry, "kind", &a.kind, AgencyKind::parse, AgencyKind::expected());
+        let description = c.text(af, &entry, "description", &a.description_fa, &a.description_en);
+        let connected = a.connected.unwrap_or(true);
+        let (mut connected_on, mut connected_on_jalali) = (None, None);
+        let stage = a.stage.unwrap_or(0);
+        if connected {
+            match a.connected_on.as_deref() {
+                Some(j) => match jalali_to_iso(j) {
+                    Ok(iso) => {
+                        connected_on = Some(iso);
+                        connected_on_jalali = Some(panjere_api::normalize::ascii_digits(j).replace('/', "-"));
+                    }
+                    Err(e) => c.err(af, &entry, format!("`connected_on`: {e}")),
+                },
+                None => c.err(af, &entry, "a connected agency needs `connected_on` (Jalali YYYY-MM-DD)"),
+            }
+            if !(1..=4).contains(&stage) {
+                c.err(af, &entry, format!("`stage` must be 1 to 4 for a connected agency, not {stage}"));
+            }
+        } else if a.connected_on.is_some() || a.stage.is_some_and(|s| s != 0) {
+            c.err(af, &entry, "an agency with `connected = false` has no `connected_on` and no `stage`");
+        }
+        if let Some(w) = &a.website {
+            if !w.starts_with("https://") {
+                c.err(af, &entry, format!("`website` must be an https:// address, not '{w}'"));
+            }
+        }
+        out.agencies.push(AgencyRec { id, name, short_name, kind: kind.unwrap_or(AgencyKind::Organisation), description, connected, connected_on, connected_on_jalali, stage, website: a.website.clone() });
+    }
+    if out.agencies.is_empty() {
+        c.err(af, "", "no agency is defined");
+    }
+
+    let cf = "categories.toml";
+    for (list, what, target) in [(&topics.category, "category", &mut out.categories), (&topics.event, "event", &mut out.events)] {
+        let mut seen = HashMap::new();
+        for (i, t) in list.iter().enumerate() {
+            let id = c.slug(cf, what, &t.id, &mut seen, i);
+            let entry = format!("{what} '{id}'");
+            let name = c.text(cf, &entry, "", &t.fa, &t.en);
+            let description = c.text(cf, &entry, "description", &t.description_fa, &t.description_en);
+            target.push(TopicRec { id, name, description });
+        }
+    }
+
+    let sf = "synonyms.toml";
+    for (i, g) in synonyms.group.iter().enumerate() {
+        let entry = format!("group #{}", i + 1);
+        if g.len() < 2 {
+            c.err(sf, &entry, "a synonym group needs at least two words");
+        }
+        for w in g {
+            c.persian(sf, &entry, "word", w);
+        }
+    }
+    out.synonyms = synonyms.group;
+
+    let agency_ids: HashMap<&str, bool> = out.agencies.iter().map(|a| (a.id.as_str(), a.connected)).collect();
+    let categories: HashSet<&str> = out.categories.iter().map(|t| t.id.as_str()).collect();
+    let events: HashSet<&str> = out.events.iter().map(|t| t.id.as_str()).collect();
+    let mut seen = HashMap::new();
+    for (file, f) in service_files {
+        let agency = c.required(&file, "", "agency", &f.agency);
+        if !agency.is_empty() {
+            if !agency_ids.contains_key(agency.as_str()) {
+                c.err(&file, "", format!("agency '{agency}' is not defined in agencies.toml"));
+            }
+            let expected = format!("services/{agency}.toml");
+            if file != expected {
+                c.err(&file, "", format!("the services of agency '{agency}' belong in {expected}"));
+            }
+        }
+        if f.service.is_empty() {
+            c.err(&file, "", "the file defines no [[service]]");
+        }
+        for (i, s) in f.service.iter().enumerate() {
+            let id = c.slug(&file, "service", &s.id, &mut seen, i);
+            let entry = format!("service '{id}'");
+            let name = c.text(&file, &entry, "", &s.fa, &s.en);
+            let summary = c.text(&file, &entry, "summary", &s.summary_fa, &s.summary_en);
+            let category = c.required(&file, &entry, "category", &s.category);
+            if !category.is_empty() && !categories.contains(category.as_str()) {
+                c.err(&file, &entry, format!("category '{category}' is not defined in categories.toml"));
+            }
+            for e in &s.events {
+                if !events.contains(e.as_str()) {
+                    c.err(&file, &entry, format!("life event '{e}' is not defined in categories.toml"));
+                }
+            }
+            let kind = c.enum_value(&file, &entry, "kind", &s.kind, ServiceKind::parse, ServiceKind::expected());
+            let level = c.enum_value(&file, &entry, "level", &s.level, ElectronicLevel::parse, ElectronicLevel::expected());
+            // Default audience: information is for anyone; an inquiry or an
+            // application is about the citizen, so it needs signing in.
+            let audience = match &s.audience {
+                None => Some(if kind == Some(ServiceKind::Information) { Audience::Anyone } else { Audience::Citizen }),
+                Some(_) => c.enum_value(&file, &entry, "audience", &s.audience, Audience::parse, Audience::expected()),
+            };
+            let fee = match &s.fee {
+                None => {
+                    c.err(&file, &entry, "required field `fee` is missing (rials as a whole number, 0 when free, or \"varies\")");
+                    Fee::Free
+                }
+                Some(toml::Value::Integer(0)) => Fee::Free,
+                Some(toml::Value::Integer(n)) if *n > 0 => Fee::Fixed { rials: *n as u64 },
+                Some(toml::Value::String(s)) if s == "varies" => Fee::Varies,
+                Some(v) => {
+                    c.err(&file, &entry, format!("`fee` must be rials as a whole number ≥ 0 or \"varies\", not {v}"));
+                    Fee::Free
+                }
+            };
+            let processing_days = s.days.unwrap_or_else(|| {
+                c.err(&file, &entry, "required field `days` is missing (typical working days; 0 when answered at once)");
+                0
+            });
+            let popularity = match s.popularity {
+                Some(p) if p >= 1 => p,
+                _ => {
+                    c.err(&file, &entry, "`popularity` is required: a rank of 1 or more (1 = most used)");
+                    u32::MAX
+                }
+            };
+            let mut documents = Vec::new();
+            for (j, d) in s.documents.iter().enumerate() {
+                let dentry = format!("{entry}: document #{}", j + 1);
+                let name = c.text(&file, &dentry, "", &d.fa, &d.en);
+                if let Some(from) = &d.from {
+                    if !agency_ids.contains_key(from.as_str()) {
+                        c.err(&file, &dentry, format!("`from` names agency '{from}', which is not defined in agencies.toml"));
+                    }
+                }
+                documents.push(Document { name, fetched_from: d.from.clone() });
+            }
+            for k in &s.keywords {
+                c.persian(&file, &entry, "keywords", k);
+            }
+            if s.how_to_fa.len() != s.how_to_en.len() {
+                c.err(&file, &entry, format!("`how_to_fa` has {} steps but `how_to_en` has {}", s.how_to_fa.len(), s.how_to_en.len()));
+            }
+            for step in &s.how_to_fa {
+                c.persian(&file, &entry, "how_to_fa", step);
+            }
+            let how_to = s.how_to_fa.iter().zip(&s.how_to_en).map(|(fa, en)| Text { fa: fa.clone(), en: en.clone() }).collect();
+            if matches!(level, Some(ElectronicLevel::Fully | ElectronicLevel::Smart)) && !agency_ids.get(agency.as_str()).copied().unwrap_or(true) {
+                c.err(&file, &entry, format!("a {} service needs its agency connected to the window", level.map(ElectronicLevel::as_str).unwrap_or_default()));
+            }
+            out.services.push(ServiceRec {
+                id,
+                agency: agency.clone(),
+                category,
+                life_events: s.events.clone(),
+                kind: kind.unwrap_or(ServiceKind::Information),
+                level: level.unwrap_or(ElectronicLevel::InPerson),
+                audience: audience.unwrap_or(Audience::Anyone),
+                name,
+                summary,
+                how_to,
+                fee,
+                processing_days,
+                documents,
+                popularity,
+                keywords: s.keywords.clone(),
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,47 @@
+//! The JSON API under `/api`, documented by the OpenAPI document it serves
+//! at `/api/openapi.json`. Routes and their documentation are registered
+//! together (utoipa-axum), so the document cannot list a route that does not
+//! exist or miss one that does.
+
+pub mod catalog;
+pub mod health;
+
+use axum::http::Uri;
+use axum::routing::get;
+use axum::{Json, Router};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Panjere API",
+        description = "The JSON API of Panjere, the national single window for smart government services. \
+                       Every error answers `{\"error\": {\"code\", \"message\", \"parameter\"?, \"request_id\"?}}`; \
+                       every response carries an `X-Request-Id` header.",
+        license(name = "MIT")
+    ),
+    tags(
+        (name = "catalog", description = "The public catalog of agencies and services"),
+        (name = "system", description = "Health and documentation")
+    )
+)]
+pub struct ApiDoc;
+
+/// The API routes with their OpenAPI document.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(health::router()).merge(catalog::router()).split_for_parts()
+}
+
+/// `/api/…` with the document and a JSON 404 for unknown API paths.
+pub fn router() -> Router<AppState> {
+    let (routes, doc) = api();
+    routes.route("/api/openapi.json", get(move || async move { Json(doc.clone()) })).route("/api/{*rest}", get(no_route).post(no_route))
+}
+
+async fn no_route(uri: Uri) -> AppError {
+    AppError::NoRoute(uri.path().to_owned())
+}

@@ -1,0 +1,37 @@
+//! The one application state shared by every handler.
+
+use std::sync::Arc;
+
+use sqlx::SqlitePool;
+
+use crate::catalog::Catalog;
+use crate::web::Shell;
+
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    catalog: Catalog,
+    db: SqlitePool,
+    shell: Option<Shell>,
+}
+
+impl AppState {
+    pub fn new(catalog: Catalog, db: SqlitePool, shell: Option<Shell>) -> Self {
+        AppState { inner: Arc::new(Inner { catalog, db, shell }) }
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.inner.catalog
+    }
+
+    pub fn db(&self) -> &SqlitePool {
+        &self.inner.db
+    }
+
+    pub fn shell(&self) -> Option<&Shell> {
+        self.inner.shell.as_ref()
+    }
+}
