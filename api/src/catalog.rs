@@ -182,6 +182,8 @@ pub struct Document {
     /// When set, the window fetches this document itself from that agency
     /// (an electronic inquiry): the citizen does not bring it.
     pub fetched_from: Option<String>,
+    /// The name of that agency.
+    pub fetched_from_name: Option<Text>,
 }
 
 /// The fee of a service.

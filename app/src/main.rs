@@ -1,1 +1,5 @@
-fn main() {}
+//! Mounts the Panjere app into `#app`, replacing the static shell.
+
+fn main() {
+    panjere_app::mount();
+}

@@ -59,10 +59,14 @@ impl Config {
     /// Reads the file (when present) and applies the environment.
     pub fn load(env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let explicit = env("PANJERE_CONFIG").map(PathBuf::from);
-        let path = explicit.clone().unwrap_or_else(|| "config/panjere.toml".into());
+        let path = explicit
+            .clone()
+            .unwrap_or_else(|| "config/panjere.toml".into());
         let mut config = match std::fs::read_to_string(&path) {
             Ok(text) => toml::from_str(&text).map_err(|e| ConfigError::Parse(path.clone(), e))?,
-            Err(e) if explicit.is_none() && e.kind() == std::io::ErrorKind::NotFound => Config::default(),
+            Err(e) if explicit.is_none() && e.kind() == std::io::ErrorKind::NotFound => {
+                Config::default()
+            }
             Err(e) => return Err(ConfigError::Read(path, e)),
         };
         config.apply_env(env)?;
@@ -74,7 +78,8 @@ impl Config {
         where
             T::Err: std::fmt::Display,
         {
-            v.parse().map_err(|e: T::Err| ConfigError::Env(name, v.clone(), e.to_string()))
+            v.parse()
+                .map_err(|e: T::Err| ConfigError::Env(name, v.clone(), e.to_string()))
         }
         if let Some(v) = env("PANJERE_ADDRESS") {
             self.address = parse("PANJERE_ADDRESS", v)?;
@@ -95,7 +100,13 @@ impl Config {
             self.log_format = match v.as_str() {
                 "json" => LogFormat::Json,
                 "pretty" => LogFormat::Pretty,
-                _ => return Err(ConfigError::Env("PANJERE_LOG_FORMAT", v, "expected json or pretty".into())),
+                _ => {
+                    return Err(ConfigError::Env(
+                        "PANJERE_LOG_FORMAT",
+                        v,
+                        "expected json or pretty".into(),
+                    ))
+                }
             };
         }
         Ok(())
@@ -108,7 +119,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let m: HashMap<String, String> = pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let m: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         move |k| m.get(k).cloned()
     }
 
@@ -119,7 +133,10 @@ mod tests {
         std::fs::write(&file, "port = 9000\naddress = \"0.0.0.0\"\n").unwrap();
         let f = file.to_str().unwrap();
         let c = Config::load(env(&[("PANJERE_CONFIG", f)])).unwrap();
-        assert_eq!((c.port, c.address.to_string()), (9000, "0.0.0.0".to_owned()));
+        assert_eq!(
+            (c.port, c.address.to_string()),
+            (9000, "0.0.0.0".to_owned())
+        );
         let c = Config::load(env(&[("PANJERE_CONFIG", f), ("PANJERE_PORT", "9100")])).unwrap();
         assert_eq!(c.port, 9100);
     }

@@ -22,12 +22,17 @@ pub enum AppError {
 
 impl AppError {
     pub fn bad_parameter(parameter: &str, message: impl Into<String>) -> Self {
-        AppError::BadParameter { parameter: parameter.to_owned(), message: message.into() }
+        AppError::BadParameter {
+            parameter: parameter.to_owned(),
+            message: message.into(),
+        }
     }
 
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
-            AppError::NotFound { .. } | AppError::NoRoute(_) => (StatusCode::NOT_FOUND, "not_found"),
+            AppError::NotFound { .. } | AppError::NoRoute(_) => {
+                (StatusCode::NOT_FOUND, "not_found")
+            }
             AppError::BadParameter { .. } => (StatusCode::BAD_REQUEST, "bad_parameter"),
             AppError::Database(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
@@ -48,7 +53,14 @@ impl IntoResponse for AppError {
             AppError::BadParameter { parameter, .. } => Some(parameter.clone()),
             _ => None,
         };
-        let body = ErrorBody { error: ApiError { code: code.to_owned(), message, parameter, request_id: current_request_id() } };
+        let body = ErrorBody {
+            error: ApiError {
+                code: code.to_owned(),
+                message,
+                parameter,
+                request_id: current_request_id(),
+            },
+        };
         (status, Json(body)).into_response()
     }
 }

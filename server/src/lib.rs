@@ -22,7 +22,10 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(routes::router())
         .merge(web::router())
-        .layer(middleware::from_fn_with_state(state.clone(), web::security_headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            web::security_headers,
+        ))
         .layer(middleware::from_fn(request_id::middleware))
         .with_state(state)
 }
@@ -30,10 +33,15 @@ pub fn app(state: AppState) -> Router {
 /// Sets up structured logging (JSON lines by default).
 pub fn init_tracing(format: config::LogFormat) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("PANJERE_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let filter = EnvFilter::try_from_env("PANJERE_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     match format {
-        config::LogFormat::Json => builder.json().with_current_span(true).with_span_list(false).init(),
+        config::LogFormat::Json => builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
         config::LogFormat::Pretty => builder.init(),
     }
 }

@@ -19,14 +19,20 @@ async fn main() -> ExitCode {
     let catalog = match Catalog::load(&config.catalog_dir) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("panjere: cannot load the catalog from {}: {e}", config.catalog_dir.display());
+            eprintln!(
+                "panjere: cannot load the catalog from {}: {e}",
+                config.catalog_dir.display()
+            );
             return ExitCode::from(2);
         }
     };
     let pool = match db::open(&config.data_dir).await {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("panjere: cannot open the database in {}: {e}", config.data_dir.display());
+            eprintln!(
+                "panjere: cannot open the database in {}: {e}",
+                config.data_dir.display()
+            );
             return ExitCode::from(2);
         }
     };
@@ -37,16 +43,23 @@ async fn main() -> ExitCode {
     let listener = match tokio::net::TcpListener::bind((config.address, config.port)).await {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("panjere: cannot listen on {}:{}: {e}", config.address, config.port);
+            eprintln!(
+                "panjere: cannot listen on {}:{}: {e}",
+                config.address, config.port
+            );
             return ExitCode::from(2);
         }
     };
-    let addr = listener.local_addr().expect("bound listener has an address");
+    let addr = listener
+        .local_addr()
+        .expect("bound listener has an address");
     tracing::info!(%addr, agencies = catalog.agencies().len(), services = catalog.service_count(), "Panjere is listening");
     // A machine-readable line for the task runner and tests (port 0).
     println!("PANJERE_LISTENING http://{addr}");
     let state = AppState::new(catalog, pool, shell);
-    let served = axum::serve(listener, app(state)).with_graceful_shutdown(shutdown()).await;
+    let served = axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown())
+        .await;
     if let Err(e) = served {
         eprintln!("panjere: server error: {e}");
         return ExitCode::FAILURE;
@@ -56,7 +69,8 @@ async fn main() -> ExitCode {
 
 async fn shutdown() {
     let ctrl_c = tokio::signal::ctrl_c();
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("SIGTERM handler");
     tokio::select! {
         _ = ctrl_c => {},
         _ = term.recv() => {},

@@ -20,7 +20,9 @@ struct Inner {
 
 impl AppState {
     pub fn new(catalog: Catalog, db: SqlitePool, shell: Option<Shell>) -> Self {
-        AppState { inner: Arc::new(Inner { catalog, db, shell }) }
+        AppState {
+            inner: Arc::new(Inner { catalog, db, shell }),
+        }
     }
 
     pub fn catalog(&self) -> &Catalog {

@@ -9,8 +9,8 @@ use std::path::Path;
 use panjere_api::normalize::normalize;
 use panjere_api::search::SearchIndex;
 use panjere_api::{
-    Agency, AgencyDetail, Categories, Category, ElectronicLevel, LifeEvent, SearchIndexData, Service, ServiceKind,
-    ServiceSummary,
+    Agency, AgencyDetail, Categories, Category, ElectronicLevel, LifeEvent, SearchIndexData,
+    Service, ServiceKind, ServiceSummary,
 };
 
 pub use source::CatalogErrors;
@@ -50,9 +50,12 @@ impl Catalog {
     }
 
     fn from_source(src: source::Source) -> Self {
-        let agency_names: HashMap<&str, &source::AgencyRec> = src.agencies.iter().map(|a| (a.id.as_str(), a)).collect();
-        let category_names: HashMap<&str, &source::TopicRec> = src.categories.iter().map(|c| (c.id.as_str(), c)).collect();
-        let count_by = |f: &dyn Fn(&source::ServiceRec) -> bool| src.services.iter().filter(|s| f(s)).count();
+        let agency_names: HashMap<&str, &source::AgencyRec> =
+            src.agencies.iter().map(|a| (a.id.as_str(), a)).collect();
+        let category_names: HashMap<&str, &source::TopicRec> =
+            src.categories.iter().map(|c| (c.id.as_str(), c)).collect();
+        let count_by =
+            |f: &dyn Fn(&source::ServiceRec) -> bool| src.services.iter().filter(|s| f(s)).count();
 
         let mut services: Vec<Service> = src
             .services
@@ -72,12 +75,27 @@ impl Catalog {
                 how_to: s.how_to.clone(),
                 fee: s.fee,
                 processing_days: s.processing_days,
-                documents: s.documents.clone(),
+                documents: s
+                    .documents
+                    .iter()
+                    .map(|d| panjere_api::Document {
+                        fetched_from_name: d
+                            .fetched_from
+                            .as_deref()
+                            .and_then(|a| agency_names.get(a))
+                            .map(|a| a.name.clone()),
+                        ..d.clone()
+                    })
+                    .collect(),
                 popularity: s.popularity,
                 keywords: s.keywords.clone(),
             })
             .collect();
-        services.sort_by(|a, b| a.popularity.cmp(&b.popularity).then_with(|| a.id.cmp(&b.id)));
+        services.sort_by(|a, b| {
+            a.popularity
+                .cmp(&b.popularity)
+                .then_with(|| a.id.cmp(&b.id))
+        });
 
         let agencies: Vec<Agency> = src
             .agencies
@@ -99,12 +117,22 @@ impl Catalog {
         let categories = src
             .categories
             .iter()
-            .map(|c| Category { id: c.id.clone(), name: c.name.clone(), description: c.description.clone(), service_count: count_by(&|s| s.category == c.id) })
+            .map(|c| Category {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                description: c.description.clone(),
+                service_count: count_by(&|s| s.category == c.id),
+            })
             .collect();
         let events = src
             .events
             .iter()
-            .map(|e| LifeEvent { id: e.id.clone(), name: e.name.clone(), description: e.description.clone(), service_count: count_by(&|s| s.life_events.contains(&e.id)) })
+            .map(|e| LifeEvent {
+                id: e.id.clone(),
+                name: e.name.clone(),
+                description: e.description.clone(),
+                service_count: count_by(&|s| s.life_events.contains(&e.id)),
+            })
             .collect();
 
         // Each synonym as " word " (spaced) and " word " (compacted), to be
@@ -112,33 +140,61 @@ impl Catalog {
         let synonyms: Vec<Vec<[String; 2]>> = src
             .synonyms
             .iter()
-            .map(|g| g.iter().map(|w| normalize(w)).map(|n| [format!(" {n} "), format!(" {} ", n.replace(' ', ""))]).collect())
+            .map(|g| {
+                g.iter()
+                    .map(|w| normalize(w))
+                    .map(|n| [format!(" {n} "), format!(" {} ", n.replace(' ', ""))])
+                    .collect()
+            })
             .collect();
         let extra_terms = services
             .iter()
             .map(|s| {
                 let a = agency_names[s.agency.as_str()];
                 let mut terms = s.keywords.clone();
-                terms.extend([a.name.fa.clone(), a.name.en.clone(), s.category_name.fa.clone(), s.category_name.en.clone()]);
+                terms.extend([
+                    a.name.fa.clone(),
+                    a.name.en.clone(),
+                    s.category_name.fa.clone(),
+                    s.category_name.en.clone(),
+                ]);
                 if let Some(short) = &a.short_name {
                     terms.extend([short.fa.clone(), short.en.clone()]);
                 }
                 // Synonym groups: a service whose name or keywords hold one
                 // word of a group is found by every word of it.
-                let own: Vec<String> = [s.name.fa.as_str(), s.name.en.as_str()].into_iter().chain(s.keywords.iter().map(String::as_str)).map(|t| format!(" {} ", normalize(t))).collect();
+                let own: Vec<String> = [s.name.fa.as_str(), s.name.en.as_str()]
+                    .into_iter()
+                    .chain(s.keywords.iter().map(String::as_str))
+                    .map(|t| format!(" {} ", normalize(t)))
+                    .collect();
                 for (group, raw) in synonyms.iter().zip(&src.synonyms) {
-                    if group.iter().any(|forms| own.iter().any(|o| forms.iter().any(|f| o.contains(f.as_str())))) {
+                    if group.iter().any(|forms| {
+                        own.iter()
+                            .any(|o| forms.iter().any(|f| o.contains(f.as_str())))
+                    }) {
                         terms.extend(raw.iter().cloned());
                     }
                 }
                 terms
             })
             .collect();
-        let search_data = SearchIndexData { services: services.iter().map(Service::summary).collect(), extra_terms };
+        let search_data = SearchIndexData {
+            services: services.iter().map(Service::summary).collect(),
+            extra_terms,
+        };
         let search = SearchIndex::new(&search_data);
         Catalog {
-            agency_index: agencies.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect(),
-            service_index: services.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect(),
+            agency_index: agencies
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.id.clone(), i))
+                .collect(),
+            service_index: services
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.id.clone(), i))
+                .collect(),
             agencies,
             categories,
             events,
@@ -154,7 +210,12 @@ impl Catalog {
 
     pub fn agency(&self, id: &str) -> Option<AgencyDetail> {
         let agency = self.agencies[*self.agency_index.get(id)?].clone();
-        let services = self.services.iter().filter(|s| s.agency == id).map(Service::summary).collect();
+        let services = self
+            .services
+            .iter()
+            .filter(|s| s.agency == id)
+            .map(Service::summary)
+            .collect();
         Some(AgencyDetail { agency, services })
     }
 
@@ -171,7 +232,11 @@ impl Catalog {
     }
 
     pub fn categories(&self) -> Categories {
-        Categories { items: self.categories.clone(), total: self.categories.len(), life_events: self.events.clone() }
+        Categories {
+            items: self.categories.clone(),
+            total: self.categories.len(),
+            life_events: self.events.clone(),
+        }
     }
 
     pub fn service(&self, id: &str) -> Option<&Service> {
@@ -192,13 +257,27 @@ impl Catalog {
         let matches = |s: &Service| {
             q.category.as_deref().is_none_or(|c| s.category == c)
                 && q.agency.as_deref().is_none_or(|a| s.agency == a)
-                && q.event.as_deref().is_none_or(|e| s.life_events.iter().any(|x| x == e))
+                && q.event
+                    .as_deref()
+                    .is_none_or(|e| s.life_events.iter().any(|x| x == e))
                 && q.kind.is_none_or(|k| s.kind == k)
                 && q.level.is_none_or(|l| s.level == l)
         };
         match q.q.as_deref().filter(|t| !t.trim().is_empty()) {
-            Some(text) => self.search.search(text).into_iter().map(|h| &self.services[h.index]).filter(|s| matches(s)).map(Service::summary).collect(),
-            None => self.services.iter().filter(|s| matches(s)).map(Service::summary).collect(),
+            Some(text) => self
+                .search
+                .search(text)
+                .into_iter()
+                .map(|h| &self.services[h.index])
+                .filter(|s| matches(s))
+                .map(Service::summary)
+                .collect(),
+            None => self
+                .services
+                .iter()
+                .filter(|s| matches(s))
+                .map(Service::summary)
+                .collect(),
         }
     }
 }

@@ -10,9 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use panjere_api::normalize::has_arabic_letters;
-use panjere_api::{
-    AgencyKind, Audience, Document, ElectronicLevel, Fee, ServiceKind, Text,
-};
+use panjere_api::{AgencyKind, Audience, Document, ElectronicLevel, Fee, ServiceKind, Text};
 use serde::Deserialize;
 
 use crate::jalali::jalali_to_iso;
@@ -195,7 +193,11 @@ impl Checker {
         match v.as_deref().map(str::trim) {
             Some(s) if !s.is_empty() => s.to_owned(),
             _ => {
-                self.err(file, entry, format!("required field `{field}` is missing or empty"));
+                self.err(
+                    file,
+                    entry,
+                    format!("required field `{field}` is missing or empty"),
+                );
                 String::new()
             }
         }
@@ -209,37 +211,86 @@ impl Checker {
         }
     }
 
-    fn text(&mut self, file: &str, entry: &str, prefix: &str, fa: &Option<String>, en: &Option<String>) -> Text {
-        let fa_field = if prefix.is_empty() { "fa".to_owned() } else { format!("{prefix}_fa") };
-        let en_field = if prefix.is_empty() { "en".to_owned() } else { format!("{prefix}_en") };
+    fn text(
+        &mut self,
+        file: &str,
+        entry: &str,
+        prefix: &str,
+        fa: &Option<String>,
+        en: &Option<String>,
+    ) -> Text {
+        let fa_field = if prefix.is_empty() {
+            "fa".to_owned()
+        } else {
+            format!("{prefix}_fa")
+        };
+        let en_field = if prefix.is_empty() {
+            "en".to_owned()
+        } else {
+            format!("{prefix}_en")
+        };
         let fa = self.required(file, entry, &fa_field, fa);
         self.persian(file, entry, &fa_field, &fa);
         let en = self.required(file, entry, &en_field, en);
         Text { fa, en }
     }
 
-    fn slug(&mut self, file: &str, what: &str, id: &Option<String>, seen: &mut HashMap<String, String>, index: usize) -> String {
+    fn slug(
+        &mut self,
+        file: &str,
+        what: &str,
+        id: &Option<String>,
+        seen: &mut HashMap<String, String>,
+        index: usize,
+    ) -> String {
         let Some(id) = id.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
-            self.err(file, &format!("{what} #{}", index + 1), "required field `id` is missing or empty");
+            self.err(
+                file,
+                &format!("{what} #{}", index + 1),
+                "required field `id` is missing or empty",
+            );
             return String::new();
         };
-        if !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-            self.err(file, &format!("{what} '{id}'"), "`id` may only hold a-z, 0-9 and '-'");
+        if !id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            self.err(
+                file,
+                &format!("{what} '{id}'"),
+                "`id` may only hold a-z, 0-9 and '-'",
+            );
         }
         if let Some(first) = seen.insert(id.to_owned(), file.to_owned()) {
-            self.err(file, &format!("{what} '{id}'"), format!("duplicate {what} id '{id}' (first defined in {first})"));
+            self.err(
+                file,
+                &format!("{what} '{id}'"),
+                format!("duplicate {what} id '{id}' (first defined in {first})"),
+            );
         }
         id.to_owned()
     }
 
-    fn enum_value<T>(&mut self, file: &str, entry: &str, field: &str, v: &Option<String>, parse: fn(&str) -> Option<T>, expected: String) -> Option<T> {
+    fn enum_value<T>(
+        &mut self,
+        file: &str,
+        entry: &str,
+        field: &str,
+        v: &Option<String>,
+        parse: fn(&str) -> Option<T>,
+        expected: String,
+    ) -> Option<T> {
         let s = self.required(file, entry, field, v);
         if s.is_empty() {
             return None;
         }
         let parsed = parse(&s);
         if parsed.is_none() {
-            self.err(file, entry, format!("unknown `{field}` '{s}' (expected one of: {expected})"));
+            self.err(
+                file,
+                entry,
+                format!("unknown `{field}` '{s}' (expected one of: {expected})"),
+            );
         }
         parsed
     }
@@ -251,7 +302,11 @@ fn read_toml<T: for<'de> Deserialize<'de> + Default>(dir: &Path, rel: &str, c: &
         Ok(text) => match toml::from_str(&text) {
             Ok(v) => v,
             Err(e) => {
-                c.err(rel, "", format!("not valid TOML for this file: {}", e.to_string().trim()));
+                c.err(
+                    rel,
+                    "",
+                    format!("not valid TOML for this file: {}", e.to_string().trim()),
+                );
                 T::default()
             }
         },
@@ -273,15 +328,26 @@ pub fn load(dir: &Path) -> Result<Source, CatalogErrors> {
     let services_dir = dir.join("services");
     match std::fs::read_dir(&services_dir) {
         Ok(entries) => {
-            let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect();
+            let mut paths: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect();
             paths.sort();
             for p in paths {
-                let rel = format!("services/{}", p.file_name().unwrap_or_default().to_string_lossy());
+                let rel = format!(
+                    "services/{}",
+                    p.file_name().unwrap_or_default().to_string_lossy()
+                );
                 let f: ServicesFile = read_toml(dir, &rel, &mut c);
                 service_files.push((rel, f));
             }
         }
-        Err(e) => c.err("services/", "", format!("cannot read {}: {e}", services_dir.display())),
+        Err(e) => c.err(
+            "services/",
+            "",
+            format!("cannot read {}: {e}", services_dir.display()),
+        ),
     }
 
     let source = validate(&mut c, agencies_file, topics, synonyms, service_files);
@@ -292,7 +358,13 @@ pub fn load(dir: &Path) -> Result<Source, CatalogErrors> {
     }
 }
 
-fn validate(c: &mut Checker, agencies_file: AgenciesFile, topics: TopicsFile, synonyms: SynonymsFile, service_files: Vec<(String, ServicesFile)>) -> Source {
+fn validate(
+    c: &mut Checker,
+    agencies_file: AgenciesFile,
+    topics: TopicsFile,
+    synonyms: SynonymsFile,
+    service_files: Vec<(String, ServicesFile)>,
+) -> Source {
     let mut out = Source::default();
 
     let af = "agencies.toml";
@@ -305,8 +377,21 @@ fn validate(c: &mut Checker, agencies_file: AgenciesFile, topics: TopicsFile, sy
             (None, None) => None,
             (fa, en) => Some(c.text(af, &entry, "short", fa, en)),
         };
-        let kind = c.enum_value(af, &entry, "kind", &a.kind, AgencyKind::parse, AgencyKind::expected());
-        let description = c.text(af, &entry, "description", &a.description_fa, &a.description_en);
+        let kind = c.enum_value(
+            af,
+            &entry,
+            "kind",
+            &a.kind,
+            AgencyKind::parse,
+            AgencyKind::expected(),
+        );
+        let description = c.text(
+            af,
+            &entry,
+            "description",
+            &a.description_fa,
+            &a.description_en,
+        );
         let connected = a.connected.unwrap_or(true);
         let (mut connected_on, mut connected_on_jalali) = (None, None);
         let stage = a.stage.unwrap_or(0);
@@ -315,38 +400,79 @@ fn validate(c: &mut Checker, agencies_file: AgenciesFile, topics: TopicsFile, sy
                 Some(j) => match jalali_to_iso(j) {
                     Ok(iso) => {
                         connected_on = Some(iso);
-                        connected_on_jalali = Some(panjere_api::normalize::ascii_digits(j).replace('/', "-"));
+                        connected_on_jalali =
+                            Some(panjere_api::normalize::ascii_digits(j).replace('/', "-"));
                     }
                     Err(e) => c.err(af, &entry, format!("`connected_on`: {e}")),
                 },
-                None => c.err(af, &entry, "a connected agency needs `connected_on` (Jalali YYYY-MM-DD)"),
+                None => c.err(
+                    af,
+                    &entry,
+                    "a connected agency needs `connected_on` (Jalali YYYY-MM-DD)",
+                ),
             }
             if !(1..=4).contains(&stage) {
-                c.err(af, &entry, format!("`stage` must be 1 to 4 for a connected agency, not {stage}"));
+                c.err(
+                    af,
+                    &entry,
+                    format!("`stage` must be 1 to 4 for a connected agency, not {stage}"),
+                );
             }
         } else if a.connected_on.is_some() || a.stage.is_some_and(|s| s != 0) {
-            c.err(af, &entry, "an agency with `connected = false` has no `connected_on` and no `stage`");
+            c.err(
+                af,
+                &entry,
+                "an agency with `connected = false` has no `connected_on` and no `stage`",
+            );
         }
         if let Some(w) = &a.website {
             if !w.starts_with("https://") {
-                c.err(af, &entry, format!("`website` must be an https:// address, not '{w}'"));
+                c.err(
+                    af,
+                    &entry,
+                    format!("`website` must be an https:// address, not '{w}'"),
+                );
             }
         }
-        out.agencies.push(AgencyRec { id, name, short_name, kind: kind.unwrap_or(AgencyKind::Organisation), description, connected, connected_on, connected_on_jalali, stage, website: a.website.clone() });
+        out.agencies.push(AgencyRec {
+            id,
+            name,
+            short_name,
+            kind: kind.unwrap_or(AgencyKind::Organisation),
+            description,
+            connected,
+            connected_on,
+            connected_on_jalali,
+            stage,
+            website: a.website.clone(),
+        });
     }
     if out.agencies.is_empty() {
         c.err(af, "", "no agency is defined");
     }
 
     let cf = "categories.toml";
-    for (list, what, target) in [(&topics.category, "category", &mut out.categories), (&topics.event, "event", &mut out.events)] {
+    for (list, what, target) in [
+        (&topics.category, "category", &mut out.categories),
+        (&topics.event, "event", &mut out.events),
+    ] {
         let mut seen = HashMap::new();
         for (i, t) in list.iter().enumerate() {
             let id = c.slug(cf, what, &t.id, &mut seen, i);
             let entry = format!("{what} '{id}'");
             let name = c.text(cf, &entry, "", &t.fa, &t.en);
-            let description = c.text(cf, &entry, "description", &t.description_fa, &t.description_en);
-            target.push(TopicRec { id, name, description });
+            let description = c.text(
+                cf,
+                &entry,
+                "description",
+                &t.description_fa,
+                &t.description_en,
+            );
+            target.push(TopicRec {
+                id,
+                name,
+                description,
+            });
         }
     }
 
@@ -362,7 +488,11 @@ fn validate(c: &mut Checker, agencies_file: AgenciesFile, topics: TopicsFile, sy
     }
     out.synonyms = synonyms.group;
 
-    let agency_ids: HashMap<&str, bool> = out.agencies.iter().map(|a| (a.id.as_str(), a.connected)).collect();
+    let agency_ids: HashMap<&str, bool> = out
+        .agencies
+        .iter()
+        .map(|a| (a.id.as_str(), a.connected))
+        .collect();
     let categories: HashSet<&str> = out.categories.iter().map(|t| t.id.as_str()).collect();
     let events: HashSet<&str> = out.events.iter().map(|t| t.id.as_str()).collect();
     let mut seen = HashMap::new();
@@ -370,11 +500,19 @@ fn validate(c: &mut Checker, agencies_file: AgenciesFile, topics: TopicsFile, sy
         let agency = c.required(&file, "", "agency", &f.agency);
         if !agency.is_empty() {
             if !agency_ids.contains_key(agency.as_str()) {
-                c.err(&file, "", format!("agency '{agency}' is not defined in agencies.toml"));
+                c.err(
+                    &file,
+                    "",
+                    format!("agency '{agency}' is not defined in agencies.toml"),
+                );
             }
             let expected = format!("services/{agency}.toml");
             if file != expected {
-                c.err(&file, "", format!("the services of agency '{agency}' belong in {expected}"));
+                c.err(
+                    &file,
+                    "",
+                    format!("the services of agency '{agency}' belong in {expected}"),
+                );
             }
         }
         if f.service.is_empty() {
@@ -387,20 +525,53 @@ fn validate(c: &mut Checker, agencies_file: AgenciesFile, topics: TopicsFile, sy
             let summary = c.text(&file, &entry, "summary", &s.summary_fa, &s.summary_en);
             let category = c.required(&file, &entry, "category", &s.category);
             if !category.is_empty() && !categories.contains(category.as_str()) {
-                c.err(&file, &entry, format!("category '{category}' is not defined in categories.toml"));
+                c.err(
+                    &file,
+                    &entry,
+                    format!("category '{category}' is not defined in categories.toml"),
+                );
             }
             for e in &s.events {
                 if !events.contains(e.as_str()) {
-                    c.err(&file, &entry, format!("life event '{e}' is not defined in categories.toml"));
+                    c.err(
+                        &file,
+                        &entry,
+                        format!("life event '{e}' is not defined in categories.toml"),
+                    );
                 }
             }
-            let kind = c.enum_value(&file, &entry, "kind", &s.kind, ServiceKind::parse, ServiceKind::expected());
-            let level = c.enum_value(&file, &entry, "level", &s.level, ElectronicLevel::parse, ElectronicLevel::expected());
+            let kind = c.enum_value(
+                &file,
+                &entry,
+                "kind",
+                &s.kind,
+                ServiceKind::parse,
+                ServiceKind::expected(),
+            );
+            let level = c.enum_value(
+                &file,
+                &entry,
+                "level",
+                &s.level,
+                ElectronicLevel::parse,
+                ElectronicLevel::expected(),
+            );
             // Default audience: information is for anyone; an inquiry or an
             // application is about the citizen, so it needs signing in.
             let audience = match &s.audience {
-                None => Some(if kind == Some(ServiceKind::Information) { Audience::Anyone } else { Audience::Citizen }),
-                Some(_) => c.enum_value(&file, &entry, "audience", &s.audience, Audience::parse, Audience::expected()),
+                None => Some(if kind == Some(ServiceKind::Information) {
+                    Audience::Anyone
+                } else {
+                    Audience::Citizen
+                }),
+                Some(_) => c.enum_value(
+                    &file,
+                    &entry,
+                    "audience",
+                    &s.audience,
+                    Audience::parse,
+                    Audience::expected(),
+                ),
             };
             let fee = match &s.fee {
                 None => {
@@ -411,7 +582,11 @@ fn validate(c: &mut Checker, agencies_file: AgenciesFile, topics: TopicsFile, sy
                 Some(toml::Value::Integer(n)) if *n > 0 => Fee::Fixed { rials: *n as u64 },
                 Some(toml::Value::String(s)) if s == "varies" => Fee::Varies,
                 Some(v) => {
-                    c.err(&file, &entry, format!("`fee` must be rials as a whole number ≥ 0 or \"varies\", not {v}"));
+                    c.err(
+                        &file,
+                        &entry,
+                        format!("`fee` must be rials as a whole number ≥ 0 or \"varies\", not {v}"),
+                    );
                     Fee::Free
                 }
             };
@@ -422,7 +597,11 @@ fn validate(c: &mut Checker, agencies_file: AgenciesFile, topics: TopicsFile, sy
             let popularity = match s.popularity {
                 Some(p) if p >= 1 => p,
                 _ => {
-                    c.err(&file, &entry, "`popularity` is required: a rank of 1 or more (1 = most used)");
+                    c.err(
+                        &file,
+                        &entry,
+                        "`popularity` is required: a rank of 1 or more (1 = most used)",
+                    );
                     u32::MAX
                 }
             };
@@ -435,20 +614,49 @@ fn validate(c: &mut Checker, agencies_file: AgenciesFile, topics: TopicsFile, sy
                         c.err(&file, &dentry, format!("`from` names agency '{from}', which is not defined in agencies.toml"));
                     }
                 }
-                documents.push(Document { name, fetched_from: d.from.clone() });
+                documents.push(Document {
+                    name,
+                    fetched_from: d.from.clone(),
+                    fetched_from_name: None,
+                });
             }
             for k in &s.keywords {
                 c.persian(&file, &entry, "keywords", k);
             }
             if s.how_to_fa.len() != s.how_to_en.len() {
-                c.err(&file, &entry, format!("`how_to_fa` has {} steps but `how_to_en` has {}", s.how_to_fa.len(), s.how_to_en.len()));
+                c.err(
+                    &file,
+                    &entry,
+                    format!(
+                        "`how_to_fa` has {} steps but `how_to_en` has {}",
+                        s.how_to_fa.len(),
+                        s.how_to_en.len()
+                    ),
+                );
             }
             for step in &s.how_to_fa {
                 c.persian(&file, &entry, "how_to_fa", step);
             }
-            let how_to = s.how_to_fa.iter().zip(&s.how_to_en).map(|(fa, en)| Text { fa: fa.clone(), en: en.clone() }).collect();
-            if matches!(level, Some(ElectronicLevel::Fully | ElectronicLevel::Smart)) && !agency_ids.get(agency.as_str()).copied().unwrap_or(true) {
-                c.err(&file, &entry, format!("a {} service needs its agency connected to the window", level.map(ElectronicLevel::as_str).unwrap_or_default()));
+            let how_to = s
+                .how_to_fa
+                .iter()
+                .zip(&s.how_to_en)
+                .map(|(fa, en)| Text {
+                    fa: fa.clone(),
+                    en: en.clone(),
+                })
+                .collect();
+            if matches!(level, Some(ElectronicLevel::Fully | ElectronicLevel::Smart))
+                && !agency_ids.get(agency.as_str()).copied().unwrap_or(true)
+            {
+                c.err(
+                    &file,
+                    &entry,
+                    format!(
+                        "a {} service needs its agency connected to the window",
+                        level.map(ElectronicLevel::as_str).unwrap_or_default()
+                    ),
+                );
             }
             out.services.push(ServiceRec {
                 id,

@@ -33,13 +33,21 @@ pub struct ApiDoc;
 
 /// The API routes with their OpenAPI document.
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(health::router()).merge(catalog::router()).split_for_parts()
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(health::router())
+        .merge(catalog::router())
+        .split_for_parts()
 }
 
 /// `/api/…` with the document and a JSON 404 for unknown API paths.
 pub fn router() -> Router<AppState> {
     let (routes, doc) = api();
-    routes.route("/api/openapi.json", get(move || async move { Json(doc.clone()) })).route("/api/{*rest}", get(no_route).post(no_route))
+    routes
+        .route(
+            "/api/openapi.json",
+            get(move || async move { Json(doc.clone()) }),
+        )
+        .route("/api/{*rest}", get(no_route).post(no_route))
 }
 
 async fn no_route(uri: Uri) -> AppError {

@@ -1,0 +1,82 @@
+//! Generates the typed string tables from `locales/fa.json` and
+//! `locales/en.json`. The build fails when the two files do not have the same
+//! keys, when a value is empty, or when their `{placeholders}` differ, so no
+//! string can be missing or untranslated in either language.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+fn read(lang: &str) -> BTreeMap<String, String> {
+    let path = format!("locales/{lang}.json");
+    println!("cargo:rerun-if-changed={path}");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
+    serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{path} is not a flat JSON object of strings: {e}"))
+}
+
+fn placeholders(s: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('{') {
+        let Some(j) = rest[i..].find('}') else { break };
+        out.insert(rest[i + 1..i + j].to_owned());
+        rest = &rest[i + j + 1..];
+    }
+    out
+}
+
+fn main() {
+    let fa = read("fa");
+    let en = read("en");
+    let mut problems = Vec::new();
+    for k in fa.keys().filter(|k| !en.contains_key(*k)) {
+        problems.push(format!("`{k}` is in fa.json but not in en.json"));
+    }
+    for k in en.keys().filter(|k| !fa.contains_key(*k)) {
+        problems.push(format!("`{k}` is in en.json but not in fa.json"));
+    }
+    for (k, v) in &fa {
+        if !k
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            problems.push(format!("key `{k}` must be snake_case"));
+        }
+        if v.trim().is_empty() {
+            problems.push(format!("fa.json: `{k}` is empty"));
+        }
+        if v.contains(['ي', 'ك']) {
+            problems.push(format!("fa.json: `{k}` has an Arabic ي or ك; write ی or ک"));
+        }
+        if let Some(e) = en.get(k) {
+            if e.trim().is_empty() {
+                problems.push(format!("en.json: `{k}` is empty"));
+            }
+            if placeholders(v) != placeholders(e) {
+                problems.push(format!(
+                    "`{k}`: placeholders differ: fa {:?}, en {:?}",
+                    placeholders(v),
+                    placeholders(e)
+                ));
+            }
+        }
+    }
+    if !problems.is_empty() {
+        panic!("the locale files disagree:\n  {}", problems.join("\n  "));
+    }
+
+    let mut out = String::from("/// Every user-facing string, one field per key of the locale files.\n#[derive(Debug)]\npub struct Strings {\n");
+    for k in fa.keys() {
+        writeln!(out, "    pub {k}: &'static str,").unwrap();
+    }
+    out.push_str("}\n");
+    for (name, table) in [("FA", &fa), ("EN", &en)] {
+        writeln!(out, "pub static {name}: Strings = Strings {{").unwrap();
+        for (k, v) in table {
+            writeln!(out, "    {k}: {v:?},").unwrap();
+        }
+        out.push_str("};\n");
+    }
+    let dest = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("strings.rs");
+    std::fs::write(dest, out).unwrap();
+}

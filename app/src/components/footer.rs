@@ -1,0 +1,21 @@
+use leptos::prelude::*;
+
+use crate::i18n::use_i18n;
+
+/// The site footer.
+#[component]
+pub fn Footer() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <footer class="site-footer">
+            <div class="wrap">
+                <p>{move || i18n.t().footer_about}</p>
+                <p>
+                    <a href="/agencies">{move || i18n.t().all_agencies_link}</a>
+                    " · "
+                    <a href="/api/openapi.json" rel="external">{move || i18n.t().footer_open_api}</a>
+                </p>
+            </div>
+        </footer>
+    }
+}

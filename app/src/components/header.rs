@@ -1,0 +1,41 @@
+use leptos::prelude::*;
+use panjere_api::Lang;
+
+use crate::i18n::use_i18n;
+
+/// The site header: brand, main navigation and the language switch.
+#[component]
+pub fn Header() -> impl IntoView {
+    let i18n = use_i18n();
+    let other = move || match i18n.get() {
+        Lang::Fa => Lang::En,
+        Lang::En => Lang::Fa,
+    };
+    view! {
+        <header class="site-header">
+            <div class="wrap header-row">
+                <a class="brand" href="/">
+                    <span class="brand-mark" aria-hidden="true">"▦"</span>
+                    <span class="brand-text">
+                        <span class="brand-short">{move || i18n.t().site_short}</span>
+                        <span class="brand-long">{move || i18n.t().site_name}</span>
+                    </span>
+                </a>
+                <button
+                    type="button"
+                    class="lang-switch"
+                    lang=move || other().code()
+                    aria-label=move || i18n.t().switch_language_label
+                    on:click=move |_| i18n.set(other())
+                >
+                    {move || i18n.t().switch_language}
+                </button>
+            </div>
+            <nav class="wrap main-nav" aria-label=move || i18n.t().nav_label>
+                <a href="/">{move || i18n.t().nav_home}</a>
+                <a href="/services">{move || i18n.t().nav_services}</a>
+                <a href="/agencies">{move || i18n.t().nav_agencies}</a>
+            </nav>
+        </header>
+    }
+}

@@ -1,0 +1,89 @@
+//! Numbers and dates for display: through the browser's `Intl` (Persian
+//! digits and the Jalali calendar in Persian; Western digits and the
+//! Gregorian calendar in English). Never a hand-written calendar.
+
+use panjere_api::Lang;
+
+/// Replaces `{name}` placeholders.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = template.to_owned();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+#[cfg(target_arch = "wasm32")]
+fn locale(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fa => "fa-IR",
+        Lang::En => "en-GB",
+    }
+}
+
+/// A whole number with the language's digits and grouping.
+#[cfg(target_arch = "wasm32")]
+pub fn num(n: u64, lang: Lang) -> String {
+    let locales = js_sys::Array::of1(&locale(lang).into());
+    let f = js_sys::Intl::NumberFormat::new(&locales, &js_sys::Object::new());
+    f.format()
+        .call1(&wasm_bindgen::JsValue::NULL, &(n as f64).into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| n.to_string())
+}
+
+/// A whole number (native builds, used by unit tests: ASCII digits).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn num(n: u64, _lang: Lang) -> String {
+    n.to_string()
+}
+
+/// An ISO date (`YYYY-MM-DD`) as a long date: Jalali in Persian.
+#[cfg(target_arch = "wasm32")]
+pub fn date(iso: &str, lang: Lang) -> String {
+    use wasm_bindgen::JsValue;
+    let calendar_locale = match lang {
+        Lang::Fa => "fa-IR-u-ca-persian",
+        Lang::En => "en-GB",
+    };
+    let d = js_sys::Date::new(&JsValue::from_str(&format!("{iso}T12:00:00Z")));
+    if d.get_time().is_nan() {
+        return iso.to_owned();
+    }
+    let options = js_sys::Object::new();
+    for (k, v) in [
+        ("year", "numeric"),
+        ("month", "long"),
+        ("day", "numeric"),
+        ("timeZone", "UTC"),
+    ] {
+        let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
+    }
+    let f =
+        js_sys::Intl::DateTimeFormat::new(&js_sys::Array::of1(&calendar_locale.into()), &options);
+    f.format()
+        .call1(&JsValue::NULL, &d)
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| iso.to_owned())
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub fn date(iso: &str, _lang: Lang) -> String {
+    iso.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_replaces_every_placeholder() {
+        assert_eq!(
+            fill("{a} of {b}, {a}", &[("a", "1"), ("b", "2")]),
+            "1 of 2, 1"
+        );
+        assert_eq!(fill("no placeholders", &[("a", "1")]), "no placeholders");
+    }
+}

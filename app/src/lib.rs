@@ -1,0 +1,112 @@
+//! Panjere's browser client: the `App` component and its router.
+
+pub mod api;
+pub mod components;
+pub mod contexts;
+pub mod fmt;
+pub mod i18n;
+pub mod logic;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::use_location;
+use leptos_router::path;
+use wasm_bindgen::JsCast;
+
+use crate::components::footer::Footer;
+use crate::components::header::Header;
+use crate::i18n::I18n;
+use crate::pages::{
+    agencies::AgenciesPage, agency::AgencyPage, home::HomePage, not_found::NotFoundPage,
+    search::SearchPage, service::ServicePage, services::ServicesPage, topic::TopicPage,
+};
+
+/// Replaces the static app shell of `index.html` with the live app.
+pub fn mount() {
+    console_error_panic_hook::set_once();
+    let document = document();
+    let root = document
+        .get_element_by_id("app")
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    match root {
+        Some(root) => {
+            root.set_inner_html("");
+            leptos::mount::mount_to(root, App).forget();
+        }
+        None => leptos::mount::mount_to_body(App),
+    }
+}
+
+/// The whole app: language context, catalog index, layout and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    let i18n = I18n::provide();
+    contexts::provide_catalog_index();
+    Effect::new(move || i18n.apply_to_document());
+    view! {
+        <Router>
+            <FocusOnNavigate/>
+            <a class="skip-link" href="#main">{move || i18n.t().skip_to_content}</a>
+            <Header/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/search") view=SearchPage/>
+                    <Route path=path!("/services") view=ServicesPage/>
+                    <Route path=path!("/services/:id") view=ServicePage/>
+                    <Route path=path!("/agencies") view=AgenciesPage/>
+                    <Route path=path!("/agencies/:id") view=AgencyPage/>
+                    <Route path=path!("/categories/:id") view=move || view! { <TopicPage event=false/> }/>
+                    <Route path=path!("/life-events/:id") view=move || view! { <TopicPage event=true/> }/>
+                </Routes>
+            </main>
+            <Footer/>
+        </Router>
+    }
+}
+
+/// Moves keyboard and screen-reader focus to the page heading after each
+/// client-side navigation (not on the first load).
+#[component]
+fn FocusOnNavigate() -> impl IntoView {
+    let location = use_location();
+    let first = StoredValue::new(true);
+    Effect::new(move || {
+        let _ = location.pathname.get();
+        if first.get_value() {
+            first.set_value(false);
+            return;
+        }
+        window().scroll_to_with_x_and_y(0.0, 0.0);
+        focus_heading_when_ready(FOCUS_ATTEMPTS);
+    });
+}
+
+/// How long (in 100 ms steps) to wait for a loading page's heading.
+const FOCUS_ATTEMPTS: u32 = 50;
+
+/// Focuses `main h1` once the page has loaded (no loading placeholder left),
+/// or `main` itself if no heading appears in time.
+fn focus_heading_when_ready(attempts_left: u32) {
+    let doc = document();
+    let loading = doc.query_selector("main .loading").ok().flatten().is_some();
+    let heading = doc.query_selector("main h1").ok().flatten();
+    let target = match heading {
+        Some(h) if !loading => Some(h),
+        _ if attempts_left == 0 => doc.get_element_by_id("main"),
+        _ => {
+            gloo_timers::callback::Timeout::new(100, move || {
+                focus_heading_when_ready(attempts_left - 1)
+            })
+            .forget();
+            return;
+        }
+    };
+    if let Some(el) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        if !el.has_attribute("tabindex") {
+            let _ = el.set_attribute("tabindex", "-1");
+        }
+        let _ = el.focus();
+    }
+}

@@ -1,0 +1,528 @@
+//! Plain functions behind the components: query strings, paging, labels,
+//! "how to use it today" steps, fees, filtering and suggestions. Unit-tested
+//! natively; components stay thin.
+
+use panjere_api::normalize::normalize;
+use panjere_api::search::SearchIndex;
+use panjere_api::{
+    Agency, AgencyKind, Audience, ElectronicLevel, Fee, Lang, SearchIndexData, Service,
+    ServiceKind, ServiceSummary,
+};
+
+use crate::fmt::{fill, num};
+use crate::i18n::Strings;
+
+/// Percent-encodes a URL query or path component.
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Filters and page of a service list (the search page, the catalog, a
+/// topic page), as in the address bar and the API.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServiceFilter {
+    pub q: Option<String>,
+    pub category: Option<String>,
+    pub event: Option<String>,
+    pub agency: Option<String>,
+    pub kind: Option<ServiceKind>,
+    pub level: Option<ElectronicLevel>,
+    pub page: usize,
+}
+
+pub const PER_PAGE: usize = 20;
+
+impl ServiceFilter {
+    /// Reads the page's own query parameters, ignoring malformed values.
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
+        let nonempty = |k: &str| {
+            get(k)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        ServiceFilter {
+            q: nonempty("q"),
+            category: None,
+            event: None,
+            agency: None,
+            kind: nonempty("kind").and_then(|k| ServiceKind::parse(&k)),
+            level: nonempty("level").and_then(|l| ElectronicLevel::parse(&l)),
+            page: nonempty("page")
+                .and_then(|p| panjere_api::normalize::ascii_digits(&p).parse().ok())
+                .filter(|p| *p >= 1)
+                .unwrap_or(1),
+        }
+    }
+
+    fn pairs(&self, with_page: bool) -> Vec<(&'static str, String)> {
+        let mut v = Vec::new();
+        if let Some(q) = &self.q {
+            v.push(("q", q.clone()));
+        }
+        if let Some(c) = &self.category {
+            v.push(("category", c.clone()));
+        }
+        if let Some(e) = &self.event {
+            v.push(("event", e.clone()));
+        }
+        if let Some(a) = &self.agency {
+            v.push(("agency", a.clone()));
+        }
+        if let Some(k) = self.kind {
+            v.push(("kind", k.as_str().to_owned()));
+        }
+        if let Some(l) = self.level {
+            v.push(("level", l.as_str().to_owned()));
+        }
+        if with_page && self.page > 1 {
+            v.push(("page", self.page.to_string()));
+        }
+        v
+    }
+
+    /// The API query string (always with paging).
+    pub fn api_query(&self) -> String {
+        let mut pairs = self.pairs(false);
+        pairs.push(("page", self.page.max(1).to_string()));
+        pairs.push(("per_page", PER_PAGE.to_string()));
+        join(&pairs)
+    }
+
+    /// The page's own address with these filters (topic ids live in the path,
+    /// so they are left out).
+    pub fn href(&self, path: &str) -> String {
+        let own = ServiceFilter {
+            category: None,
+            event: None,
+            agency: None,
+            ..self.clone()
+        };
+        let q = join(&own.pairs(true));
+        if q.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}?{q}")
+        }
+    }
+
+    pub fn with_page(&self, page: usize) -> Self {
+        ServiceFilter {
+            page,
+            ..self.clone()
+        }
+    }
+
+    pub fn with_kind(&self, kind: Option<ServiceKind>) -> Self {
+        ServiceFilter {
+            kind,
+            page: 1,
+            ..self.clone()
+        }
+    }
+
+    pub fn with_level(&self, level: Option<ElectronicLevel>) -> Self {
+        ServiceFilter {
+            level,
+            page: 1,
+            ..self.clone()
+        }
+    }
+}
+
+fn join(pairs: &[(&str, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Number of pages for `total` items.
+pub fn page_count(total: usize, per_page: usize) -> usize {
+    total.div_ceil(per_page.max(1)).max(1)
+}
+
+pub fn kind_label(kind: ServiceKind, t: &Strings) -> &'static str {
+    match kind {
+        ServiceKind::Information => t.kind_information,
+        ServiceKind::Inquiry => t.kind_inquiry,
+        ServiceKind::Application => t.kind_application,
+    }
+}
+
+pub fn level_label(level: ElectronicLevel, t: &Strings) -> &'static str {
+    match level {
+        ElectronicLevel::InPerson => t.level_in_person,
+        ElectronicLevel::Partly => t.level_partly_electronic,
+        ElectronicLevel::Fully => t.level_fully_electronic,
+        ElectronicLevel::Smart => t.level_smart,
+    }
+}
+
+pub fn audience_label(audience: Audience, t: &Strings) -> &'static str {
+    match audience {
+        Audience::Anyone => t.audience_anyone,
+        Audience::Citizen => t.audience_signed_in_citizen,
+    }
+}
+
+pub fn agency_kind_label(kind: AgencyKind, t: &Strings) -> &'static str {
+    match kind {
+        AgencyKind::Ministry => t.agency_kind_ministry,
+        AgencyKind::Organisation => t.agency_kind_organisation,
+        AgencyKind::Police => t.agency_kind_police,
+        AgencyKind::Company => t.agency_kind_company,
+        AgencyKind::Bank => t.agency_kind_bank,
+        AgencyKind::Judiciary => t.agency_kind_judiciary,
+        AgencyKind::Foundation => t.agency_kind_foundation,
+    }
+}
+
+pub fn stage_label(stage: u8, t: &Strings) -> &'static str {
+    match stage {
+        1 => t.stage_1,
+        2 => t.stage_2,
+        3 => t.stage_3,
+        _ => t.stage_4,
+    }
+}
+
+/// The fee as shown: free, varies, or rials with toman beside.
+pub fn fee_text(fee: Fee, lang: Lang, t: &Strings) -> String {
+    match fee {
+        Fee::Free => t.fee_free.to_owned(),
+        Fee::Varies => t.fee_varies.to_owned(),
+        Fee::Fixed { rials } => fill(
+            t.fee_amount,
+            &[
+                ("rials", &num(rials, lang)),
+                ("toman", &num(rials / 10, lang)),
+            ],
+        ),
+    }
+}
+
+pub fn time_text(days: u32, lang: Lang, t: &Strings) -> String {
+    if days == 0 {
+        t.time_instant.to_owned()
+    } else {
+        fill(t.time_days, &[("n", &num(u64::from(days), lang))])
+    }
+}
+
+/// One step of "how to use this service today".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HowStep {
+    SignIn,
+    NoSignIn,
+    Inquiry,
+    ApplyOnline,
+    Fetched,
+    Track,
+    PartlyVisit,
+    InPerson,
+    Smart,
+    Information,
+}
+
+/// The steps for a service, from its kind, level, audience and documents
+/// (when the catalog entry has no steps of its own).
+pub fn how_to_steps(s: &Service) -> Vec<HowStep> {
+    use HowStep::*;
+    let mut steps = Vec::new();
+    if s.level == ElectronicLevel::InPerson {
+        steps.push(InPerson);
+        return steps;
+    }
+    if s.kind == ServiceKind::Information {
+        steps.push(Information);
+        return steps;
+    }
+    steps.push(if s.audience == Audience::Citizen {
+        SignIn
+    } else {
+        NoSignIn
+    });
+    match s.kind {
+        ServiceKind::Inquiry => steps.push(Inquiry),
+        _ => {
+            steps.push(ApplyOnline);
+            if s.documents.iter().any(|d| d.fetched_from.is_some()) {
+                steps.push(Fetched);
+            }
+        }
+    }
+    if s.level == ElectronicLevel::Partly {
+        steps.push(PartlyVisit);
+    }
+    if s.kind == ServiceKind::Application {
+        steps.push(Track);
+    }
+    if s.level == ElectronicLevel::Smart {
+        steps.push(Smart);
+    }
+    steps
+}
+
+pub fn how_step_text(step: HowStep, agency: &str, t: &Strings) -> String {
+    let a = [("agency", agency)];
+    match step {
+        HowStep::SignIn => t.how_sign_in.to_owned(),
+        HowStep::NoSignIn => t.how_no_sign_in.to_owned(),
+        HowStep::Inquiry => fill(t.how_inquiry, &a),
+        HowStep::ApplyOnline => t.how_apply_online.to_owned(),
+        HowStep::Fetched => t.how_fetched.to_owned(),
+        HowStep::Track => t.how_track.to_owned(),
+        HowStep::PartlyVisit => fill(t.how_partly_visit, &a),
+        HowStep::InPerson => fill(t.how_in_person, &a),
+        HowStep::Smart => t.how_smart.to_owned(),
+        HowStep::Information => t.how_information.to_owned(),
+    }
+}
+
+/// Agencies whose Persian, English or short name holds `text` (normalised:
+/// Arabic letters, digits and ZWNJ do not matter).
+pub fn filter_agencies<'a>(agencies: &'a [Agency], text: &str) -> Vec<&'a Agency> {
+    let needle = normalize(text);
+    if needle.is_empty() {
+        return agencies.iter().collect();
+    }
+    agencies
+        .iter()
+        .filter(|a| {
+            let mut names = vec![&a.name.fa, &a.name.en, &a.id];
+            if let Some(s) = &a.short_name {
+                names.extend([&s.fa, &s.en]);
+            }
+            names.into_iter().any(|n| normalize(n).contains(&needle))
+        })
+        .collect()
+}
+
+/// As-you-type suggestions: the best `limit` services for `q`.
+pub fn suggestions<'a>(
+    data: &'a SearchIndexData,
+    index: &SearchIndex,
+    q: &str,
+    limit: usize,
+) -> Vec<&'a ServiceSummary> {
+    index
+        .search(q)
+        .into_iter()
+        .take(limit)
+        .map(|h| &data.services[h.index])
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{strings, EN, FA};
+    use panjere_api::{Document, Text};
+
+    fn service(
+        kind: ServiceKind,
+        level: ElectronicLevel,
+        audience: Audience,
+        fetched: bool,
+    ) -> Service {
+        Service {
+            id: "s".into(),
+            agency: "a".into(),
+            agency_name: Text::default(),
+            category: "c".into(),
+            category_name: Text::default(),
+            life_events: vec![],
+            kind,
+            level,
+            audience,
+            name: Text::default(),
+            summary: Text::default(),
+            how_to: vec![],
+            fee: Fee::Free,
+            processing_days: 0,
+            documents: vec![Document {
+                name: Text::default(),
+                fetched_from: fetched.then(|| "sabt-ahval".to_owned()),
+                fetched_from_name: None,
+            }],
+            popularity: 1,
+            keywords: vec![],
+        }
+    }
+
+    #[test]
+    fn query_strings_round_trip() {
+        let f = ServiceFilter::from_query(|k| match k {
+            "q" => Some(" مالیات ".into()),
+            "kind" => Some("inquiry".into()),
+            "level" => Some("bogus".into()),
+            "page" => Some("۳".into()),
+            _ => None,
+        });
+        assert_eq!(f.q.as_deref(), Some("مالیات"));
+        assert_eq!(f.kind, Some(ServiceKind::Inquiry));
+        assert_eq!(f.level, None);
+        assert_eq!(f.page, 3);
+        assert_eq!(
+            f.href("/search"),
+            "/search?q=%D9%85%D8%A7%D9%84%DB%8C%D8%A7%D8%AA&kind=inquiry&page=3"
+        );
+        assert_eq!(
+            f.api_query(),
+            "q=%D9%85%D8%A7%D9%84%DB%8C%D8%A7%D8%AA&kind=inquiry&page=3&per_page=20"
+        );
+        // changing a filter goes back to page 1
+        assert_eq!(
+            f.with_kind(None).href("/search"),
+            "/search?q=%D9%85%D8%A7%D9%84%DB%8C%D8%A7%D8%AA"
+        );
+        let topic = ServiceFilter {
+            category: Some("tax".into()),
+            ..Default::default()
+        };
+        assert_eq!(topic.api_query(), "category=tax&page=1&per_page=20");
+        assert_eq!(
+            topic.with_page(2).href("/categories/tax"),
+            "/categories/tax?page=2"
+        );
+        assert_eq!(ServiceFilter::from_query(|_| Some("0".into())).page, 1);
+    }
+
+    #[test]
+    fn pages() {
+        assert_eq!(page_count(0, 20), 1);
+        assert_eq!(page_count(20, 20), 1);
+        assert_eq!(page_count(21, 20), 2);
+        assert_eq!(page_count(313, 20), 16);
+    }
+
+    #[test]
+    fn encoding() {
+        assert_eq!(encode("a b&c=d"), "a%20b%26c%3Dd");
+        assert_eq!(encode("tax-clearance"), "tax-clearance");
+    }
+
+    #[test]
+    fn how_to_follows_kind_level_and_documents() {
+        use HowStep::*;
+        let s = service(
+            ServiceKind::Application,
+            ElectronicLevel::Fully,
+            Audience::Citizen,
+            true,
+        );
+        assert_eq!(how_to_steps(&s), vec![SignIn, ApplyOnline, Fetched, Track]);
+        let s = service(
+            ServiceKind::Inquiry,
+            ElectronicLevel::Fully,
+            Audience::Citizen,
+            false,
+        );
+        assert_eq!(how_to_steps(&s), vec![SignIn, Inquiry]);
+        let s = service(
+            ServiceKind::Application,
+            ElectronicLevel::Partly,
+            Audience::Citizen,
+            false,
+        );
+        assert_eq!(
+            how_to_steps(&s),
+            vec![SignIn, ApplyOnline, PartlyVisit, Track]
+        );
+        let s = service(
+            ServiceKind::Application,
+            ElectronicLevel::Smart,
+            Audience::Citizen,
+            true,
+        );
+        assert_eq!(
+            how_to_steps(&s),
+            vec![SignIn, ApplyOnline, Fetched, Track, Smart]
+        );
+        let s = service(
+            ServiceKind::Application,
+            ElectronicLevel::InPerson,
+            Audience::Citizen,
+            true,
+        );
+        assert_eq!(how_to_steps(&s), vec![InPerson]);
+        let s = service(
+            ServiceKind::Information,
+            ElectronicLevel::Fully,
+            Audience::Anyone,
+            false,
+        );
+        assert_eq!(how_to_steps(&s), vec![Information]);
+        assert!(how_step_text(PartlyVisit, "گمرک", &FA).contains("گمرک"));
+        assert!(how_step_text(InPerson, "Customs", &EN).contains("Customs"));
+    }
+
+    #[test]
+    fn fees_and_times() {
+        assert_eq!(fee_text(Fee::Free, Lang::Fa, &FA), "رایگان");
+        assert_eq!(
+            fee_text(Fee::Fixed { rials: 3_000_000 }, Lang::En, &EN),
+            "3000000 rials (300000 toman)"
+        );
+        assert_eq!(fee_text(Fee::Varies, Lang::En, &EN), "Depends on the case");
+        assert_eq!(time_text(0, Lang::En, &EN), "Immediate");
+        assert_eq!(time_text(10, Lang::En, &EN), "About 10 working days");
+    }
+
+    #[test]
+    fn labels_exist_in_both_languages() {
+        for lang in [Lang::Fa, Lang::En] {
+            let t = strings(lang);
+            for k in ServiceKind::ALL {
+                assert!(!kind_label(*k, t).is_empty());
+            }
+            for l in ElectronicLevel::ALL {
+                assert!(!level_label(*l, t).is_empty());
+            }
+            for s in 1..=4 {
+                assert!(!stage_label(s, t).is_empty());
+            }
+        }
+        assert_eq!(level_label(ElectronicLevel::Smart, &FA), "هوشمند");
+    }
+
+    fn agency(id: &str, fa: &str, en: &str) -> Agency {
+        Agency {
+            id: id.into(),
+            name: Text {
+                fa: fa.into(),
+                en: en.into(),
+            },
+            short_name: None,
+            kind: AgencyKind::Organisation,
+            description: Text::default(),
+            connected: true,
+            connected_on: None,
+            connected_on_jalali: None,
+            stage: 1,
+            website: None,
+            service_count: 1,
+        }
+    }
+
+    #[test]
+    fn agency_filter_normalises() {
+        let list = vec![
+            agency("tax", "سازمان امور مالیاتی کشور", "Tax Administration"),
+            agency("post", "شرکت ملی پست", "Iran Post"),
+        ];
+        assert_eq!(filter_agencies(&list, "ماليات").len(), 1);
+        assert_eq!(filter_agencies(&list, "POST")[0].id, "post");
+        assert_eq!(filter_agencies(&list, "  ").len(), 2);
+        assert!(filter_agencies(&list, "گمرک").is_empty());
+    }
+}

@@ -1,0 +1,92 @@
+use leptos::prelude::*;
+use panjere_api::Categories;
+
+use crate::api;
+use crate::components::async_view::AsyncView;
+use crate::components::search_box::SearchBox;
+use crate::components::service_list::ServiceList;
+use crate::fmt::{fill, num};
+use crate::i18n::{use_i18n, use_title};
+use crate::logic::ServiceFilter;
+
+/// How many of the most used services the home page shows.
+const POPULAR: usize = 8;
+
+/// Home: search with suggestions, most used services, topics, life events.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let i18n = use_i18n();
+    use_title(|| None);
+    let popular = LocalResource::new(|| async {
+        let services = api::services(&ServiceFilter {
+            page: 1,
+            ..Default::default()
+        })
+        .await?;
+        let agencies = api::agency_count().await?;
+        Ok((services, agencies))
+    });
+    let topics = LocalResource::new(api::categories);
+    view! {
+        <section class="hero">
+            <div class="wrap">
+                <h1>{move || i18n.t().home_title}</h1>
+                <p class="lead">
+                    {move || {
+                        popular.get().and_then(Result::ok).map(|(s, a)| {
+                            let lang = i18n.get();
+                            fill(i18n.t().home_lead, &[("services", &num(s.total as u64, lang)), ("agencies", &num(a as u64, lang))])
+                        })
+                    }}
+                </p>
+                <SearchBox id="home-search"/>
+            </div>
+        </section>
+        <div class="wrap">
+            <section aria-labelledby="popular-h">
+                <h2 id="popular-h">{move || i18n.t().popular_title}</h2>
+                <AsyncView resource=popular render=|(page, _)| view! { <ServiceList items=page.items.into_iter().take(POPULAR).collect()/> }/>
+                <p><a class="more" href="/services">{move || i18n.t().all_services_link}</a></p>
+            </section>
+            <AsyncView resource=topics render=move |c: Categories| view! { <Topics categories=c/> }/>
+            <p><a class="more" href="/agencies">{move || i18n.t().all_agencies_link}</a></p>
+        </div>
+    }
+}
+
+/// The topic and life-event grids of the home page.
+#[component]
+fn Topics(categories: Categories) -> impl IntoView {
+    let i18n = use_i18n();
+    let tile = move |href: String, name: panjere_api::Text, count: usize| {
+        view! {
+            <li>
+                <a class="tile" href=href>
+                    <span class="tile-name">{move || name.get(i18n.get()).to_owned()}</span>
+                    <span class="tile-count">{move || fill(i18n.t().services_count, &[("n", &num(count as u64, i18n.get()))])}</span>
+                </a>
+            </li>
+        }
+    };
+    let cats = categories
+        .items
+        .into_iter()
+        .map(|c| tile(format!("/categories/{}", c.id), c.name, c.service_count))
+        .collect_view();
+    let events = categories
+        .life_events
+        .into_iter()
+        .map(|e| tile(format!("/life-events/{}", e.id), e.name, e.service_count))
+        .collect_view();
+    view! {
+        <section aria-labelledby="topics-h">
+            <h2 id="topics-h">{move || i18n.t().categories_title}</h2>
+            <ul class="tiles">{cats}</ul>
+        </section>
+        <section aria-labelledby="events-h">
+            <h2 id="events-h">{move || i18n.t().events_title}</h2>
+            <p>{move || i18n.t().events_lead}</p>
+            <ul class="tiles events">{events}</ul>
+        </section>
+    }
+}

@@ -1,0 +1,45 @@
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api;
+use crate::components::async_view::AsyncView;
+use crate::components::filter_bar::FilterBar;
+use crate::components::pager::Pager;
+use crate::components::service_list::ServiceList;
+use crate::fmt::{fill, num};
+use crate::i18n::{use_i18n, use_title};
+use crate::logic::ServiceFilter;
+
+/// The whole catalog, most used first, filtered by kind and level.
+#[component]
+pub fn ServicesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let filter = Memo::new(move |_| ServiceFilter {
+        q: None,
+        ..ServiceFilter::from_query(|k| query.read().get(k))
+    });
+    let results = LocalResource::new(move || {
+        let f = filter.get();
+        async move { api::services(&f).await }
+    });
+    use_title(move || Some(i18n.t().services_title.to_owned()));
+    view! {
+        <div class="wrap">
+            <h1>{move || i18n.t().services_title}</h1>
+            <p class="lead">{move || i18n.t().services_lead}</p>
+            {move || view! { <FilterBar filter=filter.get() path="/services" with_level=true/> }}
+            <AsyncView
+                resource=results
+                render=move |page| {
+                    let total = page.total;
+                    view! {
+                        <p class="count" role="status">{move || fill(i18n.t().search_results_count, &[("n", &num(total as u64, i18n.get()))])}</p>
+                        <ServiceList items=page.items/>
+                        <Pager filter=filter.get_untracked() total path="/services"/>
+                    }
+                }
+            />
+        </div>
+    }
+}

@@ -1,0 +1,99 @@
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::{self, FetchError};
+use crate::components::async_view::AsyncView;
+use crate::components::breadcrumbs::Breadcrumbs;
+use crate::components::pager::Pager;
+use crate::components::service_list::ServiceList;
+use crate::fmt::{fill, num};
+use crate::i18n::{use_i18n, use_title};
+use crate::logic::ServiceFilter;
+
+/// A category (`/categories/:id`) or a life event (`/life-events/:id`) with
+/// its services.
+#[component]
+pub fn TopicPage(event: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let filter = Memo::new(move |_| {
+        let page = ServiceFilter::from_query(|k| query.read().get(k)).page;
+        let id = Some(id.get());
+        if event {
+            ServiceFilter {
+                event: id,
+                page,
+                ..Default::default()
+            }
+        } else {
+            ServiceFilter {
+                category: id,
+                page,
+                ..Default::default()
+            }
+        }
+    });
+    let topic = LocalResource::new(move || {
+        let id = id.get();
+        async move {
+            let c = api::categories().await?;
+            let found = if event {
+                c.life_events
+                    .into_iter()
+                    .find(|e| e.id == id)
+                    .map(|e| (e.name, e.description))
+            } else {
+                c.items
+                    .into_iter()
+                    .find(|e| e.id == id)
+                    .map(|e| (e.name, e.description))
+            };
+            found.ok_or(FetchError::NotFound { request_id: None })
+        }
+    });
+    let services = LocalResource::new(move || {
+        let f = filter.get();
+        async move { api::services(&f).await }
+    });
+    use_title(move || {
+        topic
+            .get()
+            .and_then(Result::ok)
+            .map(|(n, _)| n.get(i18n.get()).to_owned())
+    });
+    let path = move || {
+        format!(
+            "/{}/{}",
+            if event { "life-events" } else { "categories" },
+            id.get()
+        )
+    };
+    view! {
+        <div class="wrap">
+            <AsyncView resource=topic render=move |(name, description)| {
+                let trail = {
+                    let name = name.clone();
+                    Signal::derive(move || {
+                        let label = if event { i18n.t().topic_event } else { i18n.t().topic_category };
+                        vec![(format!("{label}: {}", name.get(i18n.get())), String::new())]
+                    })
+                };
+                view! {
+                    <Breadcrumbs trail/>
+                    <h1>{move || name.get(i18n.get()).to_owned()}</h1>
+                    <p class="lead">{move || description.get(i18n.get()).to_owned()}</p>
+                    <AsyncView resource=services render=move |page| {
+                        let total = page.total;
+                        view! {
+                            <p class="count" role="status">{move || fill(i18n.t().search_results_count, &[("n", &num(total as u64, i18n.get()))])}</p>
+                            <ServiceList items=page.items/>
+                            <Pager filter=filter.get_untracked() total path=path()/>
+                        }
+                    }/>
+                }
+            }/>
+        </div>
+    }
+}

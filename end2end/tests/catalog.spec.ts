@@ -1,0 +1,179 @@
+import { appReady, en, expect, expectAccessible, fa, test } from './fixtures';
+
+test.describe('home', () => {
+  test('renders right to left in Persian with the right title and no console errors', async ({ page, home, consoleErrors }) => {
+    await home.goto();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'fa');
+    await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+    await expect(page).toHaveTitle(fa.site_name);
+    await expect(page.locator('main h1')).toHaveText(fa.home_title);
+    // the lead counts agencies and services in Persian digits
+    await expect(page.locator('.hero .lead')).toContainText(/[۰-۹]/);
+    await expect(page.getByRole('heading', { name: fa.popular_title })).toBeVisible();
+    await expect(page.locator('main .service-list > li')).toHaveCount(8);
+    await expect(page.getByRole('heading', { name: fa.categories_title })).toBeVisible();
+    await expect(page.getByRole('link', { name: /مالیات/ }).first()).toBeVisible();
+    await expect(page.getByRole('heading', { name: fa.events_title })).toBeVisible();
+    await expectAccessible(page);
+    expect(consoleErrors).toEqual([]);
+  });
+});
+
+test.describe('search', () => {
+  test('Arabic-yeh input finds the tax services, as you type and on the results page', async ({ page, home, results }) => {
+    await home.goto();
+    await home.type('ماليات'); // Arabic yeh (U+064A)
+    await expect(home.suggestions).toBeVisible();
+    await expect(home.option(/مالیات/).first()).toBeVisible();
+    await expect(page.getByRole('status').filter({ hasText: /پیشنهاد/ })).toBeVisible();
+    await home.search.press('Enter');
+    await expect(page).toHaveURL(/\/search\?q=/);
+    await expect(page.locator('main h1')).toContainText('ماليات');
+    const links = results.resultLinks();
+    await expect(links.first()).toBeVisible();
+    const names = await links.allTextContents();
+    expect(names.slice(0, 5).every((n) => n.includes('مالیات') || n.includes('مفاصاحساب') || n.includes('مودیان') || n.includes('کد اقتصادی') || n.includes('اعتراض'))).toBe(true);
+    expect(names.some((n) => n.includes('مفاصاحساب مالیاتی'))).toBe(true);
+    await expectAccessible(page);
+  });
+
+  test('the keyboard chooses a suggestion and opens its service', async ({ page, home }) => {
+    await home.goto();
+    await home.type('پاسپورت');
+    await expect(home.option(/گذرنامه/).first()).toBeVisible();
+    await home.search.press('ArrowDown');
+    await expect(home.search).toHaveAttribute('aria-activedescendant', /-opt-0$/);
+    await home.search.press('Enter');
+    await expect(page).toHaveURL(/\/services\/passport-/);
+    await expect(page.locator('main h1')).toContainText('گذرنامه');
+    // focus moved to the new page's heading
+    await expect(page.locator('main h1')).toBeFocused();
+  });
+
+  test('a search URL is shareable and handles no results and an empty query', async ({ page, results }) => {
+    await results.goto('پاسپورت');
+    await expect(results.resultLinks().first()).toBeVisible();
+    expect(await results.resultLinks().allTextContents()).toContain('صدور گذرنامه');
+    await results.goto('zzqqxxyy');
+    await expect(page.getByRole('heading', { name: fa.search_no_results })).toBeVisible();
+    await expectAccessible(page);
+    await page.goto('/search');
+    await expect(page.getByText(fa.search_empty_query)).toBeVisible();
+  });
+
+  test('kind filter and paging keep the query in the address', async ({ page, results }) => {
+    await results.goto('استعلام');
+    await page.getByRole('navigation', { name: fa.filter_label }).getByRole('link', { name: fa.kind_inquiry }).click();
+    await expect(page).toHaveURL(/kind=inquiry/);
+    await expect(page.locator('main .service-list .badge.kind').first()).toHaveText(fa.kind_inquiry);
+    const kinds = await page.locator('main .service-list .badge.kind').allTextContents();
+    expect(new Set(kinds)).toEqual(new Set([fa.kind_inquiry]));
+    await page.getByRole('link', { name: fa.pager_next }).click();
+    await expect(page).toHaveURL(/page=2/);
+    await expect(page).toHaveURL(/kind=inquiry/);
+  });
+});
+
+test.describe('service page', () => {
+  test('a deep link works, also on reload, and marks documents the window fetches itself', async ({ page, service }) => {
+    await service.goto('passport-issuance');
+    await expect(service.heading).toHaveText('صدور گذرنامه');
+    await expect(page).toHaveTitle(`صدور گذرنامه | ${fa.site_name}`);
+    await page.reload();
+    await expect(service.heading).toHaveText('صدور گذرنامه');
+    const fetched = service.documents().filter({ hasText: 'سازمان وظیفه عمومی' });
+    await expect(fetched).toHaveClass(/fetched/);
+    await expect(fetched).toContainText('لازم نیست بیاورید');
+    await expect(page.getByText(fa.level_fully_electronic).first()).toBeVisible();
+    await expect(page.getByRole('heading', { name: fa.service_how })).toBeVisible();
+    // fee in Persian digits with toman beside rials
+    await expect(page.locator('.facts')).toContainText('تومان');
+    await expectAccessible(page);
+  });
+
+  test('an unknown service shows a clear not-found message with a retry', async ({ page }) => {
+    await page.goto('/services/no-such-service');
+    await expect(page.getByRole('alert')).toContainText(fa.error_not_found);
+    await expect(page.getByRole('button', { name: fa.retry })).toBeVisible();
+  });
+});
+
+test.describe('languages', () => {
+  test('switching to English flips direction and text, and is remembered', async ({ page, home }) => {
+    await home.goto();
+    await page.getByRole('button', { name: fa.switch_language_label }).click();
+    await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    await expect(page.locator('main h1')).toHaveText(en.home_title);
+    await expect(page).toHaveTitle(en.site_name);
+    await expect(page.locator('.hero .lead')).toContainText(/[0-9]/);
+    await expectAccessible(page);
+    await page.goto('/services/tax-clearance');
+    await expect(page.locator('main h1')).toHaveText('Tax clearance inquiry');
+    await page.reload();
+    await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
+    await expect(page.locator('main h1')).toHaveText('Tax clearance inquiry');
+    await page.getByRole('button', { name: en.switch_language_label }).click();
+    await expect(page.locator('main h1')).toHaveText('استعلام مفاصاحساب مالیاتی');
+    await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  });
+});
+
+test.describe('agencies and topics', () => {
+  test('the agency list filters with Arabic letters, and an agency page shows its connection in Jalali', async ({ page, agencies }) => {
+    await agencies.goto();
+    await expect(page.locator('main h1')).toHaveText(fa.agencies_title);
+    const all = await agencies.cards.count();
+    expect(all).toBeGreaterThanOrEqual(60);
+    await agencies.filter.fill('ماليات');
+    await expect(agencies.cards).toHaveCount(1);
+    await expectAccessible(page);
+    await agencies.cards.getByRole('link').click();
+    await expect(page).toHaveURL(/\/agencies\/tax$/);
+    await expect(page.locator('main h1')).toHaveText('سازمان امور مالیاتی کشور');
+    // connected on 20 Azar 1400, shown in the Persian calendar with Persian digits
+    await expect(page.locator('.facts')).toContainText('آذر');
+    await expect(page.locator('.facts')).toContainText('۱۴۰۰');
+    await expectAccessible(page);
+  });
+
+  test('category, life event and the whole catalog list their services', async ({ page }) => {
+    await page.goto('/categories/tax');
+    await expect(page.locator('main h1')).toHaveText('مالیات');
+    await expect(page.locator('main .service-list > li').first()).toBeVisible();
+    await expectAccessible(page);
+    await page.goto('/life-events/birth');
+    await expect(page.locator('main h1')).toHaveText('تولد فرزند');
+    await expect(page.getByRole('link', { name: 'ثبت ولادت و صدور شناسنامه نوزاد' })).toBeVisible();
+    await expectAccessible(page);
+    await page.goto('/services?level=smart');
+    await expect(page.locator('main h1')).toHaveText(fa.services_title);
+    const levels = await page.locator('main .service-list .badge[class*="level-"]').allTextContents();
+    expect(new Set(levels)).toEqual(new Set([fa.level_smart]));
+    await expectAccessible(page);
+  });
+
+  test('an unknown address shows a real 404 page', async ({ page }) => {
+    await page.goto('/no/such/page');
+    await appReady(page);
+    await expect(page.locator('main h1')).toHaveText(fa.not_found_title);
+    await expect(page.getByRole('link', { name: fa.not_found_home })).toBeVisible();
+    await expectAccessible(page);
+  });
+});
+
+test.describe('server', () => {
+  test('security headers and the API', async ({ request }) => {
+    const res = await request.get('/');
+    const csp = res.headers()['content-security-policy'];
+    expect(csp).toContain("'wasm-unsafe-eval'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(res.headers()['x-request-id']).toBeTruthy();
+    const health = await (await request.get('/api/health')).json();
+    expect(health.status).toBe('ok');
+    const bad = await request.get('/api/catalog/services?kind=nope');
+    expect(bad.status()).toBe(400);
+    expect((await bad.json()).error.parameter).toBe('kind');
+  });
+});

@@ -1,0 +1,299 @@
+//! Starting and stopping the whole portal: simulated agencies, then the
+//! server, each reporting its address on stdout.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::tools::{self, run, Need};
+use crate::{root, say, Result};
+
+pub struct PortalOptions {
+    pub address: String,
+    pub port: u16,
+    pub data_dir: PathBuf,
+    pub release: bool,
+    /// Where the processes' output goes: the terminal, or a log file.
+    pub log: Option<PathBuf>,
+}
+
+/// The running portal; stopped (agencies and server) when dropped.
+pub struct Portal {
+    children: Vec<Child>,
+    pub url: String,
+    pub agencies: Vec<(String, String)>,
+}
+
+fn binary(name: &str, release: bool) -> PathBuf {
+    root()
+        .join("target")
+        .join(if release { "release" } else { "debug" })
+        .join(name)
+}
+
+/// Builds the server and the agencies (debug by default: the same artifacts
+/// the tests use, so nothing is compiled twice).
+pub fn build_binaries(release: bool) -> Result {
+    say(format!(
+        "Building the server and the simulated agencies ({})",
+        if release { "release" } else { "debug" }
+    ));
+    let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    c.args(["build", "-p", "panjere-server", "-p", "panjere-agencies"])
+        .current_dir(root());
+    if release {
+        c.arg("--release");
+    }
+    run(&mut c)
+}
+
+/// Spawns `cmd`, forwards its output (to the terminal or the log), and
+/// returns the lines starting with `marker` through a channel.
+fn spawn(
+    mut cmd: Command,
+    marker: &'static str,
+    log: Option<&Path>,
+) -> Result<(Child, mpsc::Receiver<String>)> {
+    cmd.stdout(Stdio::piped());
+    if let Some(path) = log {
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        cmd.stderr(Stdio::from(f));
+    }
+    let shown = format!("{cmd:?}");
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("cannot start {shown}: {e}"))?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let (tx, rx) = mpsc::channel();
+    let mut sink: Box<dyn Write + Send> = match log {
+        Some(path) => Box::new(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map_err(|e| e.to_string())?,
+        ),
+        None => Box::new(std::io::stdout()),
+    };
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout)
+            .lines()
+            .map_while(std::result::Result::ok)
+        {
+            if line.starts_with(marker) {
+                let _ = tx.send(line.clone());
+            }
+            let _ = writeln!(sink, "{line}");
+        }
+    });
+    Ok((child, rx))
+}
+
+fn wait_line(rx: &mpsc::Receiver<String>, what: &str, timeout: Duration) -> Result<String> {
+    rx.recv_timeout(timeout).map_err(|_| {
+        format!(
+            "{what} did not start within {}s (see its output above or in the log)",
+            timeout.as_secs()
+        )
+    })
+}
+
+impl Portal {
+    pub fn start(o: &PortalOptions) -> Result<Portal> {
+        std::fs::create_dir_all(&o.data_dir)
+            .map_err(|e| format!("cannot create {}: {e}", o.data_dir.display()))?;
+        let mut portal = Portal {
+            children: Vec::new(),
+            url: String::new(),
+            agencies: Vec::new(),
+        };
+
+        let mut agencies = Command::new(binary("panjere-agencies", o.release));
+        agencies
+            .args(["--address", "127.0.0.1", "--base-port", "0"])
+            .current_dir(root());
+        let (child, rx) = spawn(agencies, "AGENCY", o.log.as_deref())?;
+        portal.children.push(child);
+        loop {
+            let line = wait_line(&rx, "the simulated agencies", Duration::from_secs(30))?;
+            if line.starts_with("AGENCIES READY") {
+                break;
+            }
+            let mut parts = line.split_whitespace().skip(1);
+            if let (Some(id), Some(url)) = (parts.next(), parts.next()) {
+                portal.agencies.push((id.to_owned(), url.to_owned()));
+            }
+        }
+
+        let mut server = Command::new(binary("panjere", o.release));
+        server
+            .current_dir(root())
+            .env("PANJERE_ADDRESS", &o.address)
+            .env("PANJERE_PORT", o.port.to_string())
+            .env("PANJERE_DATA_DIR", &o.data_dir)
+            .env("PANJERE_DIST", root().join("dist"))
+            .env("PANJERE_CATALOG", root().join("data"))
+            .env(
+                "PANJERE_LOG_FORMAT",
+                if o.log.is_some() { "json" } else { "pretty" },
+            );
+        for (id, url) in &portal.agencies {
+            server.env(
+                format!("PANJERE_AGENCY_{}_URL", id.to_uppercase().replace('-', "_")),
+                url,
+            );
+        }
+        let (child, rx) = spawn(server, "PANJERE_LISTENING ", o.log.as_deref())?;
+        portal.children.push(child);
+        let line = wait_line(&rx, "the server", Duration::from_secs(60))?;
+        portal.url = line
+            .trim_start_matches("PANJERE_LISTENING ")
+            .trim()
+            .to_owned();
+        Ok(portal)
+    }
+
+    /// Whether a process of the portal has exited.
+    pub fn exited(&mut self) -> bool {
+        self.children
+            .iter_mut()
+            .any(|c| matches!(c.try_wait(), Ok(Some(_))))
+    }
+
+    /// SIGTERM to each process (graceful), SIGKILL after 5 s.
+    pub fn stop(&mut self) {
+        for c in self.children.iter().rev() {
+            let _ = Command::new("kill")
+                .args(["-TERM", &c.id().to_string()])
+                .stderr(Stdio::null())
+                .status();
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        for c in self.children.iter_mut() {
+            while Instant::now() < deadline && matches!(c.try_wait(), Ok(None)) {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        self.children.clear();
+    }
+}
+
+impl Drop for Portal {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn parse_flags(args: &[String]) -> Result<std::collections::HashMap<String, String>> {
+    let mut m = std::collections::HashMap::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--release" => {
+                m.insert("release".into(), "1".into());
+            }
+            "--address" | "--port" | "--data-dir" => {
+                let v = it.next().ok_or(format!("{a} needs a value"))?;
+                m.insert(a.trim_start_matches("--").into(), v.clone());
+            }
+            _ => return Err(format!("unknown option {a}; see `cargo xtask` for usage")),
+        }
+    }
+    Ok(m)
+}
+
+/// Blocks until Ctrl-C / SIGTERM or until a process of the portal exits.
+fn wait_for_stop(portal: &mut Portal) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    while !stop.load(Ordering::SeqCst) {
+        if portal.exited() {
+            eprintln!("xtask: a portal process exited; stopping the others");
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    say("Stopping the portal");
+    portal.stop();
+}
+
+/// `cargo xtask run`.
+pub fn run_command(args: &[String]) -> Result {
+    let f = parse_flags(args)?;
+    let address = f
+        .get("address")
+        .cloned()
+        .unwrap_or_else(|| std::env::var("PANJERE_ADDRESS").unwrap_or_else(|_| "127.0.0.1".into()));
+    let port: u16 = f
+        .get("port")
+        .cloned()
+        .or_else(|| std::env::var("PANJERE_PORT").ok())
+        .unwrap_or_else(|| "8080".into())
+        .parse()
+        .map_err(|_| "--port must be a number from 0 to 65535".to_owned())?;
+    let data_dir = f
+        .get("data-dir")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("var"));
+    let release = f.contains_key("release");
+    tools::ensure(Need::Build)?;
+    tools::build_client()?;
+    build_binaries(release)?;
+    say(format!(
+        "Starting the simulated agencies and the server (database in {})",
+        data_dir.display()
+    ));
+    let mut portal = Portal::start(&PortalOptions {
+        address: address.clone(),
+        port,
+        data_dir,
+        release,
+        log: None,
+    })?;
+    println!();
+    say(format!("Panjere is running at {}", portal.url));
+    if address == "0.0.0.0" {
+        println!("    (listening on every interface: open http://<this machine's LAN address>:{} on a phone)", portal.url.rsplit(':').next().unwrap_or_default());
+    }
+    println!("    Press Ctrl-C to stop everything.\n");
+    wait_for_stop(&mut portal);
+    Ok(())
+}
+
+/// `cargo xtask serve-e2e --port N`: what the Playwright suite starts when no
+/// `BASE_URL` is given: a portal with a throwaway database.
+pub fn serve_e2e(args: &[String]) -> Result {
+    let f = parse_flags(args)?;
+    let port: u16 = f
+        .get("port")
+        .and_then(|p| p.parse().ok())
+        .ok_or("serve-e2e needs --port")?;
+    tools::ensure(Need::Build)?;
+    tools::build_client()?;
+    build_binaries(false)?;
+    let data_dir = root()
+        .join("target/e2e")
+        .join(format!("data-{}", std::process::id()));
+    let mut portal = Portal::start(&PortalOptions {
+        address: "127.0.0.1".into(),
+        port,
+        data_dir: data_dir.clone(),
+        release: false,
+        log: None,
+    })?;
+    say(format!("Panjere (end-to-end) at {}", portal.url));
+    wait_for_stop(&mut portal);
+    let _ = std::fs::remove_dir_all(data_dir);
+    Ok(())
+}

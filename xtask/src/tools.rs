@@ -1,0 +1,243 @@
+//! Installs what the build and the tests need, skipping what is there.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::{root, say, Result};
+
+pub const TRUNK_VERSION: &str = "0.21.14";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// What building the client needs.
+    Build,
+    /// Also what the browser tests need.
+    Everything,
+}
+
+/// Runs a command, failing with its name when it fails.
+pub fn run(cmd: &mut Command) -> Result {
+    let shown = format!("{cmd:?}");
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot start {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({status})"))
+    }
+}
+
+/// The stdout of a command, if it ran successfully.
+fn output(cmd: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(cmd).args(args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+/// `PATH` with cargo's bin directory and the local npm tools first.
+pub fn tool_path() -> String {
+    let home = std::env::var("CARGO_HOME")
+        .unwrap_or_else(|_| format!("{}/.cargo", std::env::var("HOME").unwrap_or_default()));
+    let npm_bin = root().join("node_modules/.bin");
+    format!(
+        "{}:{home}/bin:{}",
+        npm_bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
+/// The wasm-bindgen version in Cargo.lock (the CLI must match it exactly).
+pub fn locked_wasm_bindgen() -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(l) = lines.next() {
+        if l == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines
+                .next()
+                .and_then(|v| v.strip_prefix("version = \""))
+                .and_then(|v| v.strip_suffix('"'))
+            {
+                return Ok(v.to_owned());
+            }
+        }
+    }
+    Err("Cargo.lock names no wasm-bindgen version".into())
+}
+
+pub fn ensure(need: Need) -> Result {
+    let path = tool_path();
+    let has = |cmd: &str, args: &[&str]| -> Option<String> {
+        let out = Command::new(cmd)
+            .args(args)
+            .env("PATH", &path)
+            .output()
+            .ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    };
+
+    let targets = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if targets.lines().any(|t| t == "wasm32-unknown-unknown") {
+        say("wasm32-unknown-unknown target: present");
+    } else {
+        say("Installing the wasm32-unknown-unknown Rust target");
+        run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+
+    if has("trunk", &["--version"]).is_some_and(|v| v.ends_with(TRUNK_VERSION)) {
+        say(format!("trunk {TRUNK_VERSION}: present"));
+    } else {
+        say(format!("Installing trunk {TRUNK_VERSION} (compiles from source: about 20 minutes on 2 cores, once)"));
+        run(Command::new(cargo()).args([
+            "install",
+            "trunk",
+            "--version",
+            TRUNK_VERSION,
+            "--locked",
+        ]))?;
+    }
+
+    let wb = locked_wasm_bindgen()?;
+    let trunk_toml = std::fs::read_to_string(root().join("Trunk.toml")).unwrap_or_default();
+    if !trunk_toml.contains(&format!("wasm_bindgen = \"{wb}\"")) {
+        return Err(format!("Trunk.toml must pin wasm_bindgen = \"{wb}\" (the version in Cargo.lock); update [tools] in Trunk.toml"));
+    }
+    if has("wasm-bindgen", &["--version"]).is_some_and(|v| v.ends_with(&wb)) {
+        say(format!("wasm-bindgen-cli {wb}: present"));
+    } else {
+        say(format!(
+            "Installing wasm-bindgen-cli {wb} (matches Cargo.lock; a few minutes, once)"
+        ));
+        // No --locked: the CLI's own lock file names a yanked crate.
+        run(Command::new(cargo()).args(["install", "wasm-bindgen-cli", "--version", &wb]))?;
+    }
+
+    npm_ci(
+        &root(),
+        "build tools (binaryen's wasm-opt, the Vazirmatn font)",
+    )?;
+    copy_fonts()?;
+
+    if need == Need::Everything {
+        npm_ci(&root().join("end2end"), "the Playwright suite")?;
+        if Path::new("/usr/bin/chromium").exists() {
+            say("Debian chromium: present");
+        } else {
+            say("Installing Debian's chromium for the browser tests (apt-get)");
+            let sudo = output("id", &["-u"]).is_some_and(|u| u != "0");
+            let apt = |args: &[&str]| {
+                let mut c = if sudo {
+                    Command::new("sudo")
+                } else {
+                    Command::new("apt-get")
+                };
+                if sudo {
+                    c.arg("apt-get");
+                }
+                c.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+                run(&mut c)
+            };
+            apt(&["update"])?;
+            apt(&["install", "-y", "chromium"])?;
+        }
+    }
+    Ok(())
+}
+
+/// `npm ci` in `dir` unless `node_modules` is already up to date with the lock.
+fn npm_ci(dir: &Path, what: &str) -> Result {
+    let lock = dir.join("package-lock.json");
+    let installed = dir.join("node_modules/.package-lock.json");
+    let fresh = match (
+        std::fs::metadata(&lock).and_then(|m| m.modified()),
+        std::fs::metadata(&installed).and_then(|m| m.modified()),
+    ) {
+        (Ok(l), Ok(i)) => i >= l,
+        _ => false,
+    };
+    if fresh {
+        say(format!("npm packages for {what}: present"));
+        return Ok(());
+    }
+    say(format!(
+        "Installing npm packages for {what} in {}",
+        dir.display()
+    ));
+    run(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(dir))
+}
+
+/// The self-hosted font, from the `vazirmatn` npm package into `public/fonts`.
+fn copy_fonts() -> Result {
+    let src = root().join("node_modules/vazirmatn/fonts/webfonts");
+    let dst = root().join("public/fonts");
+    std::fs::create_dir_all(&dst).map_err(|e| format!("cannot create {}: {e}", dst.display()))?;
+    for name in ["Vazirmatn-Regular.woff2", "Vazirmatn-Bold.woff2"] {
+        let (from, to) = (src.join(name), dst.join(name));
+        if !to.exists() {
+            std::fs::copy(&from, &to)
+                .map_err(|e| format!("cannot copy {}: {e}", from.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Builds the client in release mode with Trunk and precompresses `dist/`.
+pub fn build_client() -> Result {
+    say("Building the client (Trunk, release, wasm-opt -Oz)");
+    run(Command::new("trunk")
+        .args(["build", "--release", "--offline"])
+        .current_dir(root())
+        .env("PATH", tool_path()))?;
+    say("Precompressing dist/ (brotli and gzip)");
+    precompress(&root().join("dist"))
+}
+
+/// Writes `.br` and `.gz` beside every compressible file of `dir`.
+pub fn precompress(dir: &Path) -> Result {
+    use std::io::Write;
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    for entry in entries.filter_map(std::result::Result::ok) {
+        let p = entry.path();
+        if p.is_dir() {
+            precompress(&p)?;
+            continue;
+        }
+        let compressible = p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            matches!(
+                e,
+                "wasm" | "js" | "css" | "html" | "json" | "svg" | "webmanifest" | "txt"
+            )
+        });
+        if !compressible {
+            continue;
+        }
+        let data = std::fs::read(&p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+        let mut br = Vec::new();
+        {
+            let mut w = brotli::CompressorWriter::new(&mut br, 4096, 11, 22);
+            w.write_all(&data).map_err(|e| e.to_string())?;
+        }
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&data).map_err(|e| e.to_string())?;
+        let gz = gz.finish().map_err(|e| e.to_string())?;
+        let name = p
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        std::fs::write(p.with_file_name(format!("{name}.br")), br).map_err(|e| e.to_string())?;
+        std::fs::write(p.with_file_name(format!("{name}.gz")), gz).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
