@@ -106,12 +106,14 @@ pub async fn serve_all(opts: Options) -> std::io::Result<()> {
         let listener = tokio::net::TcpListener::bind(SocketAddr::new(opts.address, port)).await?;
         let addr = listener.local_addr()?;
         println!("AGENCY {id} http://{addr}");
+        std::io::Write::flush(&mut std::io::stdout())?;
         let app = agency_router(id, credential(id));
         tasks.push(tokio::spawn(
             async move { axum::serve(listener, app).await },
         ));
     }
     println!("AGENCIES READY {}", AGENCIES.len());
+    std::io::Write::flush(&mut std::io::stdout())?;
     tracing::info!(count = AGENCIES.len(), "simulated agencies are listening");
     for t in tasks {
         t.await.map_err(std::io::Error::other)??;

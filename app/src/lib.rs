@@ -86,27 +86,44 @@ fn FocusOnNavigate() -> impl IntoView {
 /// How long (in 100 ms steps) to wait for a loading page's heading.
 const FOCUS_ATTEMPTS: u32 = 50;
 
+fn retry_focus(attempts_left: u32) {
+    gloo_timers::callback::Timeout::new(100, move || focus_heading_when_ready(attempts_left))
+        .forget();
+}
+
 /// Focuses `main h1` once the page has loaded (no loading placeholder left),
-/// or `main` itself if no heading appears in time.
+/// or `main` itself if no heading appears in time. If the heading it focused
+/// is then replaced (focus falls back to `<body>`), it tries again; it never
+/// takes focus the citizen has moved elsewhere.
 fn focus_heading_when_ready(attempts_left: u32) {
+    if attempts_left == FOCUS_ATTEMPTS {
+        // Let the router render the new page first.
+        return retry_focus(attempts_left - 1);
+    }
     let doc = document();
     let loading = doc.query_selector("main .loading").ok().flatten().is_some();
     let heading = doc.query_selector("main h1").ok().flatten();
     let target = match heading {
         Some(h) if !loading => Some(h),
         _ if attempts_left == 0 => doc.get_element_by_id("main"),
-        _ => {
-            gloo_timers::callback::Timeout::new(100, move || {
-                focus_heading_when_ready(attempts_left - 1)
-            })
-            .forget();
-            return;
-        }
+        _ => return retry_focus(attempts_left - 1),
     };
     if let Some(el) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
         if !el.has_attribute("tabindex") {
             let _ = el.set_attribute("tabindex", "-1");
         }
         let _ = el.focus();
+    }
+    if attempts_left > 0 {
+        gloo_timers::callback::Timeout::new(300, move || {
+            let doc = document();
+            let lost = doc
+                .active_element()
+                .is_none_or(|a| a.tag_name().eq_ignore_ascii_case("body"));
+            if lost {
+                focus_heading_when_ready(attempts_left - 1);
+            }
+        })
+        .forget();
     }
 }

@@ -56,6 +56,7 @@ async fn main() -> ExitCode {
     tracing::info!(%addr, agencies = catalog.agencies().len(), services = catalog.service_count(), "Panjere is listening");
     // A machine-readable line for the task runner and tests (port 0).
     println!("PANJERE_LISTENING http://{addr}");
+    let _ = std::io::Write::flush(&mut std::io::stdout());
     let state = AppState::new(catalog, pool, shell);
     let served = axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown())

@@ -356,6 +356,30 @@ async fn search_index_covers_the_catalog() {
 }
 
 #[tokio::test]
+async fn api_answers_are_compressed_when_accepted() {
+    let app = test_app(false).await;
+    let plain = get(&app, "/api/catalog/search-index").await;
+    assert!(plain.headers.get("content-encoding").is_none());
+    let req = Request::get("/api/catalog/search-index")
+        .header(header::ACCEPT_ENCODING, "br")
+        .body(Body::empty())
+        .unwrap();
+    let br = send(&app, req).await;
+    assert_eq!(br.header("content-encoding"), "br");
+    assert!(
+        br.body.len() * 4 < plain.body.len(),
+        "{} vs {}",
+        br.body.len(),
+        plain.body.len()
+    );
+    let req = Request::get("/api/catalog/search-index")
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&app, req).await.header("content-encoding"), "gzip");
+}
+
+#[tokio::test]
 async fn unknown_api_paths_are_json_404() {
     let app = test_app(true).await;
     for uri in ["/api/nope", "/api/catalog/nope/deeper"] {

@@ -5,7 +5,6 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -51,59 +50,86 @@ pub fn build_binaries(release: bool) -> Result {
     run(&mut c)
 }
 
-/// Spawns `cmd`, forwards its output (to the terminal or the log), and
-/// returns the lines starting with `marker` through a channel.
+/// Spawns `cmd` and reads its start-up lines until `ready(line)`; returns
+/// the lines seen. A watchdog stops the process if it is not ready within
+/// `timeout`. Its later output is forwarded (to the terminal or the log).
 fn spawn(
     mut cmd: Command,
-    marker: &'static str,
+    what: &str,
+    ready: fn(&str) -> bool,
+    timeout: Duration,
     log: Option<&Path>,
-) -> Result<(Child, mpsc::Receiver<String>)> {
+) -> Result<(Child, Vec<String>)> {
     cmd.stdout(Stdio::piped());
     if let Some(path) = log {
-        let f = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-        cmd.stderr(Stdio::from(f));
+        cmd.stderr(Stdio::from(open_log(path)?));
     }
     let shown = format!("{cmd:?}");
     let mut child = cmd
         .spawn()
         .map_err(|e| format!("cannot start {shown}: {e}"))?;
-    let stdout = child.stdout.take().ok_or("no stdout")?;
-    let (tx, rx) = mpsc::channel();
+    let mut reader = BufReader::new(child.stdout.take().ok_or("no stdout")?);
     let mut sink: Box<dyn Write + Send> = match log {
-        Some(path) => Box::new(
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)
-                .map_err(|e| e.to_string())?,
-        ),
+        Some(path) => Box::new(open_log(path)?),
         None => Box::new(std::io::stdout()),
     };
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout)
-            .lines()
-            .map_while(std::result::Result::ok)
-        {
-            if line.starts_with(marker) {
-                let _ = tx.send(line.clone());
+    let started = Arc::new(AtomicBool::new(false));
+    let timed_out = Arc::new(AtomicBool::new(false));
+    {
+        let (started, timed_out, pid) =
+            (started.clone(), timed_out.clone(), child.id().to_string());
+        std::thread::spawn(move || {
+            let deadline = Instant::now() + timeout;
+            while Instant::now() < deadline {
+                if started.load(Ordering::SeqCst) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
             }
+            timed_out.store(true, Ordering::SeqCst);
+            let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        });
+    }
+    let mut lines = Vec::new();
+    loop {
+        let mut line = String::new();
+        let n = reader
+            .read_line(&mut line)
+            .map_err(|e| format!("reading from {what}: {e}"))?;
+        if n == 0 {
+            let _ = child.wait();
+            return Err(if timed_out.load(Ordering::SeqCst) {
+                format!(
+                    "{what} did not start within {}s (see its output above or in the log)",
+                    timeout.as_secs()
+                )
+            } else {
+                format!("{what} exited before it was ready (see its output above or in the log)")
+            });
+        }
+        let line = line.trim_end().to_owned();
+        let _ = writeln!(sink, "{line}");
+        let done = ready(&line);
+        lines.push(line);
+        if done {
+            break;
+        }
+    }
+    started.store(true, Ordering::SeqCst);
+    std::thread::spawn(move || {
+        for line in reader.lines().map_while(std::result::Result::ok) {
             let _ = writeln!(sink, "{line}");
         }
     });
-    Ok((child, rx))
+    Ok((child, lines))
 }
 
-fn wait_line(rx: &mpsc::Receiver<String>, what: &str, timeout: Duration) -> Result<String> {
-    rx.recv_timeout(timeout).map_err(|_| {
-        format!(
-            "{what} did not start within {}s (see its output above or in the log)",
-            timeout.as_secs()
-        )
-    })
+fn open_log(path: &Path) -> Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))
 }
 
 impl Portal {
@@ -120,13 +146,15 @@ impl Portal {
         agencies
             .args(["--address", "127.0.0.1", "--base-port", "0"])
             .current_dir(root());
-        let (child, rx) = spawn(agencies, "AGENCY", o.log.as_deref())?;
+        let (child, lines) = spawn(
+            agencies,
+            "the simulated agencies",
+            |l| l.starts_with("AGENCIES READY"),
+            Duration::from_secs(30),
+            o.log.as_deref(),
+        )?;
         portal.children.push(child);
-        loop {
-            let line = wait_line(&rx, "the simulated agencies", Duration::from_secs(30))?;
-            if line.starts_with("AGENCIES READY") {
-                break;
-            }
+        for line in lines.iter().filter(|l| l.starts_with("AGENCY ")) {
             let mut parts = line.split_whitespace().skip(1);
             if let (Some(id), Some(url)) = (parts.next(), parts.next()) {
                 portal.agencies.push((id.to_owned(), url.to_owned()));
@@ -151,9 +179,15 @@ impl Portal {
                 url,
             );
         }
-        let (child, rx) = spawn(server, "PANJERE_LISTENING ", o.log.as_deref())?;
+        let (child, lines) = spawn(
+            server,
+            "the server",
+            |l| l.starts_with("PANJERE_LISTENING "),
+            Duration::from_secs(60),
+            o.log.as_deref(),
+        )?;
         portal.children.push(child);
-        let line = wait_line(&rx, "the server", Duration::from_secs(60))?;
+        let line = lines.last().cloned().unwrap_or_default();
         portal.url = line
             .trim_start_matches("PANJERE_LISTENING ")
             .trim()

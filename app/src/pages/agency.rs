@@ -68,7 +68,7 @@ fn AgencyDetailView(detail: AgencyDetail) -> impl IntoView {
             </div>
             {connected.then(|| view! {
                 <div>
-                    <dt>{move || i18n.t().service_level}</dt>
+                    <dt>{move || i18n.t().agency_stage_label}</dt>
                     <dd>{move || fill(i18n.t().agency_stage, &[("n", &num(u64::from(stage), i18n.get())), ("name", stage_label(stage, i18n.t()))])}</dd>
                 </div>
             })}

@@ -48,6 +48,12 @@ pub fn router() -> Router<AppState> {
             get(move || async move { Json(doc.clone()) }),
         )
         .route("/api/{*rest}", get(no_route).post(no_route))
+        // JSON compresses well (the search index ~8×): brotli or gzip as accepted.
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .br(true)
+                .gzip(true),
+        )
 }
 
 async fn no_route(uri: Uri) -> AppError {
