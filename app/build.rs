@@ -10,8 +10,7 @@ fn read(lang: &str) -> BTreeMap<String, String> {
     let path = format!("locales/{lang}.json");
     println!("cargo:rerun-if-changed={path}");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
-    serde_json::from_str(&text)
-        .unwrap_or_else(|e| panic!("{path} is not a flat JSON object of strings: {e}"))
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path} is not a flat JSON object of strings: {e}"))
 }
 
 fn placeholders(s: &str) -> BTreeSet<String> {
@@ -36,10 +35,7 @@ fn main() {
         problems.push(format!("`{k}` is in en.json but not in fa.json"));
     }
     for (k, v) in &fa {
-        if !k
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        {
+        if !k.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
             problems.push(format!("key `{k}` must be snake_case"));
         }
         if v.trim().is_empty() {
@@ -53,11 +49,7 @@ fn main() {
                 problems.push(format!("en.json: `{k}` is empty"));
             }
             if placeholders(v) != placeholders(e) {
-                problems.push(format!(
-                    "`{k}`: placeholders differ: fa {:?}, en {:?}",
-                    placeholders(v),
-                    placeholders(e)
-                ));
+                problems.push(format!("`{k}`: placeholders differ: fa {:?}, en {:?}", placeholders(v), placeholders(e)));
             }
         }
     }
@@ -65,7 +57,8 @@ fn main() {
         panic!("the locale files disagree:\n  {}", problems.join("\n  "));
     }
 
-    let mut out = String::from("/// Every user-facing string, one field per key of the locale files.\n#[derive(Debug)]\npub struct Strings {\n");
+    let mut out =
+        String::from("/// Every user-facing string, one field per key of the locale files.\n#[derive(Debug)]\npub struct Strings {\n");
     for k in fa.keys() {
         writeln!(out, "    pub {k}: &'static str,").unwrap();
     }

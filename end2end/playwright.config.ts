@@ -10,8 +10,15 @@ function freePort(): number {
   return Number(execSync(`node -e "${script}"`).toString().trim());
 }
 
+// The config is evaluated again in every worker: choose ports once and pass
+// them on through the environment, which the workers inherit.
 const given = process.env.BASE_URL;
-const port = given ? 0 : Number(process.env.PANJERE_E2E_PORT ?? freePort());
+if (!given) {
+  process.env.PANJERE_E2E_PORT ??= String(freePort());
+  process.env.PANJERE_E2E_ADMIN_PORT ??= String(freePort());
+  process.env.PANJERE_AGENCIES_ADMIN_URL ??= `http://127.0.0.1:${process.env.PANJERE_E2E_ADMIN_PORT}`;
+}
+const port = Number(process.env.PANJERE_E2E_PORT ?? 0);
 const baseURL = given ?? `http://127.0.0.1:${port}`;
 
 const chromium = {
@@ -43,7 +50,7 @@ export default defineConfig({
   webServer: given
     ? undefined
     : {
-        command: `cargo xtask serve-e2e --port ${port}`,
+        command: `cargo xtask serve-e2e --port ${port} --admin-port ${process.env.PANJERE_E2E_ADMIN_PORT}`,
         cwd: '..',
         url: `${baseURL}/api/health`,
         reuseExistingServer: false,

@@ -1,40 +1,65 @@
 //! Simulated government agencies. Each is a real HTTP server on its own
-//! port that requires its own credential on every request, so the server
-//! talks to it exactly as it would to a real agency.
-//!
-//! This crate starts small (identity, credentials, health); the gateway
-//! issue grows each agency's operations, data and fault injection.
+//! port that requires its own credential on every request, validates its
+//! inputs, answers deterministically per national code, accepts
+//! applications, and can be made to fail (see [`faults`]). The server talks
+//! to them exactly as it would to real agencies.
+
+pub mod apps;
+pub mod data;
+pub mod faults;
+pub mod ops;
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use axum::extract::{Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
+use tokio::sync::watch;
 
-/// The simulated agencies: catalog id and the development credential
-/// (overridable with `PANJERE_AGENCY_<ID>_KEY`).
-pub const AGENCIES: &[&str] = &[
-    "sabt-ahval",
-    "cra",
-    "sms",
-    "traffic-police",
-    "passport-police",
-    "tax",
-    "customs",
-    "social-security",
-    "post",
-    "conscription",
-];
+use crate::faults::Faults;
+
+/// The simulated agencies (catalog ids; `sms` is the SMS gateway).
+pub const AGENCIES: &[&str] =
+    &["sabt-ahval", "cra", "sms", "traffic-police", "passport-police", "tax", "customs", "social-security", "post", "conscription"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Development,
+    Test,
+    Production,
+}
+
+impl Mode {
+    pub fn parse(s: &str) -> Option<Mode> {
+        match s {
+            "development" => Some(Mode::Development),
+            "test" => Some(Mode::Test),
+            "production" => Some(Mode::Production),
+            _ => None,
+        }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Options {
     pub address: IpAddr,
     /// First port; agency i listens on `base_port + i`. 0: any free port.
     pub base_port: u16,
+    /// The admin endpoint's port (0: any free port).
+    pub admin_port: u16,
+    pub mode: Mode,
+    /// How long an application stays in each status.
+    pub step: Duration,
+    /// Where status changes of applications are pushed.
+    pub callback_url: Option<String>,
+    /// Faults to start with, per agency.
+    pub faults: Vec<(String, Faults)>,
 }
 
 impl Default for Options {
@@ -42,129 +67,263 @@ impl Default for Options {
         Options {
             address: IpAddr::from([127, 0, 0, 1]),
             base_port: 0,
+            admin_port: 0,
+            mode: Mode::Development,
+            step: Duration::from_secs(20),
+            callback_url: None,
+            faults: Vec::new(),
         }
     }
 }
 
-/// The credential an agency expects: from the environment, else a
+fn env_name(id: &str, what: &str) -> String {
+    format!("PANJERE_AGENCY_{}_{what}", id.to_uppercase().replace('-', "_"))
+}
+
+/// The credential an agency expects: `PANJERE_AGENCY_<ID>_KEY`, else a
 /// development default that names the agency.
 pub fn credential(id: &str) -> String {
-    let var = format!("PANJERE_AGENCY_{}_KEY", id.to_uppercase().replace('-', "_"));
-    std::env::var(var).unwrap_or_else(|_| format!("dev-{id}-key"))
+    std::env::var(env_name(id, "KEY")).unwrap_or_else(|_| format!("dev-{id}-key"))
 }
 
-#[derive(Clone)]
-struct AgencyState {
-    id: &'static str,
-    key: String,
+/// The secret an agency signs callbacks with: `PANJERE_AGENCY_<ID>_CALLBACK_SECRET`.
+pub fn callback_secret(id: &str) -> String {
+    std::env::var(env_name(id, "CALLBACK_SECRET")).unwrap_or_else(|_| format!("dev-{id}-callback"))
 }
 
-/// The router of one agency.
-pub fn agency_router(id: &'static str, key: String) -> Router {
-    let state = AgencyState { id, key };
+/// One simulated agency's state.
+pub struct Agency {
+    pub id: &'static str,
+    pub key: String,
+    pub callback_secret: String,
+    pub mode: Mode,
+    pub faults: watch::Sender<Faults>,
+    pub apps: Mutex<apps::Store>,
+    pub outbox: Mutex<Vec<serde_json::Value>>,
+    /// Requests received (before faults and credentials), with their paths.
+    pub requests: Mutex<Vec<String>>,
+}
+
+impl Agency {
+    pub fn new(id: &'static str, mode: Mode) -> Arc<Agency> {
+        Arc::new(Agency {
+            id,
+            key: credential(id),
+            callback_secret: callback_secret(id),
+            mode,
+            faults: watch::Sender::new(Faults::default()),
+            apps: Mutex::default(),
+            outbox: Mutex::default(),
+            requests: Mutex::default(),
+        })
+    }
+}
+
+/// RFC 3339 UTC timestamp of now (seconds).
+pub fn now_rfc3339() -> String {
+    panjere_api::time::rfc3339(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0))
+}
+
+/// The router of one agency: faults first, then the credential check.
+pub fn agency_router(agency: Arc<Agency>) -> Router {
     Router::new()
         .route("/health", get(health))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            require_credential,
-        ))
-        .with_state(state)
+        .route("/v1/applications", axum::routing::post(apps::submit))
+        .route("/v1/applications/{reference}", get(apps::status))
+        .merge(ops::routes(agency.id))
+        .layer(middleware::from_fn_with_state(agency.clone(), require_credential))
+        .layer(middleware::from_fn_with_state(agency.clone(), faults::inject))
+        .with_state(agency)
 }
 
-async fn health(State(s): State<AgencyState>) -> Json<serde_json::Value> {
-    Json(json!({ "agency": s.id, "status": "up" }))
+async fn health(State(a): State<Arc<Agency>>) -> Json<serde_json::Value> {
+    Json(json!({ "agency": a.id, "status": "up" }))
 }
 
 /// Every request must carry `Authorization: Bearer <credential>`.
-async fn require_credential(State(s): State<AgencyState>, req: Request, next: Next) -> Response {
+async fn require_credential(State(a): State<Arc<Agency>>, req: Request, next: Next) -> Response {
     let ok = req
         .headers()
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .is_some_and(|k| k == s.key);
+        .is_some_and(|k| k == a.key);
     if ok {
         next.run(req).await
     } else {
-        (
-            StatusCode::UNAUTHORIZED,
-            Json(json!({ "error": "missing or wrong credential", "agency": s.id })),
-        )
-            .into_response()
+        (StatusCode::UNAUTHORIZED, Json(json!({ "error": "missing or wrong credential", "agency": a.id }))).into_response()
     }
 }
 
-/// Binds every agency and serves until the process ends.
-pub async fn serve_all(opts: Options) -> std::io::Result<()> {
-    let mut tasks = Vec::new();
-    for (i, id) in AGENCIES.iter().enumerate() {
-        let port = if opts.base_port == 0 {
-            0
-        } else {
-            opts.base_port + i as u16
+/// Serves one agency on `addr`, closing the listener while `refuse` is set
+/// (connections are then refused) and reopening it on the same port after.
+async fn run_agency(agency: Arc<Agency>, first: tokio::net::TcpListener) {
+    let addr = first.local_addr().expect("bound");
+    let mut listener = Some(first);
+    let mut faults = agency.faults.subscribe();
+    loop {
+        let l = match listener.take() {
+            Some(l) => l,
+            None => match tokio::net::TcpListener::bind(addr).await {
+                Ok(l) => l,
+                Err(e) => {
+                    tracing::warn!(agency = agency.id, error = %e, "cannot listen again yet");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    continue;
+                }
+            },
         };
+        let mut watch_refuse = faults.clone();
+        tokio::select! {
+            r = axum::serve(l, agency_router(agency.clone())) => {
+                if let Err(e) = r { tracing::error!(agency = agency.id, error = %e, "server stopped"); }
+                return;
+            }
+            _ = watch_refuse.wait_for(|f| f.refuse) => tracing::info!(agency = agency.id, "refusing connections"),
+        }
+        let _ = faults.wait_for(|f| !f.refuse).await;
+        tracing::info!(agency = agency.id, "listening again");
+    }
+}
+
+/// Moves applications on and pushes callbacks, every `step`.
+async fn run_applications(agencies: Vec<Arc<Agency>>, step: Duration, callback_url: Option<String>) {
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().expect("HTTP client");
+    let mut tick = tokio::time::interval(step);
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        for a in &agencies {
+            for app in apps::advance(a) {
+                if let Some(url) = &callback_url {
+                    apps::callback(&client, a, url, &app).await;
+                }
+            }
+        }
+    }
+}
+
+/// The admin endpoint: `GET /faults`, `PUT /faults/{agency}` (a JSON
+/// [`Faults`]), `DELETE /faults/{agency}`. Requires
+/// `Authorization: Bearer <PANJERE_AGENCIES_ADMIN_KEY or dev-admin-key>`.
+pub fn admin_router(agencies: Vec<Arc<Agency>>) -> Router {
+    let key = std::env::var("PANJERE_AGENCIES_ADMIN_KEY").unwrap_or_else(|_| "dev-admin-key".into());
+    let authorised =
+        move |req: &Request| req.headers().get("authorization").and_then(|v| v.to_str().ok()) == Some(format!("Bearer {key}").as_str());
+    let state = Arc::new(agencies);
+    Router::new()
+        .route("/faults", get(list_faults))
+        .route("/faults/{agency}", axum::routing::put(set_faults).delete(clear_faults))
+        .layer(middleware::from_fn(move |req: Request, next: Next| {
+            let ok = authorised(&req);
+            async move {
+                if ok {
+                    next.run(req).await
+                } else {
+                    (StatusCode::UNAUTHORIZED, Json(json!({ "error": "admin credential required" }))).into_response()
+                }
+            }
+        }))
+        .with_state(state)
+}
+
+type Agencies = Arc<Vec<Arc<Agency>>>;
+
+fn find(all: &Agencies, id: &str) -> Option<Arc<Agency>> {
+    all.iter().find(|a| a.id == id).cloned()
+}
+
+fn no_agency(id: &str) -> Response {
+    (StatusCode::NOT_FOUND, Json(json!({ "error": format!("no agency {id}") }))).into_response()
+}
+
+async fn list_faults(State(all): State<Agencies>) -> Json<serde_json::Value> {
+    Json(json!(all.iter().map(|a| (a.id.to_owned(), a.faults.borrow().clone())).collect::<std::collections::BTreeMap<_, _>>()))
+}
+
+async fn set_faults(State(all): State<Agencies>, Path(id): Path<String>, Json(f): Json<Faults>) -> Response {
+    let Some(a) = find(&all, &id) else { return no_agency(&id) };
+    if let Err(e) = f.validate() {
+        return ops::bad(e);
+    }
+    tracing::info!(agency = a.id, faults = ?f, "faults set");
+    a.faults.send_replace(f.clone());
+    Json(f).into_response()
+}
+
+async fn clear_faults(State(all): State<Agencies>, Path(id): Path<String>) -> Response {
+    match find(&all, &id) {
+        Some(a) => {
+            a.faults.send_replace(Faults::default());
+            tracing::info!(agency = a.id, "faults cleared");
+            StatusCode::NO_CONTENT.into_response()
+        }
+        None => no_agency(&id),
+    }
+}
+
+/// The running simulators: their addresses and handles (tests change
+/// their faults directly).
+pub struct Running {
+    pub agencies: Vec<(Arc<Agency>, SocketAddr)>,
+    pub admin: SocketAddr,
+    tasks: tokio::task::JoinSet<()>,
+}
+
+impl Running {
+    pub fn url(&self, id: &str) -> String {
+        self.agencies.iter().find(|(a, _)| a.id == id).map(|(_, addr)| format!("http://{addr}")).unwrap_or_default()
+    }
+
+    pub fn agency(&self, id: &str) -> Arc<Agency> {
+        self.agencies.iter().find(|(a, _)| a.id == id).map(|(a, _)| a.clone()).expect("a simulated agency")
+    }
+
+    /// Serves until every task ends (that is, until the process ends).
+    pub async fn wait(mut self) {
+        while self.tasks.join_next().await.is_some() {}
+    }
+}
+
+/// Binds every agency and the admin endpoint and starts serving.
+pub async fn start(opts: Options) -> std::io::Result<Running> {
+    let mut agencies = Vec::new();
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, id) in AGENCIES.iter().enumerate() {
+        let port = if opts.base_port == 0 { 0 } else { opts.base_port + i as u16 };
         let listener = tokio::net::TcpListener::bind(SocketAddr::new(opts.address, port)).await?;
         let addr = listener.local_addr()?;
-        println!("AGENCY {id} http://{addr}");
-        std::io::Write::flush(&mut std::io::stdout())?;
-        let app = agency_router(id, credential(id));
-        tasks.push(tokio::spawn(
-            async move { axum::serve(listener, app).await },
-        ));
+        let agency = Agency::new(id, opts.mode);
+        if let Some((_, f)) = opts.faults.iter().find(|(a, _)| a == id) {
+            agency.faults.send_replace(f.clone());
+        }
+        agencies.push((agency.clone(), addr));
+        tasks.spawn(run_agency(agency, listener));
     }
-    println!("AGENCIES READY {}", AGENCIES.len());
-    std::io::Write::flush(&mut std::io::stdout())?;
-    tracing::info!(count = AGENCIES.len(), "simulated agencies are listening");
-    for t in tasks {
-        t.await.map_err(std::io::Error::other)??;
-    }
-    Ok(())
+    let admin = tokio::net::TcpListener::bind(SocketAddr::new(opts.address, opts.admin_port)).await?;
+    let admin_addr = admin.local_addr()?;
+    let handles: Vec<Arc<Agency>> = agencies.iter().map(|(a, _)| a.clone()).collect();
+    let admin_app = admin_router(handles.clone());
+    tasks.spawn(async move {
+        let _ = axum::serve(admin, admin_app).await;
+    });
+    tasks.spawn(run_applications(handles, opts.step, opts.callback_url.clone()));
+    Ok(Running { agencies, admin: admin_addr, tasks })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use axum::body::Body;
-    use tower::ServiceExt;
-
-    #[tokio::test]
-    async fn credential_is_required() {
-        let app = agency_router("post", "secret".into());
-        let res = app
-            .clone()
-            .oneshot(Request::get("/health").body(Body::empty()).unwrap())
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-        let res = app
-            .clone()
-            .oneshot(
-                Request::get("/health")
-                    .header("authorization", "Bearer wrong")
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-        let res = app
-            .oneshot(
-                Request::get("/health")
-                    .header("authorization", "Bearer secret")
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::OK);
+/// Starts every agency and the admin endpoint, prints `AGENCY <id> <url>`
+/// lines, `ADMIN <url>`, then `AGENCIES READY <n>`, and serves until the
+/// process ends.
+pub async fn serve_all(opts: Options) -> std::io::Result<()> {
+    use std::io::Write;
+    let running = start(opts).await?;
+    for (a, addr) in &running.agencies {
+        println!("AGENCY {} http://{addr}", a.id);
     }
-
-    #[test]
-    fn development_credentials_name_the_agency() {
-        assert_eq!(
-            credential("traffic-police"),
-            std::env::var("PANJERE_AGENCY_TRAFFIC_POLICE_KEY")
-                .unwrap_or_else(|_| "dev-traffic-police-key".into())
-        );
-    }
+    println!("ADMIN http://{}", running.admin);
+    println!("AGENCIES READY {}", running.agencies.len());
+    std::io::stdout().flush()?;
+    tracing::info!(count = running.agencies.len(), "simulated agencies are listening");
+    running.wait().await;
+    Ok(())
 }

@@ -1,34 +1,59 @@
 //! `panjere-agencies`: starts every simulated agency, each a real HTTP
-//! server on its own port, and prints one line per agency:
-//! `AGENCY <id> http://<addr>`, then `AGENCIES READY <n>` (the task runner
-//! and tests read these).
+//! server on its own port, and prints `AGENCY <id> http://<addr>` per agency,
+//! `ADMIN http://<addr>`, then `AGENCIES READY <n>` (the task runner and the
+//! tests read these).
 
 use std::net::IpAddr;
 use std::process::ExitCode;
+use std::time::Duration;
 
-use panjere_agencies::{serve_all, Options};
+use panjere_agencies::faults::Faults;
+use panjere_agencies::{serve_all, Mode, Options, AGENCIES};
+
+const USAGE: &str = "usage: panjere-agencies [--address IP] [--base-port PORT] [--admin-port PORT] \
+[--mode development|test|production] [--step-seconds N] [--callback-url URL] [--fault AGENCY:key=value,...]...";
+
+fn parse(args: Vec<String>) -> Result<Options, String> {
+    let mut o = Options::default();
+    let mut it = args.into_iter();
+    while let Some(a) = it.next() {
+        let mut value = || it.next().ok_or(format!("{a} needs a value"));
+        match a.as_str() {
+            "--address" => o.address = value()?.parse::<IpAddr>().map_err(|e| format!("--address: {e}"))?,
+            "--base-port" => o.base_port = value()?.parse().map_err(|e| format!("--base-port: {e}"))?,
+            "--admin-port" => o.admin_port = value()?.parse().map_err(|e| format!("--admin-port: {e}"))?,
+            "--mode" => o.mode = Mode::parse(&value()?).ok_or("--mode is development, test or production")?,
+            "--step-seconds" => {
+                o.step = Duration::from_secs_f64(
+                    value()?.parse::<f64>().ok().filter(|s| *s > 0.0).ok_or("--step-seconds needs a positive number")?,
+                )
+            }
+            "--callback-url" => o.callback_url = Some(value()?),
+            "--fault" => {
+                let v = value()?;
+                let (id, spec) = v.split_once(':').ok_or("--fault is AGENCY:key=value,...")?;
+                if !AGENCIES.contains(&id) {
+                    return Err(format!("--fault: unknown agency {id} (one of {})", AGENCIES.join(", ")));
+                }
+                o.faults.push((id.to_owned(), Faults::parse(spec)?));
+            }
+            _ => return Err(format!("unknown argument {a}")),
+        }
+    }
+    Ok(o)
+}
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let mut opts = Options::default();
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        let value = args.next();
-        let parsed = match (a.as_str(), value.as_deref()) {
-            ("--address", Some(v)) => v.parse::<IpAddr>().map(|ip| opts.address = ip).map_err(|e| e.to_string()),
-            ("--base-port", Some(v)) => v.parse::<u16>().map(|p| opts.base_port = p).map_err(|e| e.to_string()),
-            _ => Err(format!("unknown argument {a}; usage: panjere-agencies [--address IP] [--base-port PORT (0: any free port)]")),
-        };
-        if let Err(e) = parsed {
-            eprintln!("panjere-agencies: {e}");
+    let opts = match parse(std::env::args().skip(1).collect()) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("panjere-agencies: {e}\n{USAGE}");
             return ExitCode::from(2);
         }
-    }
+    };
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("PANJERE_LOG")
-                .unwrap_or_else(|_| "info".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("PANJERE_LOG").unwrap_or_else(|_| "info".into()))
         .init();
     match serve_all(opts).await {
         Ok(()) => ExitCode::SUCCESS,

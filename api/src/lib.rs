@@ -5,11 +5,15 @@
 
 pub mod catalog;
 pub mod error;
+pub mod ids;
 pub mod normalize;
 pub mod search;
+pub mod status;
+pub mod time;
 
 pub use catalog::*;
 pub use error::{ApiError, ErrorBody};
+pub use status::{AgencyStatus, LookupAnswer, StatusReport};
 
 /// `GET /api/health` answer.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -78,11 +78,7 @@ pub fn normalize(s: &str) -> String {
 
 /// The normalised words of `s`.
 pub fn tokens(s: &str) -> Vec<String> {
-    normalize(s)
-        .split(' ')
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-        .collect()
+    normalize(s).split(' ').filter(|t| !t.is_empty()).map(str::to_owned).collect()
 }
 
 /// Whether `s` contains Arabic yeh (ي, ى) or kaf (ك), which Persian text

@@ -41,11 +41,7 @@ impl Field {
         }
         toks.sort();
         toks.dedup();
-        Field {
-            tokens: toks,
-            compact,
-            weight,
-        }
+        Field { tokens: toks, compact, weight }
     }
 
     /// Best score of one query word in this field (0: no match).
@@ -57,9 +53,7 @@ impl Field {
                 EXACT
             } else if t.starts_with(q) {
                 PREFIX
-            } else if qlen >= TYPO_MIN_CHARS
-                && (within_one_edit(q, t) || typo_in_prefix(q, qlen, t))
-            {
+            } else if qlen >= TYPO_MIN_CHARS && (within_one_edit(q, t) || typo_in_prefix(q, qlen, t)) {
                 TYPO
             } else {
                 0
@@ -106,11 +100,7 @@ impl SearchIndex {
         let docs = data
             .services
             .iter()
-            .zip(
-                data.extra_terms
-                    .iter()
-                    .chain(std::iter::repeat(&Vec::new())),
-            )
+            .zip(data.extra_terms.iter().chain(std::iter::repeat(&Vec::new())))
             .map(|(s, extra)| doc(s, extra))
             .collect();
         SearchIndex { docs }
@@ -136,19 +126,10 @@ impl SearchIndex {
             .docs
             .iter()
             .enumerate()
-            .filter_map(|(index, d)| {
-                score_doc(d, &q_tokens, &q_norm, &q_compact).map(|score| Hit { index, score })
-            })
+            .filter_map(|(index, d)| score_doc(d, &q_tokens, &q_norm, &q_compact).map(|score| Hit { index, score }))
             .collect();
         hits.sort_by(|a, b| {
-            b.score
-                .cmp(&a.score)
-                .then(
-                    self.docs[a.index]
-                        .popularity
-                        .cmp(&self.docs[b.index].popularity),
-                )
-                .then(a.index.cmp(&b.index))
+            b.score.cmp(&a.score).then(self.docs[a.index].popularity.cmp(&self.docs[b.index].popularity)).then(a.index.cmp(&b.index))
         });
         hits
     }
@@ -205,16 +186,8 @@ pub fn within_one_edit(a: &str, b: &str) -> bool {
     }
     let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
     let (ra, rb) = (&a[prefix..], &b[prefix..]);
-    let suffix = ra
-        .iter()
-        .rev()
-        .zip(rb.iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count();
-    let (ma, mb) = (
-        &ra[..ra.len() - suffix.min(ra.len())],
-        &rb[..rb.len() - suffix.min(rb.len())],
-    );
+    let suffix = ra.iter().rev().zip(rb.iter().rev()).take_while(|(x, y)| x == y).count();
+    let (ma, mb) = (&ra[..ra.len() - suffix.min(ra.len())], &rb[..rb.len() - suffix.min(rb.len())]);
     match (ma.len(), mb.len()) {
         (0, 0) | (1, 0) | (0, 1) | (1, 1) => true,
         (2, 2) => ma[0] == mb[1] && ma[1] == mb[0],
@@ -254,10 +227,7 @@ mod tests {
             kind: ServiceKind::Inquiry,
             level: ElectronicLevel::Fully,
             audience: Audience::Anyone,
-            name: Text {
-                fa: fa.into(),
-                en: en.into(),
-            },
+            name: Text { fa: fa.into(), en: en.into() },
             summary: Text::default(),
             popularity,
         }
@@ -266,26 +236,11 @@ mod tests {
     fn index() -> (SearchIndexData, SearchIndex) {
         let data = SearchIndexData {
             services: vec![
-                svc(
-                    "tax-clearance",
-                    "استعلام مفاصاحساب مالیاتی",
-                    "Tax clearance inquiry",
-                    12,
-                ),
-                svc(
-                    "tax-return",
-                    "تسلیم اظهارنامه مالیاتی",
-                    "Filing a tax return",
-                    5,
-                ),
+                svc("tax-clearance", "استعلام مفاصاحساب مالیاتی", "Tax clearance inquiry", 12),
+                svc("tax-return", "تسلیم اظهارنامه مالیاتی", "Filing a tax return", 5),
                 svc("passport", "صدور گذرنامه", "Passport issuance", 8),
                 svc("licence", "گواهی‌نامه رانندگی", "Driving licence", 3),
-                svc(
-                    "fines",
-                    "استعلام خلافی خودرو",
-                    "Vehicle traffic fines inquiry",
-                    1,
-                ),
+                svc("fines", "استعلام خلافی خودرو", "Vehicle traffic fines inquiry", 1),
             ],
             extra_terms: vec![
                 vec!["سازمان امور مالیاتی".into()],
@@ -301,10 +256,7 @@ mod tests {
 
     fn ids(q: &str) -> Vec<String> {
         let (data, idx) = index();
-        idx.search(q)
-            .into_iter()
-            .map(|h| data.services[h.index].id.clone())
-            .collect()
+        idx.search(q).into_iter().map(|h| data.services[h.index].id.clone()).collect()
     }
 
     #[test]

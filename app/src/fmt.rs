@@ -26,11 +26,7 @@ fn locale(lang: Lang) -> &'static str {
 pub fn num(n: u64, lang: Lang) -> String {
     let locales = js_sys::Array::of1(&locale(lang).into());
     let f = js_sys::Intl::NumberFormat::new(&locales, &js_sys::Object::new());
-    f.format()
-        .call1(&wasm_bindgen::JsValue::NULL, &(n as f64).into())
-        .ok()
-        .and_then(|v| v.as_string())
-        .unwrap_or_else(|| n.to_string())
+    f.format().call1(&wasm_bindgen::JsValue::NULL, &(n as f64).into()).ok().and_then(|v| v.as_string()).unwrap_or_else(|| n.to_string())
 }
 
 /// A whole number (native builds, used by unit tests: ASCII digits).
@@ -52,26 +48,42 @@ pub fn date(iso: &str, lang: Lang) -> String {
         return iso.to_owned();
     }
     let options = js_sys::Object::new();
-    for (k, v) in [
-        ("year", "numeric"),
-        ("month", "long"),
-        ("day", "numeric"),
-        ("timeZone", "UTC"),
-    ] {
+    for (k, v) in [("year", "numeric"), ("month", "long"), ("day", "numeric"), ("timeZone", "UTC")] {
         let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
     }
-    let f =
-        js_sys::Intl::DateTimeFormat::new(&js_sys::Array::of1(&calendar_locale.into()), &options);
-    f.format()
-        .call1(&JsValue::NULL, &d)
-        .ok()
-        .and_then(|v| v.as_string())
-        .unwrap_or_else(|| iso.to_owned())
+    let f = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::of1(&calendar_locale.into()), &options);
+    f.format().call1(&JsValue::NULL, &d).ok().and_then(|v| v.as_string()).unwrap_or_else(|| iso.to_owned())
 }
 
 #[cfg(not(target_arch = "wasm32"))]
 pub fn date(iso: &str, _lang: Lang) -> String {
     iso.to_owned()
+}
+
+/// An RFC 3339 instant as a time of day (with the date), in the citizen's
+/// calendar and digits.
+#[cfg(target_arch = "wasm32")]
+pub fn time(rfc3339: &str, lang: Lang) -> String {
+    use wasm_bindgen::JsValue;
+    let calendar_locale = match lang {
+        Lang::Fa => "fa-IR-u-ca-persian",
+        Lang::En => "en-GB",
+    };
+    let d = js_sys::Date::new(&JsValue::from_str(rfc3339));
+    if d.get_time().is_nan() {
+        return rfc3339.to_owned();
+    }
+    let options = js_sys::Object::new();
+    for (k, v) in [("dateStyle", "medium"), ("timeStyle", "medium")] {
+        let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
+    }
+    let f = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::of1(&calendar_locale.into()), &options);
+    f.format().call1(&JsValue::NULL, &d).ok().and_then(|v| v.as_string()).unwrap_or_else(|| rfc3339.to_owned())
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub fn time(rfc3339: &str, _lang: Lang) -> String {
+    rfc3339.to_owned()
 }
 
 #[cfg(test)]
@@ -80,10 +92,7 @@ mod tests {
 
     #[test]
     fn fill_replaces_every_placeholder() {
-        assert_eq!(
-            fill("{a} of {b}, {a}", &[("a", "1"), ("b", "2")]),
-            "1 of 2, 1"
-        );
+        assert_eq!(fill("{a} of {b}, {a}", &[("a", "1"), ("b", "2")]), "1 of 2, 1");
         assert_eq!(fill("no placeholders", &[("a", "1")]), "no placeholders");
     }
 }

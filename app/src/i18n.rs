@@ -26,15 +26,9 @@ pub struct I18n {
 impl I18n {
     /// Creates the context from the remembered choice (Persian by default).
     pub fn provide() -> Self {
-        let saved = window()
-            .local_storage()
-            .ok()
-            .flatten()
-            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+        let saved = window().local_storage().ok().flatten().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
         let lang = saved.as_deref().and_then(Lang::parse).unwrap_or_default();
-        let i18n = I18n {
-            lang: RwSignal::new(lang),
-        };
+        let i18n = I18n { lang: RwSignal::new(lang) };
         provide_context(i18n);
         i18n
     }

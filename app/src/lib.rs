@@ -18,17 +18,15 @@ use crate::components::footer::Footer;
 use crate::components::header::Header;
 use crate::i18n::I18n;
 use crate::pages::{
-    agencies::AgenciesPage, agency::AgencyPage, home::HomePage, not_found::NotFoundPage,
-    search::SearchPage, service::ServicePage, services::ServicesPage, topic::TopicPage,
+    agencies::AgenciesPage, agency::AgencyPage, home::HomePage, not_found::NotFoundPage, search::SearchPage, service::ServicePage,
+    services::ServicesPage, status::StatusPage, topic::TopicPage,
 };
 
 /// Replaces the static app shell of `index.html` with the live app.
 pub fn mount() {
     console_error_panic_hook::set_once();
     let document = document();
-    let root = document
-        .get_element_by_id("app")
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    let root = document.get_element_by_id("app").and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
     match root {
         Some(root) => {
             root.set_inner_html("");
@@ -57,6 +55,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/services/:id") view=ServicePage/>
                     <Route path=path!("/agencies") view=AgenciesPage/>
                     <Route path=path!("/agencies/:id") view=AgencyPage/>
+                    <Route path=path!("/status") view=StatusPage/>
                     <Route path=path!("/categories/:id") view=move || view! { <TopicPage event=false/> }/>
                     <Route path=path!("/life-events/:id") view=move || view! { <TopicPage event=true/> }/>
                 </Routes>
@@ -87,8 +86,7 @@ fn FocusOnNavigate() -> impl IntoView {
 const FOCUS_ATTEMPTS: u32 = 50;
 
 fn retry_focus(attempts_left: u32) {
-    gloo_timers::callback::Timeout::new(100, move || focus_heading_when_ready(attempts_left))
-        .forget();
+    gloo_timers::callback::Timeout::new(100, move || focus_heading_when_ready(attempts_left)).forget();
 }
 
 /// Focuses `main h1` once the page has loaded (no loading placeholder left),
@@ -117,9 +115,7 @@ fn focus_heading_when_ready(attempts_left: u32) {
     if attempts_left > 0 {
         gloo_timers::callback::Timeout::new(300, move || {
             let doc = document();
-            let lost = doc
-                .active_element()
-                .is_none_or(|a| a.tag_name().eq_ignore_ascii_case("body"));
+            let lost = doc.active_element().is_none_or(|a| a.tag_name().eq_ignore_ascii_case("body"));
             if lost {
                 focus_heading_when_ready(attempts_left - 1);
             }

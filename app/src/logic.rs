@@ -4,10 +4,7 @@
 
 use panjere_api::normalize::normalize;
 use panjere_api::search::SearchIndex;
-use panjere_api::{
-    Agency, AgencyKind, Audience, ElectronicLevel, Fee, Lang, SearchIndexData, Service,
-    ServiceKind, ServiceSummary,
-};
+use panjere_api::{Agency, AgencyKind, Audience, ElectronicLevel, Fee, Lang, SearchIndexData, Service, ServiceKind, ServiceSummary};
 
 use crate::fmt::{fill, num};
 use crate::i18n::Strings;
@@ -43,11 +40,7 @@ pub const PER_PAGE: usize = 20;
 impl ServiceFilter {
     /// Reads the page's own query parameters, ignoring malformed values.
     pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
-        let nonempty = |k: &str| {
-            get(k)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        };
+        let nonempty = |k: &str| get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         ServiceFilter {
             q: nonempty("q"),
             category: None,
@@ -55,10 +48,7 @@ impl ServiceFilter {
             agency: None,
             kind: nonempty("kind").and_then(|k| ServiceKind::parse(&k)),
             level: nonempty("level").and_then(|l| ElectronicLevel::parse(&l)),
-            page: nonempty("page")
-                .and_then(|p| panjere_api::normalize::ascii_digits(&p).parse().ok())
-                .filter(|p| *p >= 1)
-                .unwrap_or(1),
+            page: nonempty("page").and_then(|p| panjere_api::normalize::ascii_digits(&p).parse().ok()).filter(|p| *p >= 1).unwrap_or(1),
         }
     }
 
@@ -99,12 +89,7 @@ impl ServiceFilter {
     /// The page's own address with these filters (topic ids live in the path,
     /// so they are left out).
     pub fn href(&self, path: &str) -> String {
-        let own = ServiceFilter {
-            category: None,
-            event: None,
-            agency: None,
-            ..self.clone()
-        };
+        let own = ServiceFilter { category: None, event: None, agency: None, ..self.clone() };
         let q = join(&own.pairs(true));
         if q.is_empty() {
             path.to_owned()
@@ -114,35 +99,20 @@ impl ServiceFilter {
     }
 
     pub fn with_page(&self, page: usize) -> Self {
-        ServiceFilter {
-            page,
-            ..self.clone()
-        }
+        ServiceFilter { page, ..self.clone() }
     }
 
     pub fn with_kind(&self, kind: Option<ServiceKind>) -> Self {
-        ServiceFilter {
-            kind,
-            page: 1,
-            ..self.clone()
-        }
+        ServiceFilter { kind, page: 1, ..self.clone() }
     }
 
     pub fn with_level(&self, level: Option<ElectronicLevel>) -> Self {
-        ServiceFilter {
-            level,
-            page: 1,
-            ..self.clone()
-        }
+        ServiceFilter { level, page: 1, ..self.clone() }
     }
 }
 
 fn join(pairs: &[(&str, String)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={}", encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+    pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&")
 }
 
 /// Number of pages for `total` items.
@@ -200,13 +170,7 @@ pub fn fee_text(fee: Fee, lang: Lang, t: &Strings) -> String {
     match fee {
         Fee::Free => t.fee_free.to_owned(),
         Fee::Varies => t.fee_varies.to_owned(),
-        Fee::Fixed { rials } => fill(
-            t.fee_amount,
-            &[
-                ("rials", &num(rials, lang)),
-                ("toman", &num(rials / 10, lang)),
-            ],
-        ),
+        Fee::Fixed { rials } => fill(t.fee_amount, &[("rials", &num(rials, lang)), ("toman", &num(rials / 10, lang))]),
     }
 }
 
@@ -246,11 +210,7 @@ pub fn how_to_steps(s: &Service) -> Vec<HowStep> {
         steps.push(Information);
         return steps;
     }
-    steps.push(if s.audience == Audience::Citizen {
-        SignIn
-    } else {
-        NoSignIn
-    });
+    steps.push(if s.audience == Audience::Citizen { SignIn } else { NoSignIn });
     match s.kind {
         ServiceKind::Inquiry => steps.push(Inquiry),
         _ => {
@@ -308,18 +268,8 @@ pub fn filter_agencies<'a>(agencies: &'a [Agency], text: &str) -> Vec<&'a Agency
 }
 
 /// As-you-type suggestions: the best `limit` services for `q`.
-pub fn suggestions<'a>(
-    data: &'a SearchIndexData,
-    index: &SearchIndex,
-    q: &str,
-    limit: usize,
-) -> Vec<&'a ServiceSummary> {
-    index
-        .search(q)
-        .into_iter()
-        .take(limit)
-        .map(|h| &data.services[h.index])
-        .collect()
+pub fn suggestions<'a>(data: &'a SearchIndexData, index: &SearchIndex, q: &str, limit: usize) -> Vec<&'a ServiceSummary> {
+    index.search(q).into_iter().take(limit).map(|h| &data.services[h.index]).collect()
 }
 
 #[cfg(test)]
@@ -328,12 +278,7 @@ mod tests {
     use crate::i18n::{strings, EN, FA};
     use panjere_api::{Document, Text};
 
-    fn service(
-        kind: ServiceKind,
-        level: ElectronicLevel,
-        audience: Audience,
-        fetched: bool,
-    ) -> Service {
+    fn service(kind: ServiceKind, level: ElectronicLevel, audience: Audience, fetched: bool) -> Service {
         Service {
             id: "s".into(),
             agency: "a".into(),
@@ -372,28 +317,13 @@ mod tests {
         assert_eq!(f.kind, Some(ServiceKind::Inquiry));
         assert_eq!(f.level, None);
         assert_eq!(f.page, 3);
-        assert_eq!(
-            f.href("/search"),
-            "/search?q=%D9%85%D8%A7%D9%84%DB%8C%D8%A7%D8%AA&kind=inquiry&page=3"
-        );
-        assert_eq!(
-            f.api_query(),
-            "q=%D9%85%D8%A7%D9%84%DB%8C%D8%A7%D8%AA&kind=inquiry&page=3&per_page=20"
-        );
+        assert_eq!(f.href("/search"), "/search?q=%D9%85%D8%A7%D9%84%DB%8C%D8%A7%D8%AA&kind=inquiry&page=3");
+        assert_eq!(f.api_query(), "q=%D9%85%D8%A7%D9%84%DB%8C%D8%A7%D8%AA&kind=inquiry&page=3&per_page=20");
         // changing a filter goes back to page 1
-        assert_eq!(
-            f.with_kind(None).href("/search"),
-            "/search?q=%D9%85%D8%A7%D9%84%DB%8C%D8%A7%D8%AA"
-        );
-        let topic = ServiceFilter {
-            category: Some("tax".into()),
-            ..Default::default()
-        };
+        assert_eq!(f.with_kind(None).href("/search"), "/search?q=%D9%85%D8%A7%D9%84%DB%8C%D8%A7%D8%AA");
+        let topic = ServiceFilter { category: Some("tax".into()), ..Default::default() };
         assert_eq!(topic.api_query(), "category=tax&page=1&per_page=20");
-        assert_eq!(
-            topic.with_page(2).href("/categories/tax"),
-            "/categories/tax?page=2"
-        );
+        assert_eq!(topic.with_page(2).href("/categories/tax"), "/categories/tax?page=2");
         assert_eq!(ServiceFilter::from_query(|_| Some("0".into())).page, 1);
     }
 
@@ -414,53 +344,17 @@ mod tests {
     #[test]
     fn how_to_follows_kind_level_and_documents() {
         use HowStep::*;
-        let s = service(
-            ServiceKind::Application,
-            ElectronicLevel::Fully,
-            Audience::Citizen,
-            true,
-        );
+        let s = service(ServiceKind::Application, ElectronicLevel::Fully, Audience::Citizen, true);
         assert_eq!(how_to_steps(&s), vec![SignIn, ApplyOnline, Fetched, Track]);
-        let s = service(
-            ServiceKind::Inquiry,
-            ElectronicLevel::Fully,
-            Audience::Citizen,
-            false,
-        );
+        let s = service(ServiceKind::Inquiry, ElectronicLevel::Fully, Audience::Citizen, false);
         assert_eq!(how_to_steps(&s), vec![SignIn, Inquiry]);
-        let s = service(
-            ServiceKind::Application,
-            ElectronicLevel::Partly,
-            Audience::Citizen,
-            false,
-        );
-        assert_eq!(
-            how_to_steps(&s),
-            vec![SignIn, ApplyOnline, PartlyVisit, Track]
-        );
-        let s = service(
-            ServiceKind::Application,
-            ElectronicLevel::Smart,
-            Audience::Citizen,
-            true,
-        );
-        assert_eq!(
-            how_to_steps(&s),
-            vec![SignIn, ApplyOnline, Fetched, Track, Smart]
-        );
-        let s = service(
-            ServiceKind::Application,
-            ElectronicLevel::InPerson,
-            Audience::Citizen,
-            true,
-        );
+        let s = service(ServiceKind::Application, ElectronicLevel::Partly, Audience::Citizen, false);
+        assert_eq!(how_to_steps(&s), vec![SignIn, ApplyOnline, PartlyVisit, Track]);
+        let s = service(ServiceKind::Application, ElectronicLevel::Smart, Audience::Citizen, true);
+        assert_eq!(how_to_steps(&s), vec![SignIn, ApplyOnline, Fetched, Track, Smart]);
+        let s = service(ServiceKind::Application, ElectronicLevel::InPerson, Audience::Citizen, true);
         assert_eq!(how_to_steps(&s), vec![InPerson]);
-        let s = service(
-            ServiceKind::Information,
-            ElectronicLevel::Fully,
-            Audience::Anyone,
-            false,
-        );
+        let s = service(ServiceKind::Information, ElectronicLevel::Fully, Audience::Anyone, false);
         assert_eq!(how_to_steps(&s), vec![Information]);
         assert!(how_step_text(PartlyVisit, "گمرک", &FA).contains("گمرک"));
         assert!(how_step_text(InPerson, "Customs", &EN).contains("Customs"));
@@ -469,10 +363,7 @@ mod tests {
     #[test]
     fn fees_and_times() {
         assert_eq!(fee_text(Fee::Free, Lang::Fa, &FA), "رایگان");
-        assert_eq!(
-            fee_text(Fee::Fixed { rials: 3_000_000 }, Lang::En, &EN),
-            "3000000 rials (300000 toman)"
-        );
+        assert_eq!(fee_text(Fee::Fixed { rials: 3_000_000 }, Lang::En, &EN), "3000000 rials (300000 toman)");
         assert_eq!(fee_text(Fee::Varies, Lang::En, &EN), "Depends on the case");
         assert_eq!(time_text(0, Lang::En, &EN), "Immediate");
         assert_eq!(time_text(10, Lang::En, &EN), "About 10 working days");
@@ -498,10 +389,7 @@ mod tests {
     fn agency(id: &str, fa: &str, en: &str) -> Agency {
         Agency {
             id: id.into(),
-            name: Text {
-                fa: fa.into(),
-                en: en.into(),
-            },
+            name: Text { fa: fa.into(), en: en.into() },
             short_name: None,
             kind: AgencyKind::Organisation,
             description: Text::default(),
@@ -516,10 +404,7 @@ mod tests {
 
     #[test]
     fn agency_filter_normalises() {
-        let list = vec![
-            agency("tax", "سازمان امور مالیاتی کشور", "Tax Administration"),
-            agency("post", "شرکت ملی پست", "Iran Post"),
-        ];
+        let list = vec![agency("tax", "سازمان امور مالیاتی کشور", "Tax Administration"), agency("post", "شرکت ملی پست", "Iran Post")];
         assert_eq!(filter_agencies(&list, "ماليات").len(), 1);
         assert_eq!(filter_agencies(&list, "POST")[0].id, "post");
         assert_eq!(filter_agencies(&list, "  ").len(), 2);

@@ -23,6 +23,21 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `json` (one JSON object a line) or `pretty`. Env: `PANJERE_LOG_FORMAT`.
     pub log_format: LogFormat,
+    /// `development`, `test` or `production`: production refuses to start
+    /// without real secrets. Env: `PANJERE_MODE`.
+    pub mode: Mode,
+    /// The agencies the gateway may call. Env: `PANJERE_AGENCIES_FILE`.
+    pub agencies_file: PathBuf,
+    /// The operations the gateway may call. Env: `PANJERE_OPERATIONS_FILE`.
+    pub operations_file: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Development,
+    Test,
+    Production,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -41,6 +56,9 @@ impl Default for Config {
             catalog_dir: "data".into(),
             data_dir: "var".into(),
             log_format: LogFormat::Json,
+            mode: Mode::Development,
+            agencies_file: "config/agencies.toml".into(),
+            operations_file: "data/operations.toml".into(),
         }
     }
 }
@@ -59,14 +77,10 @@ impl Config {
     /// Reads the file (when present) and applies the environment.
     pub fn load(env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let explicit = env("PANJERE_CONFIG").map(PathBuf::from);
-        let path = explicit
-            .clone()
-            .unwrap_or_else(|| "config/panjere.toml".into());
+        let path = explicit.clone().unwrap_or_else(|| "config/panjere.toml".into());
         let mut config = match std::fs::read_to_string(&path) {
             Ok(text) => toml::from_str(&text).map_err(|e| ConfigError::Parse(path.clone(), e))?,
-            Err(e) if explicit.is_none() && e.kind() == std::io::ErrorKind::NotFound => {
-                Config::default()
-            }
+            Err(e) if explicit.is_none() && e.kind() == std::io::ErrorKind::NotFound => Config::default(),
             Err(e) => return Err(ConfigError::Read(path, e)),
         };
         config.apply_env(env)?;
@@ -78,8 +92,7 @@ impl Config {
         where
             T::Err: std::fmt::Display,
         {
-            v.parse()
-                .map_err(|e: T::Err| ConfigError::Env(name, v.clone(), e.to_string()))
+            v.parse().map_err(|e: T::Err| ConfigError::Env(name, v.clone(), e.to_string()))
         }
         if let Some(v) = env("PANJERE_ADDRESS") {
             self.address = parse("PANJERE_ADDRESS", v)?;
@@ -96,17 +109,25 @@ impl Config {
         if let Some(v) = env("PANJERE_DATA_DIR") {
             self.data_dir = v.into();
         }
+        if let Some(v) = env("PANJERE_MODE") {
+            self.mode = match v.as_str() {
+                "development" => Mode::Development,
+                "test" => Mode::Test,
+                "production" => Mode::Production,
+                _ => return Err(ConfigError::Env("PANJERE_MODE", v, "expected development, test or production".into())),
+            };
+        }
+        if let Some(v) = env("PANJERE_AGENCIES_FILE") {
+            self.agencies_file = v.into();
+        }
+        if let Some(v) = env("PANJERE_OPERATIONS_FILE") {
+            self.operations_file = v.into();
+        }
         if let Some(v) = env("PANJERE_LOG_FORMAT") {
             self.log_format = match v.as_str() {
                 "json" => LogFormat::Json,
                 "pretty" => LogFormat::Pretty,
-                _ => {
-                    return Err(ConfigError::Env(
-                        "PANJERE_LOG_FORMAT",
-                        v,
-                        "expected json or pretty".into(),
-                    ))
-                }
+                _ => return Err(ConfigError::Env("PANJERE_LOG_FORMAT", v, "expected json or pretty".into())),
             };
         }
         Ok(())
@@ -119,10 +140,7 @@ mod tests {
     use std::collections::HashMap;
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let m: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
+        let m: HashMap<String, String> = pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
         move |k| m.get(k).cloned()
     }
 
@@ -133,10 +151,7 @@ mod tests {
         std::fs::write(&file, "port = 9000\naddress = \"0.0.0.0\"\n").unwrap();
         let f = file.to_str().unwrap();
         let c = Config::load(env(&[("PANJERE_CONFIG", f)])).unwrap();
-        assert_eq!(
-            (c.port, c.address.to_string()),
-            (9000, "0.0.0.0".to_owned())
-        );
+        assert_eq!((c.port, c.address.to_string()), (9000, "0.0.0.0".to_owned()));
         let c = Config::load(env(&[("PANJERE_CONFIG", f), ("PANJERE_PORT", "9100")])).unwrap();
         assert_eq!(c.port, 9100);
     }

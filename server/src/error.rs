@@ -6,6 +6,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use panjere_api::{ApiError, ErrorBody};
 
+use crate::gateway::registry::BuildError;
+use crate::gateway::GatewayError;
 use crate::request_id::current_request_id;
 
 #[derive(Debug, thiserror::Error)]
@@ -18,23 +20,46 @@ pub enum AppError {
     BadParameter { parameter: String, message: String },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Gateway(#[from] GatewayError),
 }
 
 impl AppError {
     pub fn bad_parameter(parameter: &str, message: impl Into<String>) -> Self {
-        AppError::BadParameter {
-            parameter: parameter.to_owned(),
-            message: message.into(),
-        }
+        AppError::BadParameter { parameter: parameter.to_owned(), message: message.into() }
     }
 
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
-            AppError::NotFound { .. } | AppError::NoRoute(_) => {
-                (StatusCode::NOT_FOUND, "not_found")
-            }
+            AppError::NotFound { .. } | AppError::NoRoute(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::BadParameter { .. } => (StatusCode::BAD_REQUEST, "bad_parameter"),
             AppError::Database(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            AppError::Gateway(g) => match g {
+                GatewayError::Build(BuildError::UnknownOperation(_)) => (StatusCode::NOT_FOUND, "not_found"),
+                GatewayError::Build(_) => (StatusCode::BAD_REQUEST, "bad_parameter"),
+                GatewayError::Unavailable { .. } => (StatusCode::SERVICE_UNAVAILABLE, "agency_unavailable"),
+                GatewayError::Busy { .. } => (StatusCode::SERVICE_UNAVAILABLE, "agency_busy"),
+                GatewayError::Timeout { .. } => (StatusCode::GATEWAY_TIMEOUT, "agency_timeout"),
+                GatewayError::BadAnswer { .. } => (StatusCode::BAD_GATEWAY, "agency_bad_answer"),
+                GatewayError::Rejected { status: 404, .. } => (StatusCode::NOT_FOUND, "not_found"),
+                GatewayError::Rejected { .. } => (StatusCode::BAD_GATEWAY, "agency_rejected"),
+                GatewayError::Failed { .. } => (StatusCode::BAD_GATEWAY, "agency_error"),
+            },
+        }
+    }
+
+    /// The agency concerned, for gateway errors.
+    fn agency(&self) -> Option<String> {
+        match self {
+            AppError::Gateway(
+                GatewayError::Unavailable { agency }
+                | GatewayError::Busy { agency }
+                | GatewayError::Timeout { agency }
+                | GatewayError::BadAnswer { agency }
+                | GatewayError::Rejected { agency, .. }
+                | GatewayError::Failed { agency, .. },
+            ) => Some(agency.clone()),
+            _ => None,
         }
     }
 }
@@ -42,25 +67,39 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
-        let message = if status.is_server_error() {
+        let message = if matches!(self, AppError::Database(_)) {
             tracing::error!(error = %self, "request failed");
             "The server could not complete the request. Please try again later.".to_owned()
+        } else if let AppError::Gateway(g) = &self {
+            tracing::warn!(error = %g, "agency call failed");
+            match g {
+                GatewayError::Build(b) => gateway_build_message(b),
+                GatewayError::Rejected { agency, status: 404, .. } => format!("agency {agency} has no such record"),
+                // Say which agency and that it is worth retrying; nothing internal.
+                other => format!("{other}; please try again later"),
+            }
         } else {
             tracing::info!(error = %self, "request refused");
             self.to_string()
         };
         let parameter = match &self {
             AppError::BadParameter { parameter, .. } => Some(parameter.clone()),
+            AppError::Gateway(GatewayError::Build(
+                BuildError::UnknownParameter(p) | BuildError::MissingParameter(p) | BuildError::BadParameter { name: p, .. },
+            )) => Some(p.clone()),
             _ => None,
         };
-        let body = ErrorBody {
-            error: ApiError {
-                code: code.to_owned(),
-                message,
-                parameter,
-                request_id: current_request_id(),
-            },
-        };
+        let agency = self.agency();
+        let body = ErrorBody { error: ApiError { code: code.to_owned(), message, parameter, agency, request_id: current_request_id() } };
         (status, Json(body)).into_response()
+    }
+}
+
+fn gateway_build_message(b: &BuildError) -> String {
+    match b {
+        BuildError::UnknownOperation(op) => format!("there is no operation '{op}'"),
+        BuildError::UnknownParameter(p) => format!("query parameter `{p}`: unknown parameter for this operation"),
+        BuildError::MissingParameter(p) => format!("query parameter `{p}` is required"),
+        BuildError::BadParameter { name, reason } => format!("query parameter `{name}`: {reason}"),
     }
 }

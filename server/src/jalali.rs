@@ -15,15 +15,9 @@ pub fn jalali_to_iso(s: &str) -> Result<String, String> {
     let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u8>(), d.parse::<u8>()) else {
         return Err(format!("'{s}' is not a Jalali date of the form YYYY-MM-DD"));
     };
-    let date = Date::try_new_persian(y, m, d)
-        .map_err(|e| format!("'{s}' is not a valid Jalali date: {e}"))?;
+    let date = Date::try_new_persian(y, m, d).map_err(|e| format!("'{s}' is not a valid Jalali date: {e}"))?;
     let iso = date.to_calendar(Iso);
-    Ok(format!(
-        "{:04}-{:02}-{:02}",
-        iso.year().extended_year(),
-        iso.month().ordinal,
-        iso.day_of_month().0
-    ))
+    Ok(format!("{:04}-{:02}-{:02}", iso.year().extended_year(), iso.month().ordinal, iso.day_of_month().0))
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use panjere_server::catalog::Catalog;
 use panjere_server::config::Config;
-use panjere_server::{app, db, init_tracing, web, AppState};
+use panjere_server::{app, build_gateway, db, init_tracing, web, AppState};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -19,23 +19,26 @@ async fn main() -> ExitCode {
     let catalog = match Catalog::load(&config.catalog_dir) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!(
-                "panjere: cannot load the catalog from {}: {e}",
-                config.catalog_dir.display()
-            );
+            eprintln!("panjere: cannot load the catalog from {}: {e}", config.catalog_dir.display());
             return ExitCode::from(2);
         }
     };
     let pool = match db::open(&config.data_dir).await {
         Ok(p) => p,
         Err(e) => {
-            eprintln!(
-                "panjere: cannot open the database in {}: {e}",
-                config.data_dir.display()
-            );
+            eprintln!("panjere: cannot open the database in {}: {e}", config.data_dir.display());
             return ExitCode::from(2);
         }
     };
+    let env = |k: &str| std::env::var(k).ok();
+    let gateway = match build_gateway(&config, &catalog, pool.clone(), &env) {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("panjere: cannot set up the agency gateway: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    gateway.spawn_prober();
     let shell = web::Shell::load(&config.dist_dir);
     if shell.is_none() {
         tracing::warn!(dist = %config.dist_dir.display(), "no client build found; only the API is served");
@@ -43,24 +46,18 @@ async fn main() -> ExitCode {
     let listener = match tokio::net::TcpListener::bind((config.address, config.port)).await {
         Ok(l) => l,
         Err(e) => {
-            eprintln!(
-                "panjere: cannot listen on {}:{}: {e}",
-                config.address, config.port
-            );
+            eprintln!("panjere: cannot listen on {}:{}: {e}", config.address, config.port);
             return ExitCode::from(2);
         }
     };
-    let addr = listener
-        .local_addr()
-        .expect("bound listener has an address");
+    let addr = listener.local_addr().expect("bound listener has an address");
     tracing::info!(%addr, agencies = catalog.agencies().len(), services = catalog.service_count(), "Panjere is listening");
     // A machine-readable line for the task runner and tests (port 0).
     println!("PANJERE_LISTENING http://{addr}");
     let _ = std::io::Write::flush(&mut std::io::stdout());
-    let state = AppState::new(catalog, pool, shell);
-    let served = axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown())
-        .await;
+    let state = AppState::new(catalog, pool, shell, gateway.clone());
+    let served = axum::serve(listener, app(state)).with_graceful_shutdown(shutdown()).await;
+    gateway.audit().flush().await;
     if let Err(e) = served {
         eprintln!("panjere: server error: {e}");
         return ExitCode::FAILURE;
@@ -70,8 +67,7 @@ async fn main() -> ExitCode {
 
 async fn shutdown() {
     let ctrl_c = tokio::signal::ctrl_c();
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .expect("SIGTERM handler");
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
     tokio::select! {
         _ = ctrl_c => {},
         _ = term.recv() => {},

@@ -20,10 +20,7 @@ pub fn current_request_id() -> Option<String> {
 }
 
 fn acceptable(id: &str) -> bool {
-    (1..=64).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 pub async fn middleware(req: Request, next: Next) -> Response {
@@ -39,11 +36,7 @@ pub async fn middleware(req: Request, next: Next) -> Response {
     let mut response = REQUEST_ID
         .scope(id.clone(), async move {
             let response = next.run(req).await;
-            tracing::info!(
-                status = response.status().as_u16(),
-                latency_ms = start.elapsed().as_secs_f64() * 1000.0,
-                "served"
-            );
+            tracing::info!(status = response.status().as_u16(), latency_ms = start.elapsed().as_secs_f64() * 1000.0, "served");
             response
         })
         .instrument(span)

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use sqlx::SqlitePool;
 
 use crate::catalog::Catalog;
+use crate::gateway::Gateway;
 use crate::web::Shell;
 
 #[derive(Clone)]
@@ -16,13 +17,12 @@ struct Inner {
     catalog: Catalog,
     db: SqlitePool,
     shell: Option<Shell>,
+    gateway: Arc<Gateway>,
 }
 
 impl AppState {
-    pub fn new(catalog: Catalog, db: SqlitePool, shell: Option<Shell>) -> Self {
-        AppState {
-            inner: Arc::new(Inner { catalog, db, shell }),
-        }
+    pub fn new(catalog: Catalog, db: SqlitePool, shell: Option<Shell>, gateway: Arc<Gateway>) -> Self {
+        AppState { inner: Arc::new(Inner { catalog, db, shell, gateway }) }
     }
 
     pub fn catalog(&self) -> &Catalog {
@@ -35,5 +35,9 @@ impl AppState {
 
     pub fn shell(&self) -> Option<&Shell> {
         self.inner.shell.as_ref()
+    }
+
+    pub fn gateway(&self) -> &Arc<Gateway> {
+        &self.inner.gateway
     }
 }

@@ -31,11 +31,7 @@ impl Shell {
     pub fn load(dist: &Path) -> Option<Shell> {
         let index_html = std::fs::read_to_string(dist.join("index.html")).ok()?;
         let csp = content_security_policy(&inline_script_hashes(&index_html));
-        Some(Shell {
-            dist: dist.to_owned(),
-            index_html,
-            csp,
-        })
+        Some(Shell { dist: dist.to_owned(), index_html, csp })
     }
 }
 
@@ -57,10 +53,7 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
         let content = &after[body_start..body_start + close];
         if !tag.contains(" src=") && !content.trim().is_empty() {
             let digest = Sha256::digest(content.as_bytes());
-            out.push(format!(
-                "'sha256-{}'",
-                base64::engine::general_purpose::STANDARD.encode(digest)
-            ));
+            out.push(format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest)));
         }
         rest = &after[body_start + close..];
     }
@@ -87,32 +80,15 @@ pub fn default_csp() -> String {
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    let csp = state
-        .shell()
-        .map(|s| s.csp.clone())
-        .unwrap_or_else(default_csp);
+    let csp = state.shell().map(|s| s.csp.clone()).unwrap_or_else(default_csp);
     if let Ok(v) = HeaderValue::from_str(&csp) {
         h.insert(header::CONTENT_SECURITY_POLICY, v);
     }
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("strict-origin-when-cross-origin"),
-    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        "cross-origin-opener-policy",
-        HeaderValue::from_static("same-origin"),
-    );
-    h.insert(
-        "permissions-policy",
-        HeaderValue::from_static(
-            "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=()",
-        ),
-    );
+    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=()"));
     res
 }
 
@@ -122,19 +98,14 @@ pub fn is_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let stem = name.split('.').next().unwrap_or(name);
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, h)| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, h)| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// The `Cache-Control` for a static path.
 pub fn cache_control(path: &str) -> &'static str {
     if is_hashed(path) {
         "public, max-age=31536000, immutable"
-    } else if path == "/"
-        || path.ends_with(".html")
-        || path.ends_with("sw.js")
-        || path.ends_with(".webmanifest")
-    {
+    } else if path == "/" || path.ends_with(".html") || path.ends_with("sw.js") || path.ends_with(".webmanifest") {
         "no-cache"
     } else {
         "public, max-age=86400"
@@ -155,41 +126,19 @@ async fn serve_static(State(state): State<AppState>, uri: Uri, req: Request) -> 
             .into_response();
     };
     let path = uri.path().to_owned();
-    let looks_like_file = path
-        .rsplit('/')
-        .next()
-        .is_some_and(|last| last.contains('.'));
+    let looks_like_file = path.rsplit('/').next().is_some_and(|last| last.contains('.'));
     if looks_like_file && path != "/index.html" {
-        let served = ServeDir::new(&shell.dist)
-            .precompressed_br()
-            .precompressed_gzip()
-            .append_index_html_on_directories(false)
-            .oneshot(req)
-            .await;
+        let served =
+            ServeDir::new(&shell.dist).precompressed_br().precompressed_gzip().append_index_html_on_directories(false).oneshot(req).await;
         let Ok(mut res) = served;
         if res.status() == StatusCode::OK || res.status() == StatusCode::NOT_MODIFIED {
-            res.headers_mut().insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static(cache_control(&path)),
-            );
+            res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control(&path)));
             return res.map(Body::new);
         }
-        return (
-            StatusCode::NOT_FOUND,
-            [(header::CACHE_CONTROL, "no-cache")],
-            "not found",
-        )
-            .into_response();
+        return (StatusCode::NOT_FOUND, [(header::CACHE_CONTROL, "no-cache")], "not found").into_response();
     }
     // Every client route answers the shell; the app shows its own 404 page.
-    (
-        [
-            (header::CACHE_CONTROL, "no-cache"),
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-        ],
-        shell.index_html.clone(),
-    )
-        .into_response()
+    ([(header::CACHE_CONTROL, "no-cache"), (header::CONTENT_TYPE, "text/html; charset=utf-8")], shell.index_html.clone()).into_response()
 }
 
 #[cfg(test)]
@@ -202,15 +151,10 @@ mod tests {
 await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         let h = inline_script_hashes(html);
         assert_eq!(h.len(), 1);
-        let expected = base64::engine::general_purpose::STANDARD
-            .encode(Sha256::digest(b"import init from '/a.js';\nawait init();"));
+        let expected = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"import init from '/a.js';\nawait init();"));
         assert_eq!(h[0], format!("'sha256-{expected}'"));
         let csp = content_security_policy(&h);
-        assert!(
-            csp.contains("'wasm-unsafe-eval'")
-                && csp.contains(&h[0])
-                && csp.contains("frame-ancestors 'none'")
-        );
+        assert!(csp.contains("'wasm-unsafe-eval'") && csp.contains(&h[0]) && csp.contains("frame-ancestors 'none'"));
         assert!(!csp.contains("unsafe-inline"));
     }
 
@@ -220,15 +164,9 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         assert!(is_hashed("/panjere-app-0123456789abcdef.js"));
         assert!(is_hashed("/style-0123456789abcdef.css"));
         assert!(!is_hashed("/fonts/Vazirmatn-Regular.woff2"));
-        assert_eq!(
-            cache_control("/style-0123456789abcdef.css"),
-            "public, max-age=31536000, immutable"
-        );
+        assert_eq!(cache_control("/style-0123456789abcdef.css"), "public, max-age=31536000, immutable");
         assert_eq!(cache_control("/index.html"), "no-cache");
         assert_eq!(cache_control("/sw.js"), "no-cache");
-        assert_eq!(
-            cache_control("/icons/icon-192.png"),
-            "public, max-age=86400"
-        );
+        assert_eq!(cache_control("/icons/icon-192.png"), "public, max-age=86400");
     }
 }

@@ -23,17 +23,15 @@ const INLINE: &str = "import init from '/panjere-app-0123456789abcdef.js';\nawai
 /// with its brotli twin, a font.
 fn fake_dist() -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
-    std::fs::write(d.path().join("index.html"), format!("<!doctype html><html lang=\"fa\" dir=\"rtl\"><head><script type=\"module\">{INLINE}</script></head><body>shell</body></html>")).unwrap();
     std::fs::write(
-        d.path().join("panjere-app-0123456789abcdef.js"),
-        "console.log('plain')",
+        d.path().join("index.html"),
+        format!(
+            "<!doctype html><html lang=\"fa\" dir=\"rtl\"><head><script type=\"module\">{INLINE}</script></head><body>shell</body></html>"
+        ),
     )
     .unwrap();
-    std::fs::write(
-        d.path().join("panjere-app-0123456789abcdef.js.br"),
-        b"BROTLI",
-    )
-    .unwrap();
+    std::fs::write(d.path().join("panjere-app-0123456789abcdef.js"), "console.log('plain')").unwrap();
+    std::fs::write(d.path().join("panjere-app-0123456789abcdef.js.br"), b"BROTLI").unwrap();
     std::fs::create_dir_all(d.path().join("fonts")).unwrap();
     std::fs::write(d.path().join("fonts/Vazirmatn-Regular.woff2"), b"font").unwrap();
     d
@@ -57,10 +55,14 @@ async fn test_app(with_client: bool) -> TestApp {
     } else {
         None
     };
-    TestApp {
-        router: app(AppState::new(catalog, pool, shell)),
-        _dirs: dirs,
-    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let config = panjere_server::config::Config {
+        agencies_file: root.join("config/agencies.toml"),
+        operations_file: root.join("data/operations.toml"),
+        ..Default::default()
+    };
+    let gateway = panjere_server::build_gateway(&config, &catalog, pool.clone(), &|_| None).unwrap();
+    TestApp { router: app(AppState::new(catalog, pool, shell, gateway)), _dirs: dirs }
 }
 
 struct Answer {
@@ -71,15 +73,10 @@ struct Answer {
 
 impl Answer {
     fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
     fn header(&self, name: &str) -> &str {
-        self.headers
-            .get(name)
-            .unwrap_or_else(|| panic!("no {name} header"))
-            .to_str()
-            .unwrap()
+        self.headers.get(name).unwrap_or_else(|| panic!("no {name} header")).to_str().unwrap()
     }
 }
 
@@ -88,11 +85,7 @@ async fn send(app: &TestApp, req: Request<Body>) -> Answer {
     let status = res.status();
     let headers = res.headers().clone();
     let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
-    Answer {
-        status,
-        headers,
-        body,
-    }
+    Answer { status, headers, body }
 }
 
 async fn get(app: &TestApp, uri: &str) -> Answer {
@@ -101,25 +94,14 @@ async fn get(app: &TestApp, uri: &str) -> Answer {
 
 fn enc(s: &str) -> String {
     s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
+        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
         .collect()
 }
 
 /// Asserts a 400 whose body names the parameter.
 async fn bad(app: &TestApp, uri: &str, parameter: &str) -> Value {
     let a = get(app, uri).await;
-    assert_eq!(
-        a.status,
-        StatusCode::BAD_REQUEST,
-        "{uri}: {}",
-        String::from_utf8_lossy(&a.body)
-    );
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{uri}: {}", String::from_utf8_lossy(&a.body));
     let j = a.json();
     assert_eq!(j["error"]["code"], "bad_parameter", "{uri}");
     assert_eq!(j["error"]["parameter"], parameter, "{uri}: {j}");
@@ -149,11 +131,7 @@ async fn categories_and_life_events() {
     let tax = items.iter().find(|c| c["id"] == "tax").unwrap();
     assert_eq!(tax["name"]["fa"], "مالیات");
     assert!(tax["service_count"].as_u64().unwrap() >= 10);
-    assert!(j["life_events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|e| e["id"] == "birth"));
+    assert!(j["life_events"].as_array().unwrap().iter().any(|e| e["id"] == "birth"));
 }
 
 #[tokio::test]
@@ -163,26 +141,16 @@ async fn agencies_list_is_paged() {
     let total = all["total"].as_u64().unwrap() as usize;
     assert!(total >= 60);
     assert_eq!(all["items"].as_array().unwrap().len(), total.min(100));
-    let p2 = get(&app, "/api/catalog/agencies?page=2&per_page=5")
-        .await
-        .json();
+    let p2 = get(&app, "/api/catalog/agencies?page=2&per_page=5").await.json();
     assert_eq!(p2["items"].as_array().unwrap().len(), 5);
     assert_eq!(p2["items"][0]["id"], all["items"][5]["id"]);
-    assert_eq!(
-        (p2["page"].as_u64(), p2["per_page"].as_u64()),
-        (Some(2), Some(5))
-    );
+    assert_eq!((p2["page"].as_u64(), p2["per_page"].as_u64()), (Some(2), Some(5)));
     // a page past the end is empty, not an error
     let far = get(&app, "/api/catalog/agencies?page=99").await.json();
     assert_eq!(far["items"].as_array().unwrap().len(), 0);
     assert_eq!(far["total"].as_u64().unwrap() as usize, total);
     // Persian digits in numbers are accepted
-    let fa = get(
-        &app,
-        &format!("/api/catalog/agencies?per_page={}", enc("۵")),
-    )
-    .await
-    .json();
+    let fa = get(&app, &format!("/api/catalog/agencies?per_page={}", enc("۵"))).await.json();
     assert_eq!(fa["items"].as_array().unwrap().len(), 5);
 }
 
@@ -194,19 +162,13 @@ async fn agency_detail_and_404() {
     assert_eq!(j["agency"]["connected"], true);
     assert_eq!(j["agency"]["connected_on_jalali"], "1400-09-20");
     assert_eq!(j["agency"]["connected_on"], "2021-12-11");
-    assert_eq!(
-        j["services"].as_array().unwrap().len() as u64,
-        j["agency"]["service_count"].as_u64().unwrap()
-    );
+    assert_eq!(j["services"].as_array().unwrap().len() as u64, j["agency"]["service_count"].as_u64().unwrap());
     let a = get(&app, "/api/catalog/agencies/no-such-agency").await;
     assert_eq!(a.status, StatusCode::NOT_FOUND);
     assert_eq!(a.header("content-type"), "application/json");
     let e = a.json();
     assert_eq!(e["error"]["code"], "not_found");
-    assert!(e["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("no-such-agency"));
+    assert!(e["error"]["message"].as_str().unwrap().contains("no-such-agency"));
 }
 
 #[tokio::test]
@@ -216,81 +178,35 @@ async fn services_search_filter_and_page() {
     assert!(all["total"].as_u64().unwrap() >= 300);
     assert_eq!(all["items"].as_array().unwrap().len(), 20);
     // popularity order without a query
-    let pops: Vec<u64> = all["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["popularity"].as_u64().unwrap())
-        .collect();
+    let pops: Vec<u64> = all["items"].as_array().unwrap().iter().map(|s| s["popularity"].as_u64().unwrap()).collect();
     assert!(pops.windows(2).all(|w| w[0] <= w[1]), "{pops:?}");
 
     // Arabic yeh finds the tax services first
-    let tax = get(&app, &format!("/api/catalog/services?q={}", enc("ماليات")))
-        .await
-        .json();
+    let tax = get(&app, &format!("/api/catalog/services?q={}", enc("ماليات"))).await.json();
     assert!(tax["total"].as_u64().unwrap() >= 10);
     assert_eq!(tax["items"][0]["agency"], "tax");
 
     // synonyms
     for q in ["گذرنامه", "پاسپورت", "passport"] {
-        let j = get(&app, &format!("/api/catalog/services?q={}", enc(q)))
-            .await
-            .json();
-        assert!(
-            j["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|s| s["id"] == "passport-issuance"),
-            "{q}"
-        );
+        let j = get(&app, &format!("/api/catalog/services?q={}", enc(q))).await.json();
+        assert!(j["items"].as_array().unwrap().iter().any(|s| s["id"] == "passport-issuance"), "{q}");
     }
 
     // filters combine
-    let j = get(
-        &app,
-        "/api/catalog/services?category=vehicles&kind=inquiry&level=fully_electronic&per_page=100",
-    )
-    .await
-    .json();
+    let j = get(&app, "/api/catalog/services?category=vehicles&kind=inquiry&level=fully_electronic&per_page=100").await.json();
     let items = j["items"].as_array().unwrap();
     assert!(!items.is_empty());
-    assert!(items.iter().all(|s| s["category"] == "vehicles"
-        && s["kind"] == "inquiry"
-        && s["level"] == "fully_electronic"));
-    let j = get(&app, "/api/catalog/services?agency=post&per_page=100")
-        .await
-        .json();
-    assert!(j["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|s| s["agency"] == "post"));
-    let j = get(&app, "/api/catalog/services?event=birth&per_page=100")
-        .await
-        .json();
-    assert!(j["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|s| s["id"] == "birth-registration"));
+    assert!(items.iter().all(|s| s["category"] == "vehicles" && s["kind"] == "inquiry" && s["level"] == "fully_electronic"));
+    let j = get(&app, "/api/catalog/services?agency=post&per_page=100").await.json();
+    assert!(j["items"].as_array().unwrap().iter().all(|s| s["agency"] == "post"));
+    let j = get(&app, "/api/catalog/services?event=birth&per_page=100").await.json();
+    assert!(j["items"].as_array().unwrap().iter().any(|s| s["id"] == "birth-registration"));
     // search within a filter
-    let j = get(
-        &app,
-        &format!(
-            "/api/catalog/services?agency=traffic-police&q={}",
-            enc("خلافی")
-        ),
-    )
-    .await
-    .json();
+    let j = get(&app, &format!("/api/catalog/services?agency=traffic-police&q={}", enc("خلافی"))).await.json();
     assert_eq!(j["items"][0]["id"], "traffic-fines");
     // nothing found is an empty list
     let j = get(&app, "/api/catalog/services?q=zzzzqqqq").await.json();
-    assert_eq!(
-        (j["total"].as_u64(), j["items"].as_array().unwrap().len()),
-        (Some(0), 0)
-    );
+    assert_eq!((j["total"].as_u64(), j["items"].as_array().unwrap().len()), (Some(0), 0));
 }
 
 #[tokio::test]
@@ -301,27 +217,14 @@ async fn bad_parameters_are_named() {
     bad(&app, "/api/catalog/services?per_page=101", "per_page").await;
     bad(&app, "/api/catalog/services?per_page=-1", "per_page").await;
     let j = bad(&app, "/api/catalog/services?kind=form", "kind").await;
-    assert!(j["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("information, inquiry, application"));
+    assert!(j["error"]["message"].as_str().unwrap().contains("information, inquiry, application"));
     bad(&app, "/api/catalog/services?level=online", "level").await;
     bad(&app, "/api/catalog/services?category=taxes", "category").await;
     bad(&app, "/api/catalog/services?agency=nope", "agency").await;
     bad(&app, "/api/catalog/services?event=nope", "event").await;
     bad(&app, "/api/catalog/services?categry=tax", "categry").await;
-    bad(
-        &app,
-        "/api/catalog/services?kind=inquiry&kind=application",
-        "kind",
-    )
-    .await;
-    bad(
-        &app,
-        &format!("/api/catalog/services?q={}", "a".repeat(201)),
-        "q",
-    )
-    .await;
+    bad(&app, "/api/catalog/services?kind=inquiry&kind=application", "kind").await;
+    bad(&app, &format!("/api/catalog/services?q={}", "a".repeat(201)), "q").await;
     bad(&app, "/api/catalog/agencies?per_page=0", "per_page").await;
     bad(&app, "/api/catalog/agencies?q=tax", "q").await;
 }
@@ -329,16 +232,10 @@ async fn bad_parameters_are_named() {
 #[tokio::test]
 async fn service_detail_and_404() {
     let app = test_app(false).await;
-    let j = get(&app, "/api/catalog/services/passport-issuance")
-        .await
-        .json();
+    let j = get(&app, "/api/catalog/services/passport-issuance").await.json();
     assert_eq!(j["agency"], "passport-police");
     assert_eq!(j["fee"]["type"], "fixed");
-    assert!(j["documents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|d| d["fetched_from"] == "conscription"));
+    assert!(j["documents"].as_array().unwrap().iter().any(|d| d["fetched_from"] == "conscription"));
     let a = get(&app, "/api/catalog/services/nope").await;
     assert_eq!(a.status, StatusCode::NOT_FOUND);
     assert_eq!(a.json()["error"]["code"], "not_found");
@@ -348,9 +245,7 @@ async fn service_detail_and_404() {
 async fn search_index_covers_the_catalog() {
     let app = test_app(false).await;
     let j = get(&app, "/api/catalog/search-index").await.json();
-    let total = get(&app, "/api/catalog/services").await.json()["total"]
-        .as_u64()
-        .unwrap() as usize;
+    let total = get(&app, "/api/catalog/services").await.json()["total"].as_u64().unwrap() as usize;
     assert_eq!(j["services"].as_array().unwrap().len(), total);
     assert_eq!(j["extra_terms"].as_array().unwrap().len(), total);
 }
@@ -360,22 +255,11 @@ async fn api_answers_are_compressed_when_accepted() {
     let app = test_app(false).await;
     let plain = get(&app, "/api/catalog/search-index").await;
     assert!(plain.headers.get("content-encoding").is_none());
-    let req = Request::get("/api/catalog/search-index")
-        .header(header::ACCEPT_ENCODING, "br")
-        .body(Body::empty())
-        .unwrap();
+    let req = Request::get("/api/catalog/search-index").header(header::ACCEPT_ENCODING, "br").body(Body::empty()).unwrap();
     let br = send(&app, req).await;
     assert_eq!(br.header("content-encoding"), "br");
-    assert!(
-        br.body.len() * 4 < plain.body.len(),
-        "{} vs {}",
-        br.body.len(),
-        plain.body.len()
-    );
-    let req = Request::get("/api/catalog/search-index")
-        .header(header::ACCEPT_ENCODING, "gzip")
-        .body(Body::empty())
-        .unwrap();
+    assert!(br.body.len() * 4 < plain.body.len(), "{} vs {}", br.body.len(), plain.body.len());
+    let req = Request::get("/api/catalog/search-index").header(header::ACCEPT_ENCODING, "gzip").body(Body::empty()).unwrap();
     assert_eq!(send(&app, req).await.header("content-encoding"), "gzip");
 }
 
@@ -414,71 +298,52 @@ async fn openapi_document_matches_the_live_api() {
         "/api/catalog/services",
         "/api/catalog/services/{id}",
         "/api/catalog/search-index",
+        "/api/status",
+        "/api/lookup/{operation}",
     ] {
         assert!(paths.contains_key(expected), "{expected} is not documented");
     }
     for (path, item) in paths {
         let op = &item["get"];
         assert!(op.is_object(), "{path} has no GET");
-        let uri = path.replace(
-            "{id}",
-            if path.contains("agencies") {
-                "tax"
-            } else {
-                "tax-clearance"
-            },
-        );
+        if path == "/api/lookup/{operation}" {
+            // No agency runs in these tests: the documented failure answers
+            // come back (the round trip is tested with simulators in gateway.rs).
+            let a = get(&app, "/api/lookup/post.address?postal_code=1314567891").await;
+            assert!(op["responses"].get(a.status.as_str()).is_some(), "{path}: undocumented status {}", a.status);
+            assert_eq!(a.json()["error"]["agency"], "post");
+            let a = get(&app, "/api/lookup/no.such-operation").await;
+            assert_eq!(a.status, StatusCode::NOT_FOUND);
+            let a = get(&app, "/api/lookup/post.address?postal_code=12").await;
+            assert_eq!(a.status, StatusCode::BAD_REQUEST);
+            assert_eq!(a.json()["error"]["parameter"], "postal_code");
+            continue;
+        }
+        let uri = path.replace("{id}", if path.contains("agencies") { "tax" } else { "tax-clearance" });
         let a = get(&app, &uri).await;
         assert_eq!(a.status, StatusCode::OK, "{uri}");
         let body = a.json();
-        let schema = resolve(
-            &doc,
-            &op["responses"]["200"]["content"]["application/json"]["schema"],
-        );
-        let required = schema["required"]
-            .as_array()
-            .unwrap_or_else(|| panic!("{path}: 200 schema has no required list: {schema}"));
+        let schema = resolve(&doc, &op["responses"]["200"]["content"]["application/json"]["schema"]);
+        let required = schema["required"].as_array().unwrap_or_else(|| panic!("{path}: 200 schema has no required list: {schema}"));
         for field in required {
             let f = field.as_str().unwrap();
-            assert!(
-                body.get(f).is_some(),
-                "{path}: documented field `{f}` missing from the answer"
-            );
+            assert!(body.get(f).is_some(), "{path}: documented field `{f}` missing from the answer");
         }
         for key in body.as_object().unwrap().keys() {
-            assert!(
-                schema["properties"].get(key).is_some(),
-                "{path}: answer has `{key}`, which the document does not describe"
-            );
+            assert!(schema["properties"].get(key).is_some(), "{path}: answer has `{key}`, which the document does not describe");
         }
         // documented error answers exist for the documented statuses
         if let Some(r404) = op["responses"].get("404") {
             let e = resolve(&doc, &r404["content"]["application/json"]["schema"]);
-            assert!(
-                e["required"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|f| f == "error"),
-                "{path}"
-            );
+            assert!(e["required"].as_array().unwrap().iter().any(|f| f == "error"), "{path}");
             let bad = get(&app, &path.replace("{id}", "no-such-id")).await;
             assert_eq!(bad.status, StatusCode::NOT_FOUND, "{path}");
         }
         if op["responses"].get("400").is_some() {
-            assert_eq!(
-                get(&app, &format!("{path}?per_page=0")).await.status,
-                StatusCode::BAD_REQUEST,
-                "{path}"
-            );
+            assert_eq!(get(&app, &format!("{path}?per_page=0")).await.status, StatusCode::BAD_REQUEST, "{path}");
         }
         // parameters the document lists are accepted
-        for p in op["parameters"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|p| p["in"] == "query")
-        {
+        for p in op["parameters"].as_array().into_iter().flatten().filter(|p| p["in"] == "query") {
             let name = p["name"].as_str().unwrap();
             let value = match name {
                 "page" | "per_page" => "1",
@@ -490,12 +355,7 @@ async fn openapi_document_matches_the_live_api() {
                 _ => "x",
             };
             let a = get(&app, &format!("{path}?{name}={value}")).await;
-            assert_eq!(
-                a.status,
-                StatusCode::OK,
-                "{path}?{name}={value}: {}",
-                String::from_utf8_lossy(&a.body)
-            );
+            assert_eq!(a.status, StatusCode::OK, "{path}?{name}={value}: {}", String::from_utf8_lossy(&a.body));
         }
     }
 }
@@ -508,18 +368,12 @@ async fn request_ids_are_returned_and_quoted() {
     assert_eq!(id.len(), 36, "a UUID: {id}");
     let b = get(&app, "/api/health").await;
     assert_ne!(b.header("x-request-id"), id);
-    let req = Request::get("/api/catalog/services/nope")
-        .header("x-request-id", "trace-abc-123")
-        .body(Body::empty())
-        .unwrap();
+    let req = Request::get("/api/catalog/services/nope").header("x-request-id", "trace-abc-123").body(Body::empty()).unwrap();
     let a = send(&app, req).await;
     assert_eq!(a.header("x-request-id"), "trace-abc-123");
     assert_eq!(a.json()["error"]["request_id"], "trace-abc-123");
     // a malformed incoming id is replaced, never echoed
-    let req = Request::get("/api/health")
-        .header("x-request-id", "bad id <script>")
-        .body(Body::empty())
-        .unwrap();
+    let req = Request::get("/api/health").header("x-request-id", "bad id <script>").body(Body::empty()).unwrap();
     let a = send(&app, req).await;
     assert_eq!(a.header("x-request-id").len(), 36);
 }
@@ -527,49 +381,29 @@ async fn request_ids_are_returned_and_quoted() {
 #[tokio::test]
 async fn security_headers_everywhere() {
     let app = test_app(true).await;
-    for uri in [
-        "/",
-        "/api/health",
-        "/api/nope",
-        "/panjere-app-0123456789abcdef.js",
-    ] {
+    for uri in ["/", "/api/health", "/api/nope", "/panjere-app-0123456789abcdef.js"] {
         let a = get(&app, uri).await;
         let csp = a.header("content-security-policy");
-        assert!(
-            csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"),
-            "{uri}: {csp}"
-        );
+        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"), "{uri}: {csp}");
         assert!(!csp.contains("unsafe-inline"), "{uri}: {csp}");
         assert!(csp.contains("frame-ancestors 'none'"), "{uri}");
         assert!(csp.contains("object-src 'none'"), "{uri}");
         assert_eq!(a.header("x-content-type-options"), "nosniff");
-        assert_eq!(
-            a.header("referrer-policy"),
-            "strict-origin-when-cross-origin"
-        );
+        assert_eq!(a.header("referrer-policy"), "strict-origin-when-cross-origin");
         assert!(a.header("permissions-policy").contains("camera=()"));
     }
     // the hash is exactly the inline loader's
     use base64::Engine;
     use sha2::Digest;
-    let expected =
-        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(INLINE.as_bytes()));
+    let expected = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(INLINE.as_bytes()));
     let a = get(&app, "/").await;
-    assert!(a
-        .header("content-security-policy")
-        .contains(&format!("'sha256-{expected}'")));
+    assert!(a.header("content-security-policy").contains(&format!("'sha256-{expected}'")));
 }
 
 #[tokio::test]
 async fn static_client_spa_fallback_and_caching() {
     let app = test_app(true).await;
-    for uri in [
-        "/",
-        "/services/tax-clearance",
-        "/search?q=x",
-        "/agencies/tax",
-        "/no/such/page",
-    ] {
+    for uri in ["/", "/services/tax-clearance", "/search?q=x", "/agencies/tax", "/no/such/page"] {
         let a = get(&app, uri).await;
         assert_eq!(a.status, StatusCode::OK, "{uri}");
         assert_eq!(a.header("cache-control"), "no-cache", "{uri}");
@@ -578,16 +412,10 @@ async fn static_client_spa_fallback_and_caching() {
     }
     let a = get(&app, "/panjere-app-0123456789abcdef.js").await;
     assert_eq!(a.status, StatusCode::OK);
-    assert_eq!(
-        a.header("cache-control"),
-        "public, max-age=31536000, immutable"
-    );
+    assert_eq!(a.header("cache-control"), "public, max-age=31536000, immutable");
     assert_eq!(a.body, b"console.log('plain')");
     // precompressed brotli is served when accepted
-    let req = Request::get("/panjere-app-0123456789abcdef.js")
-        .header(header::ACCEPT_ENCODING, "gzip, br")
-        .body(Body::empty())
-        .unwrap();
+    let req = Request::get("/panjere-app-0123456789abcdef.js").header(header::ACCEPT_ENCODING, "gzip, br").body(Body::empty()).unwrap();
     let a = send(&app, req).await;
     assert_eq!(a.header("content-encoding"), "br");
     assert_eq!(a.body, b"BROTLI");
@@ -611,20 +439,11 @@ async fn migrations_create_an_append_only_audit_log() {
     let data = tempfile::tempdir().unwrap();
     let pool = db::open(data.path()).await.unwrap();
     sqlx::query("INSERT INTO audit_log (at, request_id, agency, operation, outcome, latency_ms) VALUES ('2026-01-01T00:00:00Z', 'r', 'tax', 'op', 'ok', 3)").execute(&pool).await.unwrap();
-    assert!(sqlx::query("UPDATE audit_log SET outcome = 'error'")
-        .execute(&pool)
-        .await
-        .is_err());
-    assert!(sqlx::query("DELETE FROM audit_log")
-        .execute(&pool)
-        .await
-        .is_err());
+    assert!(sqlx::query("UPDATE audit_log SET outcome = 'error'").execute(&pool).await.is_err());
+    assert!(sqlx::query("DELETE FROM audit_log").execute(&pool).await.is_err());
     // reopening applies nothing twice and keeps the data
     drop(pool);
     let pool = db::open(data.path()).await.unwrap();
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log").fetch_one(&pool).await.unwrap();
     assert_eq!(n, 1);
 }

@@ -16,6 +16,8 @@ pub struct PortalOptions {
     pub port: u16,
     pub data_dir: PathBuf,
     pub release: bool,
+    /// The simulators' admin endpoint port (0: any free port).
+    pub admin_port: u16,
     /// Where the processes' output goes: the terminal, or a log file.
     pub log: Option<PathBuf>,
 }
@@ -25,25 +27,20 @@ pub struct Portal {
     children: Vec<Child>,
     pub url: String,
     pub agencies: Vec<(String, String)>,
+    /// The simulators' admin endpoint (fault injection).
+    pub admin: String,
 }
 
 fn binary(name: &str, release: bool) -> PathBuf {
-    root()
-        .join("target")
-        .join(if release { "release" } else { "debug" })
-        .join(name)
+    root().join("target").join(if release { "release" } else { "debug" }).join(name)
 }
 
 /// Builds the server and the agencies (debug by default: the same artifacts
 /// the tests use, so nothing is compiled twice).
 pub fn build_binaries(release: bool) -> Result {
-    say(format!(
-        "Building the server and the simulated agencies ({})",
-        if release { "release" } else { "debug" }
-    ));
+    say(format!("Building the server and the simulated agencies ({})", if release { "release" } else { "debug" }));
     let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    c.args(["build", "-p", "panjere-server", "-p", "panjere-agencies"])
-        .current_dir(root());
+    c.args(["build", "-p", "panjere-server", "-p", "panjere-agencies"]).current_dir(root());
     if release {
         c.arg("--release");
     }
@@ -53,21 +50,13 @@ pub fn build_binaries(release: bool) -> Result {
 /// Spawns `cmd` and reads its start-up lines until `ready(line)`; returns
 /// the lines seen. A watchdog stops the process if it is not ready within
 /// `timeout`. Its later output is forwarded (to the terminal or the log).
-fn spawn(
-    mut cmd: Command,
-    what: &str,
-    ready: fn(&str) -> bool,
-    timeout: Duration,
-    log: Option<&Path>,
-) -> Result<(Child, Vec<String>)> {
+fn spawn(mut cmd: Command, what: &str, ready: fn(&str) -> bool, timeout: Duration, log: Option<&Path>) -> Result<(Child, Vec<String>)> {
     cmd.stdout(Stdio::piped());
     if let Some(path) = log {
         cmd.stderr(Stdio::from(open_log(path)?));
     }
     let shown = format!("{cmd:?}");
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| format!("cannot start {shown}: {e}"))?;
+    let mut child = cmd.spawn().map_err(|e| format!("cannot start {shown}: {e}"))?;
     let mut reader = BufReader::new(child.stdout.take().ok_or("no stdout")?);
     let mut sink: Box<dyn Write + Send> = match log {
         Some(path) => Box::new(open_log(path)?),
@@ -76,8 +65,7 @@ fn spawn(
     let started = Arc::new(AtomicBool::new(false));
     let timed_out = Arc::new(AtomicBool::new(false));
     {
-        let (started, timed_out, pid) =
-            (started.clone(), timed_out.clone(), child.id().to_string());
+        let (started, timed_out, pid) = (started.clone(), timed_out.clone(), child.id().to_string());
         std::thread::spawn(move || {
             let deadline = Instant::now() + timeout;
             while Instant::now() < deadline {
@@ -93,16 +81,11 @@ fn spawn(
     let mut lines = Vec::new();
     loop {
         let mut line = String::new();
-        let n = reader
-            .read_line(&mut line)
-            .map_err(|e| format!("reading from {what}: {e}"))?;
+        let n = reader.read_line(&mut line).map_err(|e| format!("reading from {what}: {e}"))?;
         if n == 0 {
             let _ = child.wait();
             return Err(if timed_out.load(Ordering::SeqCst) {
-                format!(
-                    "{what} did not start within {}s (see its output above or in the log)",
-                    timeout.as_secs()
-                )
+                format!("{what} did not start within {}s (see its output above or in the log)", timeout.as_secs())
             } else {
                 format!("{what} exited before it was ready (see its output above or in the log)")
             });
@@ -125,35 +108,22 @@ fn spawn(
 }
 
 fn open_log(path: &Path) -> Result<std::fs::File> {
-    std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| format!("cannot open {}: {e}", path.display()))
+    std::fs::OpenOptions::new().create(true).append(true).open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))
 }
 
 impl Portal {
     pub fn start(o: &PortalOptions) -> Result<Portal> {
-        std::fs::create_dir_all(&o.data_dir)
-            .map_err(|e| format!("cannot create {}: {e}", o.data_dir.display()))?;
-        let mut portal = Portal {
-            children: Vec::new(),
-            url: String::new(),
-            agencies: Vec::new(),
-        };
+        std::fs::create_dir_all(&o.data_dir).map_err(|e| format!("cannot create {}: {e}", o.data_dir.display()))?;
+        let mut portal = Portal { children: Vec::new(), url: String::new(), agencies: Vec::new(), admin: String::new() };
 
         let mut agencies = Command::new(binary("panjere-agencies", o.release));
-        agencies
-            .args(["--address", "127.0.0.1", "--base-port", "0"])
-            .current_dir(root());
-        let (child, lines) = spawn(
-            agencies,
-            "the simulated agencies",
-            |l| l.starts_with("AGENCIES READY"),
-            Duration::from_secs(30),
-            o.log.as_deref(),
-        )?;
+        agencies.args(["--address", "127.0.0.1", "--base-port", "0", "--admin-port", &o.admin_port.to_string()]).current_dir(root());
+        let (child, lines) =
+            spawn(agencies, "the simulated agencies", |l| l.starts_with("AGENCIES READY"), Duration::from_secs(30), o.log.as_deref())?;
         portal.children.push(child);
+        if let Some(admin) = lines.iter().find_map(|l| l.strip_prefix("ADMIN ")) {
+            portal.admin = admin.trim().to_owned();
+        }
         for line in lines.iter().filter(|l| l.starts_with("AGENCY ")) {
             let mut parts = line.split_whitespace().skip(1);
             if let (Some(id), Some(url)) = (parts.next(), parts.next()) {
@@ -169,46 +139,27 @@ impl Portal {
             .env("PANJERE_DATA_DIR", &o.data_dir)
             .env("PANJERE_DIST", root().join("dist"))
             .env("PANJERE_CATALOG", root().join("data"))
-            .env(
-                "PANJERE_LOG_FORMAT",
-                if o.log.is_some() { "json" } else { "pretty" },
-            );
+            .env("PANJERE_LOG_FORMAT", if o.log.is_some() { "json" } else { "pretty" });
         for (id, url) in &portal.agencies {
-            server.env(
-                format!("PANJERE_AGENCY_{}_URL", id.to_uppercase().replace('-', "_")),
-                url,
-            );
+            server.env(format!("PANJERE_AGENCY_{}_URL", id.to_uppercase().replace('-', "_")), url);
         }
-        let (child, lines) = spawn(
-            server,
-            "the server",
-            |l| l.starts_with("PANJERE_LISTENING "),
-            Duration::from_secs(60),
-            o.log.as_deref(),
-        )?;
+        let (child, lines) =
+            spawn(server, "the server", |l| l.starts_with("PANJERE_LISTENING "), Duration::from_secs(60), o.log.as_deref())?;
         portal.children.push(child);
         let line = lines.last().cloned().unwrap_or_default();
-        portal.url = line
-            .trim_start_matches("PANJERE_LISTENING ")
-            .trim()
-            .to_owned();
+        portal.url = line.trim_start_matches("PANJERE_LISTENING ").trim().to_owned();
         Ok(portal)
     }
 
     /// Whether a process of the portal has exited.
     pub fn exited(&mut self) -> bool {
-        self.children
-            .iter_mut()
-            .any(|c| matches!(c.try_wait(), Ok(Some(_))))
+        self.children.iter_mut().any(|c| matches!(c.try_wait(), Ok(Some(_))))
     }
 
     /// SIGTERM to each process (graceful), SIGKILL after 5 s.
     pub fn stop(&mut self) {
         for c in self.children.iter().rev() {
-            let _ = Command::new("kill")
-                .args(["-TERM", &c.id().to_string()])
-                .stderr(Stdio::null())
-                .status();
+            let _ = Command::new("kill").args(["-TERM", &c.id().to_string()]).stderr(Stdio::null()).status();
         }
         let deadline = Instant::now() + Duration::from_secs(5);
         for c in self.children.iter_mut() {
@@ -236,7 +187,7 @@ fn parse_flags(args: &[String]) -> Result<std::collections::HashMap<String, Stri
             "--release" => {
                 m.insert("release".into(), "1".into());
             }
-            "--address" | "--port" | "--data-dir" => {
+            "--address" | "--port" | "--data-dir" | "--admin-port" => {
                 let v = it.next().ok_or(format!("{a} needs a value"))?;
                 m.insert(a.trim_start_matches("--").into(), v.clone());
             }
@@ -265,10 +216,7 @@ fn wait_for_stop(portal: &mut Portal) {
 /// `cargo xtask run`.
 pub fn run_command(args: &[String]) -> Result {
     let f = parse_flags(args)?;
-    let address = f
-        .get("address")
-        .cloned()
-        .unwrap_or_else(|| std::env::var("PANJERE_ADDRESS").unwrap_or_else(|_| "127.0.0.1".into()));
+    let address = f.get("address").cloned().unwrap_or_else(|| std::env::var("PANJERE_ADDRESS").unwrap_or_else(|_| "127.0.0.1".into()));
     let port: u16 = f
         .get("port")
         .cloned()
@@ -276,29 +224,20 @@ pub fn run_command(args: &[String]) -> Result {
         .unwrap_or_else(|| "8080".into())
         .parse()
         .map_err(|_| "--port must be a number from 0 to 65535".to_owned())?;
-    let data_dir = f
-        .get("data-dir")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("var"));
+    let data_dir = f.get("data-dir").map(PathBuf::from).unwrap_or_else(|| root().join("var"));
     let release = f.contains_key("release");
     tools::ensure(Need::Build)?;
     tools::build_client()?;
     build_binaries(release)?;
-    say(format!(
-        "Starting the simulated agencies and the server (database in {})",
-        data_dir.display()
-    ));
-    let mut portal = Portal::start(&PortalOptions {
-        address: address.clone(),
-        port,
-        data_dir,
-        release,
-        log: None,
-    })?;
+    say(format!("Starting the simulated agencies and the server (database in {})", data_dir.display()));
+    let mut portal = Portal::start(&PortalOptions { address: address.clone(), port, data_dir, release, admin_port: 0, log: None })?;
     println!();
     say(format!("Panjere is running at {}", portal.url));
     if address == "0.0.0.0" {
-        println!("    (listening on every interface: open http://<this machine's LAN address>:{} on a phone)", portal.url.rsplit(':').next().unwrap_or_default());
+        println!(
+            "    (listening on every interface: open http://<this machine's LAN address>:{} on a phone)",
+            portal.url.rsplit(':').next().unwrap_or_default()
+        );
     }
     println!("    Press Ctrl-C to stop everything.\n");
     wait_for_stop(&mut portal);
@@ -309,24 +248,21 @@ pub fn run_command(args: &[String]) -> Result {
 /// `BASE_URL` is given: a portal with a throwaway database.
 pub fn serve_e2e(args: &[String]) -> Result {
     let f = parse_flags(args)?;
-    let port: u16 = f
-        .get("port")
-        .and_then(|p| p.parse().ok())
-        .ok_or("serve-e2e needs --port")?;
+    let port: u16 = f.get("port").and_then(|p| p.parse().ok()).ok_or("serve-e2e needs --port")?;
+    let admin_port: u16 = f.get("admin-port").and_then(|p| p.parse().ok()).unwrap_or(0);
     tools::ensure(Need::Build)?;
     tools::build_client()?;
     build_binaries(false)?;
-    let data_dir = root()
-        .join("target/e2e")
-        .join(format!("data-{}", std::process::id()));
+    let data_dir = root().join("target/e2e").join(format!("data-{}", std::process::id()));
     let mut portal = Portal::start(&PortalOptions {
         address: "127.0.0.1".into(),
         port,
         data_dir: data_dir.clone(),
         release: false,
+        admin_port,
         log: None,
     })?;
-    say(format!("Panjere (end-to-end) at {}", portal.url));
+    say(format!("Panjere (end-to-end) at {}; agencies' admin at {}", portal.url, portal.admin));
     wait_for_stop(&mut portal);
     let _ = std::fs::remove_dir_all(data_dir);
     Ok(())

@@ -31,10 +31,7 @@ fn run_capture(mut cmd: Command) -> (bool, String) {
     };
     let mut all = String::new();
     if let Some(out) = child.stdout.take() {
-        for line in BufReader::new(out)
-            .lines()
-            .map_while(std::result::Result::ok)
-        {
+        for line in BufReader::new(out).lines().map_while(std::result::Result::ok) {
             println!("{line}");
             all.push_str(&line);
             all.push('\n');
@@ -68,22 +65,10 @@ fn gate(name: &'static str, f: impl FnOnce() -> Result) -> Step {
     let r = f();
     let secs = start.elapsed().as_secs();
     match r {
-        Ok(()) => Step {
-            name,
-            passed: 1,
-            failed: 0,
-            secs,
-            note: String::new(),
-        },
+        Ok(()) => Step { name, passed: 1, failed: 0, secs, note: String::new() },
         Err(e) => {
             eprintln!("xtask: {e}");
-            Step {
-                name,
-                passed: 0,
-                failed: 1,
-                secs,
-                note: e,
-            }
+            Step { name, passed: 0, failed: 1, secs, note: e }
         }
     }
 }
@@ -93,18 +78,9 @@ pub fn test_command() -> Result {
     tools::ensure(Need::Everything)?;
     let mut steps = Vec::new();
 
-    steps.push(gate("cargo fmt --check", || {
-        tools::run(cargo().args(["fmt", "--all", "--check"]))
-    }));
+    steps.push(gate("cargo fmt --check", || tools::run(cargo().args(["fmt", "--all", "--check"]))));
     steps.push(gate("cargo clippy --all-targets -- -D warnings", || {
-        tools::run(cargo().args([
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ]))
+        tools::run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
     }));
 
     say("Rust tests (native, whole workspace)");
@@ -118,13 +94,7 @@ pub fn test_command() -> Result {
     if !ok && f == 0 {
         f = 1; // it did not build or a harness failed
     }
-    steps.push(Step {
-        name: "Rust tests",
-        passed: p,
-        failed: f,
-        secs: t.elapsed().as_secs(),
-        note: String::new(),
-    });
+    steps.push(Step { name: "Rust tests", passed: p, failed: f, secs: t.elapsed().as_secs(), note: String::new() });
 
     let wasm = gate("wasm32 release build of app (Trunk)", tools::build_client);
     let wasm_ok = wasm.failed == 0;
@@ -136,22 +106,13 @@ pub fn test_command() -> Result {
     if wasm_ok && bins_ok {
         steps.push(playwright());
     } else {
-        steps.push(Step {
-            name: "Playwright",
-            passed: 0,
-            failed: 1,
-            secs: 0,
-            note: "not run: the build failed".into(),
-        });
+        steps.push(Step { name: "Playwright", passed: 0, failed: 1, secs: 0, note: "not run: the build failed".into() });
     }
 
     println!();
     say("Summary");
     for s in &steps {
-        println!(
-            "  {:<45} {:>5} passed {:>4} failed {:>5}s {}",
-            s.name, s.passed, s.failed, s.secs, s.note
-        );
+        println!("  {:<45} {:>5} passed {:>4} failed {:>5}s {}", s.name, s.passed, s.failed, s.secs, s.note);
     }
     let passed: u64 = steps.iter().map(|s| s.passed).sum();
     let failed: u64 = steps.iter().map(|s| s.failed).sum();
@@ -177,6 +138,7 @@ fn playwright() -> Step {
         port: 0,
         data_dir: data_dir.clone(),
         release: false,
+        admin_port: 0,
         log: Some(log.clone()),
     });
     let mut portal = match portal {
@@ -198,32 +160,20 @@ fn playwright() -> Step {
     c.args(["playwright", "test", "--reporter=list,json"])
         .current_dir(root().join("end2end"))
         .env("BASE_URL", &portal.url)
+        .env("PANJERE_AGENCIES_ADMIN_URL", &portal.admin)
         .env("PLAYWRIGHT_JSON_OUTPUT_NAME", &results);
     for (id, url) in &portal.agencies {
-        c.env(
-            format!("PANJERE_AGENCY_{}_URL", id.to_uppercase().replace('-', "_")),
-            url,
-        );
+        c.env(format!("PANJERE_AGENCY_{}_URL", id.to_uppercase().replace('-', "_")), url);
     }
     let ok = c.status().map(|s| s.success()).unwrap_or(false);
     portal.stop();
     let _ = std::fs::remove_dir_all(data_dir);
-    let stats = std::fs::read_to_string(&results)
-        .ok()
-        .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
-        .map(|j| j["stats"].clone());
+    let stats =
+        std::fs::read_to_string(&results).ok().and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok()).map(|j| j["stats"].clone());
     let (passed, mut failed, note) = match stats {
         Some(s) => {
             let n = |k: &str| s[k].as_u64().unwrap_or(0);
-            (
-                n("expected") + n("flaky"),
-                n("unexpected"),
-                if n("flaky") > 0 {
-                    format!("{} flaky", n("flaky"))
-                } else {
-                    String::new()
-                },
-            )
+            (n("expected") + n("flaky"), n("unexpected"), if n("flaky") > 0 { format!("{} flaky", n("flaky")) } else { String::new() })
         }
         None => (0, 0, "no results file".to_owned()),
     };
@@ -231,20 +181,11 @@ fn playwright() -> Step {
         failed = 1;
     }
     let note = if failed > 0 {
-        format!(
-            "{note} traces, screenshots and console logs in end2end/test-results; portal log {}",
-            log.display()
-        )
+        format!("{note} traces, screenshots and console logs in end2end/test-results; portal log {}", log.display())
     } else {
         note
     };
-    Step {
-        name: "Playwright",
-        passed,
-        failed,
-        secs: start.elapsed().as_secs(),
-        note,
-    }
+    Step { name: "Playwright", passed, failed, secs: start.elapsed().as_secs(), note }
 }
 
 #[cfg(test)]

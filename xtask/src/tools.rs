@@ -18,9 +18,7 @@ pub enum Need {
 /// Runs a command, failing with its name when it fails.
 pub fn run(cmd: &mut Command) -> Result {
     let shown = format!("{cmd:?}");
-    let status = cmd
-        .status()
-        .map_err(|e| format!("cannot start {shown}: {e}"))?;
+    let status = cmd.status().map_err(|e| format!("cannot start {shown}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -31,9 +29,7 @@ pub fn run(cmd: &mut Command) -> Result {
 /// The stdout of a command, if it ran successfully.
 fn output(cmd: &str, args: &[&str]) -> Option<String> {
     let out = Command::new(cmd).args(args).output().ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
 fn cargo() -> String {
@@ -42,28 +38,18 @@ fn cargo() -> String {
 
 /// `PATH` with cargo's bin directory and the local npm tools first.
 pub fn tool_path() -> String {
-    let home = std::env::var("CARGO_HOME")
-        .unwrap_or_else(|_| format!("{}/.cargo", std::env::var("HOME").unwrap_or_default()));
+    let home = std::env::var("CARGO_HOME").unwrap_or_else(|_| format!("{}/.cargo", std::env::var("HOME").unwrap_or_default()));
     let npm_bin = root().join("node_modules/.bin");
-    format!(
-        "{}:{home}/bin:{}",
-        npm_bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    )
+    format!("{}:{home}/bin:{}", npm_bin.display(), std::env::var("PATH").unwrap_or_default())
 }
 
 /// The wasm-bindgen version in Cargo.lock (the CLI must match it exactly).
 pub fn locked_wasm_bindgen() -> Result<String> {
-    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
-        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(l) = lines.next() {
         if l == "name = \"wasm-bindgen\"" {
-            if let Some(v) = lines
-                .next()
-                .and_then(|v| v.strip_prefix("version = \""))
-                .and_then(|v| v.strip_suffix('"'))
-            {
+            if let Some(v) = lines.next().and_then(|v| v.strip_prefix("version = \"")).and_then(|v| v.strip_suffix('"')) {
                 return Ok(v.to_owned());
             }
         }
@@ -74,14 +60,8 @@ pub fn locked_wasm_bindgen() -> Result<String> {
 pub fn ensure(need: Need) -> Result {
     let path = tool_path();
     let has = |cmd: &str, args: &[&str]| -> Option<String> {
-        let out = Command::new(cmd)
-            .args(args)
-            .env("PATH", &path)
-            .output()
-            .ok()?;
-        out.status
-            .success()
-            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        let out = Command::new(cmd).args(args).env("PATH", &path).output().ok()?;
+        out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
     };
 
     let targets = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
@@ -96,13 +76,7 @@ pub fn ensure(need: Need) -> Result {
         say(format!("trunk {TRUNK_VERSION}: present"));
     } else {
         say(format!("Installing trunk {TRUNK_VERSION} (compiles from source: about 20 minutes on 2 cores, once)"));
-        run(Command::new(cargo()).args([
-            "install",
-            "trunk",
-            "--version",
-            TRUNK_VERSION,
-            "--locked",
-        ]))?;
+        run(Command::new(cargo()).args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))?;
     }
 
     let wb = locked_wasm_bindgen()?;
@@ -113,17 +87,12 @@ pub fn ensure(need: Need) -> Result {
     if has("wasm-bindgen", &["--version"]).is_some_and(|v| v.ends_with(&wb)) {
         say(format!("wasm-bindgen-cli {wb}: present"));
     } else {
-        say(format!(
-            "Installing wasm-bindgen-cli {wb} (matches Cargo.lock; a few minutes, once)"
-        ));
+        say(format!("Installing wasm-bindgen-cli {wb} (matches Cargo.lock; a few minutes, once)"));
         // No --locked: the CLI's own lock file names a yanked crate.
         run(Command::new(cargo()).args(["install", "wasm-bindgen-cli", "--version", &wb]))?;
     }
 
-    npm_ci(
-        &root(),
-        "build tools (binaryen's wasm-opt, the Vazirmatn font)",
-    )?;
+    npm_ci(&root(), "build tools (binaryen's wasm-opt, the Vazirmatn font)")?;
     copy_fonts()?;
 
     if need == Need::Everything {
@@ -134,11 +103,7 @@ pub fn ensure(need: Need) -> Result {
             say("Installing Debian's chromium for the browser tests (apt-get)");
             let sudo = output("id", &["-u"]).is_some_and(|u| u != "0");
             let apt = |args: &[&str]| {
-                let mut c = if sudo {
-                    Command::new("sudo")
-                } else {
-                    Command::new("apt-get")
-                };
+                let mut c = if sudo { Command::new("sudo") } else { Command::new("apt-get") };
                 if sudo {
                     c.arg("apt-get");
                 }
@@ -156,10 +121,7 @@ pub fn ensure(need: Need) -> Result {
 fn npm_ci(dir: &Path, what: &str) -> Result {
     let lock = dir.join("package-lock.json");
     let installed = dir.join("node_modules/.package-lock.json");
-    let fresh = match (
-        std::fs::metadata(&lock).and_then(|m| m.modified()),
-        std::fs::metadata(&installed).and_then(|m| m.modified()),
-    ) {
+    let fresh = match (std::fs::metadata(&lock).and_then(|m| m.modified()), std::fs::metadata(&installed).and_then(|m| m.modified())) {
         (Ok(l), Ok(i)) => i >= l,
         _ => false,
     };
@@ -167,13 +129,8 @@ fn npm_ci(dir: &Path, what: &str) -> Result {
         say(format!("npm packages for {what}: present"));
         return Ok(());
     }
-    say(format!(
-        "Installing npm packages for {what} in {}",
-        dir.display()
-    ));
-    run(Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund"])
-        .current_dir(dir))
+    say(format!("Installing npm packages for {what} in {}", dir.display()));
+    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(dir))
 }
 
 /// The self-hosted font, from the `vazirmatn` npm package into `public/fonts`.
@@ -184,8 +141,7 @@ fn copy_fonts() -> Result {
     for name in ["Vazirmatn-Regular.woff2", "Vazirmatn-Bold.woff2"] {
         let (from, to) = (src.join(name), dst.join(name));
         if !to.exists() {
-            std::fs::copy(&from, &to)
-                .map_err(|e| format!("cannot copy {}: {e}", from.display()))?;
+            std::fs::copy(&from, &to).map_err(|e| format!("cannot copy {}: {e}", from.display()))?;
         }
     }
     Ok(())
@@ -194,10 +150,7 @@ fn copy_fonts() -> Result {
 /// Builds the client in release mode with Trunk and precompresses `dist/`.
 pub fn build_client() -> Result {
     say("Building the client (Trunk, release, wasm-opt -Oz)");
-    run(Command::new("trunk")
-        .args(["build", "--release", "--offline"])
-        .current_dir(root())
-        .env("PATH", tool_path()))?;
+    run(Command::new("trunk").args(["build", "--release", "--offline"]).current_dir(root()).env("PATH", tool_path()))?;
     say("Precompressing dist/ (brotli and gzip)");
     precompress(&root().join("dist"))
 }
@@ -205,20 +158,17 @@ pub fn build_client() -> Result {
 /// Writes `.br` and `.gz` beside every compressible file of `dir`.
 pub fn precompress(dir: &Path) -> Result {
     use std::io::Write;
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     for entry in entries.filter_map(std::result::Result::ok) {
         let p = entry.path();
         if p.is_dir() {
             precompress(&p)?;
             continue;
         }
-        let compressible = p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-            matches!(
-                e,
-                "wasm" | "js" | "css" | "html" | "json" | "svg" | "webmanifest" | "txt"
-            )
-        });
+        let compressible = p
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e, "wasm" | "js" | "css" | "html" | "json" | "svg" | "webmanifest" | "txt"));
         if !compressible {
             continue;
         }
@@ -231,11 +181,7 @@ pub fn precompress(dir: &Path) -> Result {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         gz.write_all(&data).map_err(|e| e.to_string())?;
         let gz = gz.finish().map_err(|e| e.to_string())?;
-        let name = p
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
+        let name = p.file_name().unwrap_or_default().to_string_lossy().into_owned();
         std::fs::write(p.with_file_name(format!("{name}.br")), br).map_err(|e| e.to_string())?;
         std::fs::write(p.with_file_name(format!("{name}.gz")), gz).map_err(|e| e.to_string())?;
     }

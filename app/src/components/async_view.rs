@@ -8,10 +8,7 @@ use crate::components::loading::Loading;
 /// content on reload), the error with a retry button if it fails, and
 /// `render(value)` once it is there.
 #[component]
-pub fn AsyncView<T, F, V>(
-    resource: LocalResource<Result<T, FetchError>>,
-    render: F,
-) -> impl IntoView
+pub fn AsyncView<T, F, V>(resource: LocalResource<Result<T, FetchError>>, render: F) -> impl IntoView
 where
     T: Clone + 'static,
     F: Fn(T) -> V + Clone + Send + Sync + 'static,

@@ -10,22 +10,13 @@ use crate::i18n::use_i18n;
 pub fn ErrorView(errors: ArcRwSignal<Errors>, #[prop(into)] retry: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let first = move || {
-        errors.read().iter().next().map(|(_, e)| {
-            e.downcast_ref::<FetchError>()
-                .cloned()
-                .unwrap_or(FetchError::Server { request_id: None })
-        })
+        errors.read().iter().next().map(|(_, e)| e.downcast_ref::<FetchError>().cloned().unwrap_or(FetchError::Server { request_id: None }))
     };
     let message = {
         let first = first.clone();
         move || first().map(|e| e.message(i18n.t())).unwrap_or_default()
     };
-    let reference = move || {
-        first().and_then(|e| {
-            e.request_id()
-                .map(|id| fill(i18n.t().error_reference, &[("id", id)]))
-        })
-    };
+    let reference = move || first().and_then(|e| e.request_id().map(|id| fill(i18n.t().error_reference, &[("id", id)])));
     view! {
         <div class="notice notice-error" role="alert">
             <h2>{move || i18n.t().error_title}</h2>

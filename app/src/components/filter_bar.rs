@@ -7,11 +7,7 @@ use crate::logic::{kind_label, level_label, ServiceFilter};
 /// Links that filter a service list by kind and, optionally, by electronic
 /// level; the current choice is marked for assistive technology.
 #[component]
-pub fn FilterBar(
-    filter: ServiceFilter,
-    #[prop(into)] path: String,
-    #[prop(default = false)] with_level: bool,
-) -> impl IntoView {
+pub fn FilterBar(filter: ServiceFilter, #[prop(into)] path: String, #[prop(default = false)] with_level: bool) -> impl IntoView {
     let i18n = use_i18n();
     let kinds = std::iter::once(None).chain(ServiceKind::ALL.iter().copied().map(Some));
     let kind_links = kinds

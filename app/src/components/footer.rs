@@ -13,6 +13,8 @@ pub fn Footer() -> impl IntoView {
                 <p>
                     <a href="/agencies">{move || i18n.t().all_agencies_link}</a>
                     " · "
+                    <a href="/status">{move || i18n.t().nav_status}</a>
+                    " · "
                     <a href="/api/openapi.json" rel="external">{move || i18n.t().footer_open_api}</a>
                 </p>
             </div>

@@ -34,12 +34,7 @@ pub fn SearchBox(
         }
         index
             .get()
-            .map(|l| {
-                suggestions(&l.data, &l.index, &q, MAX_SUGGESTIONS)
-                    .into_iter()
-                    .cloned()
-                    .collect::<Vec<_>>()
-            })
+            .map(|l| suggestions(&l.data, &l.index, &q, MAX_SUGGESTIONS).into_iter().cloned().collect::<Vec<_>>())
             .unwrap_or_default()
     });
     let shown = move || open.get() && !items.read().is_empty();
@@ -49,10 +44,7 @@ pub fn SearchBox(
         move || {
             let q = text.get_untracked().trim().to_owned();
             open.set(false);
-            let filter = ServiceFilter {
-                q: (!q.is_empty()).then_some(q),
-                ..Default::default()
-            };
+            let filter = ServiceFilter { q: (!q.is_empty()).then_some(q), ..Default::default() };
             navigate(&filter.href("/search"), NavigateOptions::default());
         }
     };
@@ -119,10 +111,7 @@ pub fn SearchBox(
         if n == 0 {
             i18n.t().suggestions_none.to_owned()
         } else {
-            fill(
-                i18n.t().suggestions_count,
-                &[("n", &num(n as u64, i18n.get()))],
-            )
+            fill(i18n.t().suggestions_count, &[("n", &num(n as u64, i18n.get()))])
         }
     };
 

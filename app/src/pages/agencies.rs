@@ -29,14 +29,7 @@ fn AgencyDirectory(page: Page<Agency>) -> impl IntoView {
     let connected = page.items.iter().filter(|a| a.connected).count();
     let all = StoredValue::new(page.items);
     let text = RwSignal::new(String::new());
-    let shown = Memo::new(move |_| {
-        all.with_value(|a| {
-            filter_agencies(a, &text.get())
-                .into_iter()
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    });
+    let shown = Memo::new(move |_| all.with_value(|a| filter_agencies(a, &text.get()).into_iter().cloned().collect::<Vec<_>>()));
     view! {
         <p class="lead">
             {move || {

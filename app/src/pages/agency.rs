@@ -19,12 +19,7 @@ pub fn AgencyPage() -> impl IntoView {
         let id = params.read().get("id").unwrap_or_default();
         async move { api::agency(&id).await }
     });
-    use_title(move || {
-        agency
-            .get()
-            .and_then(Result::ok)
-            .map(|a| a.agency.name.get(i18n.get()).to_owned())
-    });
+    use_title(move || agency.get().and_then(Result::ok).map(|a| a.agency.name.get(i18n.get()).to_owned()));
     view! {
         <div class="wrap">
             <AsyncView resource=agency render=|detail| view! { <AgencyDetailView detail/> }/>
@@ -40,10 +35,7 @@ fn AgencyDetailView(detail: AgencyDetail) -> impl IntoView {
     let trail = {
         let name = name.clone();
         Signal::derive(move || {
-            vec![
-                (i18n.t().agencies_title.to_owned(), "/agencies".to_owned()),
-                (name.get(i18n.get()).to_owned(), String::new()),
-            ]
+            vec![(i18n.t().agencies_title.to_owned(), "/agencies".to_owned()), (name.get(i18n.get()).to_owned(), String::new())]
         })
     };
     let (kind, connected, stage, on) = (a.kind, a.connected, a.stage, a.connected_on.clone());

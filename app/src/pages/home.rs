@@ -18,11 +18,7 @@ pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     use_title(|| None);
     let popular = LocalResource::new(|| async {
-        let services = api::services(&ServiceFilter {
-            page: 1,
-            ..Default::default()
-        })
-        .await?;
+        let services = api::services(&ServiceFilter { page: 1, ..Default::default() }).await?;
         let agencies = api::agency_count().await?;
         Ok((services, agencies))
     });
@@ -68,16 +64,8 @@ fn Topics(categories: Categories) -> impl IntoView {
             </li>
         }
     };
-    let cats = categories
-        .items
-        .into_iter()
-        .map(|c| tile(format!("/categories/{}", c.id), c.name, c.service_count))
-        .collect_view();
-    let events = categories
-        .life_events
-        .into_iter()
-        .map(|e| tile(format!("/life-events/{}", e.id), e.name, e.service_count))
-        .collect_view();
+    let cats = categories.items.into_iter().map(|c| tile(format!("/categories/{}", c.id), c.name, c.service_count)).collect_view();
+    let events = categories.life_events.into_iter().map(|e| tile(format!("/life-events/{}", e.id), e.name, e.service_count)).collect_view();
     view! {
         <section aria-labelledby="topics-h">
             <h2 id="topics-h">{move || i18n.t().categories_title}</h2>

@@ -7,4 +7,5 @@ pub mod not_found;
 pub mod search;
 pub mod service;
 pub mod services;
+pub mod status;
 pub mod topic;

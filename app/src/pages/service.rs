@@ -21,12 +21,7 @@ pub fn ServicePage() -> impl IntoView {
         let id = id();
         async move { api::service(&id).await }
     });
-    use_title(move || {
-        service
-            .get()
-            .and_then(Result::ok)
-            .map(|s| s.name.get(i18n.get()).to_owned())
-    });
+    use_title(move || service.get().and_then(Result::ok).map(|s| s.name.get(i18n.get()).to_owned()));
     view! {
         <div class="wrap">
             <AsyncView resource=service render=|s| view! { <ServiceDetail s/> }/>
@@ -46,25 +41,17 @@ fn ServiceDetail(s: Service) -> impl IntoView {
         let (cat, cat_id, name) = (s.category_name.clone(), s.category.clone(), s.name.clone());
         Signal::derive(move || {
             let lang = i18n.get();
-            vec![
-                (cat.get(lang).to_owned(), format!("/categories/{cat_id}")),
-                (name.get(lang).to_owned(), String::new()),
-            ]
+            vec![(cat.get(lang).to_owned(), format!("/categories/{cat_id}")), (name.get(lang).to_owned(), String::new())]
         })
     };
     let agency_href = format!("/agencies/{}", s.agency);
-    let fetched = s
-        .documents
-        .iter()
-        .filter(|d| d.fetched_from.is_some())
-        .count();
+    let fetched = s.documents.iter().filter(|d| d.fetched_from.is_some()).count();
     let steps = how_to_steps(&s);
     let agency_name = s.agency_name.clone();
     let own_steps = s.how_to.clone();
     let documents = s.documents.clone();
     let events = s.life_events.clone();
-    let (kind, audience, fee, days, level) =
-        (s.kind, s.audience, s.fee, s.processing_days, s.level);
+    let (kind, audience, fee, days, level) = (s.kind, s.audience, s.fee, s.processing_days, s.level);
     view! {
         <Breadcrumbs trail/>
         <article class="service">
@@ -150,11 +137,7 @@ fn EventLinks(ids: Vec<String>) -> impl IntoView {
     let topics = LocalResource::new(api::categories);
     let ids = StoredValue::new(ids);
     move || {
-        let events = topics
-            .get()
-            .and_then(Result::ok)
-            .map(|c| c.life_events)
-            .unwrap_or_default();
+        let events = topics.get().and_then(Result::ok).map(|c| c.life_events).unwrap_or_default();
         let lang = i18n.get();
         view! {
             <ul class="chips">

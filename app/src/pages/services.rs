@@ -15,10 +15,7 @@ use crate::logic::ServiceFilter;
 pub fn ServicesPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let filter = Memo::new(move |_| ServiceFilter {
-        q: None,
-        ..ServiceFilter::from_query(|k| query.read().get(k))
-    });
+    let filter = Memo::new(move |_| ServiceFilter { q: None, ..ServiceFilter::from_query(|k| query.read().get(k)) });
     let results = LocalResource::new(move || {
         let f = filter.get();
         async move { api::services(&f).await }

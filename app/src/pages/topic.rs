@@ -22,17 +22,9 @@ pub fn TopicPage(event: bool) -> impl IntoView {
         let page = ServiceFilter::from_query(|k| query.read().get(k)).page;
         let id = Some(id.get());
         if event {
-            ServiceFilter {
-                event: id,
-                page,
-                ..Default::default()
-            }
+            ServiceFilter { event: id, page, ..Default::default() }
         } else {
-            ServiceFilter {
-                category: id,
-                page,
-                ..Default::default()
-            }
+            ServiceFilter { category: id, page, ..Default::default() }
         }
     });
     let topic = LocalResource::new(move || {
@@ -40,15 +32,9 @@ pub fn TopicPage(event: bool) -> impl IntoView {
         async move {
             let c = api::categories().await?;
             let found = if event {
-                c.life_events
-                    .into_iter()
-                    .find(|e| e.id == id)
-                    .map(|e| (e.name, e.description))
+                c.life_events.into_iter().find(|e| e.id == id).map(|e| (e.name, e.description))
             } else {
-                c.items
-                    .into_iter()
-                    .find(|e| e.id == id)
-                    .map(|e| (e.name, e.description))
+                c.items.into_iter().find(|e| e.id == id).map(|e| (e.name, e.description))
             };
             found.ok_or(FetchError::NotFound { request_id: None })
         }
@@ -57,19 +43,8 @@ pub fn TopicPage(event: bool) -> impl IntoView {
         let f = filter.get();
         async move { api::services(&f).await }
     });
-    use_title(move || {
-        topic
-            .get()
-            .and_then(Result::ok)
-            .map(|(n, _)| n.get(i18n.get()).to_owned())
-    });
-    let path = move || {
-        format!(
-            "/{}/{}",
-            if event { "life-events" } else { "categories" },
-            id.get()
-        )
-    };
+    use_title(move || topic.get().and_then(Result::ok).map(|(n, _)| n.get(i18n.get()).to_owned()));
+    let path = move || format!("/{}/{}", if event { "life-events" } else { "categories" }, id.get());
     view! {
         <div class="wrap">
             <AsyncView resource=topic render=move |(name, description)| {

@@ -9,8 +9,7 @@ use std::path::Path;
 use panjere_api::normalize::normalize;
 use panjere_api::search::SearchIndex;
 use panjere_api::{
-    Agency, AgencyDetail, Categories, Category, ElectronicLevel, LifeEvent, SearchIndexData,
-    Service, ServiceKind, ServiceSummary,
+    Agency, AgencyDetail, Categories, Category, ElectronicLevel, LifeEvent, SearchIndexData, Service, ServiceKind, ServiceSummary,
 };
 
 pub use source::CatalogErrors;
@@ -50,12 +49,9 @@ impl Catalog {
     }
 
     fn from_source(src: source::Source) -> Self {
-        let agency_names: HashMap<&str, &source::AgencyRec> =
-            src.agencies.iter().map(|a| (a.id.as_str(), a)).collect();
-        let category_names: HashMap<&str, &source::TopicRec> =
-            src.categories.iter().map(|c| (c.id.as_str(), c)).collect();
-        let count_by =
-            |f: &dyn Fn(&source::ServiceRec) -> bool| src.services.iter().filter(|s| f(s)).count();
+        let agency_names: HashMap<&str, &source::AgencyRec> = src.agencies.iter().map(|a| (a.id.as_str(), a)).collect();
+        let category_names: HashMap<&str, &source::TopicRec> = src.categories.iter().map(|c| (c.id.as_str(), c)).collect();
+        let count_by = |f: &dyn Fn(&source::ServiceRec) -> bool| src.services.iter().filter(|s| f(s)).count();
 
         let mut services: Vec<Service> = src
             .services
@@ -79,11 +75,7 @@ impl Catalog {
                     .documents
                     .iter()
                     .map(|d| panjere_api::Document {
-                        fetched_from_name: d
-                            .fetched_from
-                            .as_deref()
-                            .and_then(|a| agency_names.get(a))
-                            .map(|a| a.name.clone()),
+                        fetched_from_name: d.fetched_from.as_deref().and_then(|a| agency_names.get(a)).map(|a| a.name.clone()),
                         ..d.clone()
                     })
                     .collect(),
@@ -91,11 +83,7 @@ impl Catalog {
                 keywords: s.keywords.clone(),
             })
             .collect();
-        services.sort_by(|a, b| {
-            a.popularity
-                .cmp(&b.popularity)
-                .then_with(|| a.id.cmp(&b.id))
-        });
+        services.sort_by(|a, b| a.popularity.cmp(&b.popularity).then_with(|| a.id.cmp(&b.id)));
 
         let agencies: Vec<Agency> = src
             .agencies
@@ -140,24 +128,14 @@ impl Catalog {
         let synonyms: Vec<Vec<[String; 2]>> = src
             .synonyms
             .iter()
-            .map(|g| {
-                g.iter()
-                    .map(|w| normalize(w))
-                    .map(|n| [format!(" {n} "), format!(" {} ", n.replace(' ', ""))])
-                    .collect()
-            })
+            .map(|g| g.iter().map(|w| normalize(w)).map(|n| [format!(" {n} "), format!(" {} ", n.replace(' ', ""))]).collect())
             .collect();
         let extra_terms = services
             .iter()
             .map(|s| {
                 let a = agency_names[s.agency.as_str()];
                 let mut terms = s.keywords.clone();
-                terms.extend([
-                    a.name.fa.clone(),
-                    a.name.en.clone(),
-                    s.category_name.fa.clone(),
-                    s.category_name.en.clone(),
-                ]);
+                terms.extend([a.name.fa.clone(), a.name.en.clone(), s.category_name.fa.clone(), s.category_name.en.clone()]);
                 if let Some(short) = &a.short_name {
                     terms.extend([short.fa.clone(), short.en.clone()]);
                 }
@@ -169,32 +147,18 @@ impl Catalog {
                     .map(|t| format!(" {} ", normalize(t)))
                     .collect();
                 for (group, raw) in synonyms.iter().zip(&src.synonyms) {
-                    if group.iter().any(|forms| {
-                        own.iter()
-                            .any(|o| forms.iter().any(|f| o.contains(f.as_str())))
-                    }) {
+                    if group.iter().any(|forms| own.iter().any(|o| forms.iter().any(|f| o.contains(f.as_str())))) {
                         terms.extend(raw.iter().cloned());
                     }
                 }
                 terms
             })
             .collect();
-        let search_data = SearchIndexData {
-            services: services.iter().map(Service::summary).collect(),
-            extra_terms,
-        };
+        let search_data = SearchIndexData { services: services.iter().map(Service::summary).collect(), extra_terms };
         let search = SearchIndex::new(&search_data);
         Catalog {
-            agency_index: agencies
-                .iter()
-                .enumerate()
-                .map(|(i, a)| (a.id.clone(), i))
-                .collect(),
-            service_index: services
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (s.id.clone(), i))
-                .collect(),
+            agency_index: agencies.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect(),
+            service_index: services.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect(),
             agencies,
             categories,
             events,
@@ -210,12 +174,7 @@ impl Catalog {
 
     pub fn agency(&self, id: &str) -> Option<AgencyDetail> {
         let agency = self.agencies[*self.agency_index.get(id)?].clone();
-        let services = self
-            .services
-            .iter()
-            .filter(|s| s.agency == id)
-            .map(Service::summary)
-            .collect();
+        let services = self.services.iter().filter(|s| s.agency == id).map(Service::summary).collect();
         Some(AgencyDetail { agency, services })
     }
 
@@ -232,11 +191,7 @@ impl Catalog {
     }
 
     pub fn categories(&self) -> Categories {
-        Categories {
-            items: self.categories.clone(),
-            total: self.categories.len(),
-            life_events: self.events.clone(),
-        }
+        Categories { items: self.categories.clone(), total: self.categories.len(), life_events: self.events.clone() }
     }
 
     pub fn service(&self, id: &str) -> Option<&Service> {
@@ -257,27 +212,15 @@ impl Catalog {
         let matches = |s: &Service| {
             q.category.as_deref().is_none_or(|c| s.category == c)
                 && q.agency.as_deref().is_none_or(|a| s.agency == a)
-                && q.event
-                    .as_deref()
-                    .is_none_or(|e| s.life_events.iter().any(|x| x == e))
+                && q.event.as_deref().is_none_or(|e| s.life_events.iter().any(|x| x == e))
                 && q.kind.is_none_or(|k| s.kind == k)
                 && q.level.is_none_or(|l| s.level == l)
         };
         match q.q.as_deref().filter(|t| !t.trim().is_empty()) {
-            Some(text) => self
-                .search
-                .search(text)
-                .into_iter()
-                .map(|h| &self.services[h.index])
-                .filter(|s| matches(s))
-                .map(Service::summary)
-                .collect(),
-            None => self
-                .services
-                .iter()
-                .filter(|s| matches(s))
-                .map(Service::summary)
-                .collect(),
+            Some(text) => {
+                self.search.search(text).into_iter().map(|h| &self.services[h.index]).filter(|s| matches(s)).map(Service::summary).collect()
+            }
+            None => self.services.iter().filter(|s| matches(s)).map(Service::summary).collect(),
         }
     }
 }

@@ -193,11 +193,7 @@ impl Checker {
         match v.as_deref().map(str::trim) {
             Some(s) if !s.is_empty() => s.to_owned(),
             _ => {
-                self.err(
-                    file,
-                    entry,
-                    format!("required field `{field}` is missing or empty"),
-                );
+                self.err(file, entry, format!("required field `{field}` is missing or empty"));
                 String::new()
             }
         }
@@ -207,66 +203,36 @@ impl Checker {
     fn persian(&mut self, file: &str, entry: &str, field: &str, s: &str) {
         if let Some(c) = has_arabic_letters(s) {
             let fix = if c == 'ك' { 'ک' } else { 'ی' };
-            self.err(file, entry, format!("`{field}` has the Arabic letter '{c}' (U+{:04X}); write the Persian '{fix}' (U+{:04X}): \"{s}\"", c as u32, fix as u32));
+            self.err(
+                file,
+                entry,
+                format!(
+                    "`{field}` has the Arabic letter '{c}' (U+{:04X}); write the Persian '{fix}' (U+{:04X}): \"{s}\"",
+                    c as u32, fix as u32
+                ),
+            );
         }
     }
 
-    fn text(
-        &mut self,
-        file: &str,
-        entry: &str,
-        prefix: &str,
-        fa: &Option<String>,
-        en: &Option<String>,
-    ) -> Text {
-        let fa_field = if prefix.is_empty() {
-            "fa".to_owned()
-        } else {
-            format!("{prefix}_fa")
-        };
-        let en_field = if prefix.is_empty() {
-            "en".to_owned()
-        } else {
-            format!("{prefix}_en")
-        };
+    fn text(&mut self, file: &str, entry: &str, prefix: &str, fa: &Option<String>, en: &Option<String>) -> Text {
+        let fa_field = if prefix.is_empty() { "fa".to_owned() } else { format!("{prefix}_fa") };
+        let en_field = if prefix.is_empty() { "en".to_owned() } else { format!("{prefix}_en") };
         let fa = self.required(file, entry, &fa_field, fa);
         self.persian(file, entry, &fa_field, &fa);
         let en = self.required(file, entry, &en_field, en);
         Text { fa, en }
     }
 
-    fn slug(
-        &mut self,
-        file: &str,
-        what: &str,
-        id: &Option<String>,
-        seen: &mut HashMap<String, String>,
-        index: usize,
-    ) -> String {
+    fn slug(&mut self, file: &str, what: &str, id: &Option<String>, seen: &mut HashMap<String, String>, index: usize) -> String {
         let Some(id) = id.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
-            self.err(
-                file,
-                &format!("{what} #{}", index + 1),
-                "required field `id` is missing or empty",
-            );
+            self.err(file, &format!("{what} #{}", index + 1), "required field `id` is missing or empty");
             return String::new();
         };
-        if !id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        {
-            self.err(
-                file,
-                &format!("{what} '{id}'"),
-                "`id` may only hold a-z, 0-9 and '-'",
-            );
+        if !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+            self.err(file, &format!("{what} '{id}'"), "`id` may only hold a-z, 0-9 and '-'");
         }
         if let Some(first) = seen.insert(id.to_owned(), file.to_owned()) {
-            self.err(
-                file,
-                &format!("{what} '{id}'"),
-                format!("duplicate {what} id '{id}' (first defined in {first})"),
-            );
+            self.err(file, &format!("{what} '{id}'"), format!("duplicate {what} id '{id}' (first defined in {first})"));
         }
         id.to_owned()
     }
@@ -286,11 +252,7 @@ impl Checker {
         }
         let parsed = parse(&s);
         if parsed.is_none() {
-            self.err(
-                file,
-                entry,
-                format!("unknown `{field}` '{s}' (expected one of: {expected})"),
-            );
+            self.err(file, entry, format!("unknown `{field}` '{s}' (expected one of: {expected})"));
         }
         parsed
     }
@@ -302,11 +264,7 @@ fn read_toml<T: for<'de> Deserialize<'de> + Default>(dir: &Path, rel: &str, c: &
         Ok(text) => match toml::from_str(&text) {
             Ok(v) => v,
             Err(e) => {
-                c.err(
-                    rel,
-                    "",
-                    format!("not valid TOML for this file: {}", e.to_string().trim()),
-                );
+                c.err(rel, "", format!("not valid TOML for this file: {}", e.to_string().trim()));
                 T::default()
             }
         },
@@ -328,26 +286,16 @@ pub fn load(dir: &Path) -> Result<Source, CatalogErrors> {
     let services_dir = dir.join("services");
     match std::fs::read_dir(&services_dir) {
         Ok(entries) => {
-            let mut paths: Vec<PathBuf> = entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-                .collect();
+            let mut paths: Vec<PathBuf> =
+                entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect();
             paths.sort();
             for p in paths {
-                let rel = format!(
-                    "services/{}",
-                    p.file_name().unwrap_or_default().to_string_lossy()
-                );
+                let rel = format!("services/{}", p.file_name().unwrap_or_default().to_string_lossy());
                 let f: ServicesFile = read_toml(dir, &rel, &mut c);
                 service_files.push((rel, f));
             }
         }
-        Err(e) => c.err(
-            "services/",
-            "",
-            format!("cannot read {}: {e}", services_dir.display()),
-        ),
+        Err(e) => c.err("services/", "", format!("cannot read {}: {e}", services_dir.display())),
     }
 
     let source = validate(&mut c, agencies_file, topics, synonyms, service_files);
@@ -377,21 +325,8 @@ fn validate(
             (None, None) => None,
             (fa, en) => Some(c.text(af, &entry, "short", fa, en)),
         };
-        let kind = c.enum_value(
-            af,
-            &entry,
-            "kind",
-            &a.kind,
-            AgencyKind::parse,
-            AgencyKind::expected(),
-        );
-        let description = c.text(
-            af,
-            &entry,
-            "description",
-            &a.description_fa,
-            &a.description_en,
-        );
+        let kind = c.enum_value(af, &entry, "kind", &a.kind, AgencyKind::parse, AgencyKind::expected());
+        let description = c.text(af, &entry, "description", &a.description_fa, &a.description_en);
         let connected = a.connected.unwrap_or(true);
         let (mut connected_on, mut connected_on_jalali) = (None, None);
         let stage = a.stage.unwrap_or(0);
@@ -400,38 +335,21 @@ fn validate(
                 Some(j) => match jalali_to_iso(j) {
                     Ok(iso) => {
                         connected_on = Some(iso);
-                        connected_on_jalali =
-                            Some(panjere_api::normalize::ascii_digits(j).replace('/', "-"));
+                        connected_on_jalali = Some(panjere_api::normalize::ascii_digits(j).replace('/', "-"));
                     }
                     Err(e) => c.err(af, &entry, format!("`connected_on`: {e}")),
                 },
-                None => c.err(
-                    af,
-                    &entry,
-                    "a connected agency needs `connected_on` (Jalali YYYY-MM-DD)",
-                ),
+                None => c.err(af, &entry, "a connected agency needs `connected_on` (Jalali YYYY-MM-DD)"),
             }
             if !(1..=4).contains(&stage) {
-                c.err(
-                    af,
-                    &entry,
-                    format!("`stage` must be 1 to 4 for a connected agency, not {stage}"),
-                );
+                c.err(af, &entry, format!("`stage` must be 1 to 4 for a connected agency, not {stage}"));
             }
         } else if a.connected_on.is_some() || a.stage.is_some_and(|s| s != 0) {
-            c.err(
-                af,
-                &entry,
-                "an agency with `connected = false` has no `connected_on` and no `stage`",
-            );
+            c.err(af, &entry, "an agency with `connected = false` has no `connected_on` and no `stage`");
         }
         if let Some(w) = &a.website {
             if !w.starts_with("https://") {
-                c.err(
-                    af,
-                    &entry,
-                    format!("`website` must be an https:// address, not '{w}'"),
-                );
+                c.err(af, &entry, format!("`website` must be an https:// address, not '{w}'"));
             }
         }
         out.agencies.push(AgencyRec {
@@ -452,27 +370,14 @@ fn validate(
     }
 
     let cf = "categories.toml";
-    for (list, what, target) in [
-        (&topics.category, "category", &mut out.categories),
-        (&topics.event, "event", &mut out.events),
-    ] {
+    for (list, what, target) in [(&topics.category, "category", &mut out.categories), (&topics.event, "event", &mut out.events)] {
         let mut seen = HashMap::new();
         for (i, t) in list.iter().enumerate() {
             let id = c.slug(cf, what, &t.id, &mut seen, i);
             let entry = format!("{what} '{id}'");
             let name = c.text(cf, &entry, "", &t.fa, &t.en);
-            let description = c.text(
-                cf,
-                &entry,
-                "description",
-                &t.description_fa,
-                &t.description_en,
-            );
-            target.push(TopicRec {
-                id,
-                name,
-                description,
-            });
+            let description = c.text(cf, &entry, "description", &t.description_fa, &t.description_en);
+            target.push(TopicRec { id, name, description });
         }
     }
 
@@ -488,11 +393,7 @@ fn validate(
     }
     out.synonyms = synonyms.group;
 
-    let agency_ids: HashMap<&str, bool> = out
-        .agencies
-        .iter()
-        .map(|a| (a.id.as_str(), a.connected))
-        .collect();
+    let agency_ids: HashMap<&str, bool> = out.agencies.iter().map(|a| (a.id.as_str(), a.connected)).collect();
     let categories: HashSet<&str> = out.categories.iter().map(|t| t.id.as_str()).collect();
     let events: HashSet<&str> = out.events.iter().map(|t| t.id.as_str()).collect();
     let mut seen = HashMap::new();
@@ -500,19 +401,11 @@ fn validate(
         let agency = c.required(&file, "", "agency", &f.agency);
         if !agency.is_empty() {
             if !agency_ids.contains_key(agency.as_str()) {
-                c.err(
-                    &file,
-                    "",
-                    format!("agency '{agency}' is not defined in agencies.toml"),
-                );
+                c.err(&file, "", format!("agency '{agency}' is not defined in agencies.toml"));
             }
             let expected = format!("services/{agency}.toml");
             if file != expected {
-                c.err(
-                    &file,
-                    "",
-                    format!("the services of agency '{agency}' belong in {expected}"),
-                );
+                c.err(&file, "", format!("the services of agency '{agency}' belong in {expected}"));
             }
         }
         if f.service.is_empty() {
@@ -525,53 +418,20 @@ fn validate(
             let summary = c.text(&file, &entry, "summary", &s.summary_fa, &s.summary_en);
             let category = c.required(&file, &entry, "category", &s.category);
             if !category.is_empty() && !categories.contains(category.as_str()) {
-                c.err(
-                    &file,
-                    &entry,
-                    format!("category '{category}' is not defined in categories.toml"),
-                );
+                c.err(&file, &entry, format!("category '{category}' is not defined in categories.toml"));
             }
             for e in &s.events {
                 if !events.contains(e.as_str()) {
-                    c.err(
-                        &file,
-                        &entry,
-                        format!("life event '{e}' is not defined in categories.toml"),
-                    );
+                    c.err(&file, &entry, format!("life event '{e}' is not defined in categories.toml"));
                 }
             }
-            let kind = c.enum_value(
-                &file,
-                &entry,
-                "kind",
-                &s.kind,
-                ServiceKind::parse,
-                ServiceKind::expected(),
-            );
-            let level = c.enum_value(
-                &file,
-                &entry,
-                "level",
-                &s.level,
-                ElectronicLevel::parse,
-                ElectronicLevel::expected(),
-            );
+            let kind = c.enum_value(&file, &entry, "kind", &s.kind, ServiceKind::parse, ServiceKind::expected());
+            let level = c.enum_value(&file, &entry, "level", &s.level, ElectronicLevel::parse, ElectronicLevel::expected());
             // Default audience: information is for anyone; an inquiry or an
             // application is about the citizen, so it needs signing in.
             let audience = match &s.audience {
-                None => Some(if kind == Some(ServiceKind::Information) {
-                    Audience::Anyone
-                } else {
-                    Audience::Citizen
-                }),
-                Some(_) => c.enum_value(
-                    &file,
-                    &entry,
-                    "audience",
-                    &s.audience,
-                    Audience::parse,
-                    Audience::expected(),
-                ),
+                None => Some(if kind == Some(ServiceKind::Information) { Audience::Anyone } else { Audience::Citizen }),
+                Some(_) => c.enum_value(&file, &entry, "audience", &s.audience, Audience::parse, Audience::expected()),
             };
             let fee = match &s.fee {
                 None => {
@@ -582,11 +442,7 @@ fn validate(
                 Some(toml::Value::Integer(n)) if *n > 0 => Fee::Fixed { rials: *n as u64 },
                 Some(toml::Value::String(s)) if s == "varies" => Fee::Varies,
                 Some(v) => {
-                    c.err(
-                        &file,
-                        &entry,
-                        format!("`fee` must be rials as a whole number ≥ 0 or \"varies\", not {v}"),
-                    );
+                    c.err(&file, &entry, format!("`fee` must be rials as a whole number ≥ 0 or \"varies\", not {v}"));
                     Fee::Free
                 }
             };
@@ -597,11 +453,7 @@ fn validate(
             let popularity = match s.popularity {
                 Some(p) if p >= 1 => p,
                 _ => {
-                    c.err(
-                        &file,
-                        &entry,
-                        "`popularity` is required: a rank of 1 or more (1 = most used)",
-                    );
+                    c.err(&file, &entry, "`popularity` is required: a rank of 1 or more (1 = most used)");
                     u32::MAX
                 }
             };
@@ -614,38 +466,18 @@ fn validate(
                         c.err(&file, &dentry, format!("`from` names agency '{from}', which is not defined in agencies.toml"));
                     }
                 }
-                documents.push(Document {
-                    name,
-                    fetched_from: d.from.clone(),
-                    fetched_from_name: None,
-                });
+                documents.push(Document { name, fetched_from: d.from.clone(), fetched_from_name: None });
             }
             for k in &s.keywords {
                 c.persian(&file, &entry, "keywords", k);
             }
             if s.how_to_fa.len() != s.how_to_en.len() {
-                c.err(
-                    &file,
-                    &entry,
-                    format!(
-                        "`how_to_fa` has {} steps but `how_to_en` has {}",
-                        s.how_to_fa.len(),
-                        s.how_to_en.len()
-                    ),
-                );
+                c.err(&file, &entry, format!("`how_to_fa` has {} steps but `how_to_en` has {}", s.how_to_fa.len(), s.how_to_en.len()));
             }
             for step in &s.how_to_fa {
                 c.persian(&file, &entry, "how_to_fa", step);
             }
-            let how_to = s
-                .how_to_fa
-                .iter()
-                .zip(&s.how_to_en)
-                .map(|(fa, en)| Text {
-                    fa: fa.clone(),
-                    en: en.clone(),
-                })
-                .collect();
+            let how_to = s.how_to_fa.iter().zip(&s.how_to_en).map(|(fa, en)| Text { fa: fa.clone(), en: en.clone() }).collect();
             if matches!(level, Some(ElectronicLevel::Fully | ElectronicLevel::Smart))
                 && !agency_ids.get(agency.as_str()).copied().unwrap_or(true)
             {

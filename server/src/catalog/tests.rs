@@ -49,24 +49,10 @@ fn the_real_catalog_is_valid_and_large_enough() {
     }
     // each kind and level is represented
     for k in ServiceKind::ALL {
-        assert!(
-            !c.services(&ServiceQuery {
-                kind: Some(*k),
-                ..Default::default()
-            })
-            .is_empty(),
-            "{k:?}"
-        );
+        assert!(!c.services(&ServiceQuery { kind: Some(*k), ..Default::default() }).is_empty(), "{k:?}");
     }
     for l in ElectronicLevel::ALL {
-        assert!(
-            !c.services(&ServiceQuery {
-                level: Some(*l),
-                ..Default::default()
-            })
-            .is_empty(),
-            "{l:?}"
-        );
+        assert!(!c.services(&ServiceQuery { level: Some(*l), ..Default::default() }).is_empty(), "{l:?}");
     }
 }
 
@@ -86,36 +72,21 @@ fn the_inquiry_services_later_issues_rely_on_exist() {
         assert_eq!(s.kind, ServiceKind::Inquiry, "{id}");
     }
     let passport = c.service("passport-issuance").unwrap();
-    assert!(passport
-        .documents
-        .iter()
-        .any(|d| d.fetched_from.as_deref() == Some("conscription")));
+    assert!(passport.documents.iter().any(|d| d.fetched_from.as_deref() == Some("conscription")));
     let licence = c.service("business-licence").unwrap();
-    assert!(licence
-        .documents
-        .iter()
-        .any(|d| d.fetched_from.as_deref() == Some("tax")));
+    assert!(licence.documents.iter().any(|d| d.fetched_from.as_deref() == Some("tax")));
 }
 
 #[test]
 fn arabic_yeh_query_finds_tax_services_and_synonyms_work() {
     let c = Catalog::load(&data_dir()).unwrap();
-    let q = |text: &str| {
-        c.services(&ServiceQuery {
-            q: Some(text.into()),
-            ..Default::default()
-        })
-    };
+    let q = |text: &str| c.services(&ServiceQuery { q: Some(text.into()), ..Default::default() });
     let tax = q("ماليات");
     let ids: Vec<&str> = tax.iter().map(|s| s.id.as_str()).collect();
     // every service of the tax administration is found, and they come first
     let tax_agency = c.agency("tax").unwrap().services;
     for s in &tax_agency {
-        assert!(
-            ids.contains(&s.id.as_str()),
-            "{} not found in {ids:?}",
-            s.id
-        );
+        assert!(ids.contains(&s.id.as_str()), "{} not found in {ids:?}", s.id);
     }
     assert!(tax.iter().take(5).all(|s| s.agency == "tax"), "{ids:?}");
     let by_standard = q("گذرنامه");
@@ -126,166 +97,84 @@ fn arabic_yeh_query_finds_tax_services_and_synonyms_work() {
     assert!(q("passport").iter().any(|s| s.id == "passport-issuance"));
     // Persian digits and a typo still find things
     assert!(q("خلافي خودرو").iter().any(|s| s.id == "traffic-fines"));
-    assert!(q("گواهینامه")
-        .iter()
-        .any(|s| s.id == "driving-licence-renewal"));
+    assert!(q("گواهینامه").iter().any(|s| s.id == "driving-licence-renewal"));
 }
 
 #[test]
 fn arabic_letters_are_refused_with_file_and_entry() {
     let dir = copy_of_data();
-    edit(
-        dir.path(),
-        "services/tax.toml",
-        "fa = \"استعلام مفاصاحساب مالیاتی\"",
-        "fa = \"استعلام مفاصاحساب ماليات\"",
-    );
+    edit(dir.path(), "services/tax.toml", "fa = \"استعلام مفاصاحساب مالیاتی\"", "fa = \"استعلام مفاصاحساب ماليات\"");
     let errs = errors_of(dir.path());
     assert_eq!(errs.len(), 1, "{errs:?}");
-    assert!(
-        errs[0].starts_with(
-            "services/tax.toml: service 'tax-clearance': `fa` has the Arabic letter 'ي'"
-        ),
-        "{}",
-        errs[0]
-    );
+    assert!(errs[0].starts_with("services/tax.toml: service 'tax-clearance': `fa` has the Arabic letter 'ي'"), "{}", errs[0]);
 }
 
 #[test]
 fn duplicate_ids_are_refused() {
     let dir = copy_of_data();
-    edit(
-        dir.path(),
-        "services/post.toml",
-        "id = \"parcel-tracking\"",
-        "id = \"tax-clearance\"",
-    );
+    edit(dir.path(), "services/post.toml", "id = \"parcel-tracking\"", "id = \"tax-clearance\"");
     let errs = errors_of(dir.path());
-    assert_eq!(errs, vec!["services/tax.toml: service 'tax-clearance': duplicate service id 'tax-clearance' (first defined in services/post.toml)".to_owned()]);
+    assert_eq!(
+        errs,
+        vec!["services/tax.toml: service 'tax-clearance': duplicate service id 'tax-clearance' (first defined in services/post.toml)"
+            .to_owned()]
+    );
 }
 
 #[test]
 fn unknown_agency_category_and_document_source_are_refused() {
     let dir = copy_of_data();
-    edit(
-        dir.path(),
-        "services/post.toml",
-        "agency = \"post\"",
-        "agency = \"postal-service\"",
-    );
-    edit(
-        dir.path(),
-        "services/tax.toml",
-        "category = \"tax\"",
-        "category = \"taxes\"",
-    );
-    edit(
-        dir.path(),
-        "services/sabt-ahval.toml",
-        "from = \"health-ministry\"",
-        "from = \"hospital\"",
-    );
+    edit(dir.path(), "services/post.toml", "agency = \"post\"", "agency = \"postal-service\"");
+    edit(dir.path(), "services/tax.toml", "category = \"tax\"", "category = \"taxes\"");
+    edit(dir.path(), "services/sabt-ahval.toml", "from = \"health-ministry\"", "from = \"hospital\"");
     let errs = errors_of(dir.path());
+    assert!(errs.iter().any(|e| e == "services/post.toml: agency 'postal-service' is not defined in agencies.toml"), "{errs:?}");
     assert!(
-        errs.iter()
-            .any(|e| e
-                == "services/post.toml: agency 'postal-service' is not defined in agencies.toml"),
-        "{errs:?}"
-    );
-    assert!(errs.iter().any(|e| e == "services/post.toml: the services of agency 'postal-service' belong in services/postal-service.toml"), "{errs:?}");
-    assert!(
-        errs.iter().any(|e| e.starts_with(
-            "services/tax.toml: service 'tax-file-registration': category 'taxes' is not defined"
-        )),
+        errs.iter().any(|e| e == "services/post.toml: the services of agency 'postal-service' belong in services/postal-service.toml"),
         "{errs:?}"
     );
     assert!(
-        errs.iter().any(|e| e
-            .contains("service 'birth-registration': document #1: `from` names agency 'hospital'")),
+        errs.iter().any(|e| e.starts_with("services/tax.toml: service 'tax-file-registration': category 'taxes' is not defined")),
         "{errs:?}"
     );
+    assert!(errs.iter().any(|e| e.contains("service 'birth-registration': document #1: `from` names agency 'hospital'")), "{errs:?}");
 }
 
 #[test]
 fn missing_required_fields_are_named() {
     let dir = copy_of_data();
-    edit(
-        dir.path(),
-        "services/post.toml",
-        "en = \"Address from postal code\"\n",
-        "",
-    );
+    edit(dir.path(), "services/post.toml", "en = \"Address from postal code\"\n", "");
     edit(dir.path(), "services/post.toml", "popularity = 5\n", "");
-    edit(
-        dir.path(),
-        "agencies.toml",
-        "stage = 3\nwebsite = \"https://post.ir\"",
-        "website = \"http://post.ir\"",
-    );
+    edit(dir.path(), "agencies.toml", "stage = 3\nwebsite = \"https://post.ir\"", "website = \"http://post.ir\"");
     let errs = errors_of(dir.path());
-    assert!(errs.iter().any(|e| e == "services/post.toml: service 'postal-code-address': required field `en` is missing or empty"), "{errs:?}");
     assert!(
-        errs.iter().any(|e| e.starts_with(
-            "services/post.toml: service 'postal-code-address': `popularity` is required"
-        )),
+        errs.iter().any(|e| e == "services/post.toml: service 'postal-code-address': required field `en` is missing or empty"),
         "{errs:?}"
     );
-    assert!(
-        errs.iter()
-            .any(|e| e.starts_with("agencies.toml: agency 'post': `stage` must be 1 to 4")),
-        "{errs:?}"
-    );
-    assert!(
-        errs.iter()
-            .any(|e| e.starts_with("agencies.toml: agency 'post': `website` must be an https://")),
-        "{errs:?}"
-    );
+    assert!(errs.iter().any(|e| e.starts_with("services/post.toml: service 'postal-code-address': `popularity` is required")), "{errs:?}");
+    assert!(errs.iter().any(|e| e.starts_with("agencies.toml: agency 'post': `stage` must be 1 to 4")), "{errs:?}");
+    assert!(errs.iter().any(|e| e.starts_with("agencies.toml: agency 'post': `website` must be an https://")), "{errs:?}");
 }
 
 #[test]
 fn bad_values_and_syntax_are_refused() {
     let dir = copy_of_data();
-    edit(
-        dir.path(),
-        "services/post.toml",
-        "level = \"fully_electronic\"",
-        "level = \"online\"",
-    );
-    edit(
-        dir.path(),
-        "agencies.toml",
-        "connected_on = \"1400-12-08\"",
-        "connected_on = \"1400-13-08\"",
-    );
-    std::fs::write(
-        dir.path().join("services/broken.toml"),
-        "agency = \"broken\"\n[[service]\n",
-    )
-    .unwrap();
+    edit(dir.path(), "services/post.toml", "level = \"fully_electronic\"", "level = \"online\"");
+    edit(dir.path(), "agencies.toml", "connected_on = \"1400-12-08\"", "connected_on = \"1400-13-08\"");
+    std::fs::write(dir.path().join("services/broken.toml"), "agency = \"broken\"\n[[service]\n").unwrap();
     let errs = errors_of(dir.path());
     assert!(errs.iter().any(|e| e.starts_with("services/post.toml: service 'postal-code-address': unknown `level` 'online' (expected one of: in_person, partly_electronic, fully_electronic, smart)")), "{errs:?}");
     assert!(
-        errs.iter().any(|e| e.starts_with(
-            "agencies.toml: agency 'post': `connected_on`: '1400-13-08' is not a valid Jalali date"
-        )),
+        errs.iter().any(|e| e.starts_with("agencies.toml: agency 'post': `connected_on`: '1400-13-08' is not a valid Jalali date")),
         "{errs:?}"
     );
-    assert!(
-        errs.iter()
-            .any(|e| e.starts_with("services/broken.toml: not valid TOML")),
-        "{errs:?}"
-    );
+    assert!(errs.iter().any(|e| e.starts_with("services/broken.toml: not valid TOML")), "{errs:?}");
 }
 
 #[test]
 fn unknown_fields_are_refused() {
     let dir = copy_of_data();
-    edit(
-        dir.path(),
-        "services/post.toml",
-        "popularity = 5\n",
-        "popularity = 5\npopularty = 4\n",
-    );
+    edit(dir.path(), "services/post.toml", "popularity = 5\n", "popularity = 5\npopularty = 4\n");
     let errs = errors_of(dir.path());
     assert!(errs.iter().any(|e| e.starts_with("services/post.toml: not valid TOML") && e.contains("popularty")), "{errs:?}");
 }
@@ -293,12 +182,11 @@ fn unknown_fields_are_refused() {
 #[test]
 fn unconnected_agencies_cannot_offer_fully_electronic_services() {
     let dir = copy_of_data();
-    edit(
-        dir.path(),
-        "services/endowment.toml",
-        "level = \"in_person\"",
-        "level = \"fully_electronic\"",
-    );
+    edit(dir.path(), "services/endowment.toml", "level = \"in_person\"", "level = \"fully_electronic\"");
     let errs = errors_of(dir.path());
-    assert!(errs.iter().any(|e| e == "services/endowment.toml: service 'endowment-lease': a fully_electronic service needs its agency connected to the window"), "{errs:?}");
+    assert!(
+        errs.iter().any(|e| e
+            == "services/endowment.toml: service 'endowment-lease': a fully_electronic service needs its agency connected to the window"),
+        "{errs:?}"
+    );
 }

@@ -5,8 +5,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use panjere_api::{
-    Agency, AgencyDetail, Categories, ElectronicLevel, ErrorBody, Page, SearchIndexData, Service,
-    ServiceKind, ServiceSummary, DEFAULT_PER_PAGE, MAX_PER_PAGE,
+    Agency, AgencyDetail, Categories, ElectronicLevel, ErrorBody, Page, SearchIndexData, Service, ServiceKind, ServiceSummary,
+    DEFAULT_PER_PAGE, MAX_PER_PAGE,
 };
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -75,13 +75,7 @@ impl Params {
     fn new(raw: Vec<(String, String)>, allowed: &[&str]) -> Result<Self, AppError> {
         for (i, (k, _)) in raw.iter().enumerate() {
             if !allowed.contains(&k.as_str()) {
-                return Err(AppError::bad_parameter(
-                    k,
-                    format!(
-                        "unknown parameter; this endpoint takes: {}",
-                        allowed.join(", ")
-                    ),
-                ));
+                return Err(AppError::bad_parameter(k, format!("unknown parameter; this endpoint takes: {}", allowed.join(", "))));
             }
             if raw[..i].iter().any(|(p, _)| p == k) {
                 return Err(AppError::bad_parameter(k, "given more than once"));
@@ -91,82 +85,44 @@ impl Params {
     }
 
     fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
-    fn number(
-        &self,
-        name: &str,
-        min: usize,
-        max: usize,
-        default: usize,
-    ) -> Result<usize, AppError> {
+    fn number(&self, name: &str, min: usize, max: usize, default: usize) -> Result<usize, AppError> {
         let Some(v) = self.get(name) else {
             return Ok(default);
         };
         let v = panjere_api::normalize::ascii_digits(v.trim());
         match v.parse::<usize>() {
             Ok(n) if (min..=max).contains(&n) => Ok(n),
-            _ => Err(AppError::bad_parameter(
-                name,
-                format!("must be a whole number from {min} to {max}, not '{v}'"),
-            )),
+            _ => Err(AppError::bad_parameter(name, format!("must be a whole number from {min} to {max}, not '{v}'"))),
         }
     }
 
     fn paging(&self) -> Result<(usize, usize), AppError> {
-        Ok((
-            self.number("page", 1, 1_000_000, 1)?,
-            self.number("per_page", 1, MAX_PER_PAGE, DEFAULT_PER_PAGE)?,
-        ))
+        Ok((self.number("page", 1, 1_000_000, 1)?, self.number("per_page", 1, MAX_PER_PAGE, DEFAULT_PER_PAGE)?))
     }
 
-    fn known_id(
-        &self,
-        name: &str,
-        exists: impl Fn(&str) -> bool,
-    ) -> Result<Option<String>, AppError> {
+    fn known_id(&self, name: &str, exists: impl Fn(&str) -> bool) -> Result<Option<String>, AppError> {
         match self.get(name).map(str::trim).filter(|v| !v.is_empty()) {
             None => Ok(None),
             Some(v) if exists(v) => Ok(Some(v.to_owned())),
-            Some(v) => Err(AppError::bad_parameter(
-                name,
-                format!("there is no {name} with id '{v}'"),
-            )),
+            Some(v) => Err(AppError::bad_parameter(name, format!("there is no {name} with id '{v}'"))),
         }
     }
 
-    fn choice<T>(
-        &self,
-        name: &str,
-        parse: fn(&str) -> Option<T>,
-        expected: String,
-    ) -> Result<Option<T>, AppError> {
+    fn choice<T>(&self, name: &str, parse: fn(&str) -> Option<T>, expected: String) -> Result<Option<T>, AppError> {
         match self.get(name).map(str::trim).filter(|v| !v.is_empty()) {
             None => Ok(None),
-            Some(v) => parse(v).map(Some).ok_or_else(|| {
-                AppError::bad_parameter(name, format!("must be one of {expected}, not '{v}'"))
-            }),
+            Some(v) => parse(v).map(Some).ok_or_else(|| AppError::bad_parameter(name, format!("must be one of {expected}, not '{v}'"))),
         }
     }
 }
 
 fn page_of<T: Clone>(all: Vec<T>, page: usize, per_page: usize) -> Page<T> {
     let total = all.len();
-    let items = all
-        .into_iter()
-        .skip((page - 1).saturating_mul(per_page))
-        .take(per_page)
-        .collect();
-    Page {
-        items,
-        total,
-        page,
-        per_page,
-    }
+    let items = all.into_iter().skip((page - 1).saturating_mul(per_page)).take(per_page).collect();
+    Page { items, total, page, per_page }
 }
 
 /// Every category and life event, with their service counts.
@@ -178,55 +134,30 @@ async fn categories(State(state): State<AppState>) -> Response {
 /// Every agency, in catalog order, paged.
 #[utoipa::path(get, path = "/api/catalog/agencies", tag = "catalog", params(PageParams),
     responses((status = 200, description = "Agencies", body = Page<Agency>), (status = 400, description = "A bad parameter", body = ErrorBody)))]
-async fn agencies(
-    State(state): State<AppState>,
-    Query(raw): Query<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+async fn agencies(State(state): State<AppState>, Query(raw): Query<Vec<(String, String)>>) -> Result<Response, AppError> {
     let p = Params::new(raw, &["page", "per_page"])?;
     let (page, per_page) = p.paging()?;
-    Ok(cached(page_of(
-        state.catalog().agencies().to_vec(),
-        page,
-        per_page,
-    )))
+    Ok(cached(page_of(state.catalog().agencies().to_vec(), page, per_page)))
 }
 
 /// One agency with its services.
 #[utoipa::path(get, path = "/api/catalog/agencies/{id}", tag = "catalog", params(("id" = String, Path, description = "Agency id")),
     responses((status = 200, description = "The agency", body = AgencyDetail), (status = 404, description = "No such agency", body = ErrorBody)))]
-async fn agency(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Response, AppError> {
-    state
-        .catalog()
-        .agency(&id)
-        .map(cached)
-        .ok_or(AppError::NotFound { what: "agency", id })
+async fn agency(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
+    state.catalog().agency(&id).map(cached).ok_or(AppError::NotFound { what: "agency", id })
 }
 
 /// Services: searched (`q`) and ranked by relevance then popularity, or by
 /// popularity alone; filtered; paged.
 #[utoipa::path(get, path = "/api/catalog/services", tag = "catalog", params(ServiceParams, PageParams),
     responses((status = 200, description = "Services", body = Page<ServiceSummary>), (status = 400, description = "A bad parameter", body = ErrorBody)))]
-async fn services(
-    State(state): State<AppState>,
-    Query(raw): Query<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
-    let p = Params::new(
-        raw,
-        &[
-            "q", "category", "agency", "event", "kind", "level", "page", "per_page",
-        ],
-    )?;
+async fn services(State(state): State<AppState>, Query(raw): Query<Vec<(String, String)>>) -> Result<Response, AppError> {
+    let p = Params::new(raw, &["q", "category", "agency", "event", "kind", "level", "page", "per_page"])?;
     let c = state.catalog();
     let q = p.get("q").map(str::to_owned);
     if let Some(text) = &q {
         if text.chars().count() > MAX_QUERY_CHARS {
-            return Err(AppError::bad_parameter(
-                "q",
-                format!("must be at most {MAX_QUERY_CHARS} characters"),
-            ));
+            return Err(AppError::bad_parameter("q", format!("must be at most {MAX_QUERY_CHARS} characters")));
         }
     }
     let query = ServiceQuery {
@@ -244,18 +175,8 @@ async fn services(
 /// One service with everything its page shows.
 #[utoipa::path(get, path = "/api/catalog/services/{id}", tag = "catalog", params(("id" = String, Path, description = "Service id")),
     responses((status = 200, description = "The service", body = Service), (status = 404, description = "No such service", body = ErrorBody)))]
-async fn service(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Response, AppError> {
-    state
-        .catalog()
-        .service(&id)
-        .map(cached)
-        .ok_or(AppError::NotFound {
-            what: "service",
-            id,
-        })
+async fn service(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
+    state.catalog().service(&id).map(cached).ok_or(AppError::NotFound { what: "service", id })
 }
 
 /// The whole catalog in the compact form the browser searches itself (as-you-type

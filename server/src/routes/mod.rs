@@ -5,6 +5,8 @@
 
 pub mod catalog;
 pub mod health;
+pub mod lookup;
+pub mod status;
 
 use axum::http::Uri;
 use axum::routing::get;
@@ -26,6 +28,7 @@ use crate::state::AppState;
     ),
     tags(
         (name = "catalog", description = "The public catalog of agencies and services"),
+        (name = "gateway", description = "The gateway to the agencies"),
         (name = "system", description = "Health and documentation")
     )
 )]
@@ -36,6 +39,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(health::router())
         .merge(catalog::router())
+        .merge(status::router())
+        .merge(lookup::router())
         .split_for_parts()
 }
 
@@ -43,17 +48,10 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 pub fn router() -> Router<AppState> {
     let (routes, doc) = api();
     routes
-        .route(
-            "/api/openapi.json",
-            get(move || async move { Json(doc.clone()) }),
-        )
+        .route("/api/openapi.json", get(move || async move { Json(doc.clone()) }))
         .route("/api/{*rest}", get(no_route).post(no_route))
         // JSON compresses well (the search index ~8×): brotli or gzip as accepted.
-        .layer(
-            tower_http::compression::CompressionLayer::new()
-                .br(true)
-                .gzip(true),
-        )
+        .layer(tower_http::compression::CompressionLayer::new().br(true).gzip(true))
 }
 
 async fn no_route(uri: Uri) -> AppError {

@@ -1,0 +1,146 @@
+//! Applications sent to an agency: accepted with an idempotency key, given
+//! an agency reference, moved on over time, readable by polling and pushed to
+//! the window by a signed callback.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::Sha256;
+
+use crate::data::Rng;
+use crate::ops::bad;
+use crate::{now_rfc3339, Agency};
+
+/// The statuses an application moves through, in order (final ones last).
+pub const FLOW: &[&str] = &["received", "in_review", "decided", "delivered"];
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Application {
+    pub reference: String,
+    pub service: String,
+    pub status: String,
+    /// `approved` or `rejected` once decided.
+    pub decision: Option<String>,
+    pub history: Vec<serde_json::Value>,
+    #[serde(skip)]
+    pub idempotency_key: String,
+}
+
+#[derive(Default)]
+pub struct Store {
+    pub by_ref: HashMap<String, Application>,
+    pub by_key: HashMap<String, String>,
+}
+
+#[derive(Deserialize)]
+pub struct NewApplication {
+    service: String,
+    citizen: String,
+    idempotency_key: String,
+    #[serde(default)]
+    #[allow(dead_code)]
+    data: serde_json::Value,
+}
+
+/// `POST /v1/applications`: the same idempotency key always yields the same
+/// application (200), a new one is created (201).
+pub async fn submit(State(a): State<Arc<Agency>>, Json(n): Json<NewApplication>) -> Response {
+    if panjere_api::ids::national_code(&n.citizen).is_err() {
+        return bad("invalid national code in `citizen`");
+    }
+    if n.service.is_empty() || n.idempotency_key.is_empty() || n.idempotency_key.len() > 128 {
+        return bad("`service` and `idempotency_key` (at most 128 characters) are required");
+    }
+    let mut store = a.apps.lock().expect("applications lock");
+    if let Some(reference) = store.by_key.get(&n.idempotency_key).cloned() {
+        return (StatusCode::OK, Json(store.by_ref[&reference].clone())).into_response();
+    }
+    let reference = format!("{}-{:08}", a.id.to_uppercase(), store.by_ref.len() + 1);
+    let app = Application {
+        reference: reference.clone(),
+        service: n.service,
+        status: FLOW[0].to_owned(),
+        decision: None,
+        history: vec![json!({ "status": FLOW[0], "at": now_rfc3339() })],
+        idempotency_key: n.idempotency_key.clone(),
+    };
+    store.by_key.insert(n.idempotency_key, reference.clone());
+    store.by_ref.insert(reference, app.clone());
+    (StatusCode::CREATED, Json(app)).into_response()
+}
+
+pub async fn status(State(a): State<Arc<Agency>>, Path(reference): Path<String>) -> Response {
+    match a.apps.lock().expect("applications lock").by_ref.get(&reference) {
+        Some(app) => Json(app.clone()).into_response(),
+        None => (StatusCode::NOT_FOUND, Json(json!({ "error": format!("no application {reference}") }))).into_response(),
+    }
+}
+
+/// Moves every unfinished application one step on; returns those changed.
+pub fn advance(a: &Agency) -> Vec<Application> {
+    let mut store = a.apps.lock().expect("applications lock");
+    let mut changed = Vec::new();
+    for app in store.by_ref.values_mut() {
+        let i = FLOW.iter().position(|s| *s == app.status).unwrap_or(FLOW.len() - 1);
+        if i + 1 >= FLOW.len() || app.decision.as_deref() == Some("rejected") {
+            continue;
+        }
+        app.status = FLOW[i + 1].to_owned();
+        if app.status == "decided" {
+            // Deterministic per reference: about one in eight is rejected.
+            let rejected = Rng::new(&app.reference).below(8) == 0;
+            app.decision = Some(if rejected { "rejected" } else { "approved" }.to_owned());
+        }
+        app.history.push(json!({ "status": app.status, "decision": app.decision, "at": now_rfc3339() }));
+        changed.push(app.clone());
+    }
+    changed
+}
+
+/// `sha256=<hex HMAC-SHA256(secret, body)>`, as sent in `X-Panjere-Signature`.
+pub fn signature(secret: &str, body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+    mac.update(body);
+    let bytes = mac.finalize().into_bytes();
+    format!("sha256={}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+/// Pushes a status change to the window, signed with the agency's secret.
+pub async fn callback(client: &reqwest::Client, a: &Agency, url: &str, app: &Application) {
+    let body = json!({ "agency": a.id, "reference": app.reference, "service": app.service, "status": app.status, "decision": app.decision, "at": now_rfc3339() }).to_string();
+    let sig = signature(&a.callback_secret, body.as_bytes());
+    let sent = client
+        .post(url)
+        .header("content-type", "application/json")
+        .header("x-panjere-agency", a.id)
+        .header("x-panjere-signature", sig)
+        .body(body)
+        .send()
+        .await;
+    match sent {
+        Ok(r) if r.status().is_success() => {}
+        Ok(r) => tracing::warn!(agency = a.id, reference = %app.reference, status = r.status().as_u16(), "callback refused"),
+        Err(e) => tracing::warn!(agency = a.id, reference = %app.reference, error = %e, "callback failed; the window can poll"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::signature;
+
+    #[test]
+    fn hmac_signature_matches_rfc_4231_case_2() {
+        // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?"
+        assert_eq!(
+            signature("Jefe", b"what do ya want for nothing?"),
+            "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+}

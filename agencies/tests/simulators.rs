@@ -1,0 +1,171 @@
+//! The simulators as the server sees them: over HTTP on their own ports.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::http::HeaderMap;
+use axum::routing::post;
+use axum::Router;
+use panjere_agencies::apps::signature;
+use panjere_agencies::{callback_secret, credential, start, Mode, Options, Running};
+use serde_json::{json, Value};
+
+async fn sims(mode: Mode, callback_url: Option<String>) -> Running {
+    start(Options { mode, step: Duration::from_millis(150), callback_url, ..Default::default() }).await.unwrap()
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::new()
+}
+
+async fn get(r: &Running, id: &str, path: &str) -> (u16, Value) {
+    let res = client().get(format!("{}{path}", r.url(id))).bearer_auth(credential(id)).send().await.unwrap();
+    (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn every_agency_answers_its_operations_and_validates_input() {
+    let r = sims(Mode::Test, None).await;
+    let (s, p) = get(&r, "sabt-ahval", "/v1/persons/0076229645").await;
+    assert_eq!(s, 200);
+    assert_eq!((p["alive"].as_bool(), p["gender"].as_str()), (Some(true), Some("male")));
+    assert_eq!(get(&r, "sabt-ahval", "/v1/persons/1583250689").await.1["alive"], false);
+    assert_eq!(get(&r, "sabt-ahval", "/v1/persons/0684159415").await.0, 400, "bad check digit");
+    assert_eq!(get(&r, "cra", "/v1/ownership?national_code=0076229645&mobile=09121111111").await.1["owner"], true);
+    assert_eq!(get(&r, "cra", "/v1/ownership?national_code=0023456787&mobile=09125555555").await.1["owner"], false);
+    assert_eq!(get(&r, "cra", "/v1/ownership?national_code=0076229645").await.0, 400);
+    assert_eq!(get(&r, "traffic-police", "/v1/fines?national_code=0034567811").await.1["fines"].as_array().unwrap().len(), 3);
+    assert_eq!(get(&r, "traffic-police", "/v1/fines?national_code=0076229645").await.1["fines"].as_array().unwrap().len(), 0);
+    assert_eq!(get(&r, "traffic-police", "/v1/fines?plate=12%D8%A834567").await.0, 200);
+    assert_eq!(get(&r, "traffic-police", "/v1/fines?plate=nonsense").await.0, 400);
+    assert_eq!(get(&r, "traffic-police", "/v1/licences/0499370899").await.1["status"], "none", "a minor has no licence");
+    assert!(get(&r, "passport-police", "/v1/passports/0076229645").await.1["status"].is_string());
+    assert_eq!(get(&r, "tax", "/v1/clearances/0056781237").await.1["cleared"], false);
+    assert_eq!(get(&r, "tax", "/v1/clearances/0076229645").await.1["cleared"], true);
+    assert_eq!(get(&r, "customs", "/v1/declarations/123456789").await.0, 200);
+    assert_eq!(get(&r, "customs", "/v1/declarations/12").await.0, 400);
+    assert!(get(&r, "social-security", "/v1/insurance-records/0076229645").await.1["total_months"].as_u64().unwrap() > 0);
+    assert_eq!(get(&r, "post", "/v1/postal-codes/1314567891").await.0, 200);
+    assert_eq!(get(&r, "post", "/v1/postal-codes/1234").await.0, 400);
+    assert_eq!(get(&r, "conscription", "/v1/military-status/0045678121").await.1["status"], "absent");
+    assert_eq!(get(&r, "conscription", "/v1/military-status/0499370899").await.1["status"], "not_applicable");
+    // deterministic: the same person twice
+    assert_eq!(get(&r, "sabt-ahval", "/v1/persons/0067812341").await.1, get(&r, "sabt-ahval", "/v1/persons/0067812341").await.1);
+}
+
+#[tokio::test]
+async fn credentials_are_required_everywhere() {
+    let r = sims(Mode::Test, None).await;
+    for id in panjere_agencies::AGENCIES {
+        let res = client().get(format!("{}/health", r.url(id))).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 401, "{id}");
+        let res = client().get(format!("{}/health", r.url(id))).bearer_auth(credential("post") + "x").send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 401, "{id}");
+        assert_eq!(get(&r, id, "/health").await.0, 200, "{id}");
+    }
+}
+
+#[tokio::test]
+async fn the_sms_outbox_exists_only_in_development_and_test() {
+    let r = sims(Mode::Test, None).await;
+    let send = |text: &str| {
+        client()
+            .post(format!("{}/v1/messages", r.url("sms")))
+            .bearer_auth(credential("sms"))
+            .json(&json!({ "to": "+989121111111", "text": text }))
+            .send()
+    };
+    assert_eq!(send("first").await.unwrap().status().as_u16(), 202);
+    assert_eq!(send("second").await.unwrap().status().as_u16(), 202);
+    let (s, out) = get(&r, "sms", "/outbox?mobile=09121111111").await;
+    assert_eq!(s, 200);
+    let texts: Vec<&str> = out["items"].as_array().unwrap().iter().map(|m| m["text"].as_str().unwrap()).collect();
+    assert_eq!(texts, vec!["second", "first"], "newest first");
+    assert_eq!(get(&r, "sms", "/outbox?mobile=09120000000").await.1["items"].as_array().unwrap().len(), 0);
+    let prod = sims(Mode::Production, None).await;
+    assert_eq!(get(&prod, "sms", "/outbox").await.0, 404);
+}
+
+#[tokio::test]
+async fn applications_are_idempotent_move_on_and_push_signed_callbacks() {
+    let received: Arc<Mutex<Vec<(HeaderMap, String)>>> = Arc::default();
+    let sink = received.clone();
+    let app = Router::new().route(
+        "/callback",
+        post(move |headers: HeaderMap, body: String| {
+            let sink = sink.clone();
+            async move {
+                sink.lock().unwrap().push((headers, body));
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/callback", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let r = sims(Mode::Test, Some(url)).await;
+    let submit = || {
+        client()
+            .post(format!("{}/v1/applications", r.url("passport-police")))
+            .bearer_auth(credential("passport-police"))
+            .json(&json!({ "service": "passport-issuance", "citizen": "0076229645", "idempotency_key": "k-1", "data": {} }))
+            .send()
+    };
+    let first = submit().await.unwrap();
+    assert_eq!(first.status().as_u16(), 201);
+    let first: Value = first.json().await.unwrap();
+    let again = submit().await.unwrap();
+    assert_eq!(again.status().as_u16(), 200);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(first["reference"], again["reference"], "one application for one key");
+    let reference = first["reference"].as_str().unwrap().to_owned();
+    // it moves on, and every change is pushed, signed
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let (_, status) = get(&r, "passport-police", &format!("/v1/applications/{reference}")).await;
+    assert_ne!(status["status"], "received");
+    let got = received.lock().unwrap().clone();
+    assert!(!got.is_empty(), "no callback arrived");
+    for (headers, body) in &got {
+        assert_eq!(headers["x-panjere-agency"], "passport-police");
+        let sig = headers["x-panjere-signature"].to_str().unwrap();
+        assert_eq!(sig, signature(&callback_secret("passport-police"), body.as_bytes()));
+        assert_ne!(sig, signature("another-secret", body.as_bytes()));
+        let v: Value = serde_json::from_str(body).unwrap();
+        assert_eq!(v["reference"], reference.as_str());
+    }
+    assert_eq!(get(&r, "passport-police", "/v1/applications/NOPE-1").await.0, 404);
+}
+
+#[tokio::test]
+async fn faults_through_the_admin_endpoint_including_refusing_connections() {
+    let r = sims(Mode::Test, None).await;
+    let admin = format!("http://{}", r.admin);
+    let put = |f: Value| client().put(format!("{admin}/faults/post")).bearer_auth("dev-admin-key").json(&f).send();
+    assert_eq!(client().put(format!("{admin}/faults/post")).json(&json!({})).send().await.unwrap().status().as_u16(), 401);
+    assert_eq!(put(json!({ "error_rate": 7 })).await.unwrap().status().as_u16(), 400);
+    assert_eq!(put(json!({ "refuse": true })).await.unwrap().status().as_u16(), 200);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let err = client().get(format!("{}/health", r.url("post"))).send().await.unwrap_err();
+    assert!(err.is_connect(), "{err}");
+    assert_eq!(get(&r, "customs", "/health").await.0, 200, "other agencies stay up");
+    let cleared = client().delete(format!("{admin}/faults/post")).bearer_auth("dev-admin-key").send().await.unwrap();
+    assert_eq!(cleared.status().as_u16(), 204);
+    let mut back = false;
+    for _ in 0..20 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if client().get(format!("{}/health", r.url("post"))).bearer_auth(credential("post")).send().await.is_ok_and(|r| r.status() == 200) {
+            back = true;
+            break;
+        }
+    }
+    assert!(back, "the post office listens again on the same port");
+    assert_eq!(put(json!({ "error_rate": 1.0 })).await.unwrap().status().as_u16(), 200);
+    assert_eq!(get(&r, "post", "/health").await.0, 503);
+    assert_eq!(put(json!({ "malformed": true })).await.unwrap().status().as_u16(), 200);
+    let body =
+        client().get(format!("{}/health", r.url("post"))).bearer_auth(credential("post")).send().await.unwrap().text().await.unwrap();
+    assert!(serde_json::from_str::<Value>(&body).is_err());
+    let all: Value = client().get(format!("{admin}/faults")).bearer_auth("dev-admin-key").send().await.unwrap().json().await.unwrap();
+    assert_eq!(all["post"]["malformed"], true);
+    assert_eq!(all["customs"]["malformed"], false);
+}

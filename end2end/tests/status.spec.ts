@@ -1,0 +1,30 @@
+import { expect, expectAccessible, fa, test } from './fixtures';
+
+/** The simulated agencies' admin endpoint (fault injection). */
+const admin = process.env.PANJERE_AGENCIES_ADMIN_URL;
+const auth = { authorization: `Bearer ${process.env.PANJERE_AGENCIES_ADMIN_KEY ?? 'dev-admin-key'}` };
+
+test.describe('agency status', () => {
+  // One agency is taken down: run it on one viewport so projects do not collide.
+  test('the status page shows an agency going down and coming back', async ({ page, request }, testInfo) => {
+    test.skip(testInfo.project.name !== 'desktop', 'changes shared simulator state; run once');
+    test.skip(!admin, 'needs PANJERE_AGENCIES_ADMIN_URL (set by cargo xtask test and by npm test)');
+    test.setTimeout(90_000);
+    await page.goto('/status');
+    await expect(page.locator('main h1')).toHaveText(fa.status_title);
+    const post = page.locator('tr[data-agency="post"] .badge');
+    await expect(post).toHaveText(fa.status_up, { timeout: 20_000 });
+    await expectAccessible(page);
+    try {
+      const down = await request.put(`${admin}/faults/post`, { data: { refuse: true }, headers: auth });
+      expect(down.status()).toBe(200);
+      // the gateway's probes fail, its breaker for the post opens: the page says so by itself
+      await expect(post).toHaveText(fa.status_down, { timeout: 30_000 });
+      await expect(page.locator('tr[data-agency="customs"] .badge')).toHaveText(fa.status_up);
+    } finally {
+      const up = await request.delete(`${admin}/faults/post`, { headers: auth });
+      expect(up.status()).toBe(204);
+    }
+    await expect(post).toHaveText(fa.status_up, { timeout: 30_000 });
+  });
+});

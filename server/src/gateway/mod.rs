@@ -1,0 +1,356 @@
+//! The gateway to the agencies: the only way the window calls an agency.
+//!
+//! Each call is built from the registry (no client-supplied host, path or
+//! query), admitted by the agency's circuit breaker and concurrency limit,
+//! bounded by its timeouts and response-size limit, retried (idempotent
+//! reads only, within a budget, with jittered backoff), carries the request
+//! id and a citizen pseudonym, and is written to the audit log.
+
+pub mod audit;
+pub mod breaker;
+pub mod registry;
+pub mod stats;
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use hmac::{Hmac, Mac};
+use panjere_api::{AgencyStatus, Text};
+use sha2::Sha256;
+use tokio::sync::Semaphore;
+
+use self::audit::{AuditRow, AuditSink};
+use self::breaker::{Admit, Breaker, Phase};
+use self::registry::{AgencyConfig, BuildError, Method, Outgoing, Registry};
+use self::stats::Stats;
+
+/// Who a call is for.
+#[derive(Debug, Clone, Default)]
+pub struct CallContext {
+    pub request_id: String,
+    /// The citizen's national code: only its pseudonym leaves this struct.
+    pub citizen: Option<String>,
+    /// The agency on whose behalf the window makes an inter-agency inquiry.
+    pub requested_by: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GatewayError {
+    #[error("refused before sending: {0:?}")]
+    Build(BuildError),
+    #[error("agency {agency} is unavailable")]
+    Unavailable { agency: String },
+    #[error("agency {agency} did not answer in time")]
+    Timeout { agency: String },
+    #[error("agency {agency} is too busy")]
+    Busy { agency: String },
+    #[error("agency {agency} sent an answer that could not be read")]
+    BadAnswer { agency: String },
+    #[error("agency {agency} refused the request ({status}): {message}")]
+    Rejected { agency: String, status: u16, message: String },
+    #[error("agency {agency} failed ({status})")]
+    Failed { agency: String, status: u16 },
+}
+
+impl GatewayError {
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            GatewayError::Build(_) => "refused",
+            GatewayError::Unavailable { .. } => "unavailable",
+            GatewayError::Timeout { .. } => "timeout",
+            GatewayError::Busy { .. } => "busy",
+            GatewayError::BadAnswer { .. } => "bad_answer",
+            GatewayError::Rejected { .. } => "rejected",
+            GatewayError::Failed { .. } => "error",
+        }
+    }
+
+    fn retryable(&self) -> bool {
+        matches!(self, GatewayError::Unavailable { .. } | GatewayError::Failed { .. } | GatewayError::BadAnswer { .. })
+    }
+
+    /// Whether the agency itself is at fault (counts against its breaker).
+    fn agency_failed(&self) -> bool {
+        !matches!(self, GatewayError::Rejected { .. } | GatewayError::Build(_) | GatewayError::Busy { .. })
+    }
+}
+
+struct Runtime {
+    config: AgencyConfig,
+    client: reqwest::Client,
+    breaker: Breaker,
+    limit: Arc<Semaphore>,
+    stats: Stats,
+    /// Retry allowance in thousandths of a retry.
+    retry_tokens: AtomicU64,
+    name: Text,
+}
+
+pub struct Gateway {
+    registry: Registry,
+    agencies: BTreeMap<String, Runtime>,
+    audit: Arc<dyn AuditSink>,
+    pseudonym_key: Vec<u8>,
+}
+
+const MAX_RETRY_TOKENS: u64 = 10_000;
+
+impl Gateway {
+    /// `names` gives each agency's display name (from the catalog).
+    pub fn new(registry: Registry, audit: Arc<dyn AuditSink>, pseudonym_key: &str, names: &dyn Fn(&str) -> Text) -> Result<Self, String> {
+        let mut agencies = BTreeMap::new();
+        for (id, config) in &registry.agencies {
+            let s = &config.settings;
+            let client = reqwest::Client::builder()
+                .connect_timeout(Duration::from_millis(s.connect_timeout_ms))
+                .timeout(Duration::from_millis(s.timeout_ms))
+                .pool_max_idle_per_host(s.concurrency)
+                .pool_idle_timeout(Duration::from_secs(60))
+                .tcp_nodelay(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|e| format!("HTTP client for {id}: {e}"))?;
+            agencies.insert(
+                id.clone(),
+                Runtime {
+                    breaker: Breaker::new(
+                        s.breaker_consecutive,
+                        s.breaker_window,
+                        s.breaker_rate,
+                        Duration::from_millis(s.breaker_open_ms),
+                    ),
+                    limit: Arc::new(Semaphore::new(s.concurrency)),
+                    stats: Stats::default(),
+                    retry_tokens: AtomicU64::new(MAX_RETRY_TOKENS),
+                    name: names(id),
+                    client,
+                    config: config.clone(),
+                },
+            );
+        }
+        Ok(Gateway { registry, agencies, audit, pseudonym_key: pseudonym_key.as_bytes().to_vec() })
+    }
+
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    pub fn audit(&self) -> &Arc<dyn AuditSink> {
+        &self.audit
+    }
+
+    /// The citizen's pseudonym: HMAC-SHA256 of the national code under the
+    /// window's key, first 16 bytes in hex. Stable, not reversible without
+    /// the key.
+    pub fn pseudonym(&self, national_code: &str) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.pseudonym_key).expect("any key length");
+        mac.update(national_code.as_bytes());
+        mac.finalize().into_bytes()[..16].iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Calls a registered operation and audits the call.
+    pub async fn call(&self, op: &str, params: &[(String, String)], ctx: &CallContext) -> Result<serde_json::Value, GatewayError> {
+        let (operation, _, out) = self.registry.build(op, params).map_err(GatewayError::Build)?;
+        let rt = &self.agencies[&operation.agency];
+        let citizen = ctx.citizen.as_deref().map(|c| self.pseudonym(c));
+        let start = Instant::now();
+        let result = self.send(rt, &out, operation.idempotent, &ctx.request_id, citizen.as_deref()).await;
+        let latency = start.elapsed();
+        let outcome = match &result {
+            Ok(_) => "ok",
+            Err(e) => e.outcome(),
+        };
+        tracing::info!(agency = %operation.agency, operation = %operation.id, citizen = citizen.as_deref().unwrap_or("-"), outcome, latency_ms = latency.as_secs_f64() * 1000.0, "agency call");
+        self.audit.record(AuditRow {
+            at: panjere_api::time::rfc3339(SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)),
+            request_id: ctx.request_id.clone(),
+            agency: operation.agency.clone(),
+            operation: operation.id.clone(),
+            citizen,
+            requested_by: ctx.requested_by.clone(),
+            outcome: outcome.to_owned(),
+            latency_ms: latency.as_millis() as i64,
+        });
+        result
+    }
+
+    async fn send(
+        &self,
+        rt: &Runtime,
+        out: &Outgoing,
+        idempotent: bool,
+        request_id: &str,
+        citizen: Option<&str>,
+    ) -> Result<serde_json::Value, GatewayError> {
+        let agency = rt.config.id.clone();
+        let s = &rt.config.settings;
+        let deadline = Instant::now() + rt.config.timeout();
+        // Each call earns a share of a retry; a retry spends a whole one.
+        let earned = (s.retry_budget * 1000.0) as u64;
+        let _ = rt.retry_tokens.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |t| Some((t + earned).min(MAX_RETRY_TOKENS)));
+        let mut attempt = 0;
+        loop {
+            let Ok(permit) = rt.limit.clone().try_acquire_owned() else {
+                return Err(GatewayError::Busy { agency });
+            };
+            let admit = rt.breaker.admit();
+            if admit == Admit::No {
+                return Err(GatewayError::Unavailable { agency });
+            }
+            let t = Instant::now();
+            let r = match tokio::time::timeout_at(deadline.into(), once(rt, out, request_id, citizen)).await {
+                Ok(r) => r,
+                Err(_) => Err(GatewayError::Timeout { agency: agency.clone() }),
+            };
+            drop(permit);
+            let agency_ok = match &r {
+                Ok(_) => true,
+                Err(e) => !e.agency_failed(),
+            };
+            if rt.breaker.record(admit, agency_ok) {
+                rt.stats.reset_recent();
+            }
+            rt.stats.record(agency_ok, t.elapsed().as_micros() as u64);
+            let e = match r {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
+            };
+            let backoff = Duration::from_millis(s.backoff_ms.saturating_mul(1 << attempt.min(6)));
+            let jittered = Duration::from_micros(rand_below(backoff.as_micros() as u64 + 1));
+            let can_retry = idempotent
+                && e.retryable()
+                && attempt < s.retries
+                && Instant::now() + jittered < deadline
+                && rt.retry_tokens.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |t| t.checked_sub(1000)).is_ok();
+            if !can_retry {
+                return Err(e);
+            }
+            attempt += 1;
+            tokio::time::sleep(jittered).await;
+        }
+    }
+
+    /// Probes every agency's `/health` every `probe_interval_ms`, so status
+    /// and breakers follow agencies even without citizen traffic. Probes are
+    /// not audited (they concern no citizen).
+    pub fn spawn_prober(self: &Arc<Self>) {
+        for id in self.agencies.keys() {
+            let g = self.clone();
+            let id = id.clone();
+            tokio::spawn(async move {
+                let rt = &g.agencies[&id];
+                let out = Outgoing { method: Method::GET, url: format!("{}/health", rt.config.base_url), body: None };
+                let mut tick = tokio::time::interval(Duration::from_millis(rt.config.settings.probe_interval_ms.max(100)));
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    tick.tick().await;
+                    let _ = g.send(rt, &out, false, "health-probe", None).await;
+                }
+            });
+        }
+    }
+
+    /// Every agency's current state.
+    pub fn status(&self) -> Vec<AgencyStatus> {
+        self.agencies
+            .values()
+            .map(|rt| {
+                let snap = rt.stats.snapshot();
+                let phase = rt.breaker.phase();
+                let slow = snap.p95_ms.is_some_and(|p| p > rt.config.settings.timeout_ms as f64 * 0.5);
+                let state = match phase {
+                    Phase::Open => "down",
+                    Phase::HalfOpen => "degraded",
+                    Phase::Closed if snap.calls == 0 => "unknown",
+                    Phase::Closed if snap.recent_failure_rate >= 0.5 => "down",
+                    Phase::Closed if snap.recent_failure_rate >= 0.1 || slow => "degraded",
+                    Phase::Closed => "up",
+                };
+                AgencyStatus {
+                    id: rt.config.id.clone(),
+                    name: rt.name.clone(),
+                    state: state.to_owned(),
+                    breaker: match phase {
+                        Phase::Closed => "closed",
+                        Phase::Open => "open",
+                        Phase::HalfOpen => "half_open",
+                    }
+                    .to_owned(),
+                    p50_ms: snap.p50_ms.map(|v| (v * 10.0).round() / 10.0),
+                    p95_ms: snap.p95_ms.map(|v| (v * 10.0).round() / 10.0),
+                    last_success: snap
+                        .last_success
+                        .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+                        .map(|d| panjere_api::time::rfc3339(d.as_secs())),
+                    calls: snap.calls,
+                    failures: snap.failures,
+                }
+            })
+            .collect()
+    }
+}
+
+/// One attempt: send, read at most `max_response_bytes`, classify.
+async fn once(rt: &Runtime, out: &Outgoing, request_id: &str, citizen: Option<&str>) -> Result<serde_json::Value, GatewayError> {
+    let agency = || rt.config.id.clone();
+    let mut req = match out.method {
+        Method::GET => rt.client.get(&out.url),
+        Method::POST => rt.client.post(&out.url).json(out.body.as_ref().unwrap_or(&serde_json::Value::Null)),
+    };
+    req = req.bearer_auth(rt.config.credential.expose()).header("x-request-id", request_id).header("accept", "application/json");
+    if let Some(p) = citizen {
+        req = req.header("x-citizen-pseudonym", p);
+    }
+    let mut res = req.send().await.map_err(|e| {
+        if e.is_timeout() {
+            GatewayError::Timeout { agency: agency() }
+        } else {
+            GatewayError::Unavailable { agency: agency() }
+        }
+    })?;
+    let status = res.status().as_u16();
+    let limit = rt.config.settings.max_response_bytes;
+    if res.content_length().is_some_and(|n| n as usize > limit) {
+        return Err(GatewayError::BadAnswer { agency: agency() });
+    }
+    let mut body = Vec::new();
+    loop {
+        match res.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > limit {
+                    return Err(GatewayError::BadAnswer { agency: agency() });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => break,
+            Err(e) if e.is_timeout() => return Err(GatewayError::Timeout { agency: agency() }),
+            Err(_) => return Err(GatewayError::BadAnswer { agency: agency() }),
+        }
+    }
+    match status {
+        200..=299 => serde_json::from_slice(&body).map_err(|_| GatewayError::BadAnswer { agency: agency() }),
+        401 | 403 => {
+            tracing::error!(agency = %rt.config.id, status, "the agency refused the window's credential");
+            Err(GatewayError::Failed { agency: agency(), status })
+        }
+        400..=499 => {
+            let message = serde_json::from_slice::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|v| v["error"].as_str().map(str::to_owned))
+                .unwrap_or_default();
+            Err(GatewayError::Rejected { agency: agency(), status, message })
+        }
+        _ => Err(GatewayError::Failed { agency: agency(), status }),
+    }
+}
+
+fn rand_below(n: u64) -> u64 {
+    use std::sync::atomic::AtomicU64;
+    static STATE: AtomicU64 = AtomicU64::new(0x9E37_79B9_7F4A_7C15);
+    let mut x = STATE.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    (x ^ (x >> 31)) % n.max(1)
+}

@@ -1,0 +1,345 @@
+//! What the gateway may call: agencies (from `config/agencies.toml` and the
+//! environment) and their operations (from `data/operations.toml`), and the
+//! only way a request to an agency is built.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// Per-agency settings, every field defaulted from `[defaults]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub connect_timeout_ms: u64,
+    pub timeout_ms: u64,
+    pub concurrency: usize,
+    pub retries: u32,
+    pub backoff_ms: u64,
+    pub retry_budget: f64,
+    pub breaker_consecutive: u32,
+    pub breaker_window: usize,
+    pub breaker_rate: f64,
+    pub breaker_open_ms: u64,
+    pub max_response_bytes: usize,
+    pub probe_interval_ms: u64,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartialSettings {
+    connect_timeout_ms: Option<u64>,
+    timeout_ms: Option<u64>,
+    concurrency: Option<usize>,
+    retries: Option<u32>,
+    backoff_ms: Option<u64>,
+    retry_budget: Option<f64>,
+    breaker_consecutive: Option<u32>,
+    breaker_window: Option<usize>,
+    breaker_rate: Option<f64>,
+    breaker_open_ms: Option<u64>,
+    max_response_bytes: Option<usize>,
+    probe_interval_ms: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgencyEntry {
+    base_url: String,
+    /// Display name, for agencies that are not in the catalog.
+    name_fa: Option<String>,
+    name_en: Option<String>,
+    #[serde(flatten)]
+    settings: PartialSettings,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgenciesFile {
+    defaults: Settings,
+    agency: BTreeMap<String, AgencyEntry>,
+}
+
+/// A secret that never prints.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AgencyConfig {
+    pub id: String,
+    pub name: Option<panjere_api::Text>,
+    pub base_url: String,
+    pub credential: Secret,
+    pub settings: Settings,
+}
+
+impl AgencyConfig {
+    pub fn timeout(&self) -> Duration {
+        Duration::from_millis(self.settings.timeout_ms)
+    }
+}
+
+/// The type of an operation parameter: how its value is validated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamType {
+    NationalCode,
+    Mobile,
+    PostalCode,
+    Plate,
+    DeclarationNumber,
+    Text,
+}
+
+impl ParamType {
+    /// The normalised value, or why it is refused.
+    pub fn check(self, value: &str) -> Result<String, String> {
+        use panjere_api::ids;
+        match self {
+            ParamType::NationalCode => ids::national_code(value).map_err(|e| format!("not a valid national code ({e:?})")),
+            ParamType::Mobile => ids::mobile(value).map_err(|e| format!("not a valid mobile number ({e:?})")),
+            ParamType::PostalCode => ids::postal_code(value).ok_or_else(|| "not a ten-digit postal code".to_owned()),
+            ParamType::Plate => ids::plate(value).ok_or_else(|| "not a private-car plate (e.g. 12ب34567)".to_owned()),
+            ParamType::DeclarationNumber => {
+                let d = panjere_api::normalize::ascii_digits(value.trim());
+                ((8..=14).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()))
+                    .then_some(d)
+                    .ok_or_else(|| "not a declaration number (8 to 14 digits)".to_owned())
+            }
+            ParamType::Text => {
+                let n = value.chars().count();
+                ((1..=480).contains(&n) && !value.chars().any(char::is_control))
+                    .then(|| value.to_owned())
+                    .ok_or_else(|| "text must be 1 to 480 characters without control characters".to_owned())
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum Method {
+    GET,
+    POST,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Operation {
+    pub id: String,
+    pub agency: String,
+    pub method: Method,
+    pub path: String,
+    pub params: BTreeMap<String, ParamType>,
+    pub idempotent: bool,
+    #[serde(default)]
+    pub public: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OperationsFile {
+    operation: Vec<Operation>,
+}
+
+/// A request ready to send: built only from registered pieces.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outgoing {
+    pub method: Method,
+    pub url: String,
+    pub body: Option<serde_json::Value>,
+}
+
+/// Why a call was refused before it was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BuildError {
+    UnknownOperation(String),
+    UnknownParameter(String),
+    MissingParameter(String),
+    BadParameter { name: String, reason: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct Registry {
+    pub agencies: BTreeMap<String, AgencyConfig>,
+    pub operations: HashMap<String, Operation>,
+}
+
+fn env_name(id: &str, what: &str) -> String {
+    format!("PANJERE_AGENCY_{}_{what}", id.to_uppercase().replace('-', "_"))
+}
+
+/// RFC 3986 unreserved characters pass; everything else is %-encoded, so a
+/// value can never add a path segment, a query or a host.
+pub fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+impl Registry {
+    /// Reads both files; `env` supplies URLs and credentials. In development
+    /// a missing credential falls back to the simulators' default.
+    pub fn load(
+        agencies_file: &Path,
+        operations_file: &Path,
+        env: &dyn Fn(&str) -> Option<String>,
+        development: bool,
+    ) -> Result<Registry, String> {
+        let text = std::fs::read_to_string(agencies_file).map_err(|e| format!("cannot read {}: {e}", agencies_file.display()))?;
+        let file: AgenciesFile = toml::from_str(&text).map_err(|e| format!("{}: {e}", agencies_file.display()))?;
+        let mut agencies = BTreeMap::new();
+        for (id, entry) in file.agency {
+            let d = &file.defaults;
+            let p = entry.settings;
+            let settings = Settings {
+                connect_timeout_ms: p.connect_timeout_ms.unwrap_or(d.connect_timeout_ms),
+                timeout_ms: p.timeout_ms.unwrap_or(d.timeout_ms),
+                concurrency: p.concurrency.unwrap_or(d.concurrency),
+                retries: p.retries.unwrap_or(d.retries),
+                backoff_ms: p.backoff_ms.unwrap_or(d.backoff_ms),
+                retry_budget: p.retry_budget.unwrap_or(d.retry_budget),
+                breaker_consecutive: p.breaker_consecutive.unwrap_or(d.breaker_consecutive),
+                breaker_window: p.breaker_window.unwrap_or(d.breaker_window),
+                breaker_rate: p.breaker_rate.unwrap_or(d.breaker_rate),
+                breaker_open_ms: p.breaker_open_ms.unwrap_or(d.breaker_open_ms),
+                max_response_bytes: p.max_response_bytes.unwrap_or(d.max_response_bytes),
+                probe_interval_ms: p.probe_interval_ms.unwrap_or(d.probe_interval_ms),
+            };
+            let base_url = env(&env_name(&id, "URL")).unwrap_or(entry.base_url).trim_end_matches('/').to_owned();
+            if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+                return Err(format!("agency {id}: base URL must be http(s)://, not {base_url}"));
+            }
+            let credential = match env(&env_name(&id, "KEY")) {
+                Some(k) => k,
+                None if development => format!("dev-{id}-key"),
+                None => return Err(format!("agency {id}: set its credential in {}", env_name(&id, "KEY"))),
+            };
+            let name = entry.name_fa.zip(entry.name_en).map(|(fa, en)| panjere_api::Text { fa, en });
+            agencies.insert(id.clone(), AgencyConfig { id, name, base_url, credential: Secret(credential), settings });
+        }
+        let text = std::fs::read_to_string(operations_file).map_err(|e| format!("cannot read {}: {e}", operations_file.display()))?;
+        let ops: OperationsFile = toml::from_str(&text).map_err(|e| format!("{}: {e}", operations_file.display()))?;
+        let mut operations = HashMap::new();
+        for op in ops.operation {
+            if !agencies.contains_key(&op.agency) {
+                return Err(format!("operation {}: agency {} is not in {}", op.id, op.agency, agencies_file.display()));
+            }
+            if !op.path.starts_with('/') || op.path.contains("..") || op.path.contains("//") {
+                return Err(format!("operation {}: path must be an absolute path, not {}", op.id, op.path));
+            }
+            if op.method == Method::POST && op.idempotent {
+                return Err(format!("operation {}: a POST is not idempotent here", op.id));
+            }
+            if operations.insert(op.id.clone(), op.clone()).is_some() {
+                return Err(format!("operation {} is declared twice", op.id));
+            }
+        }
+        Ok(Registry { agencies, operations })
+    }
+
+    /// Builds the request for `op` from client-supplied `params`, refusing
+    /// unknown operations, unknown or missing parameters and bad values.
+    pub fn build(&self, op: &str, params: &[(String, String)]) -> Result<(&Operation, &AgencyConfig, Outgoing), BuildError> {
+        let operation = self.operations.get(op).ok_or_else(|| BuildError::UnknownOperation(op.to_owned()))?;
+        let agency = &self.agencies[&operation.agency];
+        let mut values: BTreeMap<&str, String> = BTreeMap::new();
+        for (name, value) in params {
+            let ty = operation.params.get(name).ok_or_else(|| BuildError::UnknownParameter(name.clone()))?;
+            let v = ty.check(value).map_err(|reason| BuildError::BadParameter { name: name.clone(), reason })?;
+            values.insert(operation.params.get_key_value(name).map(|(k, _)| k.as_str()).unwrap_or_default(), v);
+        }
+        let mut path = operation.path.clone();
+        let mut rest = Vec::new();
+        for name in operation.params.keys() {
+            let v = values.get(name.as_str()).ok_or_else(|| BuildError::MissingParameter(name.clone()))?;
+            let slot = format!("{{{name}}}");
+            if path.contains(&slot) {
+                path = path.replace(&slot, &encode(v));
+            } else {
+                rest.push((name.as_str(), v.clone()));
+            }
+        }
+        let (url, body) = match operation.method {
+            Method::GET if !rest.is_empty() => (
+                format!(
+                    "{}{path}?{}",
+                    agency.base_url,
+                    rest.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&")
+                ),
+                None,
+            ),
+            Method::GET => (format!("{}{path}", agency.base_url), None),
+            Method::POST => (
+                format!("{}{path}", agency.base_url),
+                Some(serde_json::Value::Object(rest.into_iter().map(|(k, v)| (k.to_owned(), serde_json::Value::String(v))).collect())),
+            ),
+        };
+        Ok((operation, agency, Outgoing { method: operation.method, url, body }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn registry() -> Registry {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let env = |k: &str| (k == "PANJERE_AGENCY_POST_URL").then(|| "http://10.1.2.3:9999/".to_owned());
+        Registry::load(&root.join("config/agencies.toml"), &root.join("data/operations.toml"), &env, true).unwrap()
+    }
+
+    fn p(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn builds_only_registered_requests() {
+        let r = registry();
+        let (_, a, out) = r.build("post.address", &p(&[("postal_code", "۱۳۱۴۵-۶۷۸۹۱")])).unwrap();
+        assert_eq!(a.id, "post");
+        assert_eq!(out.url, "http://10.1.2.3:9999/v1/postal-codes/1314567891");
+        let (_, _, out) = r.build("telecom.ownership", &p(&[("mobile", "+989121111111"), ("national_code", "0076229645")])).unwrap();
+        assert!(out.url.ends_with("/v1/ownership?mobile=09121111111&national_code=0076229645"), "{}", out.url);
+        let (_, _, out) = r.build("sms.send", &p(&[("to", "09121111111"), ("text", "کد: ۱۲۳")])).unwrap();
+        assert_eq!(out.body.unwrap()["text"], "کد: ۱۲۳");
+    }
+
+    #[test]
+    fn client_input_never_becomes_host_path_or_query() {
+        let r = registry();
+        assert_eq!(r.build("../../admin", &[]).unwrap_err(), BuildError::UnknownOperation("../../admin".into()));
+        assert_eq!(r.build("http://evil.example/x", &[]).unwrap_err(), BuildError::UnknownOperation("http://evil.example/x".into()));
+        assert!(matches!(r.build("post.address", &p(&[("postal_code", "1314567891/../../admin")])), Err(BuildError::BadParameter { .. })));
+        assert!(matches!(r.build("post.address", &p(&[("postal_code", "@evil.example")])), Err(BuildError::BadParameter { .. })));
+        assert_eq!(
+            r.build("post.address", &p(&[("postal_code", "1314567891"), ("host", "evil.example")])).unwrap_err(),
+            BuildError::UnknownParameter("host".into())
+        );
+        assert_eq!(r.build("post.address", &[]).unwrap_err(), BuildError::MissingParameter("postal_code".into()));
+        // text is encoded, never interpreted
+        assert_eq!(encode("a/b?c=d#e@f"), "a%2Fb%3Fc%3Dd%23e%40f");
+    }
+
+    #[test]
+    fn production_needs_credentials_and_secrets_never_print() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let none = |_: &str| None;
+        let e = Registry::load(&root.join("config/agencies.toml"), &root.join("data/operations.toml"), &none, false).unwrap_err();
+        assert!(e.contains("PANJERE_AGENCY_"), "{e}");
+        let r = registry();
+        assert!(!format!("{:?}", r.agencies["post"]).contains("dev-post-key"));
+    }
+}

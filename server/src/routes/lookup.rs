@@ -1,0 +1,51 @@
+//! `GET /api/lookup/{operation}`: public inquiries (data about no person,
+//! such as a postal code's address), answered by the agency through the
+//! gateway. Operations about a person need a signed-in citizen.
+
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use panjere_api::{ErrorBody, LookupAnswer};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::AppError;
+use crate::gateway::registry::BuildError;
+use crate::gateway::{CallContext, GatewayError};
+use crate::request_id::current_request_id;
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(lookup))
+}
+
+/// Calls a public operation (`post.address?postal_code=…`,
+/// `customs.declaration?number=…`); parameters are validated by type.
+#[utoipa::path(get, path = "/api/lookup/{operation}", tag = "gateway",
+    params(("operation" = String, Path, description = "A public operation id, e.g. post.address")),
+    responses(
+        (status = 200, description = "The agency's answer", body = LookupAnswer),
+        (status = 400, description = "A missing, unknown or invalid parameter", body = ErrorBody),
+        (status = 404, description = "No such public operation, or no such record", body = ErrorBody),
+        (status = 502, description = "The agency failed or answered badly", body = ErrorBody),
+        (status = 503, description = "The agency is unavailable or busy", body = ErrorBody),
+        (status = 504, description = "The agency did not answer in time", body = ErrorBody)
+    ))]
+async fn lookup(
+    State(state): State<AppState>,
+    Path(operation): Path<String>,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Result<Json<LookupAnswer>, AppError> {
+    let g = state.gateway();
+    let op = g
+        .registry()
+        .operations
+        .get(&operation)
+        .filter(|o| o.public)
+        .ok_or_else(|| GatewayError::Build(BuildError::UnknownOperation(operation.clone())))?;
+    let agency = op.agency.clone();
+    let ctx = CallContext { request_id: current_request_id().unwrap_or_default(), citizen: None, requested_by: None };
+    let result = g.call(&operation, &params, &ctx).await?;
+    let agency_name = state.catalog().agency(&agency).map(|a| a.agency.name).unwrap_or_default();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    Ok(Json(LookupAnswer { operation, agency, agency_name, answered_at: panjere_api::time::rfc3339(now), result }))
+}
