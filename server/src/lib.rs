@@ -46,8 +46,8 @@ pub fn build_gateway(
     let audit = std::sync::Arc::new(gateway::audit::SqliteAudit::start(pool));
     let names = |id: &str| {
         catalog
-            .agency(id)
-            .map(|a| a.agency.name)
+            .agency_name(id)
+            .cloned()
             .or_else(|| registry.agencies.get(id).and_then(|a| a.name.clone()))
             .unwrap_or_else(|| panjere_api::Text { fa: id.to_owned(), en: id.to_owned() })
     };

@@ -178,6 +178,11 @@ impl Catalog {
         Some(AgencyDetail { agency, services })
     }
 
+    /// An agency's name, without copying anything else.
+    pub fn agency_name(&self, id: &str) -> Option<&panjere_api::Text> {
+        self.agency_index.get(id).map(|&i| &self.agencies[i].name)
+    }
+
     pub fn has_agency(&self, id: &str) -> bool {
         self.agency_index.contains_key(id)
     }

@@ -91,20 +91,26 @@ impl SqliteAudit {
     }
 }
 
+/// Rows per INSERT statement (8 parameters each; SQLite allows 32766).
+const ROWS_PER_STATEMENT: usize = 128;
+
 async fn write(pool: &SqlitePool, rows: &[AuditRow]) -> Result<(), sqlx::Error> {
     let mut t = pool.begin().await?;
-    for r in rows {
-        sqlx::query("INSERT INTO audit_log (at, request_id, agency, operation, citizen, requested_by, outcome, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind(&r.at)
-            .bind(&r.request_id)
-            .bind(&r.agency)
-            .bind(&r.operation)
-            .bind(&r.citizen)
-            .bind(&r.requested_by)
-            .bind(&r.outcome)
-            .bind(r.latency_ms)
-            .execute(&mut *t)
-            .await?;
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut q = sqlx::QueryBuilder::new(
+            "INSERT INTO audit_log (at, request_id, agency, operation, citizen, requested_by, outcome, latency_ms) ",
+        );
+        q.push_values(chunk, |mut b, r| {
+            b.push_bind(&r.at)
+                .push_bind(&r.request_id)
+                .push_bind(&r.agency)
+                .push_bind(&r.operation)
+                .push_bind(&r.citizen)
+                .push_bind(&r.requested_by)
+                .push_bind(&r.outcome)
+                .push_bind(r.latency_ms);
+        });
+        q.build().execute(&mut *t).await?;
     }
     t.commit().await
 }

@@ -45,7 +45,7 @@ async fn lookup(
     let agency = op.agency.clone();
     let ctx = CallContext { request_id: current_request_id().unwrap_or_default(), citizen: None, requested_by: None };
     let result = g.call(&operation, &params, &ctx).await?;
-    let agency_name = state.catalog().agency(&agency).map(|a| a.agency.name).unwrap_or_default();
+    let agency_name = state.catalog().agency_name(&agency).cloned().unwrap_or_default();
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     Ok(Json(LookupAnswer { operation, agency, agency_name, answered_at: panjere_api::time::rfc3339(now), result }))
 }
