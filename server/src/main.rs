@@ -6,6 +6,11 @@ use panjere_server::catalog::Catalog;
 use panjere_server::config::Config;
 use panjere_server::{app, build_gateway, db, init_tracing, web, AppState};
 
+/// mimalloc: the server allocates many small, short-lived buffers per
+/// request (measured with bench/gateway/run.sh).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let config = match Config::load(|k| std::env::var(k).ok()) {

@@ -24,6 +24,8 @@ pub struct Shell {
     pub dist: PathBuf,
     pub index_html: String,
     pub csp: String,
+    /// The same, ready to send.
+    pub csp_header: HeaderValue,
 }
 
 impl Shell {
@@ -31,7 +33,8 @@ impl Shell {
     pub fn load(dist: &Path) -> Option<Shell> {
         let index_html = std::fs::read_to_string(dist.join("index.html")).ok()?;
         let csp = content_security_policy(&inline_script_hashes(&index_html));
-        Some(Shell { dist: dist.to_owned(), index_html, csp })
+        let csp_header = HeaderValue::from_str(&csp).ok()?;
+        Some(Shell { dist: dist.to_owned(), index_html, csp, csp_header })
     }
 }
 
@@ -80,10 +83,12 @@ pub fn default_csp() -> String {
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    let csp = state.shell().map(|s| s.csp.clone()).unwrap_or_else(default_csp);
-    if let Ok(v) = HeaderValue::from_str(&csp) {
-        h.insert(header::CONTENT_SECURITY_POLICY, v);
-    }
+    static DEFAULT_CSP: std::sync::OnceLock<HeaderValue> = std::sync::OnceLock::new();
+    let csp = match state.shell() {
+        Some(s) => s.csp_header.clone(),
+        None => DEFAULT_CSP.get_or_init(|| HeaderValue::from_str(&default_csp()).expect("an ASCII policy")).clone(),
+    };
+    h.insert(header::CONTENT_SECURITY_POLICY, csp);
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
