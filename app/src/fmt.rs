@@ -35,24 +35,32 @@ pub fn num(n: u64, _lang: Lang) -> String {
     n.to_string()
 }
 
-/// An ISO date (`YYYY-MM-DD`) as a long date: Jalali in Persian.
+/// Formats an instant the browser's `Date` can parse, with `Intl`: the
+/// Persian calendar and digits in Persian, Gregorian in English. Falls back
+/// to the input unchanged.
 #[cfg(target_arch = "wasm32")]
-pub fn date(iso: &str, lang: Lang) -> String {
+fn intl_date(input: &str, lang: Lang, options: &[(&str, &str)]) -> String {
     use wasm_bindgen::JsValue;
     let calendar_locale = match lang {
         Lang::Fa => "fa-IR-u-ca-persian",
         Lang::En => "en-GB",
     };
-    let d = js_sys::Date::new(&JsValue::from_str(&format!("{iso}T12:00:00Z")));
+    let d = js_sys::Date::new(&JsValue::from_str(input));
     if d.get_time().is_nan() {
-        return iso.to_owned();
+        return input.to_owned();
     }
-    let options = js_sys::Object::new();
-    for (k, v) in [("year", "numeric"), ("month", "long"), ("day", "numeric"), ("timeZone", "UTC")] {
-        let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
+    let opts = js_sys::Object::new();
+    for (k, v) in options {
+        let _ = js_sys::Reflect::set(&opts, &(*k).into(), &(*v).into());
     }
-    let f = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::of1(&calendar_locale.into()), &options);
-    f.format().call1(&JsValue::NULL, &d).ok().and_then(|v| v.as_string()).unwrap_or_else(|| iso.to_owned())
+    let f = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::of1(&calendar_locale.into()), &opts);
+    f.format().call1(&JsValue::NULL, &d).ok().and_then(|v| v.as_string()).unwrap_or_else(|| input.to_owned())
+}
+
+/// An ISO date (`YYYY-MM-DD`) as a long date: Jalali in Persian.
+#[cfg(target_arch = "wasm32")]
+pub fn date(iso: &str, lang: Lang) -> String {
+    intl_date(&format!("{iso}T12:00:00Z"), lang, &[("year", "numeric"), ("month", "long"), ("day", "numeric"), ("timeZone", "UTC")])
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -60,25 +68,10 @@ pub fn date(iso: &str, _lang: Lang) -> String {
     iso.to_owned()
 }
 
-/// An RFC 3339 instant as a time of day (with the date), in the citizen's
-/// calendar and digits.
+/// An RFC 3339 instant as date and time, in the citizen's calendar and digits.
 #[cfg(target_arch = "wasm32")]
 pub fn time(rfc3339: &str, lang: Lang) -> String {
-    use wasm_bindgen::JsValue;
-    let calendar_locale = match lang {
-        Lang::Fa => "fa-IR-u-ca-persian",
-        Lang::En => "en-GB",
-    };
-    let d = js_sys::Date::new(&JsValue::from_str(rfc3339));
-    if d.get_time().is_nan() {
-        return rfc3339.to_owned();
-    }
-    let options = js_sys::Object::new();
-    for (k, v) in [("dateStyle", "medium"), ("timeStyle", "medium")] {
-        let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
-    }
-    let f = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::of1(&calendar_locale.into()), &options);
-    f.format().call1(&JsValue::NULL, &d).ok().and_then(|v| v.as_string()).unwrap_or_else(|| rfc3339.to_owned())
+    intl_date(rfc3339, lang, &[("dateStyle", "medium"), ("timeStyle", "medium")])
 }
 
 #[cfg(not(target_arch = "wasm32"))]

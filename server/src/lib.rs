@@ -28,6 +28,11 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Now, as an RFC 3339 UTC timestamp (seconds).
+pub fn now_rfc3339() -> String {
+    panjere_api::time::rfc3339(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0))
+}
+
 /// Builds the gateway from the configuration: registry, SQLite audit log,
 /// display names from the catalog.
 pub fn build_gateway(

@@ -164,7 +164,7 @@ impl Gateway {
         };
         tracing::info!(agency = %operation.agency, operation = %operation.id, citizen = citizen.as_deref().unwrap_or("-"), outcome, latency_ms = latency.as_secs_f64() * 1000.0, "agency call");
         self.audit.record(AuditRow {
-            at: panjere_api::time::rfc3339(SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)),
+            at: crate::now_rfc3339(),
             request_id: ctx.request_id.clone(),
             agency: operation.agency.clone(),
             operation: operation.id.clone(),

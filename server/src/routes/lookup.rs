@@ -46,6 +46,5 @@ async fn lookup(
     let ctx = CallContext { request_id: current_request_id().unwrap_or_default(), citizen: None, requested_by: None };
     let result = g.call(&operation, &params, &ctx).await?;
     let agency_name = state.catalog().agency_name(&agency).cloned().unwrap_or_default();
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    Ok(Json(LookupAnswer { operation, agency, agency_name, answered_at: panjere_api::time::rfc3339(now), result }))
+    Ok(Json(LookupAnswer { operation, agency, agency_name, answered_at: crate::now_rfc3339(), result }))
 }

@@ -18,7 +18,6 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// latency, last success.
 #[utoipa::path(get, path = "/api/status", tag = "gateway", responses((status = 200, description = "Agencies' connection status", body = StatusReport)))]
 async fn status(State(state): State<AppState>) -> impl IntoResponse {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let report = StatusReport { agencies: state.gateway().status(), checked_at: panjere_api::time::rfc3339(now) };
+    let report = StatusReport { agencies: state.gateway().status(), checked_at: crate::now_rfc3339() };
     ([(header::CACHE_CONTROL, "no-store")], Json(report))
 }
