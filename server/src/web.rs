@@ -23,8 +23,7 @@ use crate::state::AppState;
 pub struct Shell {
     pub dist: PathBuf,
     pub index_html: String,
-    pub csp: String,
-    /// The same, ready to send.
+    /// The Content-Security-Policy allowing exactly its inline scripts.
     pub csp_header: HeaderValue,
 }
 
@@ -34,7 +33,7 @@ impl Shell {
         let index_html = std::fs::read_to_string(dist.join("index.html")).ok()?;
         let csp = content_security_policy(&inline_script_hashes(&index_html));
         let csp_header = HeaderValue::from_str(&csp).ok()?;
-        Some(Shell { dist: dist.to_owned(), index_html, csp, csp_header })
+        Some(Shell { dist: dist.to_owned(), index_html, csp_header })
     }
 }
 
