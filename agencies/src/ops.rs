@@ -43,6 +43,9 @@ pub fn routes(id: &str) -> Router<Arc<Agency>> {
 
 async fn person_record(Path(nc): Path<String>) -> Response {
     match code(&nc) {
+        Ok(c) if c == crate::data::UNREGISTERED => {
+            (StatusCode::NOT_FOUND, Json(json!({ "error": "no person with this national code in the registry" }))).into_response()
+        }
         Ok(c) => Json(person(&c)).into_response(),
         Err(e) => bad(e),
     }

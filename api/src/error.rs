@@ -24,6 +24,13 @@ pub struct ApiError {
     /// The agency concerned, when an agency failed or refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agency: Option<String>,
+    /// Seconds to wait before trying again (rate limits, resend cooldown,
+    /// a locked code); also in the `Retry-After` header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_s: Option<u64>,
+    /// Wrong one-time codes still allowed before the code dies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts_left: Option<u32>,
     /// The request id (also in the `X-Request-Id` header), for support.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,

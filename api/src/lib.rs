@@ -3,6 +3,7 @@
 //! Nothing here may depend on tokio, axum, sqlx or any I/O: it must build for
 //! `wasm32-unknown-unknown` and native alike.
 
+pub mod auth;
 pub mod catalog;
 pub mod error;
 pub mod ids;

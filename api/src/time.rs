@@ -23,9 +23,40 @@ pub fn rfc3339(unix_secs: u64) -> String {
     format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60)
 }
 
+/// Whole years from `birth` (ISO `YYYY-MM-DD`) to `on`; `None` when `birth`
+/// is not such a date.
+pub fn age(birth: &str, on: (i32, u32, u32)) -> Option<i32> {
+    let mut parts = birth.split('-').map(|x| x.parse::<i32>().ok());
+    let (Some(Some(y)), Some(Some(m)), Some(Some(d)), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return None;
+    };
+    let mut a = on.0 - y;
+    if (on.1 as i32, on.2 as i32) < (m, d) {
+        a -= 1;
+    }
+    Some(a)
+}
+
+/// Today's Gregorian date for a Unix time in seconds (UTC).
+pub fn date_of(unix_secs: i64) -> (i32, u32, u32) {
+    civil_from_days(unix_secs.div_euclid(86_400))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ages_turn_on_the_birthday() {
+        assert_eq!(age("2000-06-15", (2026, 6, 14)), Some(25));
+        assert_eq!(age("2000-06-15", (2026, 6, 15)), Some(26));
+        assert_eq!(age("2008-02-29", (2026, 2, 28)), Some(17));
+        assert_eq!(age("2008-02-29", (2026, 3, 1)), Some(18));
+        assert_eq!(age("2000-06", (2026, 6, 15)), None);
+        assert_eq!(age("2000-06-15-1", (2026, 6, 15)), None);
+        assert_eq!(date_of(0), (1970, 1, 1));
+        assert_eq!(date_of(-1), (1969, 12, 31));
+    }
 
     #[test]
     fn known_instants() {

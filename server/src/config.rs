@@ -30,6 +30,61 @@ pub struct Config {
     pub agencies_file: PathBuf,
     /// The operations the gateway may call. Env: `PANJERE_OPERATIONS_FILE`.
     pub operations_file: PathBuf,
+    /// Sign-in and sessions (`[auth]` in the file).
+    pub auth: AuthSettings,
+}
+
+/// Sign-in and session settings; times in seconds.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthSettings {
+    /// Sign out after this long without a signed-in request.
+    /// Env: `PANJERE_SESSION_IDLE_SECONDS`.
+    pub idle_timeout_s: u64,
+    /// Sign out this long after signing in, whatever the activity.
+    /// Env: `PANJERE_SESSION_ABSOLUTE_SECONDS`.
+    pub absolute_timeout_s: u64,
+    /// The app warns this long before the idle timeout.
+    pub warn_before_s: u64,
+    /// How long a one-time code is valid.
+    pub code_ttl_s: u64,
+    /// How long before another code may be sent.
+    pub resend_after_s: u64,
+    /// Wrong codes allowed before the code dies.
+    pub max_attempts: u32,
+    /// How long a citizen waits after a code dies of wrong attempts.
+    pub lockout_s: u64,
+    /// Codes sent to one national code per hour at most.
+    pub codes_per_hour: u32,
+    /// Sign-in requests (start, resend, verify) per client address per
+    /// `address_window_s` at most.
+    pub address_limit: u32,
+    pub address_window_s: u64,
+    /// `Secure` cookie with a `__Host-` name: for HTTPS deployments. When
+    /// unset, true in production mode. Env: `PANJERE_COOKIE_SECURE`.
+    pub cookie_secure: Option<bool>,
+    /// Take the client address from the last `X-Forwarded-For` entry (only
+    /// behind a reverse proxy that sets it). Env: `PANJERE_TRUST_FORWARDED`.
+    pub trust_forwarded: bool,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        AuthSettings {
+            idle_timeout_s: 15 * 60,
+            absolute_timeout_s: 12 * 3600,
+            warn_before_s: 120,
+            code_ttl_s: 120,
+            resend_after_s: 60,
+            max_attempts: 5,
+            lockout_s: 15 * 60,
+            codes_per_hour: 5,
+            address_limit: 30,
+            address_window_s: 600,
+            cookie_secure: None,
+            trust_forwarded: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -59,6 +114,7 @@ impl Default for Config {
             mode: Mode::Development,
             agencies_file: "config/agencies.toml".into(),
             operations_file: "data/operations.toml".into(),
+            auth: AuthSettings::default(),
         }
     }
 }
@@ -122,6 +178,29 @@ impl Config {
         }
         if let Some(v) = env("PANJERE_OPERATIONS_FILE") {
             self.operations_file = v.into();
+        }
+        if let Some(v) = env("PANJERE_SESSION_IDLE_SECONDS") {
+            self.auth.idle_timeout_s = parse("PANJERE_SESSION_IDLE_SECONDS", v)?;
+        }
+        if let Some(v) = env("PANJERE_SESSION_ABSOLUTE_SECONDS") {
+            self.auth.absolute_timeout_s = parse("PANJERE_SESSION_ABSOLUTE_SECONDS", v)?;
+        }
+        if let Some(v) = env("PANJERE_COOKIE_SECURE") {
+            self.auth.cookie_secure = Some(parse("PANJERE_COOKIE_SECURE", v)?);
+        }
+        if let Some(v) = env("PANJERE_TRUST_FORWARDED") {
+            self.auth.trust_forwarded = parse("PANJERE_TRUST_FORWARDED", v)?;
+        }
+        let a = &self.auth;
+        if a.warn_before_s >= a.idle_timeout_s || a.idle_timeout_s > a.absolute_timeout_s || a.max_attempts == 0 || a.code_ttl_s == 0 {
+            return Err(ConfigError::Env(
+                "PANJERE_SESSION_IDLE_SECONDS",
+                a.idle_timeout_s.to_string(),
+                format!(
+                    "need warn_before_s ({}) < idle_timeout_s ({}) <= absolute_timeout_s ({}), max_attempts and code_ttl_s > 0",
+                    a.warn_before_s, a.idle_timeout_s, a.absolute_timeout_s
+                ),
+            ));
         }
         if let Some(v) = env("PANJERE_LOG_FORMAT") {
             self.log_format = match v.as_str() {

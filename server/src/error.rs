@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use panjere_api::{ApiError, ErrorBody};
 
+use crate::auth::AuthError;
 use crate::gateway::registry::BuildError;
 use crate::gateway::GatewayError;
 use crate::request_id::current_request_id;
@@ -22,6 +23,14 @@ pub enum AppError {
     Database(#[from] sqlx::Error),
     #[error(transparent)]
     Gateway(#[from] GatewayError),
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    #[error("session store error: {0}")]
+    Session(#[from] tower_sessions::session::Error),
+    #[error("state-changing requests must come from this site's own pages")]
+    CrossSite,
+    #[error("state-changing requests must send JSON (Content-Type: application/json)")]
+    NotJson,
 }
 
 impl AppError {
@@ -33,7 +42,13 @@ impl AppError {
         match self {
             AppError::NotFound { .. } | AppError::NoRoute(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::BadParameter { .. } => (StatusCode::BAD_REQUEST, "bad_parameter"),
-            AppError::Database(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            AppError::Database(_) | AppError::Session(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            AppError::Auth(a) => {
+                let (status, code, _) = a.parts();
+                (StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), code)
+            }
+            AppError::CrossSite => (StatusCode::FORBIDDEN, "cross_site"),
+            AppError::NotJson => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "not_json"),
             AppError::Gateway(g) => match g {
                 GatewayError::Build(BuildError::UnknownOperation(_)) => (StatusCode::NOT_FOUND, "not_found"),
                 GatewayError::Build(_) => (StatusCode::BAD_REQUEST, "bad_parameter"),
@@ -67,7 +82,7 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
-        let message = if matches!(self, AppError::Database(_)) {
+        let message = if matches!(self, AppError::Database(_) | AppError::Session(_)) {
             tracing::error!(error = %self, "request failed");
             "The server could not complete the request. Please try again later.".to_owned()
         } else if let AppError::Gateway(g) = &self {
@@ -87,11 +102,30 @@ impl IntoResponse for AppError {
             AppError::Gateway(GatewayError::Build(
                 BuildError::UnknownParameter(p) | BuildError::MissingParameter(p) | BuildError::BadParameter { name: p, .. },
             )) => Some(p.clone()),
+            AppError::Auth(a) => a.parts().2.map(str::to_owned),
             _ => None,
         };
         let agency = self.agency();
-        let body = ErrorBody { error: ApiError { code: code.to_owned(), message, parameter, agency, request_id: current_request_id() } };
-        (status, Json(body)).into_response()
+        let (retry_after_s, attempts_left) = match &self {
+            AppError::Auth(a) => (a.retry_after_s(), a.attempts_left()),
+            _ => (None, None),
+        };
+        let body = ErrorBody {
+            error: ApiError {
+                code: code.to_owned(),
+                message,
+                parameter,
+                agency,
+                retry_after_s,
+                attempts_left,
+                request_id: current_request_id(),
+            },
+        };
+        let mut response = (status, Json(body)).into_response();
+        if let Some(s) = retry_after_s {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, s.into());
+        }
+        response
     }
 }
 

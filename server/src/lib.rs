@@ -1,8 +1,10 @@
 //! Panjere's server: serves the client, answers the JSON API, and (in later
 //! modules) keeps sessions and is the gateway to the agencies.
 
+pub mod auth;
 pub mod catalog;
 pub mod config;
+pub mod csrf;
 pub mod db;
 pub mod error;
 pub mod gateway;
@@ -21,8 +23,9 @@ pub use state::AppState;
 /// security headers on every response.
 pub fn app(state: AppState) -> Router {
     Router::new()
-        .merge(routes::router())
+        .merge(routes::router(state.auth().layer()))
         .merge(web::router())
+        .layer(middleware::from_fn(csrf::middleware))
         .layer(middleware::from_fn_with_state(state.clone(), web::security_headers))
         .layer(middleware::from_fn(request_id::middleware))
         .with_state(state)
@@ -57,6 +60,44 @@ pub fn build_gateway(
             .unwrap_or_else(|| panjere_api::Text { fa: id.to_owned(), en: id.to_owned() })
     };
     gateway::Gateway::new(registry.clone(), audit, &key, &names).map(std::sync::Arc::new)
+}
+
+/// Sign-in and sessions on the embedded database: the tower-sessions
+/// SQLite store (its table created if missing) and the sign-in records.
+pub async fn build_auth(
+    config: &config::Config,
+    pool: sqlx::SqlitePool,
+    clock: std::sync::Arc<dyn auth::Clock>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<auth::Auth, String> {
+    let production = config.mode == config::Mode::Production;
+    let key = match env("PANJERE_OTP_KEY") {
+        Some(k) => k,
+        None if !production => "dev-otp-key".to_owned(),
+        None => return Err("set PANJERE_OTP_KEY (the key one-time codes are hashed with)".into()),
+    };
+    let sessions = tower_sessions_sqlx_store::SqliteStore::new(pool.clone());
+    sessions.migrate().await.map_err(|e| format!("session store: {e}"))?;
+    let secure = config.auth.cookie_secure.unwrap_or(production);
+    Ok(auth::Auth::new(
+        config.auth.clone(),
+        secure,
+        std::sync::Arc::new(auth::store::SqliteAuthStore::new(pool)),
+        auth::DynStore(std::sync::Arc::new(sessions)),
+        clock,
+        &key,
+    ))
+}
+
+/// Deletes expired sessions from the SQLite store every few minutes.
+pub fn spawn_session_cleanup(pool: sqlx::SqlitePool) {
+    use tower_sessions::ExpiredDeletion;
+    let store = tower_sessions_sqlx_store::SqliteStore::new(pool);
+    tokio::spawn(async move {
+        if let Err(e) = store.continuously_delete_expired(std::time::Duration::from_secs(300)).await {
+            tracing::error!(error = %e, "expired-session cleanup stopped");
+        }
+    });
 }
 
 /// Sets up structured logging (JSON lines by default).

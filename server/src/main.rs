@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use panjere_server::catalog::Catalog;
 use panjere_server::config::Config;
-use panjere_server::{app, build_gateway, db, init_tracing, web, AppState};
+use panjere_server::{app, build_auth, build_gateway, db, init_tracing, spawn_session_cleanup, web, AppState};
 
 /// mimalloc: the server allocates many small, short-lived buffers per
 /// request (measured with bench/gateway/run.sh).
@@ -44,6 +44,14 @@ async fn main() -> ExitCode {
         }
     };
     gateway.spawn_prober();
+    let auth = match build_auth(&config, pool.clone(), std::sync::Arc::new(panjere_server::auth::SystemClock), &env).await {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("panjere: cannot set up sign-in: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    spawn_session_cleanup(pool.clone());
     let shell = web::Shell::load(&config.dist_dir);
     if shell.is_none() {
         tracing::warn!(dist = %config.dist_dir.display(), "no client build found; only the API is served");
@@ -60,8 +68,9 @@ async fn main() -> ExitCode {
     // A machine-readable line for the task runner and tests (port 0).
     println!("PANJERE_LISTENING http://{addr}");
     let _ = std::io::Write::flush(&mut std::io::stdout());
-    let state = AppState::new(catalog, pool, shell, gateway.clone());
-    let served = axum::serve(listener, app(state)).with_graceful_shutdown(shutdown()).await;
+    let state = AppState::new(catalog, pool, shell, gateway.clone(), auth);
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = axum::serve(listener, service).with_graceful_shutdown(shutdown()).await;
     gateway.audit().flush().await;
     if let Err(e) = served {
         eprintln!("panjere: server error: {e}");

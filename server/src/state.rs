@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use sqlx::SqlitePool;
 
+use crate::auth::Auth;
 use crate::catalog::Catalog;
 use crate::gateway::Gateway;
 use crate::web::Shell;
@@ -18,11 +19,16 @@ struct Inner {
     db: SqlitePool,
     shell: Option<Shell>,
     gateway: Arc<Gateway>,
+    auth: Auth,
 }
 
 impl AppState {
-    pub fn new(catalog: Catalog, db: SqlitePool, shell: Option<Shell>, gateway: Arc<Gateway>) -> Self {
-        AppState { inner: Arc::new(Inner { catalog, db, shell, gateway }) }
+    pub fn new(catalog: Catalog, db: SqlitePool, shell: Option<Shell>, gateway: Arc<Gateway>, auth: Auth) -> Self {
+        AppState { inner: Arc::new(Inner { catalog, db, shell, gateway, auth }) }
+    }
+
+    pub fn auth(&self) -> &Auth {
+        &self.inner.auth
     }
 
     pub fn catalog(&self) -> &Catalog {

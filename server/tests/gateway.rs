@@ -54,10 +54,12 @@ async fn spawn(env_extra: &[(&str, &str)]) -> Harness {
     let extra: Vec<(String, String)> = env_extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
     let env = move |k: &str| extra.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let gateway = build_gateway(&config, &catalog, pool.clone(), &env).unwrap();
-    let state = AppState::new(catalog, pool.clone(), None, gateway.clone());
+    let auth = panjere_server::build_auth(&config, pool.clone(), Arc::new(panjere_server::auth::SystemClock), &env).await.unwrap();
+    let state = AppState::new(catalog, pool.clone(), None, gateway.clone(), auth);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
     Harness { sims, base, http: reqwest::Client::new(), gateway, pool, _dir: dir }
 }
 

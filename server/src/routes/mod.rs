@@ -3,9 +3,11 @@
 //! together (utoipa-axum), so the document cannot list a route that does not
 //! exist or miss one that does.
 
+pub mod auth;
 pub mod catalog;
 pub mod health;
 pub mod lookup;
+pub mod me;
 pub mod status;
 
 use axum::http::Uri;
@@ -14,6 +16,9 @@ use axum::{Json, Router};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
+use tower_sessions::SessionManagerLayer;
+
+use crate::auth::DynStore;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -29,27 +34,32 @@ use crate::state::AppState;
     tags(
         (name = "catalog", description = "The public catalog of agencies and services"),
         (name = "gateway", description = "The gateway to the agencies"),
+        (name = "auth", description = "Citizen sign-in and sessions. State-changing requests must be same-origin \
+                                       (Sec-Fetch-Site or Origin) and JSON, or they are refused with 403 / 415"),
         (name = "system", description = "Health and documentation")
     )
 )]
 pub struct ApiDoc;
 
-/// The API routes with their OpenAPI document.
-pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+/// The API routes with their OpenAPI document; `sessions` wraps the routes
+/// that use the citizen's session (and only those: the catalog never loads
+/// one).
+pub fn api(sessions: SessionManagerLayer<DynStore>) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(health::router())
         .merge(catalog::router())
         .merge(status::router())
         .merge(lookup::router())
+        .merge(auth::router().merge(me::router()).layer(sessions))
         .split_for_parts()
 }
 
 /// `/api/…` with the document and a JSON 404 for unknown API paths.
-pub fn router() -> Router<AppState> {
-    let (routes, doc) = api();
+pub fn router(sessions: SessionManagerLayer<DynStore>) -> Router<AppState> {
+    let (routes, doc) = api(sessions);
     routes
         .route("/api/openapi.json", get(move || async move { Json(doc.clone()) }))
-        .route("/api/{*rest}", get(no_route).post(no_route))
+        .route("/api/{*rest}", get(no_route).post(no_route).put(no_route).delete(no_route))
         // JSON compresses well (the search index ~8×): brotli or gzip as accepted.
         .layer(tower_http::compression::CompressionLayer::new().br(true).gzip(true))
 }

@@ -1,0 +1,197 @@
+//! Where sign-in keeps its records: one-time-code challenges, the index of
+//! citizens' sessions, and who has signed in. Behind [`AuthStore`] so a
+//! PostgreSQL implementation can replace the embedded SQLite one.
+
+use async_trait::async_trait;
+use sqlx::SqlitePool;
+
+pub type StoreResult<T> = Result<T, sqlx::Error>;
+
+/// A one-time-code challenge.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Challenge {
+    pub id: String,
+    pub citizen: String,
+    pub code_hash: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub attempts: i64,
+    pub locked_at: Option<i64>,
+    pub used_at: Option<i64>,
+}
+
+/// A row of the session index.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SessionRow {
+    pub handle: String,
+    pub session_id: String,
+    pub citizen: String,
+    pub device: String,
+    pub started_at: i64,
+    pub last_seen: i64,
+}
+
+#[async_trait]
+pub trait AuthStore: Send + Sync + 'static {
+    /// Stores a new challenge and marks the citizen's earlier ones replaced.
+    async fn add_challenge(&self, c: &Challenge) -> StoreResult<()>;
+    async fn challenge(&self, id: &str) -> StoreResult<Option<Challenge>>;
+    /// The citizen's most recent challenge.
+    async fn latest_challenge(&self, citizen: &str) -> StoreResult<Option<Challenge>>;
+    /// Challenges created for the citizen since `since`: (count, oldest).
+    async fn challenges_since(&self, citizen: &str, since: i64) -> StoreResult<(i64, Option<i64>)>;
+    /// Counts a wrong attempt; locks the challenge when it reaches `max`.
+    /// Returns the attempts made so far.
+    async fn wrong_attempt(&self, id: &str, max: u32, now: i64) -> StoreResult<i64>;
+    /// Marks the challenge used; false if it was already used, locked or
+    /// replaced (so a code signs in once).
+    async fn use_challenge(&self, id: &str, max: u32, now: i64) -> StoreResult<bool>;
+
+    async fn add_session(&self, s: &SessionRow) -> StoreResult<()>;
+    async fn touch_session(&self, handle: &str, now: i64) -> StoreResult<()>;
+    async fn end_session(&self, handle: &str, now: i64, reason: &str) -> StoreResult<()>;
+    /// The citizen's sessions not ended and seen since `seen_since`, started
+    /// since `started_since`; most recently seen first.
+    async fn active_sessions(&self, citizen: &str, seen_since: i64, started_since: i64) -> StoreResult<Vec<SessionRow>>;
+
+    /// Records a sign-in (first and last sign-in times, count).
+    async fn record_sign_in(&self, citizen: &str, now: i64) -> StoreResult<()>;
+}
+
+pub struct SqliteAuthStore {
+    pool: SqlitePool,
+}
+
+impl SqliteAuthStore {
+    pub fn new(pool: SqlitePool) -> Self {
+        SqliteAuthStore { pool }
+    }
+}
+
+const CHALLENGE_COLUMNS: &str = "id, citizen, code_hash, created_at, expires_at, attempts, locked_at, used_at";
+const SESSION_COLUMNS: &str = "handle, session_id, citizen, device, started_at, last_seen";
+
+#[async_trait]
+impl AuthStore for SqliteAuthStore {
+    async fn add_challenge(&self, c: &Challenge) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE otp_challenge SET replaced = 1 WHERE citizen = ? AND replaced = 0").bind(&c.citizen).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO otp_challenge (id, citizen, code_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(&c.id)
+            .bind(&c.citizen)
+            .bind(&c.code_hash)
+            .bind(c.created_at)
+            .bind(c.expires_at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
+    }
+
+    async fn challenge(&self, id: &str) -> StoreResult<Option<Challenge>> {
+        sqlx::query_as(&format!("SELECT {CHALLENGE_COLUMNS} FROM otp_challenge WHERE id = ? AND replaced = 0"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    async fn latest_challenge(&self, citizen: &str) -> StoreResult<Option<Challenge>> {
+        sqlx::query_as(&format!(
+            "SELECT {CHALLENGE_COLUMNS} FROM otp_challenge WHERE citizen = ? ORDER BY created_at DESC, rowid DESC LIMIT 1"
+        ))
+        .bind(citizen)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    async fn challenges_since(&self, citizen: &str, since: i64) -> StoreResult<(i64, Option<i64>)> {
+        sqlx::query_as("SELECT COUNT(*), MIN(created_at) FROM otp_challenge WHERE citizen = ? AND created_at > ?")
+            .bind(citizen)
+            .bind(since)
+            .fetch_one(&self.pool)
+            .await
+    }
+
+    async fn wrong_attempt(&self, id: &str, max: u32, now: i64) -> StoreResult<i64> {
+        sqlx::query_scalar(
+            "UPDATE otp_challenge SET attempts = attempts + 1, \
+             locked_at = CASE WHEN attempts + 1 >= ? THEN ? ELSE locked_at END \
+             WHERE id = ? RETURNING attempts",
+        )
+        .bind(i64::from(max))
+        .bind(now)
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await
+    }
+
+    async fn use_challenge(&self, id: &str, max: u32, now: i64) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE otp_challenge SET used_at = ? \
+             WHERE id = ? AND used_at IS NULL AND locked_at IS NULL AND replaced = 0 AND attempts < ?",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(i64::from(max))
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn add_session(&self, s: &SessionRow) -> StoreResult<()> {
+        sqlx::query(&format!("INSERT INTO citizen_session ({SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"))
+            .bind(&s.handle)
+            .bind(&s.session_id)
+            .bind(&s.citizen)
+            .bind(&s.device)
+            .bind(s.started_at)
+            .bind(s.last_seen)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
+    async fn touch_session(&self, handle: &str, now: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE citizen_session SET last_seen = ? WHERE handle = ? AND ended_at IS NULL")
+            .bind(now)
+            .bind(handle)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
+    async fn end_session(&self, handle: &str, now: i64, reason: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE citizen_session SET ended_at = ?, end_reason = ? WHERE handle = ? AND ended_at IS NULL")
+            .bind(now)
+            .bind(reason)
+            .bind(handle)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
+    async fn active_sessions(&self, citizen: &str, seen_since: i64, started_since: i64) -> StoreResult<Vec<SessionRow>> {
+        sqlx::query_as(&format!(
+            "SELECT {SESSION_COLUMNS} FROM citizen_session \
+             WHERE citizen = ? AND ended_at IS NULL AND last_seen > ? AND started_at > ? \
+             ORDER BY last_seen DESC, started_at DESC"
+        ))
+        .bind(citizen)
+        .bind(seen_since)
+        .bind(started_since)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    async fn record_sign_in(&self, citizen: &str, now: i64) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO citizen (pseudonym, first_sign_in, last_sign_in) VALUES (?, ?, ?) \
+             ON CONFLICT (pseudonym) DO UPDATE SET last_sign_in = excluded.last_sign_in, sign_ins = sign_ins + 1",
+        )
+        .bind(citizen)
+        .bind(now)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+    }
+}
