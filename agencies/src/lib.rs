@@ -203,15 +203,18 @@ async fn run_applications(agencies: Vec<Arc<Agency>>, step: Duration, callback_u
     }
 }
 
-/// The admin endpoint: `GET /faults`, `PUT /faults/{agency}` (a JSON
+/// The admin endpoint: `GET /agencies` (each agency's base URL, so tools
+/// find the SMS outbox), `GET /faults`, `PUT /faults/{agency}` (a JSON
 /// [`Faults`]), `DELETE /faults/{agency}`. Requires
 /// `Authorization: Bearer <PANJERE_AGENCIES_ADMIN_KEY or dev-admin-key>`.
-pub fn admin_router(agencies: Vec<Arc<Agency>>) -> Router {
+pub fn admin_router(agencies: Vec<Arc<Agency>>, urls: std::collections::BTreeMap<String, String>) -> Router {
+    let urls = Arc::new(urls);
     let key = std::env::var("PANJERE_AGENCIES_ADMIN_KEY").unwrap_or_else(|_| "dev-admin-key".into());
     let authorised =
         move |req: &Request| req.headers().get("authorization").and_then(|v| v.to_str().ok()) == Some(format!("Bearer {key}").as_str());
     let state = Arc::new(agencies);
     Router::new()
+        .route("/agencies", get(move || async move { Json(json!(*urls)) }))
         .route("/faults", get(list_faults))
         .route("/faults/{agency}", axum::routing::put(set_faults).delete(clear_faults))
         .layer(middleware::from_fn(move |req: Request, next: Next| {
@@ -303,7 +306,8 @@ pub async fn start(opts: Options) -> std::io::Result<Running> {
     let admin = tokio::net::TcpListener::bind(SocketAddr::new(opts.address, opts.admin_port)).await?;
     let admin_addr = admin.local_addr()?;
     let handles: Vec<Arc<Agency>> = agencies.iter().map(|(a, _)| a.clone()).collect();
-    let admin_app = admin_router(handles.clone());
+    let urls = agencies.iter().map(|(a, addr)| (a.id.to_owned(), format!("http://{addr}"))).collect();
+    let admin_app = admin_router(handles.clone(), urls);
     tasks.spawn(async move {
         let _ = axum::serve(admin, admin_app).await;
     });

@@ -142,6 +142,8 @@ async fn faults_through_the_admin_endpoint_including_refusing_connections() {
     let admin = format!("http://{}", r.admin);
     let put = |f: Value| client().put(format!("{admin}/faults/post")).bearer_auth("dev-admin-key").json(&f).send();
     assert_eq!(client().put(format!("{admin}/faults/post")).json(&json!({})).send().await.unwrap().status().as_u16(), 401);
+    let urls: Value = client().get(format!("{admin}/agencies")).bearer_auth("dev-admin-key").send().await.unwrap().json().await.unwrap();
+    assert_eq!(urls["sms"], r.url("sms"), "the admin endpoint lists each agency's base URL");
     assert_eq!(put(json!({ "error_rate": 7 })).await.unwrap().status().as_u16(), 400);
     assert_eq!(put(json!({ "refuse": true })).await.unwrap().status().as_u16(), 200);
     tokio::time::sleep(Duration::from_millis(100)).await;

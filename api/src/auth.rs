@@ -141,6 +141,35 @@ pub fn mobile_error_code(e: MobileError) -> &'static str {
     }
 }
 
+/// Every error code sign-in and sessions answer with (the app has a
+/// message for each; a test holds it to that).
+pub const ERROR_CODES: &[&str] = &[
+    "national_code_empty",
+    "national_code_not_digits",
+    "national_code_length",
+    "national_code_all_same",
+    "national_code_check_digit",
+    "mobile_empty",
+    "mobile_not_digits",
+    "mobile_format",
+    "code_format",
+    "mobile_not_owned",
+    "person_unknown",
+    "person_deceased",
+    "person_minor",
+    "no_pending_sign_in",
+    "code_expired",
+    "code_wrong",
+    "code_locked",
+    "resend_too_soon",
+    "rate_limited",
+    "not_signed_in",
+    "session_idle_timeout",
+    "session_absolute_timeout",
+    "cross_site",
+    "not_json",
+];
+
 /// Digits in a one-time code.
 pub const CODE_LENGTH: usize = 6;
 

@@ -1,8 +1,10 @@
 //! Calls to Panjere's JSON API.
 
-use gloo_net::http::Request;
+use gloo_net::http::{Request, RequestBuilder, Response};
+use panjere_api::auth::{CodeSent, Me, Profile, Sessions, SignedOut, StartRequest, VerifyRequest};
 use panjere_api::{AgencyDetail, Categories, ErrorBody, Page, SearchIndexData, Service, ServiceSummary, StatusReport};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 use crate::i18n::Strings;
 use crate::logic::ServiceFilter;
@@ -29,15 +31,34 @@ pub enum FetchError {
         agency: String,
         request_id: Option<String>,
     },
+    /// Not signed in, or the session ended (`code` says why).
+    SignedOut {
+        code: String,
+    },
+    /// A specific refusal the app explains by its code (sign-in checks,
+    /// one-time codes, rate limits).
+    Refused {
+        code: String,
+        message: String,
+        parameter: Option<String>,
+        retry_after_s: Option<u64>,
+        attempts_left: Option<u32>,
+        request_id: Option<String>,
+    },
 }
 
 impl FetchError {
     /// The localised message.
-    pub fn message(&self, t: &Strings) -> String {
+    pub fn message(&self, t: &'static Strings) -> String {
         match self {
             FetchError::Network => t.error_network.to_owned(),
             FetchError::NotFound { .. } => t.error_not_found.to_owned(),
             FetchError::BadRequest { message, .. } => crate::fmt::fill(t.error_bad_request, &[("message", message)]),
+            FetchError::SignedOut { code } => crate::logic::refusal_text(code, t).unwrap_or(t.auth_not_signed_in).to_owned(),
+            FetchError::Refused { code, message, retry_after_s, attempts_left, .. } => match crate::logic::refusal_text(code, t) {
+                Some(template) => crate::logic::fill_refusal(template, *retry_after_s, *attempts_left, t),
+                None => crate::fmt::fill(t.error_bad_request, &[("message", message)]),
+            },
             FetchError::Server { .. } => t.error_server.to_owned(),
             FetchError::Agency { code, agency, .. } => {
                 let template = match code.as_str() {
@@ -53,10 +74,11 @@ impl FetchError {
 
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            FetchError::Network => None,
+            FetchError::Network | FetchError::SignedOut { .. } => None,
             FetchError::NotFound { request_id }
             | FetchError::BadRequest { request_id, .. }
             | FetchError::Server { request_id }
+            | FetchError::Refused { request_id, .. }
             | FetchError::Agency { request_id, .. } => request_id.as_deref(),
         }
     }
@@ -72,6 +94,27 @@ impl std::error::Error for FetchError {}
 
 async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, FetchError> {
     let res = Request::get(url).header("Accept", "application/json").send().await.map_err(|_| FetchError::Network)?;
+    decode(res).await
+}
+
+/// A state-changing call: JSON body, same origin (the server refuses
+/// anything else).
+async fn send_json<T: DeserializeOwned>(request: RequestBuilder, body: &impl Serialize) -> Result<T, FetchError> {
+    let res = request
+        .header("Accept", "application/json")
+        .json(body)
+        .map_err(|_| FetchError::Network)?
+        .send()
+        .await
+        .map_err(|_| FetchError::Network)?;
+    decode(res).await
+}
+
+/// 204 No Content answers as `()`.
+#[derive(serde::Deserialize)]
+struct Nothing {}
+
+async fn decode<T: DeserializeOwned>(res: Response) -> Result<T, FetchError> {
     let status = res.status();
     let header_id = res.headers().get("x-request-id");
     if (200..300).contains(&status) {
@@ -84,7 +127,19 @@ async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, FetchError> {
         return Err(FetchError::Agency { code, agency, request_id });
     }
     Err(match status {
+        401 => FetchError::SignedOut { code: body.map(|b| b.error.code).unwrap_or_default() },
         404 => FetchError::NotFound { request_id },
+        400..=499 if body.is_some() => {
+            let e = body.map(|b| b.error).expect("checked");
+            FetchError::Refused {
+                code: e.code,
+                message: e.message,
+                parameter: e.parameter,
+                retry_after_s: e.retry_after_s,
+                attempts_left: e.attempts_left,
+                request_id,
+            }
+        }
         400..=499 => FetchError::BadRequest { message: body.map(|b| b.error.message).unwrap_or_default(), request_id },
         _ => FetchError::Server { request_id },
     })
@@ -121,6 +176,47 @@ pub async fn agency_count() -> Result<usize, FetchError> {
 
 pub async fn status() -> Result<StatusReport, FetchError> {
     get_json("/api/status").await
+}
+
+pub async fn auth_start(national_code: String, mobile: String) -> Result<CodeSent, FetchError> {
+    send_json(Request::post("/api/auth/start"), &StartRequest { national_code, mobile }).await
+}
+
+pub async fn auth_resend() -> Result<CodeSent, FetchError> {
+    send_json(Request::post("/api/auth/resend"), &serde_json::json!({})).await
+}
+
+pub async fn auth_verify(code: String) -> Result<Me, FetchError> {
+    send_json(Request::post("/api/auth/verify"), &VerifyRequest { code }).await
+}
+
+pub async fn sign_out() -> Result<(), FetchError> {
+    let res = Request::post("/api/auth/sign-out").json(&serde_json::json!({})).map_err(|_| FetchError::Network)?.send().await;
+    match res {
+        Ok(r) if r.status() == 204 => Ok(()),
+        Ok(r) => decode::<Nothing>(r).await.map(|_| ()),
+        Err(_) => Err(FetchError::Network),
+    }
+}
+
+pub async fn me() -> Result<Me, FetchError> {
+    get_json("/api/me").await
+}
+
+pub async fn profile() -> Result<Profile, FetchError> {
+    get_json("/api/me/profile").await
+}
+
+pub async fn sessions() -> Result<Sessions, FetchError> {
+    get_json("/api/me/sessions").await
+}
+
+pub async fn end_session(id: String) -> Result<SignedOut, FetchError> {
+    send_json(Request::delete(&format!("/api/me/sessions/{}", crate::logic::encode(&id))), &serde_json::json!({})).await
+}
+
+pub async fn sign_out_others() -> Result<SignedOut, FetchError> {
+    send_json(Request::delete("/api/me/sessions"), &serde_json::json!({})).await
 }
 
 #[cfg(test)]

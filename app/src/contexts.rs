@@ -56,3 +56,95 @@ pub fn provide_catalog_index() {
 pub fn use_catalog_index() -> CatalogIndex {
     expect_context::<CatalogIndex>()
 }
+
+/// Whether a citizen is signed in in this browser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthStatus {
+    /// Asking the server (first load).
+    Checking,
+    SignedOut,
+    SignedIn(Box<panjere_api::auth::Me>),
+}
+
+/// The signed-in citizen and the session's clock, shared by the header,
+/// protected pages and the idle-timeout warning.
+#[derive(Clone, Copy)]
+pub struct Auth {
+    pub status: RwSignal<AuthStatus>,
+    /// When (in `Date.now()` milliseconds) the session ends unless the
+    /// citizen acts.
+    pub deadline: RwSignal<Option<f64>>,
+    /// Seconds before the deadline at which to warn.
+    pub warn_before_s: RwSignal<u64>,
+    idle_timeout_s: RwSignal<u64>,
+    absolute_deadline: RwSignal<Option<f64>>,
+}
+
+impl Auth {
+    /// Creates the context and asks the server who is signed in.
+    pub fn provide() -> Self {
+        let auth = Auth {
+            status: RwSignal::new(AuthStatus::Checking),
+            deadline: RwSignal::new(None),
+            warn_before_s: RwSignal::new(120),
+            idle_timeout_s: RwSignal::new(0),
+            absolute_deadline: RwSignal::new(None),
+        };
+        provide_context(auth);
+        leptos::task::spawn_local(async move {
+            match api::me().await {
+                Ok(me) => auth.signed_in(me),
+                Err(_) => auth.signed_out(),
+            }
+        });
+        auth
+    }
+
+    /// A sign-in or a fresh `GET /api/me`: the session's clock restarts.
+    pub fn signed_in(self, me: panjere_api::auth::Me) {
+        let now = js_sys::Date::now();
+        let c = me.session;
+        self.idle_timeout_s.set(c.idle_timeout_s);
+        self.warn_before_s.set(c.warn_before_s);
+        let absolute = now + c.absolute_remaining_s as f64 * 1000.0;
+        self.absolute_deadline.set(Some(absolute));
+        self.deadline.set(Some((now + c.idle_remaining_s as f64 * 1000.0).min(absolute)));
+        self.status.set(AuthStatus::SignedIn(Box::new(me)));
+    }
+
+    /// A signed-in request succeeded: the server restarted the idle clock.
+    pub fn touched(self) {
+        if let Some(absolute) = self.absolute_deadline.get_untracked() {
+            let idle = js_sys::Date::now() + self.idle_timeout_s.get_untracked() as f64 * 1000.0;
+            self.deadline.set(Some(idle.min(absolute)));
+        }
+    }
+
+    pub fn signed_out(self) {
+        self.deadline.set(None);
+        self.absolute_deadline.set(None);
+        self.status.set(AuthStatus::SignedOut);
+    }
+
+    /// The signed-in citizen, if any (reactive).
+    pub fn me(self) -> Option<panjere_api::auth::Me> {
+        match self.status.get() {
+            AuthStatus::SignedIn(me) => Some(*me),
+            _ => None,
+        }
+    }
+
+    /// A signed-in call's result: success restarts the idle clock; a 401
+    /// means the session is over.
+    pub fn note<T>(self, result: &Result<T, FetchError>) {
+        match result {
+            Ok(_) => self.touched(),
+            Err(FetchError::SignedOut { .. }) => self.signed_out(),
+            Err(_) => {}
+        }
+    }
+}
+
+pub fn use_auth() -> Auth {
+    expect_context::<Auth>()
+}

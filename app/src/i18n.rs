@@ -17,6 +17,17 @@ pub fn strings(lang: Lang) -> &'static Strings {
     }
 }
 
+impl Strings {
+    /// The language this table is for.
+    pub fn lang(&'static self) -> Lang {
+        if std::ptr::eq(self, &EN) {
+            Lang::En
+        } else {
+            Lang::Fa
+        }
+    }
+}
+
 /// The language context.
 #[derive(Clone, Copy)]
 pub struct I18n {

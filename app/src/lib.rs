@@ -16,10 +16,11 @@ use wasm_bindgen::JsCast;
 
 use crate::components::footer::Footer;
 use crate::components::header::Header;
+use crate::components::session_timeout::SessionTimeout;
 use crate::i18n::I18n;
 use crate::pages::{
-    agencies::AgenciesPage, agency::AgencyPage, home::HomePage, not_found::NotFoundPage, search::SearchPage, service::ServicePage,
-    services::ServicesPage, status::StatusPage, topic::TopicPage,
+    agencies::AgenciesPage, agency::AgencyPage, home::HomePage, not_found::NotFoundPage, profile::ProfilePage, search::SearchPage,
+    service::ServicePage, services::ServicesPage, sessions::SessionsPage, sign_in::SignInPage, status::StatusPage, topic::TopicPage,
 };
 
 /// Replaces the static app shell of `index.html` with the live app.
@@ -41,6 +42,7 @@ pub fn mount() {
 pub fn App() -> impl IntoView {
     let i18n = I18n::provide();
     contexts::provide_catalog_index();
+    contexts::Auth::provide();
     Effect::new(move || i18n.apply_to_document());
     view! {
         <Router>
@@ -56,11 +58,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/agencies") view=AgenciesPage/>
                     <Route path=path!("/agencies/:id") view=AgencyPage/>
                     <Route path=path!("/status") view=StatusPage/>
+                    <Route path=path!("/sign-in") view=SignInPage/>
+                    <Route path=path!("/me") view=ProfilePage/>
+                    <Route path=path!("/me/sessions") view=SessionsPage/>
                     <Route path=path!("/categories/:id") view=move || view! { <TopicPage event=false/> }/>
                     <Route path=path!("/life-events/:id") view=move || view! { <TopicPage event=true/> }/>
                 </Routes>
             </main>
             <Footer/>
+            <SessionTimeout/>
         </Router>
     }
 }

@@ -272,6 +272,88 @@ pub fn suggestions<'a>(data: &'a SearchIndexData, index: &SearchIndex, q: &str, 
     index.search(q).into_iter().take(limit).map(|h| &data.services[h.index]).collect()
 }
 
+/// The localised text for a refusal code from the API (sign-in checks,
+/// one-time codes, sessions); `None` for codes without one.
+pub fn refusal_text(code: &str, t: &Strings) -> Option<&'static str> {
+    Some(match code {
+        "national_code_empty" => t.err_national_code_empty,
+        "national_code_not_digits" => t.err_national_code_not_digits,
+        "national_code_length" => t.err_national_code_length,
+        "national_code_all_same" => t.err_national_code_all_same,
+        "national_code_check_digit" => t.err_national_code_check_digit,
+        "mobile_empty" => t.err_mobile_empty,
+        "mobile_not_digits" => t.err_mobile_not_digits,
+        "mobile_format" => t.err_mobile_format,
+        "code_format" => t.err_code_format,
+        "mobile_not_owned" => t.err_mobile_not_owned,
+        "person_unknown" => t.err_person_unknown,
+        "person_deceased" => t.err_person_deceased,
+        "person_minor" => t.err_person_minor,
+        "no_pending_sign_in" => t.err_no_pending_sign_in,
+        "code_expired" => t.err_code_expired,
+        "code_wrong" => t.err_code_wrong,
+        "code_locked" => t.err_code_locked,
+        "resend_too_soon" => t.err_resend_too_soon,
+        "rate_limited" => t.err_rate_limited,
+        "not_signed_in" => t.auth_not_signed_in,
+        "session_idle_timeout" => t.auth_idle_signed_out,
+        "session_absolute_timeout" => t.auth_absolute_signed_out,
+        "cross_site" | "not_json" => t.err_cross_site,
+        _ => return None,
+    })
+}
+
+/// Fills `{wait}` (a duration in words) and `{left}` (attempts) in a
+/// refusal text.
+pub fn fill_refusal(template: &str, retry_after_s: Option<u64>, attempts_left: Option<u32>, t: &'static Strings) -> String {
+    let lang = t.lang();
+    let wait = retry_after_s.map(|s| duration_words(s, t, lang)).unwrap_or_default();
+    let left = attempts_left.map(|n| crate::fmt::num(u64::from(n), lang)).unwrap_or_default();
+    fill(template, &[("wait", &wait), ("left", &left)])
+}
+
+/// "3 minutes" / "45 seconds" (rounded up to whole minutes from 60 s).
+pub fn duration_words(secs: u64, t: &Strings, lang: Lang) -> String {
+    if secs < 60 {
+        fill(t.duration_seconds, &[("n", &crate::fmt::num(secs.max(1), lang))])
+    } else {
+        fill(t.duration_minutes, &[("n", &crate::fmt::num(secs.div_ceil(60), lang))])
+    }
+}
+
+/// A countdown as `m:ss` in the language's digits.
+pub fn countdown(secs: u64, lang: Lang) -> String {
+    localise_digits(&format!("{}:{:02}", secs / 60, secs % 60), lang)
+}
+
+/// ASCII digits to Persian ones in Persian (a display transform, not a
+/// number format: for clock faces and codes).
+pub fn localise_digits(s: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => s.to_owned(),
+        Lang::Fa => s.chars().map(|c| c.to_digit(10).and_then(|d| char::from_u32(0x06F0 + d)).unwrap_or(c)).collect(),
+    }
+}
+
+/// The sign-in page, coming back to `path` afterwards.
+pub fn sign_in_href(path: &str, reason: Option<&str>) -> String {
+    let mut href = format!("/sign-in?next={}", encode(path));
+    if let Some(r) = reason {
+        href.push_str("&reason=");
+        href.push_str(&encode(r));
+    }
+    href
+}
+
+/// The browser-side checks of the sign-in form (the same code the server
+/// runs): the error code for each field, if any.
+pub fn check_sign_in(national_code: &str, mobile: &str) -> (Option<&'static str>, Option<&'static str>) {
+    (
+        panjere_api::ids::national_code(national_code).err().map(panjere_api::auth::national_code_error_code),
+        panjere_api::ids::mobile(mobile).err().map(panjere_api::auth::mobile_error_code),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -409,5 +491,47 @@ mod tests {
         assert_eq!(filter_agencies(&list, "POST")[0].id, "post");
         assert_eq!(filter_agencies(&list, "  ").len(), 2);
         assert!(filter_agencies(&list, "گمرک").is_empty());
+    }
+
+    #[test]
+    fn every_refusal_code_has_a_message_in_both_languages() {
+        for code in panjere_api::auth::ERROR_CODES {
+            for t in [&crate::i18n::FA, &crate::i18n::EN] {
+                let text = refusal_text(code, t).unwrap_or_else(|| panic!("no message for {code}"));
+                assert!(!text.is_empty());
+            }
+        }
+        assert_eq!(refusal_text("no_such_code", &crate::i18n::EN), None);
+    }
+
+    #[test]
+    fn refusals_say_how_long_to_wait_and_how_many_tries_are_left() {
+        let en = &crate::i18n::EN;
+        let wrong = fill_refusal(refusal_text("code_wrong", en).unwrap(), None, Some(3), en);
+        assert!(wrong.contains('3'), "{wrong}");
+        let locked = fill_refusal(refusal_text("code_locked", en).unwrap(), Some(601), None, en);
+        assert!(locked.contains("11 minutes"), "{locked}");
+        assert_eq!(duration_words(45, en, Lang::En), "45 seconds");
+    }
+
+    #[test]
+    fn countdowns_and_digits() {
+        assert_eq!(countdown(125, Lang::En), "2:05");
+        assert_eq!(countdown(125, Lang::Fa), "۲:۰۵");
+        assert_eq!(countdown(0, Lang::En), "0:00");
+        assert_eq!(localise_digits("0912***1111", Lang::Fa), "۰۹۱۲***۱۱۱۱");
+    }
+
+    #[test]
+    fn sign_in_links_carry_the_way_back() {
+        assert_eq!(sign_in_href("/me/sessions", None), "/sign-in?next=%2Fme%2Fsessions");
+        assert_eq!(sign_in_href("/me", Some("idle")), "/sign-in?next=%2Fme&reason=idle");
+    }
+
+    #[test]
+    fn sign_in_form_checks() {
+        assert_eq!(check_sign_in("۰۰۷۶۲۲۹۶۴۵", "+989121111111"), (None, None));
+        assert_eq!(check_sign_in("0076229646", "0912"), (Some("national_code_check_digit"), Some("mobile_format")));
+        assert_eq!(check_sign_in("", ""), (Some("national_code_empty"), Some("mobile_empty")));
     }
 }

@@ -20,7 +20,14 @@ pub struct PortalOptions {
     pub admin_port: u16,
     /// Where the processes' output goes: the terminal, or a log file.
     pub log: Option<PathBuf>,
+    /// The browser tests' configuration: test mode and a shortened idle
+    /// timeout (so the timeout warning can be tested).
+    pub e2e: bool,
 }
+
+/// The idle timeout of the browser tests' portal, in seconds (the app warns
+/// 120 s before it).
+pub const E2E_IDLE_SECONDS: u64 = 150;
 
 /// The running portal; stopped (agencies and server) when dropped.
 pub struct Portal {
@@ -140,6 +147,9 @@ impl Portal {
             .env("PANJERE_DIST", root().join("dist"))
             .env("PANJERE_CATALOG", root().join("data"))
             .env("PANJERE_LOG_FORMAT", if o.log.is_some() { "json" } else { "pretty" });
+        if o.e2e {
+            server.env("PANJERE_MODE", "test").env("PANJERE_SESSION_IDLE_SECONDS", E2E_IDLE_SECONDS.to_string());
+        }
         for (id, url) in &portal.agencies {
             server.env(format!("PANJERE_AGENCY_{}_URL", id.to_uppercase().replace('-', "_")), url);
         }
@@ -230,7 +240,8 @@ pub fn run_command(args: &[String]) -> Result {
     tools::build_client()?;
     build_binaries(release)?;
     say(format!("Starting the simulated agencies and the server (database in {})", data_dir.display()));
-    let mut portal = Portal::start(&PortalOptions { address: address.clone(), port, data_dir, release, admin_port: 0, log: None })?;
+    let mut portal =
+        Portal::start(&PortalOptions { address: address.clone(), port, data_dir, release, admin_port: 0, log: None, e2e: false })?;
     println!();
     say(format!("Panjere is running at {}", portal.url));
     if address == "0.0.0.0" {
@@ -261,6 +272,7 @@ pub fn serve_e2e(args: &[String]) -> Result {
         release: false,
         admin_port,
         log: None,
+        e2e: true,
     })?;
     say(format!("Panjere (end-to-end) at {}; agencies' admin at {}", portal.url, portal.admin));
     wait_for_stop(&mut portal);

@@ -140,6 +140,7 @@ fn playwright() -> Step {
         release: false,
         admin_port: 0,
         log: Some(log.clone()),
+        e2e: true,
     });
     let mut portal = match portal {
         Ok(p) => p,

@@ -1,12 +1,14 @@
 use leptos::prelude::*;
 use panjere_api::Lang;
 
+use crate::contexts::{use_auth, AuthStatus};
 use crate::i18n::use_i18n;
 
 /// The site header: brand, main navigation and the language switch.
 #[component]
 pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
+    let auth = use_auth();
     let other = move || match i18n.get() {
         Lang::Fa => Lang::En,
         Lang::En => Lang::Fa,
@@ -21,6 +23,23 @@ pub fn Header() -> impl IntoView {
                         <span class="brand-long">{move || i18n.t().site_name}</span>
                     </span>
                 </a>
+                {move || match auth.status.get() {
+                    AuthStatus::SignedIn(me) => {
+                        let name = move || match i18n.get() {
+                            Lang::Fa => format!("{} {}", me.first_name, me.last_name),
+                            Lang::En => format!("{} {}", me.first_name_en, me.last_name_en),
+                        };
+                        view! {
+                            <a class="account-link" href="/me">
+                                <span class="visually-hidden">{move || i18n.t().account_label}</span>
+                                {name}
+                            </a>
+                        }
+                            .into_any()
+                    }
+                    AuthStatus::SignedOut => view! { <a class="account-link" href="/sign-in">{move || i18n.t().sign_in}</a> }.into_any(),
+                    AuthStatus::Checking => ().into_any(),
+                }}
                 <button
                     type="button"
                     class="lang-switch"

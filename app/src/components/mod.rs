@@ -9,5 +9,7 @@ pub mod header;
 pub mod level_badge;
 pub mod loading;
 pub mod pager;
+pub mod require_auth;
 pub mod search_box;
 pub mod service_list;
+pub mod session_timeout;

@@ -1,0 +1,104 @@
+use leptos::html::Dialog;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_navigate};
+
+use crate::api;
+use crate::contexts::use_auth;
+use crate::fmt::fill;
+use crate::i18n::use_i18n;
+use crate::logic::{countdown, duration_words, sign_in_href};
+
+/// The GOV.UK timeout warning: a modal dialog shortly before the idle
+/// timeout, with a countdown, "stay signed in" and "sign out". The page
+/// underneath stays as it is, so nothing the citizen typed is lost. At the
+/// deadline the citizen is signed out and sent to sign in again, coming
+/// back to the same page.
+#[component]
+pub fn SessionTimeout() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let navigate = use_navigate();
+    let location = use_location();
+    let now = RwSignal::new(js_sys::Date::now());
+    let handle = set_interval_with_handle(move || now.set(js_sys::Date::now()), std::time::Duration::from_secs(1)).ok();
+    on_cleanup(move || {
+        if let Some(h) = handle {
+            h.clear();
+        }
+    });
+    let remaining_s = move || auth.deadline.get().map(|d| ((d - now.get()) / 1000.0).ceil().max(0.0) as u64);
+    let warning = move || remaining_s().is_some_and(|r| r <= auth.warn_before_s.get());
+    let dialog = NodeRef::<Dialog>::new();
+    let stay_button = NodeRef::<leptos::html::Button>::new();
+
+    // Open and close the modal with the warning (showModal makes the page
+    // behind it inert and traps focus in the dialog).
+    Effect::new(move || {
+        let Some(d) = dialog.get() else { return };
+        if warning() {
+            if !d.open() {
+                let _ = d.show_modal();
+                if let Some(b) = stay_button.get_untracked() {
+                    let _ = b.focus();
+                }
+            }
+        } else if d.open() {
+            d.close();
+        }
+    });
+
+    // At the deadline: sign out here and on the server.
+    let expired = move || remaining_s() == Some(0);
+    Effect::new(move || {
+        if expired() {
+            let here = location.pathname.get_untracked();
+            navigate(&sign_in_href(&here, Some("idle")), Default::default());
+            auth.signed_out();
+            leptos::task::spawn_local(async move {
+                let _ = api::sign_out().await;
+            });
+        }
+    });
+
+    let stay = move |_| {
+        leptos::task::spawn_local(async move {
+            match api::me().await {
+                Ok(me) => auth.signed_in(me),
+                Err(e) => auth.note::<()>(&Err(e)),
+            }
+        });
+    };
+    let navigate_out = use_navigate();
+    let sign_out = move |_| {
+        auth.signed_out();
+        let navigate_out = navigate_out.clone();
+        leptos::task::spawn_local(async move {
+            let _ = api::sign_out().await;
+            navigate_out("/sign-in?reason=signed-out", Default::default());
+        });
+    };
+    view! {
+        <dialog
+            node_ref=dialog
+            class="timeout-dialog"
+            aria-labelledby="timeout-title"
+            aria-describedby="timeout-text"
+            on:cancel=move |ev: leptos::ev::Event| ev.prevent_default()
+        >
+            <h2 id="timeout-title">{move || i18n.t().timeout_title}</h2>
+            <p id="timeout-text">
+                {move || {
+                    let lang = i18n.get();
+                    let words = duration_words(remaining_s().unwrap_or(0), i18n.t(), lang);
+                    fill(i18n.t().timeout_text, &[("time", &words)])
+                }}
+            </p>
+            <p class="timeout-clock" aria-hidden="true">{move || countdown(remaining_s().unwrap_or(0), i18n.get())}</p>
+            <p class="hint">{move || i18n.t().timeout_kept}</p>
+            <div class="button-row">
+                <button type="button" class="button" node_ref=stay_button on:click=stay>{move || i18n.t().timeout_stay}</button>
+                <button type="button" class="button secondary" on:click=sign_out>{move || i18n.t().sign_out}</button>
+            </div>
+        </dialog>
+    }
+}
