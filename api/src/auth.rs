@@ -51,6 +51,19 @@ pub struct Me {
     pub session: SessionClock,
 }
 
+/// `GET /api/auth/session`: whether this browser is signed in; always 200,
+/// so an anonymous page load logs no error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionState {
+    /// The signed-in citizen, or null.
+    pub me: Option<Me>,
+    /// Why the session just ended, when it did (`session_idle_timeout`,
+    /// `session_absolute_timeout`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended: Option<String>,
+}
+
 /// When the current session ends unless the citizen acts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

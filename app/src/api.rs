@@ -199,6 +199,10 @@ pub async fn sign_out() -> Result<(), FetchError> {
     }
 }
 
+pub async fn session_state() -> Result<panjere_api::auth::SessionState, FetchError> {
+    get_json("/api/auth/session").await
+}
+
 pub async fn me() -> Result<Me, FetchError> {
     get_json("/api/me").await
 }

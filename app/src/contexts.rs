@@ -92,9 +92,9 @@ impl Auth {
         };
         provide_context(auth);
         leptos::task::spawn_local(async move {
-            match api::me().await {
-                Ok(me) => auth.signed_in(me),
-                Err(_) => auth.signed_out(),
+            match api::session_state().await {
+                Ok(panjere_api::auth::SessionState { me: Some(me), .. }) => auth.signed_in(me),
+                _ => auth.signed_out(),
             }
         });
         auth

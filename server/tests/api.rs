@@ -306,6 +306,7 @@ async fn openapi_document_matches_the_live_api() {
         "/api/auth/resend",
         "/api/auth/verify",
         "/api/auth/sign-out",
+        "/api/auth/session",
         "/api/me",
         "/api/me/profile",
         "/api/me/sessions",

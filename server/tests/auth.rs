@@ -176,6 +176,9 @@ async fn sign_in_profile_and_sign_out() {
     let p = portal().await;
     let mut b = Browser { user_agent: Some(PHONE_UA), ..Default::default() };
     assert_eq!(p.get(&mut b, "/api/me").await.code(), "not_signed_in");
+    let a = p.get(&mut b, "/api/auth/session").await;
+    assert_eq!((a.status, a.body["me"].is_null()), (200, true), "anonymous: 200 with me null");
+    assert!(a.set_cookie.is_none(), "asking creates no session");
 
     // Persian digits and a +98 mobile are normalised.
     let a = p.start(&mut b, ("۰۰۷۶۲۲۹۶۴۵", "+98 912 111 1111")).await;
@@ -200,6 +203,7 @@ async fn sign_in_profile_and_sign_out() {
 
     let me = p.get(&mut b, "/api/me").await;
     assert_eq!(me.status, 200);
+    assert_eq!(p.get(&mut b, "/api/auth/session").await.body["me"], me.body);
     assert_eq!(me.body["mobile"], ADULT.1);
     assert!(!me.body["first_name"].as_str().unwrap().is_empty());
 
@@ -432,8 +436,11 @@ async fn idle_and_absolute_timeouts() {
     assert_eq!(p.get(&mut b, "/api/me").await.status, 200);
     let saved = b.clone();
     p.clock.advance(900);
+    let mut twin = b.clone();
     let a = p.get(&mut b, "/api/me").await;
     assert_eq!((a.status, a.code()), (401, "session_idle_timeout"));
+    let a = p.get(&mut twin, "/api/auth/session").await;
+    assert_eq!((a.status, a.body["me"].is_null()), (200, true));
     assert_eq!(p.get(&mut saved.clone(), "/api/me").await.code(), "not_signed_in", "the expired session is deleted");
 
     // Active all the time, still signed out after 12 hours.

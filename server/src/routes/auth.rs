@@ -10,7 +10,7 @@
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
-use panjere_api::auth::{CodeSent, Me, StartRequest, VerifyRequest, CODE_LENGTH};
+use panjere_api::auth::{CodeSent, Me, SessionState, StartRequest, VerifyRequest, CODE_LENGTH};
 use panjere_api::ErrorBody;
 use serde_json::Value;
 use tower_sessions::Session;
@@ -18,14 +18,34 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::store::{Challenge, SessionRow};
-use crate::auth::{device, random_code, random_id, AuthError, ClientAddress, Names, Pending, SignedIn, CITIZEN, PENDING};
+use crate::auth::{device, random_code, random_id, AuthError, Citizen, ClientAddress, Names, Pending, SignedIn, CITIZEN, PENDING};
 use crate::error::AppError;
 use crate::gateway::{CallContext, GatewayError};
 use crate::request_id::current_request_id;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(start)).routes(routes!(resend)).routes(routes!(verify)).routes(routes!(sign_out))
+    OpenApiRouter::new()
+        .routes(routes!(start))
+        .routes(routes!(resend))
+        .routes(routes!(verify))
+        .routes(routes!(sign_out))
+        .routes(routes!(session_state))
+}
+
+/// Whether this browser is signed in (200 either way; a signed-in call
+/// counts as activity). The app asks on every page load.
+#[utoipa::path(get, path = "/api/auth/session", tag = "auth",
+    responses((status = 200, description = "The signed-in citizen, or `me: null`", body = SessionState)))]
+async fn session_state(State(state): State<AppState>, citizen: Result<Citizen, AppError>) -> Result<Json<SessionState>, AppError> {
+    match citizen {
+        Ok(c) => Ok(Json(SessionState { me: Some(crate::routes::me::me_of(&state, &c.data, state.auth().clock.now())), ended: None })),
+        Err(AppError::Auth(AuthError::NotSignedIn)) => Ok(Json(SessionState { me: None, ended: None })),
+        Err(AppError::Auth(e @ (AuthError::IdleTimeout | AuthError::AbsoluteTimeout))) => {
+            Ok(Json(SessionState { me: None, ended: Some(e.parts().1.to_owned()) }))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 fn context(national_code: &str) -> CallContext {
