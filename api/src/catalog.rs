@@ -241,6 +241,9 @@ pub struct Service {
     pub popularity: u32,
     /// Other names citizens use for this service (searchable).
     pub keywords: Vec<String>,
+    /// How to use it through the window, when it can be.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<crate::forms::Form>,
 }
 
 impl Service {

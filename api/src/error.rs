@@ -31,6 +31,9 @@ pub struct ApiError {
     /// Wrong one-time codes still allowed before the code dies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts_left: Option<u32>,
+    /// Per-field errors of a form, by field name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<std::collections::BTreeMap<String, crate::forms::FieldError>>,
     /// The request id (also in the `X-Request-Id` header), for support.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,

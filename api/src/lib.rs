@@ -6,11 +6,14 @@
 pub mod auth;
 pub mod catalog;
 pub mod error;
+pub mod forms;
 pub mod ids;
 pub mod normalize;
+pub mod requests;
 pub mod search;
 pub mod status;
 pub mod time;
+pub mod tracking;
 
 pub use catalog::*;
 pub use error::{ApiError, ErrorBody};

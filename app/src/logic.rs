@@ -383,6 +383,7 @@ mod tests {
             }],
             popularity: 1,
             keywords: vec![],
+            form: None,
         }
     }
 

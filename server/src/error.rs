@@ -27,6 +27,10 @@ pub enum AppError {
     Auth(#[from] AuthError),
     #[error("session store error: {0}")]
     Session(#[from] tower_sessions::session::Error),
+    #[error("unknown agency or bad signature")]
+    BadSignature,
+    #[error("the form has {} error(s)", .0.len())]
+    InvalidForm(std::collections::BTreeMap<String, panjere_api::forms::FieldError>),
     #[error("state-changing requests must come from this site's own pages")]
     CrossSite,
     #[error("state-changing requests must send JSON (Content-Type: application/json)")]
@@ -48,6 +52,8 @@ impl AppError {
                 (StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), code)
             }
             AppError::CrossSite => (StatusCode::FORBIDDEN, "cross_site"),
+            AppError::InvalidForm(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_form"),
+            AppError::BadSignature => (StatusCode::UNAUTHORIZED, "bad_signature"),
             AppError::NotJson => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "not_json"),
             AppError::Gateway(g) => match g {
                 GatewayError::Build(BuildError::UnknownOperation(_)) => (StatusCode::NOT_FOUND, "not_found"),
@@ -106,6 +112,10 @@ impl IntoResponse for AppError {
             _ => None,
         };
         let agency = self.agency();
+        let fields = match &self {
+            AppError::InvalidForm(f) => Some(f.clone()),
+            _ => None,
+        };
         let (retry_after_s, attempts_left) = match &self {
             AppError::Auth(a) => (a.retry_after_s(), a.attempts_left()),
             _ => (None, None),
@@ -115,6 +125,7 @@ impl IntoResponse for AppError {
                 code: code.to_owned(),
                 message,
                 parameter,
+                fields,
                 agency,
                 retry_after_s,
                 attempts_left,

@@ -10,6 +10,7 @@ pub mod error;
 pub mod gateway;
 pub mod jalali;
 pub mod request_id;
+pub mod requests;
 pub mod routes;
 pub mod state;
 pub mod web;
@@ -46,6 +47,7 @@ pub fn build_gateway(
 ) -> Result<std::sync::Arc<gateway::Gateway>, String> {
     let development = config.mode != config::Mode::Production;
     let registry = gateway::registry::Registry::load(&config.agencies_file, &config.operations_file, env, development)?;
+    catalog::forms::check_operations(catalog, &registry)?;
     let key = match env("PANJERE_PSEUDONYM_KEY") {
         Some(k) => k,
         None if development => "dev-pseudonym-key".to_owned(),

@@ -69,6 +69,7 @@ async fn main() -> ExitCode {
     println!("PANJERE_LISTENING http://{addr}");
     let _ = std::io::Write::flush(&mut std::io::stdout());
     let state = AppState::new(catalog, pool, shell, gateway.clone(), auth);
+    let _worker = panjere_server::requests::spawn_worker(state.clone());
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, service).with_graceful_shutdown(shutdown()).await;
     gateway.audit().flush().await;

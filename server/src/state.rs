@@ -7,6 +7,8 @@ use sqlx::SqlitePool;
 use crate::auth::Auth;
 use crate::catalog::Catalog;
 use crate::gateway::Gateway;
+use crate::requests::store::SqliteRequestStore;
+use crate::requests::{RequestSettings, Requests};
 use crate::web::Shell;
 
 #[derive(Clone)]
@@ -20,11 +22,17 @@ struct Inner {
     shell: Option<Shell>,
     gateway: Arc<Gateway>,
     auth: Auth,
+    requests: Requests,
 }
 
 impl AppState {
     pub fn new(catalog: Catalog, db: SqlitePool, shell: Option<Shell>, gateway: Arc<Gateway>, auth: Auth) -> Self {
-        AppState { inner: Arc::new(Inner { catalog, db, shell, gateway, auth }) }
+        let requests = Requests::new(Arc::new(SqliteRequestStore::new(db.clone())), RequestSettings::default());
+        AppState { inner: Arc::new(Inner { catalog, db, shell, gateway, auth, requests }) }
+    }
+
+    pub fn requests(&self) -> &Requests {
+        &self.inner.requests
     }
 
     pub fn auth(&self) -> &Auth {

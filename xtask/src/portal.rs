@@ -114,6 +114,12 @@ fn spawn(mut cmd: Command, what: &str, ready: fn(&str) -> bool, timeout: Duratio
     Ok((child, lines))
 }
 
+/// A port free right now (the OS picks it).
+fn free_port() -> Result<u16> {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot find a free port: {e}"))?;
+    l.local_addr().map(|a| a.port()).map_err(|e| format!("cannot find a free port: {e}"))
+}
+
 fn open_log(path: &Path) -> Result<std::fs::File> {
     std::fs::OpenOptions::new().create(true).append(true).open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))
 }
@@ -123,8 +129,17 @@ impl Portal {
         std::fs::create_dir_all(&o.data_dir).map_err(|e| format!("cannot create {}: {e}", o.data_dir.display()))?;
         let mut portal = Portal { children: Vec::new(), url: String::new(), agencies: Vec::new(), admin: String::new() };
 
+        // The agencies call the server back with status updates: its port
+        // must be known before either starts.
+        let port = if o.port == 0 { free_port()? } else { o.port };
+        let callback = format!("http://127.0.0.1:{port}/api/agency-callbacks");
+        // Applications move on every 2 s in the browser tests, 10 s otherwise.
+        let step = if o.e2e { "2" } else { "10" };
         let mut agencies = Command::new(binary("panjere-agencies", o.release));
-        agencies.args(["--address", "127.0.0.1", "--base-port", "0", "--admin-port", &o.admin_port.to_string()]).current_dir(root());
+        agencies
+            .args(["--address", "127.0.0.1", "--base-port", "0", "--admin-port", &o.admin_port.to_string()])
+            .args(["--callback-url", &callback, "--step-seconds", step])
+            .current_dir(root());
         let (child, lines) =
             spawn(agencies, "the simulated agencies", |l| l.starts_with("AGENCIES READY"), Duration::from_secs(30), o.log.as_deref())?;
         portal.children.push(child);
@@ -142,7 +157,7 @@ impl Portal {
         server
             .current_dir(root())
             .env("PANJERE_ADDRESS", &o.address)
-            .env("PANJERE_PORT", o.port.to_string())
+            .env("PANJERE_PORT", port.to_string())
             .env("PANJERE_DATA_DIR", &o.data_dir)
             .env("PANJERE_DIST", root().join("dist"))
             .env("PANJERE_CATALOG", root().join("data"))

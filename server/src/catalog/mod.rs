@@ -1,7 +1,8 @@
 //! The service catalog: loaded once from `data/`, validated, and queried by
 //! the catalog API.
 
-pub mod source;
+pub mod forms;
+mod source;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -45,7 +46,23 @@ pub struct Catalog {
 impl Catalog {
     /// Reads and validates `dir`; every problem is reported at once.
     pub fn load(dir: &Path) -> Result<Self, CatalogErrors> {
-        source::load(dir).map(Self::from_source)
+        let mut catalog = source::load(dir).map(Self::from_source)?;
+        let forms = forms::load(dir, &catalog).map_err(CatalogErrors)?;
+        for form in forms {
+            let i = catalog.service_index[&form.service];
+            catalog.services[i].form = Some(form);
+        }
+        Ok(catalog)
+    }
+
+    /// The form of a service usable through the window.
+    pub fn form(&self, service: &str) -> Option<&panjere_api::forms::Form> {
+        self.service(service).and_then(|s| s.form.as_ref())
+    }
+
+    /// Services with forms.
+    pub fn forms(&self) -> impl Iterator<Item = &panjere_api::forms::Form> {
+        self.services.iter().filter_map(|s| s.form.as_ref())
     }
 
     fn from_source(src: source::Source) -> Self {
@@ -81,6 +98,7 @@ impl Catalog {
                     .collect(),
                 popularity: s.popularity,
                 keywords: s.keywords.clone(),
+                form: None,
             })
             .collect();
         services.sort_by(|a, b| a.popularity.cmp(&b.popularity).then_with(|| a.id.cmp(&b.id)));

@@ -83,6 +83,8 @@ pub struct AgencyConfig {
     pub name: Option<panjere_api::Text>,
     pub base_url: String,
     pub credential: Secret,
+    /// The secret the agency signs its callbacks with.
+    pub callback_secret: Secret,
     pub settings: Settings,
 }
 
@@ -102,6 +104,12 @@ pub enum ParamType {
     Plate,
     DeclarationNumber,
     Text,
+    /// A lower-case identifier (`passport-issuance`).
+    Slug,
+    /// An idempotency key or reference: letters, digits and `-`, 1 to 128.
+    Key,
+    /// A JSON object, at most 64 KiB, sent as JSON in a POST body.
+    Json,
 }
 
 impl ParamType {
@@ -119,6 +127,17 @@ impl ParamType {
                     .then_some(d)
                     .ok_or_else(|| "not a declaration number (8 to 14 digits)".to_owned())
             }
+            ParamType::Slug => {
+                (!value.is_empty() && value.len() <= 64 && value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
+                    .then(|| value.to_owned())
+                    .ok_or_else(|| "not an identifier (a-z, 0-9, -)".to_owned())
+            }
+            ParamType::Key => (!value.is_empty() && value.len() <= 128 && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+                .then(|| value.to_owned())
+                .ok_or_else(|| "not a key (letters, digits, -; at most 128)".to_owned()),
+            ParamType::Json => (value.len() <= 65_536 && serde_json::from_str::<serde_json::Value>(value).is_ok_and(|v| v.is_object()))
+                .then(|| value.to_owned())
+                .ok_or_else(|| "not a JSON object of at most 64 KiB".to_owned()),
             ParamType::Text => {
                 let n = value.chars().count();
                 ((1..=480).contains(&n) && !value.chars().any(char::is_control))
@@ -227,8 +246,16 @@ impl Registry {
                 None if development => format!("dev-{id}-key"),
                 None => return Err(format!("agency {id}: set its credential in {}", env_name(&id, "KEY"))),
             };
+            let callback_secret = match env(&env_name(&id, "CALLBACK_SECRET")) {
+                Some(k) => k,
+                None if development => format!("dev-{id}-callback"),
+                None => return Err(format!("agency {id}: set its callback secret in {}", env_name(&id, "CALLBACK_SECRET"))),
+            };
             let name = entry.name_fa.zip(entry.name_en).map(|(fa, en)| panjere_api::Text { fa, en });
-            agencies.insert(id.clone(), AgencyConfig { id, name, base_url, credential: Secret(credential), settings });
+            agencies.insert(
+                id.clone(),
+                AgencyConfig { id, name, base_url, credential: Secret(credential), callback_secret: Secret(callback_secret), settings },
+            );
         }
         let text = std::fs::read_to_string(operations_file).map_err(|e| format!("cannot read {}: {e}", operations_file.display()))?;
         let ops: OperationsFile = toml::from_str(&text).map_err(|e| format!("{}: {e}", operations_file.display()))?;
@@ -284,7 +311,17 @@ impl Registry {
             Method::GET => (format!("{}{path}", agency.base_url), None),
             Method::POST => (
                 format!("{}{path}", agency.base_url),
-                Some(serde_json::Value::Object(rest.into_iter().map(|(k, v)| (k.to_owned(), serde_json::Value::String(v))).collect())),
+                Some(serde_json::Value::Object(
+                    rest.into_iter()
+                        .map(|(k, v)| {
+                            let value = match operation.params.get(k) {
+                                Some(ParamType::Json) => serde_json::from_str(&v).unwrap_or(serde_json::Value::String(v)),
+                                _ => serde_json::Value::String(v),
+                            };
+                            (k.to_owned(), value)
+                        })
+                        .collect(),
+                )),
             ),
         };
         Ok((operation, agency, Outgoing { method: operation.method, url, body }))

@@ -4,10 +4,14 @@
 //! exist or miss one that does.
 
 pub mod auth;
+pub mod callbacks;
 pub mod catalog;
+pub mod drafts;
 pub mod health;
+pub mod inquiry;
 pub mod lookup;
 pub mod me;
+pub mod requests;
 pub mod status;
 
 use axum::http::Uri;
@@ -34,6 +38,7 @@ use crate::state::AppState;
     tags(
         (name = "catalog", description = "The public catalog of agencies and services"),
         (name = "gateway", description = "The gateway to the agencies"),
+        (name = "requests", description = "Using a service: inquiries, drafts, requests with tracking codes, inbox, data use"),
         (name = "auth", description = "Citizen sign-in and sessions. State-changing requests must be same-origin \
                                        (Sec-Fetch-Site or Origin) and JSON, or they are refused with 403 / 415"),
         (name = "system", description = "Health and documentation")
@@ -50,7 +55,10 @@ pub fn api(sessions: SessionManagerLayer<DynStore>) -> (Router<AppState>, utoipa
         .merge(catalog::router())
         .merge(status::router())
         .merge(lookup::router())
-        .merge(auth::router().merge(me::router()).layer(sessions))
+        .merge(callbacks::router())
+        .merge(
+            auth::router().merge(me::router()).merge(inquiry::router()).merge(drafts::router()).merge(requests::router()).layer(sessions),
+        )
         .split_for_parts()
 }
 

@@ -1,0 +1,381 @@
+//! Drafts, requests, their timelines and notifications, behind
+//! [`RequestStore`] (SQLite here; PostgreSQL can implement it).
+
+use async_trait::async_trait;
+use sqlx::SqlitePool;
+
+pub type StoreResult<T> = Result<T, sqlx::Error>;
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DraftRow {
+    pub id: String,
+    pub citizen: String,
+    pub service: String,
+    pub data: String,
+    pub step: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub request_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RequestRow {
+    pub id: String,
+    pub tracking_code: String,
+    pub draft_id: Option<String>,
+    pub citizen: String,
+    pub national_code: String,
+    pub service: String,
+    pub agency: String,
+    pub data: String,
+    pub inquiries: Option<String>,
+    pub status: String,
+    pub agency_reference: Option<String>,
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+    pub last_error: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub polled_at: i64,
+    pub decided_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct EventRow {
+    pub status: String,
+    pub at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct NotificationRow {
+    pub id: String,
+    pub request_id: String,
+    pub tracking_code: String,
+    pub service: String,
+    pub status: String,
+    pub created_at: i64,
+    pub read_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AuditUse {
+    pub at: String,
+    pub agency: String,
+    pub operation: String,
+    pub requested_by: Option<String>,
+    pub request_id: String,
+    pub outcome: String,
+}
+
+/// What submitting a draft did.
+pub enum Submitted {
+    New(RequestRow),
+    /// The draft had been submitted before: its request.
+    Existing(RequestRow),
+}
+
+#[async_trait]
+pub trait RequestStore: Send + Sync + 'static {
+    async fn add_draft(&self, d: &DraftRow) -> StoreResult<()>;
+    async fn draft(&self, id: &str, citizen: &str) -> StoreResult<Option<DraftRow>>;
+    async fn drafts(&self, citizen: &str) -> StoreResult<Vec<DraftRow>>;
+    async fn save_draft(&self, id: &str, citizen: &str, data: &str, step: i64, now: i64) -> StoreResult<bool>;
+    async fn delete_draft(&self, id: &str, citizen: &str) -> StoreResult<bool>;
+    /// Stores the request, its first event and notification, and marks the
+    /// draft submitted, in one transaction; a draft submitted before
+    /// answers its existing request.
+    async fn submit(&self, r: &RequestRow, notification_id: &str) -> StoreResult<Submitted>;
+    async fn request(&self, id: &str) -> StoreResult<Option<RequestRow>>;
+    async fn request_of(&self, id: &str, citizen: &str) -> StoreResult<Option<RequestRow>>;
+    async fn requests_of(&self, citizen: &str) -> StoreResult<Vec<RequestRow>>;
+    async fn by_tracking_code(&self, code: &str) -> StoreResult<Option<RequestRow>>;
+    async fn by_reference(&self, agency: &str, reference: &str) -> StoreResult<Option<RequestRow>>;
+    /// Requests waiting to be forwarded whose time has come.
+    async fn due(&self, now: i64, limit: i64) -> StoreResult<Vec<RequestRow>>;
+    /// Forwarded requests not finished and not polled since `before`.
+    async fn pollable(&self, before: i64, limit: i64) -> StoreResult<Vec<RequestRow>>;
+    async fn set_inquiries(&self, id: &str, inquiries: &str) -> StoreResult<()>;
+    async fn set_polled(&self, id: &str, now: i64) -> StoreResult<()>;
+    /// Delivery failed: try again at `next`.
+    async fn requeue(&self, id: &str, next: i64, error: &str, now: i64) -> StoreResult<()>;
+    async fn set_reference(&self, id: &str, reference: &str, now: i64) -> StoreResult<()>;
+    /// Records a status (once per request and status) with a notification;
+    /// moves the request's status forward only. True when it was new.
+    async fn add_status(&self, r: &RequestRow, status: &str, source: &str, notification_id: &str, now: i64) -> StoreResult<bool>;
+    async fn events(&self, request_id: &str) -> StoreResult<Vec<EventRow>>;
+    async fn notifications(&self, citizen: &str) -> StoreResult<Vec<NotificationRow>>;
+    async fn mark_read(&self, id: &str, citizen: &str, now: i64) -> StoreResult<bool>;
+    /// Every audited call about the citizen, newest first.
+    async fn data_use(&self, citizen: &str, limit: i64) -> StoreResult<Vec<AuditUse>>;
+}
+
+pub struct SqliteRequestStore {
+    pool: SqlitePool,
+}
+
+impl SqliteRequestStore {
+    pub fn new(pool: SqlitePool) -> Self {
+        SqliteRequestStore { pool }
+    }
+}
+
+const DRAFT: &str = "id, citizen, service, data, step, created_at, updated_at, request_id";
+const REQUEST: &str = "id, tracking_code, draft_id, citizen, national_code, service, agency, data, inquiries, status, agency_reference, \
+                       attempts, next_attempt_at, last_error, created_at, updated_at, polled_at, decided_at";
+
+#[async_trait]
+impl RequestStore for SqliteRequestStore {
+    async fn add_draft(&self, d: &DraftRow) -> StoreResult<()> {
+        sqlx::query(&format!("INSERT INTO draft ({DRAFT}) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)"))
+            .bind(&d.id)
+            .bind(&d.citizen)
+            .bind(&d.service)
+            .bind(&d.data)
+            .bind(d.step)
+            .bind(d.created_at)
+            .bind(d.updated_at)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
+    async fn draft(&self, id: &str, citizen: &str) -> StoreResult<Option<DraftRow>> {
+        sqlx::query_as(&format!("SELECT {DRAFT} FROM draft WHERE id = ? AND citizen = ?"))
+            .bind(id)
+            .bind(citizen)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    async fn drafts(&self, citizen: &str) -> StoreResult<Vec<DraftRow>> {
+        sqlx::query_as(&format!("SELECT {DRAFT} FROM draft WHERE citizen = ? AND request_id IS NULL ORDER BY updated_at DESC"))
+            .bind(citizen)
+            .fetch_all(&self.pool)
+            .await
+    }
+
+    async fn save_draft(&self, id: &str, citizen: &str, data: &str, step: i64, now: i64) -> StoreResult<bool> {
+        let r = sqlx::query("UPDATE draft SET data = ?, step = ?, updated_at = ? WHERE id = ? AND citizen = ? AND request_id IS NULL")
+            .bind(data)
+            .bind(step)
+            .bind(now)
+            .bind(id)
+            .bind(citizen)
+            .execute(&self.pool)
+            .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn delete_draft(&self, id: &str, citizen: &str) -> StoreResult<bool> {
+        let r = sqlx::query("DELETE FROM draft WHERE id = ? AND citizen = ? AND request_id IS NULL")
+            .bind(id)
+            .bind(citizen)
+            .execute(&self.pool)
+            .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn submit(&self, r: &RequestRow, notification_id: &str) -> StoreResult<Submitted> {
+        let mut tx = self.pool.begin().await?;
+        if let Some(draft) = &r.draft_id {
+            let existing: Option<RequestRow> =
+                sqlx::query_as(&format!("SELECT {REQUEST} FROM request WHERE draft_id = ?")).bind(draft).fetch_optional(&mut *tx).await?;
+            if let Some(e) = existing {
+                return Ok(Submitted::Existing(e));
+            }
+        }
+        sqlx::query(&format!("INSERT INTO request ({REQUEST}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL, 0, ?, NULL, ?, ?, 0, NULL)"))
+            .bind(&r.id)
+            .bind(&r.tracking_code)
+            .bind(&r.draft_id)
+            .bind(&r.citizen)
+            .bind(&r.national_code)
+            .bind(&r.service)
+            .bind(&r.agency)
+            .bind(&r.data)
+            .bind(&r.status)
+            .bind(r.next_attempt_at)
+            .bind(r.created_at)
+            .bind(r.updated_at)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO request_event (request_id, status, source, at) VALUES (?, ?, 'window', ?)")
+            .bind(&r.id)
+            .bind(&r.status)
+            .bind(r.created_at)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO notification (id, citizen, request_id, status, created_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(notification_id)
+            .bind(&r.citizen)
+            .bind(&r.id)
+            .bind(&r.status)
+            .bind(r.created_at)
+            .execute(&mut *tx)
+            .await?;
+        if let Some(draft) = &r.draft_id {
+            sqlx::query("UPDATE draft SET request_id = ?, updated_at = ? WHERE id = ?")
+                .bind(&r.id)
+                .bind(r.created_at)
+                .bind(draft)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(Submitted::New(r.clone()))
+    }
+
+    async fn request(&self, id: &str) -> StoreResult<Option<RequestRow>> {
+        sqlx::query_as(&format!("SELECT {REQUEST} FROM request WHERE id = ?")).bind(id).fetch_optional(&self.pool).await
+    }
+
+    async fn request_of(&self, id: &str, citizen: &str) -> StoreResult<Option<RequestRow>> {
+        sqlx::query_as(&format!("SELECT {REQUEST} FROM request WHERE id = ? AND citizen = ?"))
+            .bind(id)
+            .bind(citizen)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    async fn requests_of(&self, citizen: &str) -> StoreResult<Vec<RequestRow>> {
+        sqlx::query_as(&format!("SELECT {REQUEST} FROM request WHERE citizen = ? ORDER BY created_at DESC, rowid DESC"))
+            .bind(citizen)
+            .fetch_all(&self.pool)
+            .await
+    }
+
+    async fn by_tracking_code(&self, code: &str) -> StoreResult<Option<RequestRow>> {
+        sqlx::query_as(&format!("SELECT {REQUEST} FROM request WHERE tracking_code = ?")).bind(code).fetch_optional(&self.pool).await
+    }
+
+    async fn by_reference(&self, agency: &str, reference: &str) -> StoreResult<Option<RequestRow>> {
+        sqlx::query_as(&format!("SELECT {REQUEST} FROM request WHERE agency = ? AND agency_reference = ?"))
+            .bind(agency)
+            .bind(reference)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    async fn due(&self, now: i64, limit: i64) -> StoreResult<Vec<RequestRow>> {
+        sqlx::query_as(&format!(
+            "SELECT {REQUEST} FROM request WHERE status IN ('submitted', 'queued') AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?"
+        ))
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    async fn pollable(&self, before: i64, limit: i64) -> StoreResult<Vec<RequestRow>> {
+        sqlx::query_as(&format!(
+            "SELECT {REQUEST} FROM request WHERE agency_reference IS NOT NULL AND status NOT IN ('rejected', 'delivered') \
+             AND polled_at <= ? ORDER BY polled_at LIMIT ?"
+        ))
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    async fn set_inquiries(&self, id: &str, inquiries: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE request SET inquiries = ? WHERE id = ?").bind(inquiries).bind(id).execute(&self.pool).await.map(|_| ())
+    }
+
+    async fn set_polled(&self, id: &str, now: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE request SET polled_at = ? WHERE id = ?").bind(now).bind(id).execute(&self.pool).await.map(|_| ())
+    }
+
+    async fn requeue(&self, id: &str, next: i64, error: &str, now: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE request SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?")
+            .bind(next)
+            .bind(error)
+            .bind(now)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
+    async fn set_reference(&self, id: &str, reference: &str, now: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE request SET agency_reference = ?, polled_at = ?, last_error = NULL WHERE id = ?")
+            .bind(reference)
+            .bind(now)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
+    async fn add_status(&self, r: &RequestRow, status: &str, source: &str, notification_id: &str, now: i64) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query("INSERT OR IGNORE INTO request_event (request_id, status, source, at) VALUES (?, ?, ?, ?)")
+            .bind(&r.id)
+            .bind(status)
+            .bind(source)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1;
+        if inserted {
+            let current: String = sqlx::query_scalar("SELECT status FROM request WHERE id = ?").bind(&r.id).fetch_one(&mut *tx).await?;
+            let decided = matches!(status, "approved" | "rejected").then_some(now);
+            if panjere_api::requests::rank(status) > panjere_api::requests::rank(&current) {
+                sqlx::query("UPDATE request SET status = ?, updated_at = ?, decided_at = COALESCE(decided_at, ?) WHERE id = ?")
+                    .bind(status)
+                    .bind(now)
+                    .bind(decided)
+                    .bind(&r.id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query("INSERT INTO notification (id, citizen, request_id, status, created_at) VALUES (?, ?, ?, ?, ?)")
+                .bind(notification_id)
+                .bind(&r.citizen)
+                .bind(&r.id)
+                .bind(status)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(inserted)
+    }
+
+    async fn events(&self, request_id: &str) -> StoreResult<Vec<EventRow>> {
+        sqlx::query_as("SELECT status, at FROM request_event WHERE request_id = ? ORDER BY at, id")
+            .bind(request_id)
+            .fetch_all(&self.pool)
+            .await
+    }
+
+    async fn notifications(&self, citizen: &str) -> StoreResult<Vec<NotificationRow>> {
+        sqlx::query_as(
+            "SELECT n.id, n.request_id, r.tracking_code, r.service, n.status, n.created_at, n.read_at \
+             FROM notification n JOIN request r ON r.id = n.request_id WHERE n.citizen = ? ORDER BY n.created_at DESC, n.rowid DESC LIMIT 200",
+        )
+        .bind(citizen)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    async fn mark_read(&self, id: &str, citizen: &str, now: i64) -> StoreResult<bool> {
+        let r = sqlx::query("UPDATE notification SET read_at = COALESCE(read_at, ?) WHERE id = ? AND citizen = ?")
+            .bind(now)
+            .bind(id)
+            .bind(citizen)
+            .execute(&self.pool)
+            .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn data_use(&self, citizen: &str, limit: i64) -> StoreResult<Vec<AuditUse>> {
+        sqlx::query_as(
+            "SELECT at, agency, operation, requested_by, request_id, outcome FROM audit_log WHERE citizen = ? ORDER BY id DESC LIMIT ?",
+        )
+        .bind(citizen)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+    }
+}

@@ -1,0 +1,86 @@
+//! `POST /api/agency-callbacks`: an agency pushes a request's status,
+//! signed with its callback secret (`X-Panjere-Signature: sha256=<hex
+//! HMAC-SHA256(secret, body)>`, `X-Panjere-Agency: <id>`). A bad or missing
+//! signature is refused and logged. Not a browser endpoint: exempt from the
+//! same-origin check, authenticated by the signature instead.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use hmac::{Hmac, Mac};
+use panjere_api::ErrorBody;
+use serde::Deserialize;
+use sha2::Sha256;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+pub const PATH: &str = "/api/agency-callbacks";
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(callback))
+}
+
+#[derive(Deserialize)]
+struct Callback {
+    reference: String,
+    status: String,
+    decision: Option<String>,
+}
+
+fn verify(secret: &str, body: &[u8], signature: &str) -> bool {
+    let Some(hex) = signature.strip_prefix("sha256=") else { return false };
+    let Some(bytes) =
+        (0..hex.len()).step_by(2).map(|i| hex.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok())).collect::<Option<Vec<u8>>>()
+    else {
+        return false;
+    };
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(body);
+    mac.verify_slice(&bytes).is_ok()
+}
+
+#[utoipa::path(post, path = "/api/agency-callbacks", tag = "gateway",
+    request_body(content = String, content_type = "application/json",
+        description = "{\"agency\", \"reference\", \"status\", \"decision\"?, \"at\"}, signed in X-Panjere-Signature"),
+    responses((status = 204, description = "Status recorded"),
+              (status = 401, description = "Unknown agency or bad signature (logged)", body = ErrorBody),
+              (status = 400, description = "Not a status update", body = ErrorBody),
+              (status = 404, description = "No request with this agency reference", body = ErrorBody)))]
+async fn callback(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<StatusCode, AppError> {
+    let text = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let agency = text("x-panjere-agency");
+    let signature = text("x-panjere-signature");
+    let secret = state.gateway().registry().agencies.get(&agency).map(|a| a.callback_secret.expose().to_owned());
+    if !secret.is_some_and(|s| verify(&s, &body, &signature)) {
+        tracing::warn!(agency = %agency, "agency callback refused: unknown agency or bad signature");
+        return Err(AppError::BadSignature);
+    }
+    let cb: Callback = serde_json::from_slice(&body).map_err(|e| AppError::bad_parameter("body", format!("not a status update: {e}")))?;
+    let r = state
+        .requests()
+        .store
+        .by_reference(&agency, &cb.reference)
+        .await?
+        .ok_or_else(|| AppError::NotFound { what: "request", id: cb.reference.clone() })?;
+    crate::requests::apply_agency_status(&state, &r, &cb.status, cb.decision.as_deref(), "callback").await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::verify;
+
+    #[test]
+    fn signatures() {
+        // RFC 4231 test case 2.
+        let sig = "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+        assert!(verify("Jefe", b"what do ya want for nothing?", sig));
+        assert!(!verify("Jefe", b"what do ya want for nothing!", sig));
+        assert!(!verify("jefe", b"what do ya want for nothing?", sig));
+        assert!(!verify("Jefe", b"what do ya want for nothing?", "5bdcc146"));
+        assert!(!verify("Jefe", b"what do ya want for nothing?", "sha256=zz"));
+    }
+}

@@ -1,0 +1,62 @@
+//! `POST /api/services/{id}/inquiry`: an inquiry answered at once by the
+//! agency, through the gateway, with the form's values checked first.
+
+use axum::extract::{Path, State};
+use axum::Json;
+use panjere_api::forms::check_form;
+use panjere_api::requests::{InquiryAnswer, InquiryRequest};
+use panjere_api::{ErrorBody, ServiceKind};
+use serde_json::Value;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::Citizen;
+use crate::error::AppError;
+use crate::gateway::CallContext;
+use crate::request_id::current_request_id;
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(inquiry))
+}
+
+#[utoipa::path(post, path = "/api/services/{id}/inquiry", tag = "requests", params(("id" = String, Path)), request_body = InquiryRequest,
+    responses((status = 200, description = "The agency's answer", body = InquiryAnswer),
+              (status = 400, description = "Not an inquiry usable through the window", body = ErrorBody),
+              (status = 401, description = "Not signed in", body = ErrorBody),
+              (status = 404, description = "No such service, or the agency has no such record", body = ErrorBody),
+              (status = 422, description = "invalid_form: `fields` gives each field's error", body = ErrorBody),
+              (status = 502, description = "The agency failed", body = ErrorBody),
+              (status = 503, description = "The agency is unavailable", body = ErrorBody),
+              (status = 504, description = "The agency did not answer in time", body = ErrorBody)))]
+async fn inquiry(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Path(id): Path<String>,
+    Json(req): Json<InquiryRequest>,
+) -> Result<Json<InquiryAnswer>, AppError> {
+    let service = state.catalog().service(&id).ok_or_else(|| AppError::NotFound { what: "service", id: id.clone() })?;
+    let (Some(form), ServiceKind::Inquiry) = (&service.form, service.kind) else {
+        return Err(AppError::bad_parameter("service", "this service is not an inquiry usable through the window"));
+    };
+    let (ok, errors) = check_form(form, &req.values, None);
+    if !errors.is_empty() {
+        return Err(AppError::InvalidForm(errors));
+    }
+    let values = Value::Object(ok.into_iter().map(|(k, v)| (k, Value::String(v))).collect());
+    let op = form.operation.as_deref().unwrap_or_default();
+    let params = crate::requests::params_for(&form.params, &citizen.data.national_code, &values);
+    let ctx = CallContext {
+        request_id: current_request_id().unwrap_or_default(),
+        citizen: Some(citizen.data.national_code.clone()),
+        requested_by: None,
+    };
+    let result = state.gateway().call(op, &params, &ctx).await?;
+    Ok(Json(InquiryAnswer {
+        service: id,
+        agency: service.agency.clone(),
+        agency_name: service.agency_name.clone(),
+        answered_at: crate::now_rfc3339(),
+        result,
+    }))
+}

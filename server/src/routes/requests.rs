@@ -1,0 +1,235 @@
+//! The citizen's requests, the public "track by code" page, the inbox and
+//! "who used my data".
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use panjere_api::requests::{
+    DataUse, DataUseItem, GivenAnswer, Inbox, InquiryRecord, Notification, RequestDetail, RequestSummary, Requests, TimelineEvent,
+    TrackAnswer,
+};
+use panjere_api::{ErrorBody, Text};
+use serde::Deserialize;
+use serde_json::Value;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::{AuthError, Citizen, ClientAddress};
+use crate::error::AppError;
+use crate::requests::store::RequestRow;
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(one))
+        .routes(routes!(track))
+        .routes(routes!(inbox))
+        .routes(routes!(read))
+        .routes(routes!(data_use))
+}
+
+fn time(t: i64) -> String {
+    panjere_api::time::rfc3339(t.max(0) as u64)
+}
+
+fn service_name(state: &AppState, id: &str) -> Text {
+    state.catalog().service(id).map(|s| s.name.clone()).unwrap_or_else(|| Text { fa: id.to_owned(), en: id.to_owned() })
+}
+
+fn agency_name(state: &AppState, id: &str) -> Text {
+    state.catalog().agency_name(id).cloned().unwrap_or_else(|| Text { fa: id.to_owned(), en: id.to_owned() })
+}
+
+pub fn summary(state: &AppState, r: &RequestRow) -> RequestSummary {
+    RequestSummary {
+        id: r.id.clone(),
+        tracking_code: r.tracking_code.clone(),
+        service: r.service.clone(),
+        service_name: service_name(state, &r.service),
+        agency_name: agency_name(state, &r.agency),
+        status: r.status.clone(),
+        created_at: time(r.created_at),
+        updated_at: time(r.updated_at),
+    }
+}
+
+async fn timeline(state: &AppState, id: &str) -> Result<Vec<TimelineEvent>, AppError> {
+    Ok(state.requests().store.events(id).await?.into_iter().map(|e| TimelineEvent { status: e.status, at: time(e.at) }).collect())
+}
+
+pub async fn detail(state: &AppState, r: &RequestRow) -> Result<RequestDetail, AppError> {
+    let values: Value = serde_json::from_str(&r.data).unwrap_or_default();
+    let answers = state
+        .catalog()
+        .form(&r.service)
+        .map(|form| {
+            form.fields
+                .iter()
+                .filter_map(|f| {
+                    let v = values.get(&f.name).and_then(Value::as_str).filter(|v| !v.is_empty())?;
+                    let value = match &f.kind {
+                        panjere_api::forms::FieldType::Choice { options } => options
+                            .iter()
+                            .find(|o| o.value == v)
+                            .map(|o| o.label.clone())
+                            .unwrap_or_else(|| Text { fa: v.into(), en: v.into() }),
+                        _ => Text { fa: v.into(), en: v.into() },
+                    };
+                    Some(GivenAnswer { field: f.name.clone(), label: f.label.clone(), value })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let inquiries = r
+        .inquiries
+        .as_deref()
+        .and_then(|s| serde_json::from_str::<Vec<Value>>(s).ok())
+        .unwrap_or_default()
+        .iter()
+        .filter(|i| i["ok"] == true)
+        .map(|i| InquiryRecord {
+            label: serde_json::from_value(i["label"].clone()).unwrap_or_default(),
+            agency_name: agency_name(state, i["agency"].as_str().unwrap_or_default()),
+            answered_at: i["answered_at"].as_str().unwrap_or_default().to_owned(),
+        })
+        .collect();
+    Ok(RequestDetail {
+        summary: summary(state, r),
+        answers,
+        timeline: timeline(state, &r.id).await?,
+        inquiries,
+        agency_reference: r.agency_reference.clone(),
+    })
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+struct ListQuery {
+    /// Only requests with this status.
+    status: Option<String>,
+    /// Only requests for this service.
+    service: Option<String>,
+}
+
+/// The citizen's requests, newest first.
+#[utoipa::path(get, path = "/api/requests", tag = "requests", params(ListQuery),
+    responses((status = 200, description = "Requests", body = Requests), (status = 401, description = "Not signed in", body = ErrorBody)))]
+async fn list(State(state): State<AppState>, citizen: Citizen, Query(q): Query<ListQuery>) -> Result<Json<Requests>, AppError> {
+    let rows = state.requests().store.requests_of(&state.gateway().pseudonym(&citizen.data.national_code)).await?;
+    let items = rows
+        .iter()
+        .filter(|r| q.status.as_deref().is_none_or(|s| r.status == s))
+        .filter(|r| q.service.as_deref().is_none_or(|s| r.service == s))
+        .map(|r| summary(&state, r))
+        .collect();
+    Ok(Json(Requests { items }))
+}
+
+/// One of the citizen's requests: answers, the window's inquiries, timeline.
+#[utoipa::path(get, path = "/api/requests/{id}", tag = "requests", params(("id" = String, Path)),
+    responses((status = 200, description = "The request", body = RequestDetail), (status = 401, description = "Not signed in", body = ErrorBody),
+              (status = 404, description = "No such request of this citizen", body = ErrorBody)))]
+async fn one(State(state): State<AppState>, citizen: Citizen, Path(id): Path<String>) -> Result<Json<RequestDetail>, AppError> {
+    let pseudonym = state.gateway().pseudonym(&citizen.data.national_code);
+    let r =
+        state.requests().store.request_of(&id, &pseudonym).await?.ok_or_else(|| AppError::NotFound { what: "request", id: id.clone() })?;
+    Ok(Json(detail(&state, &r).await?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+struct TrackQuery {
+    /// The applicant's national code (any digit script).
+    national_code: String,
+}
+
+/// A request's status by tracking code and the applicant's national code:
+/// status only, no personal data. Any mismatch is a plain 404.
+#[utoipa::path(get, path = "/api/track/{tracking_code}", tag = "requests", params(("tracking_code" = String, Path), TrackQuery),
+    responses((status = 200, description = "Status and timeline", body = TrackAnswer),
+              (status = 400, description = "Not a tracking code, or not a national code", body = ErrorBody),
+              (status = 404, description = "No request with this code and national code", body = ErrorBody),
+              (status = 429, description = "Too many lookups from this address", body = ErrorBody)))]
+async fn track(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    Path(code): Path<String>,
+    Query(q): Query<TrackQuery>,
+) -> Result<Json<TrackAnswer>, AppError> {
+    let auth = state.auth();
+    auth.limiter
+        .hit(&format!("track:{address}"), auth.clock.now(), 60, 600)
+        .map_err(|retry_after_s| AuthError::RateLimited { retry_after_s })?;
+    let code =
+        panjere_api::tracking::parse(&code).ok_or_else(|| AppError::bad_parameter("tracking_code", "not a tracking code (check digit)"))?;
+    let nc = panjere_api::ids::national_code(&q.national_code)
+        .map_err(|_| AppError::bad_parameter("national_code", "not a valid national code"))?;
+    let not_found = || AppError::NotFound { what: "request", id: code.clone() };
+    let r = state.requests().store.by_tracking_code(&code).await?.ok_or_else(not_found)?;
+    if r.national_code != nc {
+        return Err(not_found());
+    }
+    Ok(Json(TrackAnswer {
+        tracking_code: r.tracking_code.clone(),
+        service_name: service_name(&state, &r.service),
+        status: r.status.clone(),
+        updated_at: time(r.updated_at),
+        timeline: timeline(&state, &r.id).await?,
+    }))
+}
+
+/// Notifications: every status change of the citizen's requests.
+#[utoipa::path(get, path = "/api/inbox", tag = "requests",
+    responses((status = 200, description = "Newest first, with the unread count", body = Inbox), (status = 401, description = "Not signed in", body = ErrorBody)))]
+async fn inbox(State(state): State<AppState>, citizen: Citizen) -> Result<Json<Inbox>, AppError> {
+    let rows = state.requests().store.notifications(&state.gateway().pseudonym(&citizen.data.national_code)).await?;
+    let items: Vec<Notification> = rows
+        .into_iter()
+        .map(|n| Notification {
+            service_name: service_name(&state, &n.service),
+            id: n.id,
+            request_id: n.request_id,
+            tracking_code: n.tracking_code,
+            status: n.status,
+            created_at: time(n.created_at),
+            read: n.read_at.is_some(),
+        })
+        .collect();
+    Ok(Json(Inbox { unread: items.iter().filter(|n| !n.read).count() as u32, items }))
+}
+
+#[utoipa::path(post, path = "/api/inbox/{id}/read", tag = "requests", params(("id" = String, Path)),
+    responses((status = 204, description = "Marked read"), (status = 401, description = "Not signed in", body = ErrorBody),
+              (status = 403, description = "cross_site", body = ErrorBody),
+              (status = 404, description = "No such notification of this citizen", body = ErrorBody)))]
+async fn read(State(state): State<AppState>, citizen: Citizen, Path(id): Path<String>) -> Result<StatusCode, AppError> {
+    let pseudonym = state.gateway().pseudonym(&citizen.data.national_code);
+    if state.requests().store.mark_read(&id, &pseudonym, state.auth().clock.now()).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(AppError::NotFound { what: "notification", id })
+    }
+}
+
+/// Every call the window made about the citizen, from the audit log: which
+/// agency's data was read, on whose behalf, for which request, when.
+#[utoipa::path(get, path = "/api/me/data-use", tag = "requests",
+    responses((status = 200, description = "Newest first", body = DataUse), (status = 401, description = "Not signed in", body = ErrorBody)))]
+async fn data_use(State(state): State<AppState>, citizen: Citizen) -> Result<Json<DataUse>, AppError> {
+    state.gateway().audit().flush().await;
+    let pseudonym = state.gateway().pseudonym(&citizen.data.national_code);
+    let store = &state.requests().store;
+    let rows = store.data_use(&pseudonym, 500).await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for u in rows {
+        let request = store.request(&u.request_id).await?.filter(|r| r.citizen == pseudonym);
+        items.push(DataUseItem {
+            at: u.at,
+            agency_name: agency_name(&state, &u.agency),
+            operation: u.operation,
+            requested_by_name: u.requested_by.as_deref().map(|a| agency_name(&state, a)),
+            tracking_code: request.map(|r| r.tracking_code),
+            outcome: u.outcome,
+        });
+    }
+    Ok(Json(DataUse { items }))
+}
