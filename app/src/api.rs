@@ -2,9 +2,13 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use panjere_api::auth::{CodeSent, Me, Profile, Sessions, SignedOut, StartRequest, VerifyRequest};
+use panjere_api::requests::{
+    DataUse, Draft, DraftInput, Drafts, Inbox, InquiryAnswer, InquiryRequest, RequestDetail, Requests, TrackAnswer,
+};
 use panjere_api::{AgencyDetail, Categories, ErrorBody, Page, SearchIndexData, Service, ServiceSummary, StatusReport};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 use crate::i18n::Strings;
 use crate::logic::ServiceFilter;
@@ -43,6 +47,8 @@ pub enum FetchError {
         parameter: Option<String>,
         retry_after_s: Option<u64>,
         attempts_left: Option<u32>,
+        /// A form's errors by field.
+        fields: Option<std::collections::BTreeMap<String, panjere_api::forms::FieldError>>,
         request_id: Option<String>,
     },
 }
@@ -137,6 +143,7 @@ async fn decode<T: DeserializeOwned>(res: Response) -> Result<T, FetchError> {
                 parameter: e.parameter,
                 retry_after_s: e.retry_after_s,
                 attempts_left: e.attempts_left,
+                fields: e.fields,
                 request_id,
             }
         }
@@ -217,6 +224,65 @@ pub async fn sessions() -> Result<Sessions, FetchError> {
 
 pub async fn end_session(id: String) -> Result<SignedOut, FetchError> {
     send_json(Request::delete(&format!("/api/me/sessions/{}", crate::logic::encode(&id))), &serde_json::json!({})).await
+}
+
+pub async fn inquiry(service: &str, values: BTreeMap<String, String>) -> Result<InquiryAnswer, FetchError> {
+    send_json(Request::post(&format!("/api/services/{}/inquiry", crate::logic::encode(service))), &InquiryRequest { values }).await
+}
+
+pub async fn create_draft(service: String) -> Result<Draft, FetchError> {
+    send_json(Request::post("/api/drafts"), &DraftInput { service, ..Default::default() }).await
+}
+
+pub async fn drafts() -> Result<Drafts, FetchError> {
+    get_json("/api/drafts").await
+}
+
+pub async fn draft(id: &str) -> Result<Draft, FetchError> {
+    get_json(&format!("/api/drafts/{}", crate::logic::encode(id))).await
+}
+
+pub async fn save_draft(id: &str, values: BTreeMap<String, String>, step: u32, check_step: Option<u32>) -> Result<Draft, FetchError> {
+    let input = DraftInput { service: String::new(), values, step, check_step };
+    send_json(Request::put(&format!("/api/drafts/{}", crate::logic::encode(id))), &input).await
+}
+
+pub async fn submit_draft(id: &str) -> Result<RequestDetail, FetchError> {
+    send_json(Request::post(&format!("/api/drafts/{}/submit", crate::logic::encode(id))), &serde_json::json!({})).await
+}
+
+pub async fn requests() -> Result<Requests, FetchError> {
+    get_json("/api/requests").await
+}
+
+pub async fn request(id: &str) -> Result<RequestDetail, FetchError> {
+    get_json(&format!("/api/requests/{}", crate::logic::encode(id))).await
+}
+
+pub async fn inbox() -> Result<Inbox, FetchError> {
+    get_json("/api/inbox").await
+}
+
+pub async fn mark_read(id: &str) -> Result<(), FetchError> {
+    let res = Request::post(&format!("/api/inbox/{}/read", crate::logic::encode(id)))
+        .json(&serde_json::json!({}))
+        .map_err(|_| FetchError::Network)?
+        .send()
+        .await
+        .map_err(|_| FetchError::Network)?;
+    if res.status() == 204 {
+        Ok(())
+    } else {
+        decode::<Nothing>(res).await.map(|_| ())
+    }
+}
+
+pub async fn data_use() -> Result<DataUse, FetchError> {
+    get_json("/api/me/data-use").await
+}
+
+pub async fn track(code: &str, national_code: &str) -> Result<TrackAnswer, FetchError> {
+    get_json(&format!("/api/track/{}?national_code={}", crate::logic::encode(code), crate::logic::encode(national_code))).await
 }
 
 pub async fn sign_out_others() -> Result<SignedOut, FetchError> {

@@ -78,6 +78,8 @@ pub struct Auth {
     pub warn_before_s: RwSignal<u64>,
     idle_timeout_s: RwSignal<u64>,
     absolute_deadline: RwSignal<Option<f64>>,
+    /// Unread notifications (the header shows the count).
+    pub unread: RwSignal<u32>,
 }
 
 impl Auth {
@@ -89,6 +91,7 @@ impl Auth {
             warn_before_s: RwSignal::new(120),
             idle_timeout_s: RwSignal::new(0),
             absolute_deadline: RwSignal::new(None),
+            unread: RwSignal::new(0),
         };
         provide_context(auth);
         leptos::task::spawn_local(async move {

@@ -19,8 +19,10 @@ use crate::components::header::Header;
 use crate::components::session_timeout::SessionTimeout;
 use crate::i18n::I18n;
 use crate::pages::{
-    agencies::AgenciesPage, agency::AgencyPage, home::HomePage, not_found::NotFoundPage, profile::ProfilePage, search::SearchPage,
-    service::ServicePage, services::ServicesPage, sessions::SessionsPage, sign_in::SignInPage, status::StatusPage, topic::TopicPage,
+    agencies::AgenciesPage, agency::AgencyPage, data_use::DataUsePage, draft::DraftPage, home::HomePage, inbox::InboxPage,
+    not_found::NotFoundPage, profile::ProfilePage, request::RequestPage, requests::RequestsPage, search::SearchPage, service::ServicePage,
+    services::ServicesPage, sessions::SessionsPage, sign_in::SignInPage, status::StatusPage, topic::TopicPage, track::TrackPage,
+    use_service::UseServicePage,
 };
 
 /// Replaces the static app shell of `index.html` with the live app.
@@ -61,6 +63,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-in") view=SignInPage/>
                     <Route path=path!("/me") view=ProfilePage/>
                     <Route path=path!("/me/sessions") view=SessionsPage/>
+                    <Route path=path!("/me/data-use") view=DataUsePage/>
+                    <Route path=path!("/services/:id/use") view=UseServicePage/>
+                    <Route path=path!("/drafts/:id") view=DraftPage/>
+                    <Route path=path!("/requests") view=RequestsPage/>
+                    <Route path=path!("/requests/:id") view=RequestPage/>
+                    <Route path=path!("/inbox") view=InboxPage/>
+                    <Route path=path!("/track") view=TrackPage/>
                     <Route path=path!("/categories/:id") view=move || view! { <TopicPage event=false/> }/>
                     <Route path=path!("/life-events/:id") view=move || view! { <TopicPage event=true/> }/>
                 </Routes>

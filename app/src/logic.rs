@@ -354,6 +354,75 @@ pub fn check_sign_in(national_code: &str, mobile: &str) -> (Option<&'static str>
     )
 }
 
+/// The localised text of a form field's error.
+pub fn field_error_text(e: &panjere_api::forms::FieldError, t: &'static Strings) -> String {
+    let lang = t.lang();
+    let n = |v: Option<u64>| v.map(|v| num(v, lang)).unwrap_or_default();
+    let template = match e.code.as_str() {
+        "required" => t.form_err_required,
+        "postal_code" => t.form_err_postal_code,
+        "plate" => t.form_err_plate,
+        "jalali_date" => t.form_err_jalali_date,
+        "rials_format" => t.form_err_rials_format,
+        "rials_range" => t.form_err_rials_range,
+        "text_short" => t.form_err_text_short,
+        "text_long" => t.form_err_text_long,
+        "text_control" => t.form_err_text_control,
+        "choice" => t.form_err_choice,
+        "file_type" => t.form_err_file_type,
+        "file_size" => t.form_err_file_size,
+        code => return refusal_text(code, t).unwrap_or(t.form_err_invalid).to_owned(),
+    };
+    fill(template, &[("min", &n(e.min)), ("max", &n(e.max))])
+}
+
+/// Rials with the language's grouping, and the toman equivalent citizens
+/// think in (1 toman = 10 rials).
+pub fn rials_text(rials: u64, t: &'static Strings) -> String {
+    let lang = t.lang();
+    if rials >= 10 && rials.is_multiple_of(10) {
+        fill(t.amount_rials_toman, &[("rials", &num(rials, lang)), ("toman", &num(rials / 10, lang))])
+    } else {
+        fill(t.amount_rials, &[("rials", &num(rials, lang))])
+    }
+}
+
+/// One value of an inquiry's answer, as the form says to show it.
+pub fn result_text(answer: &serde_json::Value, field: &panjere_api::forms::ResultField, t: &'static Strings) -> Option<String> {
+    use panjere_api::forms::ResultFormat;
+    let lang = t.lang();
+    let v = answer.pointer(&field.pointer)?;
+    if v.is_null() {
+        return None;
+    }
+    Some(match field.format {
+        ResultFormat::Text => {
+            let s = v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string());
+            field.labels.get(&s).map(|l| l.get(lang).to_owned()).unwrap_or(s)
+        }
+        ResultFormat::Rials => rials_text(v.as_u64()?, t),
+        ResultFormat::Date => crate::fmt::date(v.as_str()?, lang),
+        ResultFormat::YesNo => if v.as_bool()? { t.yes } else { t.no }.to_owned(),
+        ResultFormat::Number => num(v.as_u64()?, lang),
+        ResultFormat::Count => num(v.as_array()?.len() as u64, lang),
+    })
+}
+
+/// A request status's label.
+pub fn status_label(status: &str, t: &Strings) -> &'static str {
+    match status {
+        "submitted" => t.req_status_submitted,
+        "queued" => t.req_status_queued,
+        "forwarded" => t.req_status_forwarded,
+        "in_review" => t.req_status_in_review,
+        "more_info" => t.req_status_more_info,
+        "approved" => t.req_status_approved,
+        "rejected" => t.req_status_rejected,
+        "delivered" => t.req_status_delivered,
+        _ => t.req_status_unknown,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -534,5 +603,28 @@ mod tests {
         assert_eq!(check_sign_in("۰۰۷۶۲۲۹۶۴۵", "+989121111111"), (None, None));
         assert_eq!(check_sign_in("0076229646", "0912"), (Some("national_code_check_digit"), Some("mobile_format")));
         assert_eq!(check_sign_in("", ""), (Some("national_code_empty"), Some("mobile_empty")));
+    }
+
+    #[test]
+    fn field_errors_and_results_read_well() {
+        use panjere_api::forms::{FieldError, ResultField, ResultFormat};
+        let en = &crate::i18n::EN;
+        let e = FieldError { code: "rials_range".into(), min: Some(10), max: Some(500) };
+        assert_eq!(field_error_text(&e, en), "Enter an amount from 10 to 500 rials.");
+        let e = FieldError { code: "national_code_check_digit".into(), min: None, max: None };
+        assert_eq!(field_error_text(&e, en), en.err_national_code_check_digit);
+        assert_eq!(rials_text(1_250_000, en), "1250000 rials (125000 toman)");
+        let answer = serde_json::json!({ "status": "valid", "fines": [1, 2, 3], "cleared": false, "total": 15 });
+        let rf =
+            |pointer: &str, format| ResultField { pointer: pointer.into(), label: Default::default(), format, labels: Default::default() };
+        assert_eq!(result_text(&answer, &rf("/fines", ResultFormat::Count), en).as_deref(), Some("3"));
+        assert_eq!(result_text(&answer, &rf("/cleared", ResultFormat::YesNo), en).as_deref(), Some("No"));
+        assert_eq!(result_text(&answer, &rf("/missing", ResultFormat::Text), en), None);
+        let mut status = rf("/status", ResultFormat::Text);
+        status.labels.insert("valid".into(), panjere_api::Text { fa: "معتبر".into(), en: "Valid".into() });
+        assert_eq!(result_text(&answer, &status, en).as_deref(), Some("Valid"));
+        for s in panjere_api::requests::STATUSES {
+            assert_ne!(status_label(s, en), en.req_status_unknown, "{s}");
+        }
     }
 }

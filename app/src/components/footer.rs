@@ -15,6 +15,8 @@ pub fn Footer() -> impl IntoView {
                     " · "
                     <a href="/status">{move || i18n.t().nav_status}</a>
                     " · "
+                    <a href="/track">{move || i18n.t().nav_track}</a>
+                    " · "
                     <a href="/api/openapi.json" rel="external">{move || i18n.t().footer_open_api}</a>
                 </p>
             </div>

@@ -9,6 +9,18 @@ use crate::i18n::use_i18n;
 pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
+    // The unread count follows sign-in and every navigation.
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move || {
+        let _ = location.pathname.get();
+        if matches!(auth.status.get(), AuthStatus::SignedIn(_)) {
+            leptos::task::spawn_local(async move {
+                if let Ok(i) = crate::api::inbox().await {
+                    auth.unread.set(i.unread);
+                }
+            });
+        }
+    });
     let other = move || match i18n.get() {
         Lang::Fa => Lang::En,
         Lang::En => Lang::Fa,
@@ -54,6 +66,15 @@ pub fn Header() -> impl IntoView {
                 <a href="/">{move || i18n.t().nav_home}</a>
                 <a href="/services">{move || i18n.t().nav_services}</a>
                 <a href="/agencies">{move || i18n.t().nav_agencies}</a>
+                {move || matches!(auth.status.get(), AuthStatus::SignedIn(_)).then(|| view! {
+                    <a href="/requests">{move || i18n.t().nav_requests}</a>
+                    <a href="/inbox" id="nav-inbox">
+                        {move || match auth.unread.get() {
+                            0 => i18n.t().nav_inbox.to_owned(),
+                            n => crate::fmt::fill(i18n.t().nav_inbox_unread, &[("n", &crate::fmt::num(u64::from(n), i18n.get()))]),
+                        }}
+                    </a>
+                })}
             </nav>
         </header>
     }

@@ -5,6 +5,7 @@ pub mod breadcrumbs;
 pub mod error_view;
 pub mod filter_bar;
 pub mod footer;
+pub mod form_field;
 pub mod header;
 pub mod level_badge;
 pub mod loading;

@@ -2,9 +2,14 @@
 
 pub mod agencies;
 pub mod agency;
+pub mod data_use;
+pub mod draft;
 pub mod home;
+pub mod inbox;
 pub mod not_found;
 pub mod profile;
+pub mod request;
+pub mod requests;
 pub mod search;
 pub mod service;
 pub mod services;
@@ -12,3 +17,5 @@ pub mod sessions;
 pub mod sign_in;
 pub mod status;
 pub mod topic;
+pub mod track;
+pub mod use_service;

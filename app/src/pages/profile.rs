@@ -48,6 +48,8 @@ fn ProfileContent() -> impl IntoView {
             <AsyncView resource=profile render=|p| view! { <ProfileDetails p/> }/>
             <div class="button-row">
                 <a class="button secondary" href="/me/sessions">{move || i18n.t().sessions_title}</a>
+                <a class="button secondary" href="/me/data-use">{move || i18n.t().profile_data_use}</a>
+                <a class="button secondary" href="/requests">{move || i18n.t().requests_title}</a>
                 <button type="button" class="button secondary" id="sign-out" on:click=sign_out>{move || i18n.t().sign_out}</button>
             </div>
         </div>

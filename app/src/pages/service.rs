@@ -65,6 +65,17 @@ fn ServiceDetail(s: Service) -> impl IntoView {
                 <h2 id="what-h">{move || i18n.t().service_what}</h2>
                 <p class="lead">{tr(&s.summary)}</p>
             </section>
+            {s.form.is_some().then(|| {
+                let href = format!("/services/{}/use", s.id);
+                view! {
+                    <p class="start">
+                        <a class="button start" id="use-service" href=href>
+                            {move || if kind == panjere_api::ServiceKind::Inquiry { i18n.t().service_start_inquiry } else { i18n.t().service_start_application }}
+                        </a>
+                    </p>
+                    <p class="hint">{move || i18n.t().service_start_sign_in}</p>
+                }
+            })}
             <section aria-labelledby="facts-h">
                 <h2 id="facts-h">{move || i18n.t().service_facts}</h2>
                 <dl class="facts">

@@ -26,6 +26,7 @@ fn refused(code: &str) -> FetchError {
         parameter: None,
         retry_after_s: None,
         attempts_left: None,
+        fields: None,
         request_id: None,
     }
 }

@@ -1,0 +1,251 @@
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use panjere_api::forms::{FieldType, Form};
+use panjere_api::requests::Draft;
+use panjere_api::Service;
+
+use crate::api::{self, FetchError};
+use crate::components::async_view::AsyncView;
+use crate::components::form_field::{focus_error_summary, ErrorSummary, FormField, FormState};
+use crate::components::require_auth::RequireAuth;
+use crate::contexts::use_auth;
+use crate::fmt::{fill, num};
+use crate::i18n::{use_i18n, use_title};
+
+/// An application in steps, saved on the server at every step (so the
+/// citizen can come back later, also on another device), then a review
+/// page and submit.
+#[component]
+pub fn DraftPage() -> impl IntoView {
+    view! {
+        <RequireAuth>
+            <DraftLoader/>
+        </RequireAuth>
+    }
+}
+
+#[component]
+fn DraftLoader() -> impl IntoView {
+    let auth = use_auth();
+    let params = use_params_map();
+    let loaded = LocalResource::new(move || {
+        let id = params.read().get("id").unwrap_or_default();
+        async move {
+            let draft = api::draft(&id).await;
+            auth.note(&draft);
+            let draft = draft?;
+            let service = api::service(&draft.service).await?;
+            Ok::<_, FetchError>((draft, service))
+        }
+    });
+    view! {
+        <div class="wrap narrow">
+            <AsyncView resource=loaded render=|(d, s)| view! { <DraftForm d s/> }/>
+        </div>
+    }
+}
+
+#[component]
+fn DraftForm(d: Draft, s: Service) -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let navigate = use_navigate();
+    let form: Form = s.form.clone().unwrap_or_else(|| unreachable!("drafts exist only for services with forms"));
+    let count = form.step_count();
+    let review = count + 1;
+    let step = RwSignal::new(d.step.clamp(1, review));
+    let state = FormState::new(d.values.clone());
+    let general = RwSignal::new(None::<String>);
+    let saved_at = RwSignal::new(d.updated_at.clone());
+    let busy = RwSignal::new(false);
+    let form = StoredValue::new(form);
+    let draft_id = StoredValue::new(d.id.clone());
+    let name = s.name;
+    use_title({
+        let name = name.clone();
+        move || Some(name.get(i18n.get()).to_owned())
+    });
+    if let Some(r) = d.request_id {
+        navigate(&format!("/requests/{r}"), Default::default());
+    }
+    let step_fields = move || form.with_value(|f| f.fields.iter().filter(|x| x.step == step.get()).cloned().collect::<Vec<_>>());
+
+    // Saves what was typed (always) and, when `next` is given, moves there
+    // if this step is valid in the browser and on the server.
+    let save = move |next: Option<u32>| {
+        if busy.get_untracked() {
+            return;
+        }
+        general.set(None);
+        let current = step.get_untracked();
+        let fields = form.with_value(|f| f.fields.iter().filter(|x| x.step == current).cloned().collect::<Vec<_>>());
+        let valid = next.is_none_or(|n| n < current) || state.check_all(&fields);
+        busy.set(true);
+        let values = state.values.get_untracked();
+        let target = next.filter(|_| valid).unwrap_or(current);
+        leptos::task::spawn_local(async move {
+            let r = api::save_draft(&draft_id.get_value(), values, target, next.filter(|n| *n > current).map(|_| current)).await;
+            auth.note(&r);
+            match r {
+                Ok(saved) if saved.errors.is_empty() => {
+                    saved_at.set(saved.updated_at);
+                    if valid {
+                        step.set(target);
+                        scroll_top();
+                    } else {
+                        focus_error_summary();
+                    }
+                }
+                Ok(saved) => {
+                    saved_at.set(saved.updated_at);
+                    state.errors.set(saved.errors);
+                    step.set(current);
+                    focus_error_summary();
+                }
+                Err(e) => {
+                    general.set(Some(e.message(i18n.t())));
+                    focus_error_summary();
+                }
+            }
+            busy.set(false);
+        });
+    };
+
+    let submit = {
+        let navigate = navigate.clone();
+        move |_| {
+            if busy.get_untracked() {
+                return;
+            }
+            busy.set(true);
+            general.set(None);
+            let navigate = navigate.clone();
+            leptos::task::spawn_local(async move {
+                let r = api::submit_draft(&draft_id.get_value()).await;
+                auth.note(&r);
+                match r {
+                    Ok(req) => navigate(&format!("/requests/{}?new=1", req.summary.id), Default::default()),
+                    Err(FetchError::Refused { fields: Some(f), .. }) => {
+                        let first = form.with_value(|form| form.fields.iter().filter(|x| f.contains_key(&x.name)).map(|x| x.step).min());
+                        state.errors.set(f);
+                        step.set(first.unwrap_or(1));
+                        focus_error_summary();
+                    }
+                    Err(e) => {
+                        general.set(Some(e.message(i18n.t())));
+                        focus_error_summary();
+                    }
+                }
+                busy.set(false);
+            });
+        }
+    };
+
+    let step_title = move || {
+        let s = step.get();
+        if s == review {
+            i18n.t().apply_review_title.to_owned()
+        } else {
+            let title = form.with_value(|f| f.steps.get(s as usize - 1).map(|t| t.get(i18n.get()).to_owned()).unwrap_or_default());
+            fill(
+                i18n.t().apply_step_of,
+                &[("n", &num(u64::from(s), i18n.get())), ("total", &num(u64::from(count), i18n.get())), ("title", &title)],
+            )
+        }
+    };
+    let all_fields = Signal::derive(move || form.with_value(|f| f.fields.clone()));
+    view! {
+        <ErrorSummary fields=all_fields state general/>
+        <p class="caption">{move || name.get(i18n.get()).to_owned()}</p>
+        <h1>{step_title}</h1>
+        {move || {
+            if step.get() == review {
+                view! { <Review form=form.get_value() state step/> }.into_any()
+            } else {
+                view! {
+                    <form class="form" novalidate on:submit=move |ev| {
+                        ev.prevent_default();
+                        save(Some(step.get_untracked() + 1));
+                    }>
+                        {step_fields().into_iter().map(|field| view! { <FormField field state/> }).collect_view()}
+                        <div class="button-row">
+                            <button type="submit" class="button" id="continue" aria-disabled=move || busy.get().to_string()>
+                                {move || i18n.t().apply_save_continue}
+                            </button>
+                            {move || (step.get() > 1).then(|| view! {
+                                <button type="button" class="button secondary" on:click=move |_| save(Some(step.get_untracked() - 1))>
+                                    {i18n.t().apply_back}
+                                </button>
+                            })}
+                        </div>
+                    </form>
+                }
+                    .into_any()
+            }
+        }}
+        {move || (step.get() == review).then(|| view! {
+            <div class="button-row">
+                <button type="button" class="button" id="submit-application" on:click=submit.clone() aria-disabled=move || busy.get().to_string()>
+                    {move || i18n.t().apply_submit}
+                </button>
+                <button type="button" class="button secondary" on:click=move |_| save(Some(count))>{move || i18n.t().apply_back}</button>
+            </div>
+        })}
+        <p class="hint" role="status">{move || fill(i18n.t().apply_saved_at, &[("time", &crate::fmt::time(&saved_at.get(), i18n.get()))])}</p>
+    }
+}
+
+/// Check your answers (GOV.UK): every answer with a "change" link, and the
+/// inquiries the window will make itself.
+#[component]
+fn Review(form: Form, state: FormState, step: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let rows = form
+        .fields
+        .iter()
+        .cloned()
+        .map(|f| {
+            let name = f.name.clone();
+            let value = move || {
+                let v = state.values.with(|m| m.get(&name).cloned().unwrap_or_default());
+                match &f.kind {
+                    FieldType::Choice { options } => {
+                        options.iter().find(|o| o.value == v).map(|o| o.label.get(i18n.get()).to_owned()).unwrap_or(v)
+                    }
+                    _ if v.is_empty() => "—".to_owned(),
+                    _ => v,
+                }
+            };
+            let label = f.label.clone();
+            let at = f.step;
+            view! {
+                <div class="summary-row">
+                    <dt>{move || label.get(i18n.get()).to_owned()}</dt>
+                    <dd>{value}</dd>
+                    <dd class="change">
+                        <button type="button" class="link-button" on:click=move |_| step.set(at)>
+                            {move || i18n.t().apply_change}
+                            <span class="visually-hidden">{move || format!(" {}", f.label.get(i18n.get()))}</span>
+                        </button>
+                    </dd>
+                </div>
+            }
+        })
+        .collect_view();
+    let inquiries = form.inquiries.clone();
+    view! {
+        <dl class="summary-list" id="review">{rows}</dl>
+        {(!inquiries.is_empty())
+            .then(|| {
+                view! {
+                    <h2>{move || i18n.t().apply_window_asks}</h2>
+                    <ul>{inquiries.into_iter().map(|i| view! { <li>{move || i.label.get(i18n.get()).to_owned()}</li> }).collect_view()}</ul>
+                }
+            })}
+        <p>{move || i18n.t().apply_declaration}</p>
+    }
+}
+
+fn scroll_top() {
+    window().scroll_to_with_x_and_y(0.0, 0.0);
+}

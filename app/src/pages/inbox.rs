@@ -1,0 +1,82 @@
+use leptos::prelude::*;
+use panjere_api::requests::Notification;
+
+use crate::api;
+use crate::components::async_view::AsyncView;
+use crate::components::require_auth::RequireAuth;
+use crate::contexts::use_auth;
+use crate::fmt::fill;
+use crate::i18n::{use_i18n, use_title};
+use crate::logic::status_label;
+
+/// The inbox: every status change of the citizen's requests.
+#[component]
+pub fn InboxPage() -> impl IntoView {
+    let i18n = use_i18n();
+    use_title(move || Some(i18n.t().inbox_title.to_owned()));
+    view! {
+        <RequireAuth>
+            <InboxList/>
+        </RequireAuth>
+    }
+}
+
+#[component]
+fn InboxList() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let inbox = LocalResource::new(move || async move {
+        let r = api::inbox().await;
+        auth.note(&r);
+        if let Ok(i) = &r {
+            auth.unread.set(i.unread);
+        }
+        r
+    });
+    let read = Callback::new(move |id: String| {
+        leptos::task::spawn_local(async move {
+            let _ = api::mark_read(&id).await;
+            inbox.refetch();
+        });
+    });
+    view! {
+        <div class="wrap narrow">
+            <h1>{move || i18n.t().inbox_title}</h1>
+            <AsyncView
+                resource=inbox
+                render=move |i| {
+                    if i.items.is_empty() {
+                        view! { <p class="empty">{i18n.t().inbox_empty}</p> }.into_any()
+                    } else {
+                        view! {
+                            <p role="status">{fill(i18n.t().inbox_unread, &[("n", &crate::fmt::num(u64::from(i.unread), i18n.get()))])}</p>
+                            <ul class="session-list" id="inbox">{i.items.into_iter().map(|n| view! { <Item n read/> }).collect_view()}</ul>
+                        }
+                            .into_any()
+                    }
+                }
+            />
+        </div>
+    }
+}
+
+#[component]
+fn Item(n: Notification, read: Callback<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let (id, unread) = (n.id.clone(), !n.read);
+    let text = {
+        let (service, status, code) = (n.service_name.clone(), n.status.clone(), n.tracking_code.clone());
+        move || {
+            fill(i18n.t().inbox_item, &[("service", service.get(i18n.get())), ("status", status_label(&status, i18n.t())), ("code", &code)])
+        }
+    };
+    view! {
+        <li class="session-card" class:unread=unread data-status=n.status>
+            <p><a href=format!("/requests/{}", n.request_id)>{text}</a></p>
+            <p class="hint">{move || crate::fmt::time(&n.created_at, i18n.get())}</p>
+            {unread.then(|| view! {
+                <button type="button" class="button secondary" on:click=move |_| read.run(id.clone())>{move || i18n.t().inbox_mark_read}</button>
+            })}
+        </li>
+    }
+}

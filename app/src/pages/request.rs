@@ -1,0 +1,128 @@
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use panjere_api::requests::RequestDetail;
+
+use crate::api;
+use crate::components::async_view::AsyncView;
+use crate::components::require_auth::RequireAuth;
+use crate::contexts::use_auth;
+use crate::fmt::fill;
+use crate::i18n::{use_i18n, use_title};
+use crate::logic::status_label;
+
+/// A request: the receipt (tracking code, printable) and its timeline,
+/// refreshed while the agency works on it.
+#[component]
+pub fn RequestPage() -> impl IntoView {
+    view! {
+        <RequireAuth>
+            <RequestLoader/>
+        </RequireAuth>
+    }
+}
+
+#[component]
+fn RequestLoader() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let params = use_params_map();
+    let query = use_query_map();
+    let request = LocalResource::new(move || {
+        let id = params.read().get("id").unwrap_or_default();
+        async move {
+            let r = api::request(&id).await;
+            auth.note(&r);
+            r
+        }
+    });
+    // Refresh every 3 s until the request is finished.
+    let handle = set_interval_with_handle(
+        move || {
+            let done = request.get_untracked().and_then(Result::ok).is_some_and(|r| panjere_api::requests::is_final(&r.summary.status));
+            if !done {
+                request.refetch();
+            }
+        },
+        std::time::Duration::from_secs(3),
+    )
+    .ok();
+    on_cleanup(move || {
+        if let Some(h) = handle {
+            h.clear();
+        }
+    });
+    use_title(move || Some(i18n.t().request_title.to_owned()));
+    let fresh = move || query.read().get("new").is_some();
+    view! {
+        <div class="wrap narrow">
+            <AsyncView resource=request render=move |r| view! { <Receipt r fresh=fresh()/> }/>
+        </div>
+    }
+}
+
+#[component]
+fn Receipt(r: RequestDetail, fresh: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let s = r.summary.clone();
+    let code = s.tracking_code.clone();
+    let status = s.status.clone();
+    let timeline = r.timeline.clone();
+    let answers = r.answers.clone();
+    let inquiries = r.inquiries;
+    let (service_name, agency_name) = (s.service_name.clone(), s.agency_name.clone());
+    view! {
+        {fresh.then(|| view! {
+            <div class="panel-confirmation" role="status">
+                <h1>{move || i18n.t().request_submitted}</h1>
+                <p>{move || i18n.t().request_your_code}</p>
+                <p class="tracking-code" dir="ltr" id="tracking-code">{code.clone()}</p>
+            </div>
+        })}
+        {(!fresh).then(|| view! { <h1>{move || i18n.t().request_title}</h1> })}
+        <dl class="summary-list" id="request-summary">
+            <div class="summary-row"><dt>{move || i18n.t().request_service}</dt><dd>{move || service_name.get(i18n.get()).to_owned()}</dd></div>
+            <div class="summary-row"><dt>{move || i18n.t().request_agency}</dt><dd>{move || agency_name.get(i18n.get()).to_owned()}</dd></div>
+            <div class="summary-row"><dt>{move || i18n.t().request_tracking_code}</dt><dd dir="ltr" class="code">{s.tracking_code.clone()}</dd></div>
+            <div class="summary-row">
+                <dt>{move || i18n.t().request_status}</dt>
+                <dd><span class=format!("badge req-{}", s.status) id="request-status">{move || status_label(&status, i18n.t())}</span></dd>
+            </div>
+            <div class="summary-row"><dt>{move || i18n.t().request_submitted_at}</dt><dd>{move || crate::fmt::time(&s.created_at, i18n.get())}</dd></div>
+        </dl>
+        <h2>{move || i18n.t().request_timeline}</h2>
+        <ol class="timeline" id="timeline">
+            {timeline
+                .into_iter()
+                .map(|e| {
+                    let st = e.status.clone();
+                    view! {
+                        <li data-status=e.status>
+                            <strong>{move || status_label(&st, i18n.t())}</strong>
+                            " · "
+                            <span>{move || crate::fmt::time(&e.at, i18n.get())}</span>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+        {(!inquiries.is_empty()).then(|| view! {
+            <h2>{move || i18n.t().request_window_asked}</h2>
+            <ul class="inquiries">
+                {inquiries.into_iter().map(|i| {
+                    let text = move || fill(i18n.t().request_asked_at, &[("what", i.label.get(i18n.get())), ("agency", i.agency_name.get(i18n.get())), ("time", &crate::fmt::time(&i.answered_at, i18n.get()))]);
+                    view! { <li>{text}</li> }
+                }).collect_view()}
+            </ul>
+        })}
+        <h2>{move || i18n.t().request_answers}</h2>
+        <dl class="summary-list">
+            {answers.into_iter().map(|a| view! {
+                <div class="summary-row"><dt>{move || a.label.get(i18n.get()).to_owned()}</dt><dd>{move || a.value.get(i18n.get()).to_owned()}</dd></div>
+            }).collect_view()}
+        </dl>
+        <div class="button-row no-print">
+            <button type="button" class="button secondary" on:click=move |_| { let _ = window().print(); }>{move || i18n.t().request_print}</button>
+            <a class="button secondary" href="/requests">{move || i18n.t().requests_title}</a>
+        </div>
+    }
+}

@@ -1,0 +1,239 @@
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use panjere_api::requests::InquiryAnswer;
+use panjere_api::{Service, ServiceKind};
+
+use crate::api::{self, FetchError};
+use crate::components::async_view::AsyncView;
+use crate::components::form_field::{focus_error_summary, ErrorSummary, FormField, FormState};
+use crate::components::require_auth::RequireAuth;
+use crate::contexts::use_auth;
+use crate::fmt::fill;
+use crate::i18n::{use_i18n, use_title};
+use crate::logic::result_text;
+
+/// Using a service through the window: an inquiry answered at once, or the
+/// start of an application.
+#[component]
+pub fn UseServicePage() -> impl IntoView {
+    view! {
+        <RequireAuth>
+            <UseService/>
+        </RequireAuth>
+    }
+}
+
+#[component]
+fn UseService() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let service = LocalResource::new(move || {
+        let id = params.read().get("id").unwrap_or_default();
+        async move { api::service(&id).await }
+    });
+    use_title(move || service.get().and_then(Result::ok).map(|s| s.name.get(i18n.get()).to_owned()));
+    view! {
+        <div class="wrap narrow">
+            <AsyncView
+                resource=service
+                render=|s| match s.kind {
+                    ServiceKind::Inquiry if s.form.is_some() => view! { <InquiryPanel s/> }.into_any(),
+                    ServiceKind::Application if s.form.is_some() => view! { <ApplyStart s/> }.into_any(),
+                    _ => view! { <NotOnline s/> }.into_any(),
+                }
+            />
+        </div>
+    }
+}
+
+#[component]
+fn NotOnline(s: Service) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = format!("/services/{}", s.id);
+    view! {
+        <h1>{move || s.name.get(i18n.get()).to_owned()}</h1>
+        <p>{move || i18n.t().use_not_online}</p>
+        <a href=href>{move || i18n.t().use_back_to_service}</a>
+    }
+}
+
+#[component]
+fn InquiryPanel(s: Service) -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let form = s.form.clone().unwrap_or_else(|| unreachable!("checked by the caller"));
+    let fields = form.fields.clone();
+    let state = FormState::new(Default::default());
+    let answer = RwSignal::new(None::<InquiryAnswer>);
+    let general = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let service_id = s.id.clone();
+    let result_fields = StoredValue::new(form.result);
+    let ask = {
+        let fields = fields.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            general.set(None);
+            if !state.check_all(&fields) {
+                focus_error_summary();
+                return;
+            }
+            if busy.get_untracked() {
+                return;
+            }
+            busy.set(true);
+            answer.set(None);
+            let id = service_id.clone();
+            let values = state.values.get_untracked();
+            leptos::task::spawn_local(async move {
+                let r = api::inquiry(&id, values).await;
+                auth.note(&r);
+                match r {
+                    Ok(a) => answer.set(Some(a)),
+                    Err(FetchError::Refused { fields: Some(f), .. }) => {
+                        state.errors.set(f);
+                        focus_error_summary();
+                    }
+                    Err(e) => {
+                        general.set(Some(e.message(i18n.t())));
+                        focus_error_summary();
+                    }
+                }
+                busy.set(false);
+            });
+        }
+    };
+    let no_fields = fields.is_empty();
+    let fields_signal = Signal::derive({
+        let fields = fields.clone();
+        move || fields.clone()
+    });
+    view! {
+        <ErrorSummary fields=fields_signal state general/>
+        <h1>{move || s.name.get(i18n.get()).to_owned()}</h1>
+        <p class="lead">{move || s.summary.get(i18n.get()).to_owned()}</p>
+        {no_fields.then(|| view! { <p class="hint">{move || i18n.t().use_once_only}</p> })}
+        <form class="form" novalidate on:submit=ask>
+            {fields.into_iter().map(|field| view! { <FormField field state/> }).collect_view()}
+            <button type="submit" class="button" aria-disabled=move || busy.get().to_string()>
+                {move || if busy.get() { i18n.t().use_asking } else { i18n.t().use_ask }}
+            </button>
+        </form>
+        <div aria-live="polite">
+            {move || {
+                answer
+                    .get()
+                    .map(|a| {
+                        let rows = result_fields
+                            .get_value()
+                            .into_iter()
+                            .map(|rf| {
+                                let value = result_text(&a.result, &rf, i18n.t()).unwrap_or_else(|| "—".to_owned());
+                                view! {
+                                    <div class="summary-row">
+                                        <dt>{rf.label.get(i18n.get()).to_owned()}</dt>
+                                        <dd>{value}</dd>
+                                    </div>
+                                }
+                            })
+                            .collect_view();
+                        let source = fill(
+                            i18n.t().use_answered_by,
+                            &[("agency", a.agency_name.get(i18n.get())), ("time", &crate::fmt::time(&a.answered_at, i18n.get()))],
+                        );
+                        view! {
+                            <section class="answer" aria-labelledby="answer-h">
+                                <h2 id="answer-h">{i18n.t().use_answer}</h2>
+                                <dl class="summary-list" id="answer">{rows}</dl>
+                                <p class="hint">{source}</p>
+                            </section>
+                        }
+                    })
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn ApplyStart(s: Service) -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let navigate = use_navigate();
+    let form = s.form.clone().unwrap_or_else(|| unreachable!("checked by the caller"));
+    let service_id = s.id.clone();
+    let drafts = LocalResource::new(move || async move {
+        let r = api::drafts().await;
+        auth.note(&r);
+        r
+    });
+    let busy = RwSignal::new(false);
+    let failed = RwSignal::new(None::<String>);
+    let start = {
+        let service_id = service_id.clone();
+        move |_| {
+            if busy.get_untracked() {
+                return;
+            }
+            busy.set(true);
+            let (navigate, id) = (navigate.clone(), service_id.clone());
+            leptos::task::spawn_local(async move {
+                match api::create_draft(id).await {
+                    Ok(d) => navigate(&format!("/drafts/{}", d.id), Default::default()),
+                    Err(e) => failed.set(Some(e.message(i18n.t()))),
+                }
+                busy.set(false);
+            });
+        }
+    };
+    let steps = form.steps.clone();
+    let inquiries = form.inquiries;
+    let for_this = move || {
+        drafts
+            .get()
+            .and_then(Result::ok)
+            .map(|d| d.items.into_iter().filter(|d| d.service == service_id).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    view! {
+        <h1>{move || s.name.get(i18n.get()).to_owned()}</h1>
+        <p class="lead">{move || s.summary.get(i18n.get()).to_owned()}</p>
+        <h2>{move || i18n.t().apply_steps_title}</h2>
+        <ol class="steps">{steps.into_iter().map(|t| view! { <li>{move || t.get(i18n.get()).to_owned()}</li> }).collect_view()}</ol>
+        {(!inquiries.is_empty())
+            .then(|| {
+                view! {
+                    <div class="notice notice-info">
+                        <h2>{move || i18n.t().apply_window_asks}</h2>
+                        <ul>{inquiries.into_iter().map(|i| view! { <li>{move || i.label.get(i18n.get()).to_owned()}</li> }).collect_view()}</ul>
+                    </div>
+                }
+            })}
+        {move || {
+            let mine = for_this();
+            (!mine.is_empty())
+                .then(|| {
+                    view! {
+                        <h2>{i18n.t().apply_saved_drafts}</h2>
+                        <ul class="session-list">
+                            {mine
+                                .into_iter()
+                                .map(|d| {
+                                    let saved = fill(i18n.t().apply_saved_at, &[("time", &crate::fmt::time(&d.updated_at, i18n.get()))]);
+                                    view! {
+                                        <li class="session-card">
+                                            <p>{saved}</p>
+                                            <a class="button secondary" href=format!("/drafts/{}", d.id)>{i18n.t().apply_continue}</a>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                })
+        }}
+        {move || failed.get().map(|m| view! { <div class="notice notice-error" role="alert"><p>{m}</p></div> })}
+        <button type="button" class="button start" id="start-application" on:click=start aria-disabled=move || busy.get().to_string()>
+            {move || i18n.t().apply_start}
+        </button>
+    }
+}

@@ -1,0 +1,91 @@
+import { expect, expectAccessible, fa, test } from './fixtures';
+import { signIn } from './fixtures/auth';
+
+/**
+ * Using a service on a phone, as persona 0056781237 (tax debt; used by no
+ * other test): an inquiry, then an application end to end with the
+ * window's own inter-agency inquiry, its tracking code, status changes
+ * pushed by the agency, the inbox and "who used my data".
+ */
+test.describe('using a service', () => {
+  test.beforeEach(({}, testInfo) => {
+    test.skip(testInfo.project.name !== 'phone', 'run on a phone viewport');
+  });
+
+  test('inquiry, application with tracking, inbox and data use', async ({ page, request }) => {
+    test.setTimeout(120_000);
+    // An inquiry: the service page leads to it; signing in comes back to it.
+    await page.goto('/services/tax-clearance');
+    await page.locator('#use-service').click();
+    await expect(page).toHaveURL(/\/sign-in\?next=%2Fservices%2Ftax-clearance%2Fuse$/);
+    await signIn(page, request, '0056781237', '09127777777');
+    await expect(page).toHaveURL(/\/services\/tax-clearance\/use$/);
+    await expect(page.getByText(fa.use_once_only)).toBeVisible();
+    await page.getByRole('button', { name: fa.use_ask }).click();
+    const answer = page.locator('#answer');
+    await expect(answer).toContainText('مفاصاحساب مالیاتی دارید');
+    await expect(answer).toContainText(fa.no);
+    await expect(answer).toContainText('ریال');
+    await expectAccessible(page);
+
+    // An application in two steps, checked as the citizen types.
+    await page.goto('/services/passport-issuance');
+    await page.locator('#use-service').click();
+    await expect(page.getByText('وضعیت نظام وظیفه، از سازمان وظیفه عمومی')).toBeVisible();
+    await page.locator('#start-application').click();
+    await expect(page).toHaveURL(/\/drafts\/[0-9a-f]{32}$/);
+    await expect(page.locator('main h1')).toContainText('گام ۱ از ۲');
+    await page.getByLabel('هدف سفر').selectOption('tourism');
+    const date = page.getByLabel(/تاریخ تقریبی سفر/);
+    await date.fill('1405/07/31');
+    await date.blur();
+    await expect(page.locator('.field-error')).toContainText(fa.form_err_jalali_date);
+    await date.fill('۱۴۰۵/۰۹/۲۰');
+    await expect(page.locator('.field-error')).toHaveCount(0);
+    await expectAccessible(page);
+    await page.locator('#continue').click();
+    await expect(page.locator('main h1')).toContainText('گام ۲ از ۲');
+    await page.locator('#continue').click();
+    const summary = page.locator('#error-summary');
+    await expect(summary).toBeFocused();
+    await expect(summary).toContainText(fa.form_err_required);
+    await page.getByLabel(/کد پستی محل سکونت/).fill('۱۳۱۴۵-۶۷۸۹۱');
+    await page.getByLabel(/شماره همراه برای هماهنگی تحویل/).fill('09127777777');
+    await page.locator('#continue').click();
+    await expect(page.locator('main h1')).toHaveText(fa.apply_review_title);
+    await expect(page.locator('#review')).toContainText('گردشگری');
+    await expectAccessible(page);
+    await page.locator('#submit-application').click();
+
+    // The receipt: a tracking code, then the agency's status changes.
+    await expect(page).toHaveURL(/\/requests\/[0-9a-f]{32}\?new=1$/);
+    await expect(page.locator('#tracking-code')).toHaveText(/^[0-9A-HJKMNP-TV-Z]{3}-[0-9A-HJKMNP-TV-Z]{3}-[0-9A-HJKMNP-TV-Z]{4}$/);
+    const code = (await page.locator('#tracking-code').textContent())!.trim();
+    await expect(page.locator('#timeline li[data-status="in_review"]')).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByText('وضعیت نظام وظیفه، از سازمان وظیفه عمومی', { exact: false })).toBeVisible();
+    await expectAccessible(page);
+
+    // The inbox has the status changes; the header counts them.
+    await expect(page.locator('#nav-inbox')).toContainText('خوانده‌نشده');
+    await page.locator('#nav-inbox').click();
+    await expect(page.locator('#inbox li[data-status="in_review"]')).toContainText(code);
+    await expectAccessible(page);
+
+    // "Who used my data": the passport police asked the conscription organisation, for this request.
+    await page.goto('/me/data-use');
+    const use = page.locator('#data-use li[data-operation="conscription.status"]');
+    await expect(use).toContainText(code);
+    await expect(use).toContainText('سازمان وظیفه عمومی');
+    await expectAccessible(page);
+
+    // "My requests" lists it; anyone can track it by code and national code.
+    await page.goto('/requests');
+    await expect(page.locator('#requests')).toContainText(code);
+    await page.goto('/track');
+    await page.getByLabel(fa.track_code).fill(code.toLowerCase());
+    await page.getByLabel(fa.sign_in_national_code).fill('0056781237');
+    await page.getByRole('button', { name: fa.track_look }).click();
+    await expect(page.locator('#track-status')).toBeVisible();
+    await expectAccessible(page);
+  });
+});
