@@ -110,54 +110,50 @@ pub fn FormField(field: Field, state: FormState) -> impl IntoView {
         move || error().is_some().to_string()
     };
     let input = match field.kind.clone() {
-        FieldType::Choice { options } => {
-            view! {
-                <select
-                    id=id.clone()
-                    name=name
-                    aria-invalid=invalid
-                    aria-describedby=described
-                    on:change=move |ev| {
-                        on_input(event_target_value(&ev));
-                        on_blur();
-                    }
-                >
-                    <option value="" selected={
-                        let value = value.clone();
-                        move || value().is_empty()
-                    }>{move || i18n.t().form_choose}</option>
-                    {options
-                        .into_iter()
-                        .map(|o| {
-                            let v = o.value.clone();
-                            let selected = {
-                                let value = value.clone();
-                                let v = v.clone();
-                                move || value() == v
-                            };
-                            view! { <option value=v selected=selected>{move || o.label.get(i18n.get()).to_owned()}</option> }
-                        })
-                        .collect_view()}
-                </select>
-            }
-            .into_any()
+        FieldType::Choice { options } => view! {
+            <select
+                id=id.clone()
+                name=name
+                aria-invalid=invalid
+                aria-describedby=described
+                on:change=move |ev| {
+                    on_input(event_target_value(&ev));
+                    on_blur();
+                }
+            >
+                <option value="" selected={
+                    let value = value.clone();
+                    move || value().is_empty()
+                }>{move || i18n.t().form_choose}</option>
+                {options
+                    .into_iter()
+                    .map(|o| {
+                        let v = o.value.clone();
+                        let selected = {
+                            let value = value.clone();
+                            let v = v.clone();
+                            move || value() == v
+                        };
+                        view! { <option value=v selected=selected>{move || o.label.get(i18n.get()).to_owned()}</option> }
+                    })
+                    .collect_view()}
+            </select>
         }
-        FieldType::Text { multiline: true, max, .. } => {
-            view! {
-                <textarea
-                    id=id.clone()
-                    name=name
-                    rows="4"
-                    maxlength=max.to_string()
-                    aria-invalid=invalid
-                    aria-describedby=described
-                    prop:value=value
-                    on:input=move |ev| on_input(event_target_value(&ev))
-                    on:blur=move |_| on_blur()
-                ></textarea>
-            }
-            .into_any()
+        .into_any(),
+        FieldType::Text { multiline: true, max, .. } => view! {
+            <textarea
+                id=id.clone()
+                name=name
+                rows="4"
+                maxlength=max.to_string()
+                aria-invalid=invalid
+                aria-describedby=described
+                prop:value=value
+                on:input=move |ev| on_input(event_target_value(&ev))
+                on:blur=move |_| on_blur()
+            ></textarea>
         }
+        .into_any(),
         kind => {
             let (input_type, inputmode, autocomplete, ltr) = match kind {
                 FieldType::NationalCode | FieldType::PostalCode | FieldType::Rials { .. } => ("text", "numeric", "off", true),
