@@ -173,9 +173,14 @@ impl FieldError {
     }
 }
 
-/// A file field's value.
+/// A file field's value: the uploaded file (`POST
+/// /api/drafts/{id}/files/{field}` answers it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FileValue {
+    /// The stored file's id (absent before upload).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
     pub name: String,
     #[serde(rename = "type")]
     pub mime: String,

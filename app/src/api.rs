@@ -247,6 +247,22 @@ pub async fn save_draft(id: &str, values: BTreeMap<String, String>, step: u32, c
     send_json(Request::put(&format!("/api/drafts/{}", crate::logic::encode(id))), &input).await
 }
 
+/// Uploads a file for a draft's file field (the body is the file itself).
+pub async fn upload_file(draft: &str, field: &str, file: web_sys::File) -> Result<panjere_api::forms::FileValue, FetchError> {
+    let url = format!("/api/drafts/{}/files/{}", crate::logic::encode(draft), crate::logic::encode(field));
+    let mime = file.type_();
+    let res = Request::post(&url)
+        .header("Accept", "application/json")
+        .header("Content-Type", if mime.is_empty() { "application/octet-stream" } else { &mime })
+        .header("X-File-Name", &crate::logic::encode(&file.name()))
+        .body(file)
+        .map_err(|_| FetchError::Network)?
+        .send()
+        .await
+        .map_err(|_| FetchError::Network)?;
+    decode(res).await
+}
+
 pub async fn submit_draft(id: &str) -> Result<RequestDetail, FetchError> {
     send_json(Request::post(&format!("/api/drafts/{}/submit", crate::logic::encode(id))), &serde_json::json!({})).await
 }

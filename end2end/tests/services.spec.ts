@@ -88,4 +88,34 @@ test.describe('using a service', () => {
     await expect(page.locator('#track-status')).toBeVisible();
     await expectAccessible(page);
   });
+
+  test('an application with a file, amounts and a Jalali date, as 0023456787', async ({ page, request }) => {
+    test.setTimeout(90_000);
+    await page.goto('/sign-in?next=%2Fservices%2Feconomic-code%2Fuse');
+    await signIn(page, request, '0023456787', '09124444444');
+    await page.locator('#start-application').click();
+    await page.getByLabel('نام کسب‌وکار').fill('نان سنگک بربری');
+    await page.getByLabel('نوع فعالیت').selectOption('retail');
+    await page.getByLabel('تاریخ شروع فعالیت').fill('۱۴۰۲/۱۲/۳۰');
+    await page.locator('#continue').click();
+    // 30 Esfand 1402 does not exist (not a leap year): the server's calendar says so.
+    await expect(page.locator('#error-summary')).toContainText(fa.form_err_jalali_date);
+    await page.getByLabel('تاریخ شروع فعالیت').fill('۱۴۰۳/۱۲/۳۰');
+    await page.locator('#continue').click();
+    await expect(page.locator('main h1')).toContainText('گام ۲ از ۲');
+    await page.getByLabel('کد پستی محل کسب').fill('1314567891');
+    await page.getByLabel(/پیش‌بینی فروش سالانه/).fill('۲٬۵۰۰٬۰۰۰٬۰۰۰');
+    const file = page.getByLabel(/اجاره‌نامه یا سند محل کسب/);
+    await file.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a deed') });
+    await expect(page.locator('.field-error')).toContainText(fa.form_err_file_type);
+    await file.setInputFiles({ name: 'سند.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 deed') });
+    await expect(page.getByText('پیوست: سند.pdf')).toBeVisible();
+    await expect(page.locator('.field-error')).toHaveCount(0);
+    await expectAccessible(page);
+    await page.locator('#continue').click();
+    await expect(page.locator('#review')).toContainText('2500000000');
+    await page.locator('#submit-application').click();
+    await expect(page.locator('#tracking-code')).toBeVisible();
+    await expect(page.locator('#timeline li[data-status="forwarded"]')).toBeVisible({ timeout: 30_000 });
+  });
 });

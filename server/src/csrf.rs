@@ -46,10 +46,16 @@ pub fn check(method: &Method, path: &str, headers: &HeaderMap) -> Result<(), App
             return Err(AppError::CrossSite);
         }
     }
-    let json = text(header::CONTENT_TYPE.as_str())
-        .and_then(|c| c.split(';').next())
-        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"));
-    if !json {
+    let media = text(header::CONTENT_TYPE.as_str()).and_then(|c| c.split(';').next()).map(|m| m.trim().to_ascii_lowercase());
+    // File uploads send the file's own type; never one of the three a
+    // cross-site form can send without a preflight.
+    let upload = path.starts_with("/api/drafts/") && path.contains("/files/");
+    let ok = match media.as_deref() {
+        Some("application/json") => true,
+        Some("text/plain" | "multipart/form-data" | "application/x-www-form-urlencoded") | None => false,
+        Some(_) => upload,
+    };
+    if !ok {
         return Err(AppError::NotJson);
     }
     Ok(())
@@ -89,6 +95,17 @@ mod tests {
             check(&Method::DELETE, "/api/me/sessions", &headers(&[host, ("sec-fetch-site", "same-origin")])),
             Err(AppError::NotJson)
         ));
+        let upload = |ct: &'static str| {
+            check(&Method::POST, "/api/drafts/d1/files/lease", &headers(&[("content-type", ct), host, ("sec-fetch-site", "same-origin")]))
+        };
+        assert!(upload("application/pdf").is_ok());
+        assert!(upload("text/plain").is_err() && upload("multipart/form-data; boundary=x").is_err());
+        assert!(check(
+            &Method::POST,
+            "/api/auth/start",
+            &headers(&[("content-type", "application/pdf"), host, ("sec-fetch-site", "same-origin")])
+        )
+        .is_err());
         // Reads and non-API paths are not checked.
         assert!(check(&Method::GET, "/api/me", &HeaderMap::new()).is_ok());
         assert!(check(&Method::POST, "/not-api", &HeaderMap::new()).is_ok());

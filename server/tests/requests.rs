@@ -376,3 +376,45 @@ async fn another_citizens_ids_are_not_found_and_bad_callbacks_are_refused() {
     assert_eq!(res.status().as_u16(), 204);
     assert!(has_more_info(&owner.get(&format!("/api/requests/{id}")).await.1));
 }
+
+#[tokio::test]
+async fn files_are_checked_by_type_and_size_and_must_be_uploaded() {
+    let s = start().await;
+    let mut c = s.citizen("0076229645", "09121111111").await;
+    let (_, d) = c.post("/api/drafts", json!({ "service": "economic-code" })).await;
+    let id = d["id"].as_str().unwrap().to_owned();
+    let url = format!("{}/api/drafts/{id}/files/premises_document", s.base);
+    let upload = |ct: &'static str, body: Vec<u8>| {
+        let req = c.http.post(&url).header("origin", &s.base).header("content-type", ct).header("x-file-name", "%D8%B3%D9%86%D8%AF.pdf");
+        let req = match &c.cookie {
+            Some(k) => req.header("cookie", k),
+            None => req,
+        };
+        req.body(body).send()
+    };
+    let res = upload("application/pdf", b"%PDF-1.4 a small deed".to_vec()).await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let file: Value = res.json().await.unwrap();
+    assert_eq!((file["name"].as_str(), file["type"].as_str(), file["size"].as_u64()), (Some("سند.pdf"), Some("application/pdf"), Some(21)));
+    let res = upload("application/x-msdownload", b"MZ".to_vec()).await.unwrap();
+    assert_eq!(res.status().as_u16(), 422);
+    assert_eq!(res.json::<Value>().await.unwrap()["error"]["fields"]["premises_document"]["code"], "file_type");
+    let res = upload("image/png", vec![0u8; 1024 * 1024 + 1]).await.unwrap();
+    assert_eq!(res.json::<Value>().await.unwrap()["error"]["fields"]["premises_document"]["code"], "file_size");
+    let res = upload("text/plain", b"x".to_vec()).await.unwrap();
+    assert_eq!(res.status().as_u16(), 415, "a type a cross-site form could send is refused");
+
+    let mut values = json!({ "business_name": "نان سنگک", "activity": "retail", "start_date": "1403/12/30", "postal_code": "1314567891", "turnover_rials": "500000000" });
+    values["premises_document"] =
+        json!(json!({ "id": "not-uploaded", "name": "x.pdf", "type": "application/pdf", "size": 21 }).to_string());
+    c.put(&format!("/api/drafts/{id}"), json!({ "values": values, "step": 2 })).await;
+    let (status, e) = c.post(&format!("/api/drafts/{id}/submit"), json!({})).await;
+    assert_eq!((status, e["error"]["fields"]["premises_document"]["code"].as_str()), (422, Some("file_missing")), "{e}");
+    values["premises_document"] = json!(file.to_string());
+    c.put(&format!("/api/drafts/{id}"), json!({ "values": values, "step": 2 })).await;
+    let (status, r) = c.post(&format!("/api/drafts/{id}/submit"), json!({})).await;
+    assert_eq!(status, 201, "{r}");
+    let done = c.wait_for(r["id"].as_str().unwrap(), "forwarded").await;
+    assert_eq!(done["inquiries"].as_array().unwrap().len(), 2, "identity and address: {done}");
+}

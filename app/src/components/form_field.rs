@@ -3,6 +3,7 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use panjere_api::forms::{check_field, Field, FieldError, FieldType};
 
+use crate::fmt::fill;
 use crate::i18n::use_i18n;
 use crate::logic::field_error_text;
 
@@ -53,7 +54,13 @@ pub fn input_id(name: &str) -> String {
 /// One form field by its type: label, hint, error (GOV.UK pattern), checked
 /// in the browser as the citizen types once they have left it.
 #[component]
-pub fn FormField(field: Field, state: FormState) -> impl IntoView {
+pub fn FormField(
+    field: Field,
+    state: FormState,
+    /// The draft files are uploaded to (file fields only).
+    #[prop(optional)]
+    draft: Option<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let id = input_id(&field.name);
     let name = field.name.clone();
@@ -140,6 +147,78 @@ pub fn FormField(field: Field, state: FormState) -> impl IntoView {
             </select>
         }
         .into_any(),
+        FieldType::File { types, .. } => {
+            let uploading = RwSignal::new(false);
+            let name2 = name.clone();
+            let current = {
+                move || {
+                    serde_json::from_str::<panjere_api::forms::FileValue>(&value()).ok().map(|f| {
+                        fill(
+                            i18n.t().form_file_current,
+                            &[("name", &f.name), ("size", &crate::fmt::num(f.size.div_ceil(1024), i18n.get()))],
+                        )
+                    })
+                }
+            };
+            let on_change = move |ev: leptos::ev::Event| {
+                use wasm_bindgen::JsCast;
+                let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+                let Some(file) = input.files().and_then(|l| l.get(0)) else { return };
+                let meta =
+                    panjere_api::forms::FileValue { id: String::new(), name: file.name(), mime: file.type_(), size: file.size() as u64 };
+                let name = name2.clone();
+                let checked = f.with_value(|f| check_field(f, &serde_json::to_string(&meta).unwrap_or_default()));
+                state.touched.update(|t| {
+                    t.insert(name.clone());
+                });
+                if let Err(e) = checked {
+                    state.errors.update(|m| {
+                        m.insert(name, e);
+                    });
+                    return;
+                }
+                let Some(draft) = draft.clone() else { return };
+                uploading.set(true);
+                leptos::task::spawn_local(async move {
+                    match crate::api::upload_file(&draft, &name, file).await {
+                        Ok(v) => {
+                            state.values.update(|m| {
+                                m.insert(name.clone(), serde_json::to_string(&v).unwrap_or_default());
+                            });
+                            state.errors.update(|m| {
+                                m.remove(&name);
+                            });
+                        }
+                        Err(e) => {
+                            let err = match e {
+                                crate::api::FetchError::Refused { fields: Some(mut f), .. } => f.remove(&name),
+                                _ => None,
+                            };
+                            let err = err.unwrap_or(FieldError { code: "file_missing".into(), min: None, max: None });
+                            state.errors.update(|m| {
+                                m.insert(name.clone(), err);
+                            });
+                        }
+                    }
+                    uploading.set(false);
+                });
+            };
+            view! {
+                <input
+                    id=id.clone()
+                    name=name
+                    type="file"
+                    accept=types.join(",")
+                    aria-invalid=invalid
+                    aria-describedby=described
+                    on:change=on_change
+                />
+                <p class="hint" aria-live="polite">
+                    {move || if uploading.get() { Some(i18n.t().form_file_uploading.to_owned()) } else { current() }}
+                </p>
+            }
+            .into_any()
+        }
         FieldType::Text { multiline: true, max, .. } => view! {
             <textarea
                 id=id.clone()

@@ -167,7 +167,7 @@ fn DraftForm(d: Draft, s: Service) -> impl IntoView {
                         ev.prevent_default();
                         save(Some(step.get_untracked() + 1));
                     }>
-                        {step_fields().into_iter().map(|field| view! { <FormField field state/> }).collect_view()}
+                        {step_fields().into_iter().map(|field| view! { <FormField field state draft=draft_id.get_value()/> }).collect_view()}
                         <div class="button-row">
                             <button type="submit" class="button" id="continue" aria-disabled=move || busy.get().to_string()>
                                 {move || i18n.t().apply_save_continue}

@@ -67,6 +67,18 @@ pub struct AuditUse {
     pub outcome: String,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRow {
+    pub id: String,
+    pub draft_id: String,
+    pub field: String,
+    pub name: String,
+    pub mime: String,
+    pub size: i64,
+    pub content: Vec<u8>,
+    pub created_at: i64,
+}
+
 /// What submitting a draft did.
 pub enum Submitted {
     New(RequestRow),
@@ -105,6 +117,10 @@ pub trait RequestStore: Send + Sync + 'static {
     async fn events(&self, request_id: &str) -> StoreResult<Vec<EventRow>>;
     async fn notifications(&self, citizen: &str) -> StoreResult<Vec<NotificationRow>>;
     async fn mark_read(&self, id: &str, citizen: &str, now: i64) -> StoreResult<bool>;
+    /// Stores a file for a draft's field.
+    async fn add_file(&self, f: &FileRow) -> StoreResult<()>;
+    /// A draft's file: (field, mime, size).
+    async fn file_meta(&self, draft_id: &str, id: &str) -> StoreResult<Option<(String, String, i64)>>;
     /// Every audited call about the citizen, newest first.
     async fn data_use(&self, citizen: &str, limit: i64) -> StoreResult<Vec<AuditUse>>;
 }
@@ -367,6 +383,29 @@ impl RequestStore for SqliteRequestStore {
             .execute(&self.pool)
             .await?;
         Ok(r.rows_affected() == 1)
+    }
+
+    async fn add_file(&self, f: &FileRow) -> StoreResult<()> {
+        sqlx::query("INSERT INTO draft_file (id, draft_id, field, name, mime, size, content, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(&f.id)
+            .bind(&f.draft_id)
+            .bind(&f.field)
+            .bind(&f.name)
+            .bind(&f.mime)
+            .bind(f.size)
+            .bind(&f.content)
+            .bind(f.created_at)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
+    async fn file_meta(&self, draft_id: &str, id: &str) -> StoreResult<Option<(String, String, i64)>> {
+        sqlx::query_as("SELECT field, mime, size FROM draft_file WHERE draft_id = ? AND id = ?")
+            .bind(draft_id)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
     }
 
     async fn data_use(&self, citizen: &str, limit: i64) -> StoreResult<Vec<AuditUse>> {

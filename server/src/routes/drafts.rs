@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use panjere_api::forms::{check_form, FieldError, Form};
+use panjere_api::forms::{check_form, FieldError, FieldType, FileValue, Form};
 use panjere_api::requests::{Draft, DraftInput, Drafts, RequestDetail};
 use panjere_api::{ErrorBody, ServiceKind};
 use utoipa_axum::router::OpenApiRouter;
@@ -18,8 +18,17 @@ use crate::requests::store::{DraftRow, RequestRow, Submitted};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(create, list)).routes(routes!(read, update, delete)).routes(routes!(submit))
+    OpenApiRouter::new()
+        .routes(routes!(create, list))
+        .routes(routes!(read, update, delete))
+        .routes(routes!(submit))
+        .routes(routes!(upload))
+        // Files up to the largest a form allows (checked per field too).
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD))
 }
+
+/// The largest upload any form may allow.
+const MAX_UPLOAD: usize = 5 * 1024 * 1024;
 
 /// Values as typed: at most 64 fields of at most 4 KiB each.
 fn check_size(values: &BTreeMap<String, String>) -> Result<(), AppError> {
@@ -188,6 +197,7 @@ async fn submit(
     let values: BTreeMap<String, String> = serde_json::from_str(&d.data).unwrap_or_default();
     let (ok, mut errors) = check_form(form, &values, None);
     check_calendar(form, &ok, &mut errors);
+    check_files(&state, form, &d.id, &ok, &mut errors).await?;
     if !errors.is_empty() {
         return Err(AppError::InvalidForm(errors));
     }
@@ -231,4 +241,107 @@ async fn submit(
         }
     }
     Err(last.map(AppError::Database).unwrap_or(AppError::NoRoute(String::new())))
+}
+
+/// Every file field names a file uploaded to this draft, for that field.
+async fn check_files(
+    state: &AppState,
+    form: &Form,
+    draft: &str,
+    values: &BTreeMap<String, String>,
+    errors: &mut BTreeMap<String, FieldError>,
+) -> Result<(), AppError> {
+    for f in form.fields.iter().filter(|f| matches!(f.kind, FieldType::File { .. })) {
+        let Some(v) = values.get(&f.name).filter(|v| !v.is_empty()) else { continue };
+        let file: Option<FileValue> = serde_json::from_str(v).ok();
+        let stored = match &file {
+            Some(file) if !file.id.is_empty() => state.requests().store.file_meta(draft, &file.id).await?,
+            _ => None,
+        };
+        let matches = matches!((&file, &stored), (Some(file), Some((field, mime, size))) if *field == f.name && *mime == file.mime && *size as u64 == file.size);
+        if !matches {
+            errors.insert(f.name.clone(), FieldError { code: "file_missing".into(), min: None, max: None });
+        }
+    }
+    Ok(())
+}
+
+/// Uploads a file for one of the draft's file fields: the body is the
+/// file, `Content-Type` its type, `X-File-Name` its name (percent-encoded).
+/// Type and size are checked against the field. Answers the value to put
+/// in the field.
+#[utoipa::path(post, path = "/api/drafts/{id}/files/{field}", tag = "requests",
+    params(("id" = String, Path), ("field" = String, Path), ("X-File-Name" = String, Header, description = "The file's name, percent-encoded")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file, with its own Content-Type"),
+    responses((status = 200, description = "Stored", body = FileValue),
+              (status = 401, description = "Not signed in", body = ErrorBody),
+              (status = 404, description = "No such draft of this citizen, or no such file field", body = ErrorBody),
+              (status = 413, description = "Larger than any form allows"),
+              (status = 422, description = "invalid_form: file_type or file_size", body = ErrorBody)))]
+async fn upload(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Path((id, field)): Path<(String, String)>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Json<FileValue>, AppError> {
+    let d = own_draft(&state, &citizen, &id).await?;
+    let form = application_form(&state, &d.service)?;
+    let f = form
+        .fields
+        .iter()
+        .find(|f| f.name == field && matches!(f.kind, FieldType::File { .. }))
+        .ok_or_else(|| AppError::NotFound { what: "file field", id: field.clone() })?;
+    let text = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let mime = text("content-type").split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let name =
+        percent_decode(&text("x-file-name")).chars().filter(|c| !c.is_control() && !matches!(c, '/' | '\\')).take(200).collect::<String>();
+    let name = if name.trim().is_empty() { "file".to_owned() } else { name };
+    let value = FileValue { id: String::new(), name, mime, size: body.len() as u64 };
+    if let Err(e) = panjere_api::forms::check_field(f, &serde_json::to_string(&value).unwrap_or_default()) {
+        return Err(AppError::InvalidForm([(field, e)].into()));
+    }
+    let stored = crate::requests::store::FileRow {
+        id: random_id(),
+        draft_id: d.id.clone(),
+        field,
+        name: value.name.clone(),
+        mime: value.mime.clone(),
+        size: body.len() as i64,
+        content: body.to_vec(),
+        created_at: state.auth().clock.now(),
+    };
+    state.requests().store.add_file(&stored).await?;
+    Ok(Json(FileValue { id: stored.id, ..value }))
+}
+
+/// `%XX` sequences decoded (UTF-8, lossy).
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push(h * 16 + l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(super::percent_decode("%D8%B3%D9%86%D8%AF.pdf"), "سند.pdf");
+        assert_eq!(super::percent_decode("a%2"), "a%2");
+        assert_eq!(super::percent_decode("%zz%"), "%zz%");
+        assert_eq!(super::percent_decode("plain"), "plain");
+    }
 }

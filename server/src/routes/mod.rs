@@ -57,7 +57,17 @@ pub fn api(sessions: SessionManagerLayer<DynStore>) -> (Router<AppState>, utoipa
         .merge(lookup::router())
         .merge(callbacks::router())
         .merge(
-            auth::router().merge(me::router()).merge(inquiry::router()).merge(drafts::router()).merge(requests::router()).layer(sessions),
+            auth::router()
+                .merge(me::router())
+                .merge(inquiry::router())
+                .merge(drafts::router())
+                .merge(requests::router())
+                // Nothing about a citizen is kept by a browser or proxy cache.
+                .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+                    axum::http::header::CACHE_CONTROL,
+                    axum::http::HeaderValue::from_static("no-store"),
+                ))
+                .layer(sessions),
         )
         .split_for_parts()
 }
