@@ -409,6 +409,29 @@ pub fn result_text(answer: &serde_json::Value, field: &panjere_api::forms::Resul
     })
 }
 
+/// An answer as the review page shows it: a choice's label, a file's
+/// name, an amount with grouping (and toman), others normalised.
+pub fn answer_text(field: &panjere_api::forms::Field, raw: &str, t: &'static Strings) -> String {
+    use panjere_api::forms::FieldType;
+    let lang = t.lang();
+    if raw.trim().is_empty() {
+        return "—".to_owned();
+    }
+    match &field.kind {
+        FieldType::Choice { options } => {
+            options.iter().find(|o| o.value == raw).map(|o| o.label.get(lang).to_owned()).unwrap_or_else(|| raw.to_owned())
+        }
+        FieldType::File { .. } => {
+            serde_json::from_str::<panjere_api::forms::FileValue>(raw).map(|f| f.name).unwrap_or_else(|_| raw.to_owned())
+        }
+        FieldType::Rials { .. } => panjere_api::forms::rials(raw).map(|n| rials_text(n, t)).unwrap_or_else(|| raw.to_owned()),
+        _ => match panjere_api::forms::check_field(field, raw) {
+            Ok(n) => localise_digits(&n, lang),
+            Err(_) => raw.to_owned(),
+        },
+    }
+}
+
 /// A request status's label.
 pub fn status_label(status: &str, t: &Strings) -> &'static str {
     match status {
@@ -627,5 +650,24 @@ mod tests {
         for s in panjere_api::requests::STATUSES {
             assert_ne!(status_label(s, en), en.req_status_unknown, "{s}");
         }
+    }
+
+    #[test]
+    fn answers_read_as_the_citizen_expects() {
+        use panjere_api::forms::{Field, FieldType};
+        let en = &crate::i18n::EN;
+        let field = |kind| Field { name: "f".into(), label: Default::default(), hint: None, kind, required: true, step: 1 };
+        assert_eq!(answer_text(&field(FieldType::Rials { min: 0, max: 10_000_000 }), "1,250,000", en), "1250000 rials (125000 toman)");
+        assert_eq!(
+            answer_text(
+                &field(FieldType::File { types: vec![], max_kb: 1 }),
+                r#"{"id":"x","name":"deed.pdf","type":"application/pdf","size":3}"#,
+                en
+            ),
+            "deed.pdf"
+        );
+        assert_eq!(answer_text(&field(FieldType::PostalCode), "۱۳۱۴۵-۶۷۸۹۱", en), "1314567891");
+        assert_eq!(answer_text(&field(FieldType::PostalCode), "1314567891", &crate::i18n::FA), "۱۳۱۴۵۶۷۸۹۱");
+        assert_eq!(answer_text(&field(FieldType::PostalCode), "", en), "—");
     }
 }

@@ -113,7 +113,8 @@ test.describe('using a service', () => {
     await expect(page.locator('.field-error')).toHaveCount(0);
     await expectAccessible(page);
     await page.locator('#continue').click();
-    await expect(page.locator('#review')).toContainText('2500000000');
+    await expect(page.locator('#review')).toContainText('تومان');
+    await expect(page.locator('#review')).toContainText('سند.pdf');
     await page.locator('#submit-application').click();
     await expect(page.locator('#tracking-code')).toBeVisible();
     await expect(page.locator('#timeline li[data-status="forwarded"]')).toBeVisible({ timeout: 30_000 });

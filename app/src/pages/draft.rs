@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use panjere_api::forms::{FieldType, Form};
+use panjere_api::forms::Form;
 use panjere_api::requests::Draft;
 use panjere_api::Service;
 
@@ -206,15 +206,10 @@ fn Review(form: Form, state: FormState, step: RwSignal<u32>) -> impl IntoView {
         .cloned()
         .map(|f| {
             let name = f.name.clone();
+            let field = f.clone();
             let value = move || {
                 let v = state.values.with(|m| m.get(&name).cloned().unwrap_or_default());
-                match &f.kind {
-                    FieldType::Choice { options } => {
-                        options.iter().find(|o| o.value == v).map(|o| o.label.get(i18n.get()).to_owned()).unwrap_or(v)
-                    }
-                    _ if v.is_empty() => "—".to_owned(),
-                    _ => v,
-                }
+                crate::logic::answer_text(&field, &v, i18n.t())
             };
             let label = f.label.clone();
             let at = f.step;

@@ -74,6 +74,10 @@ pub async fn detail(state: &AppState, r: &RequestRow) -> Result<RequestDetail, A
                             .find(|o| o.value == v)
                             .map(|o| o.label.clone())
                             .unwrap_or_else(|| Text { fa: v.into(), en: v.into() }),
+                        panjere_api::forms::FieldType::File { .. } => {
+                            let name = serde_json::from_str::<panjere_api::forms::FileValue>(v).map(|f| f.name).unwrap_or_default();
+                            Text { fa: name.clone(), en: name }
+                        }
                         _ => Text { fa: v.into(), en: v.into() },
                     };
                     Some(GivenAnswer { field: f.name.clone(), label: f.label.clone(), value })
