@@ -31,6 +31,14 @@ impl AppState {
         AppState { inner: Arc::new(Inner { catalog, db, shell, gateway, auth, requests }) }
     }
 
+    /// Other delivery and polling timings (before the state is shared).
+    pub fn with_request_settings(mut self, settings: RequestSettings) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.requests.settings = settings;
+        }
+        self
+    }
+
     pub fn requests(&self) -> &Requests {
         &self.inner.requests
     }

@@ -29,11 +29,17 @@ struct Server {
 }
 
 async fn start() -> Server {
+    start_with(true).await
+}
+
+/// With `callbacks` false the agencies never call back: statuses arrive by
+/// polling only.
+async fn start_with(callbacks: bool) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let sims = panjere_agencies::start(Options {
         step: Duration::from_millis(300),
-        callback_url: Some(format!("{base}/api/agency-callbacks")),
+        callback_url: callbacks.then(|| format!("{base}/api/agency-callbacks")),
         ..Default::default()
     })
     .await
@@ -62,7 +68,8 @@ impl Server {
         let env = move |k: &str| urls.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         let gateway = build_gateway(&self.config, &catalog, pool.clone(), &env).unwrap();
         let auth = build_auth(&self.config, pool.clone(), Arc::new(SystemClock), &env).await.unwrap();
-        let state = AppState::new(catalog, pool, None, gateway, auth);
+        let settings = panjere_server::requests::RequestSettings { poll_interval_s: 1, max_backoff_s: 2 };
+        let state = AppState::new(catalog, pool, None, gateway, auth).with_request_settings(settings);
         self.tasks.push(panjere_server::requests::spawn_worker(state.clone()));
         let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
         self.tasks.push(tokio::spawn(async move {
@@ -417,4 +424,13 @@ async fn files_are_checked_by_type_and_size_and_must_be_uploaded() {
     assert_eq!(status, 201, "{r}");
     let done = c.wait_for(r["id"].as_str().unwrap(), "forwarded").await;
     assert_eq!(done["inquiries"].as_array().unwrap().len(), 2, "identity and address: {done}");
+}
+
+#[tokio::test]
+async fn without_callbacks_statuses_arrive_by_polling() {
+    let s = start_with(false).await;
+    let mut c = s.citizen("0076229645", "09121111111").await;
+    let r = c.apply_for_passport().await;
+    let done = c.wait_for(r["id"].as_str().unwrap(), "delivered").await;
+    assert_eq!(done["status"], "delivered", "{done}");
 }
