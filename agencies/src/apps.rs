@@ -114,7 +114,14 @@ pub fn signature(secret: &str, body: &[u8]) -> String {
 
 /// Pushes a status change to the window, signed with the agency's secret.
 pub async fn callback(client: &reqwest::Client, a: &Agency, url: &str, app: &Application) {
-    let body = json!({ "agency": a.id, "reference": app.reference, "service": app.service, "status": app.status, "decision": app.decision, "at": now_rfc3339() }).to_string();
+    // On delivery the agency also sends the citizen a notice.
+    let notice = (app.status == "delivered").then(|| {
+        json!({
+            "fa": format!("نتیجه درخواست {} با پست به نشانی شما فرستاده شد.", app.reference),
+            "en": format!("The outcome of application {} has been posted to your address.", app.reference),
+        })
+    });
+    let body = json!({ "agency": a.id, "reference": app.reference, "service": app.service, "status": app.status, "decision": app.decision, "notice": notice, "at": now_rfc3339() }).to_string();
     let sig = signature(&a.callback_secret, body.as_bytes());
     let sent = client
         .post(url)

@@ -179,7 +179,11 @@ pub struct Notification {
     pub request_id: String,
     pub tracking_code: String,
     pub service_name: Text,
+    /// The new status, or `notice` for a message from the agency.
     pub status: String,
+    /// The agency's message, for notices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<Text>,
     pub created_at: String,
     pub read: bool,
 }

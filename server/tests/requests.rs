@@ -245,6 +245,9 @@ async fn an_application_with_the_windows_own_inquiry_is_tracked_to_the_end() {
     let first = items[0]["id"].as_str().unwrap().to_owned();
     assert_eq!(c.post(&format!("/api/inbox/{first}/read"), json!({})).await.0, 204);
     assert_eq!(c.get("/api/inbox").await.1["unread"].as_u64().unwrap() as usize, items.len() - 1);
+    // The agency's notice on delivery is in the inbox too.
+    let notice = items.iter().find(|n| n["status"] == "notice").expect("a notice from the agency");
+    assert!(notice["notice"]["en"].as_str().unwrap().contains("posted to your address"), "{notice}");
 
     // "Who used my data": the conscription inquiry, on the passport police's behalf, for this request.
     let (_, uses) = c.get("/api/me/data-use").await;

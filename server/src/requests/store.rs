@@ -55,6 +55,8 @@ pub struct NotificationRow {
     pub status: String,
     pub created_at: i64,
     pub read_at: Option<i64>,
+    /// An agency's notice (JSON text in both languages), if it is one.
+    pub notice: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -115,6 +117,8 @@ pub trait RequestStore: Send + Sync + 'static {
     /// moves the request's status forward only. True when it was new.
     async fn add_status(&self, r: &RequestRow, status: &str, source: &str, notification_id: &str, now: i64) -> StoreResult<bool>;
     async fn events(&self, request_id: &str) -> StoreResult<Vec<EventRow>>;
+    /// An agency's notice about a request, into the citizen's inbox.
+    async fn add_notice(&self, r: &RequestRow, notice: &str, id: &str, now: i64) -> StoreResult<()>;
     async fn notifications(&self, citizen: &str) -> StoreResult<Vec<NotificationRow>>;
     async fn mark_read(&self, id: &str, citizen: &str, now: i64) -> StoreResult<bool>;
     /// Stores a file for a draft's field.
@@ -365,9 +369,21 @@ impl RequestStore for SqliteRequestStore {
             .await
     }
 
+    async fn add_notice(&self, r: &RequestRow, notice: &str, id: &str, now: i64) -> StoreResult<()> {
+        sqlx::query("INSERT INTO notification (id, citizen, request_id, status, created_at, notice) VALUES (?, ?, ?, 'notice', ?, ?)")
+            .bind(id)
+            .bind(&r.citizen)
+            .bind(&r.id)
+            .bind(now)
+            .bind(notice)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
     async fn notifications(&self, citizen: &str) -> StoreResult<Vec<NotificationRow>> {
         sqlx::query_as(
-            "SELECT n.id, n.request_id, r.tracking_code, r.service, n.status, n.created_at, n.read_at \
+            "SELECT n.id, n.request_id, r.tracking_code, r.service, n.status, n.created_at, n.read_at, n.notice \
              FROM notification n JOIN request r ON r.id = n.request_id WHERE n.citizen = ? ORDER BY n.created_at DESC, n.rowid DESC LIMIT 200",
         )
         .bind(citizen)

@@ -28,6 +28,8 @@ struct Callback {
     reference: String,
     status: String,
     decision: Option<String>,
+    /// A message to the citizen, in both languages.
+    notice: Option<panjere_api::Text>,
 }
 
 fn verify(secret: &str, body: &[u8], signature: &str) -> bool {
@@ -44,7 +46,7 @@ fn verify(secret: &str, body: &[u8], signature: &str) -> bool {
 
 #[utoipa::path(post, path = "/api/agency-callbacks", tag = "gateway",
     request_body(content = String, content_type = "application/json",
-        description = "{\"agency\", \"reference\", \"status\", \"decision\"?, \"at\"}, signed in X-Panjere-Signature"),
+        description = "{\"agency\", \"reference\", \"status\", \"decision\"?, \"notice\"?: {\"fa\", \"en\"}, \"at\"}, signed in X-Panjere-Signature"),
     responses((status = 204, description = "Status recorded"),
               (status = 401, description = "Unknown agency or bad signature (logged)", body = ErrorBody),
               (status = 400, description = "Not a status update", body = ErrorBody),
@@ -66,6 +68,10 @@ async fn callback(State(state): State<AppState>, headers: HeaderMap, body: Bytes
         .await?
         .ok_or_else(|| AppError::NotFound { what: "request", id: cb.reference.clone() })?;
     crate::requests::apply_agency_status(&state, &r, &cb.status, cb.decision.as_deref(), "callback").await;
+    if let Some(notice) = cb.notice.filter(|n| !n.fa.trim().is_empty() && n.fa.len() <= 2000 && n.en.len() <= 2000) {
+        let now = state.auth().clock.now();
+        state.requests().store.add_notice(&r, &serde_json::to_string(&notice).unwrap_or_default(), &crate::auth::random_id(), now).await?;
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 

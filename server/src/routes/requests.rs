@@ -190,6 +190,7 @@ async fn inbox(State(state): State<AppState>, citizen: Citizen) -> Result<Json<I
         .into_iter()
         .map(|n| Notification {
             service_name: service_name(&state, &n.service),
+            notice: n.notice.as_deref().and_then(|t| serde_json::from_str(t).ok()),
             id: n.id,
             request_id: n.request_id,
             tracking_code: n.tracking_code,
