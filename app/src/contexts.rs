@@ -151,3 +151,22 @@ impl Auth {
 pub fn use_auth() -> Auth {
     expect_context::<Auth>()
 }
+
+/// A resource loaded on the citizen's behalf: success restarts the session
+/// clock, a 401 signs the app out (and the page's `RequireAuth` sends the
+/// citizen to sign in).
+pub fn signed_in_resource<T, Fut>(fetch: impl Fn() -> Fut + 'static) -> LocalResource<Result<T, FetchError>>
+where
+    T: 'static,
+    Fut: std::future::Future<Output = Result<T, FetchError>> + 'static,
+{
+    let auth = use_auth();
+    LocalResource::new(move || {
+        let pending = fetch();
+        async move {
+            let r = pending.await;
+            auth.note(&r);
+            r
+        }
+    })
+}

@@ -4,7 +4,7 @@ use panjere_api::requests::DataUseItem;
 use crate::api;
 use crate::components::async_view::AsyncView;
 use crate::components::require_auth::RequireAuth;
-use crate::contexts::use_auth;
+use crate::contexts::signed_in_resource;
 use crate::fmt::fill;
 use crate::i18n::{use_i18n, use_title};
 
@@ -24,12 +24,7 @@ pub fn DataUsePage() -> impl IntoView {
 #[component]
 fn DataUseList() -> impl IntoView {
     let i18n = use_i18n();
-    let auth = use_auth();
-    let uses = LocalResource::new(move || async move {
-        let r = api::data_use().await;
-        auth.note(&r);
-        r
-    });
+    let uses = signed_in_resource(api::data_use);
     view! {
         <div class="wrap narrow">
             <h1>{move || i18n.t().data_use_title}</h1>

@@ -6,7 +6,7 @@ use panjere_api::Lang;
 use crate::api;
 use crate::components::async_view::AsyncView;
 use crate::components::require_auth::RequireAuth;
-use crate::contexts::use_auth;
+use crate::contexts::{signed_in_resource, use_auth};
 use crate::fmt::fill;
 use crate::i18n::{use_i18n, use_title};
 use crate::logic::localise_digits;
@@ -28,11 +28,7 @@ pub fn ProfilePage() -> impl IntoView {
 fn ProfileContent() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
-    let profile = LocalResource::new(move || async move {
-        let r = api::profile().await;
-        auth.note(&r);
-        r
-    });
+    let profile = signed_in_resource(api::profile);
     let navigate = use_navigate();
     let sign_out = move |_| {
         let navigate = navigate.clone();

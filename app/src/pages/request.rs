@@ -5,7 +5,7 @@ use panjere_api::requests::RequestDetail;
 use crate::api;
 use crate::components::async_view::AsyncView;
 use crate::components::require_auth::RequireAuth;
-use crate::contexts::use_auth;
+use crate::contexts::signed_in_resource;
 use crate::fmt::fill;
 use crate::i18n::{use_i18n, use_title};
 use crate::logic::status_label;
@@ -24,16 +24,11 @@ pub fn RequestPage() -> impl IntoView {
 #[component]
 fn RequestLoader() -> impl IntoView {
     let i18n = use_i18n();
-    let auth = use_auth();
     let params = use_params_map();
     let query = use_query_map();
-    let request = LocalResource::new(move || {
+    let request = signed_in_resource(move || {
         let id = params.read().get("id").unwrap_or_default();
-        async move {
-            let r = api::request(&id).await;
-            auth.note(&r);
-            r
-        }
+        async move { api::request(&id).await }
     });
     // Refresh every 3 s until the request is finished.
     let handle = set_interval_with_handle(

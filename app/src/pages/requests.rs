@@ -4,7 +4,7 @@ use panjere_api::requests::{RequestSummary, STATUSES};
 use crate::api;
 use crate::components::async_view::AsyncView;
 use crate::components::require_auth::RequireAuth;
-use crate::contexts::use_auth;
+use crate::contexts::signed_in_resource;
 use crate::i18n::{use_i18n, use_title};
 use crate::logic::status_label;
 
@@ -23,12 +23,7 @@ pub fn RequestsPage() -> impl IntoView {
 #[component]
 fn RequestList() -> impl IntoView {
     let i18n = use_i18n();
-    let auth = use_auth();
-    let list = LocalResource::new(move || async move {
-        let r = api::requests().await;
-        auth.note(&r);
-        r
-    });
+    let list = signed_in_resource(api::requests);
     let filter = RwSignal::new(String::new());
     view! {
         <div class="wrap narrow">

@@ -4,7 +4,7 @@ use panjere_api::auth::{SessionItem, Sessions};
 use crate::api::{self, FetchError};
 use crate::components::async_view::AsyncView;
 use crate::components::require_auth::RequireAuth;
-use crate::contexts::use_auth;
+use crate::contexts::{signed_in_resource, use_auth};
 use crate::fmt::{fill, num};
 use crate::i18n::{use_i18n, use_title};
 
@@ -25,11 +25,7 @@ pub fn SessionsPage() -> impl IntoView {
 fn SessionsContent() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
-    let list = LocalResource::new(move || async move {
-        let r = api::sessions().await;
-        auth.note(&r);
-        r
-    });
+    let list = signed_in_resource(api::sessions);
     // The outcome of the last action, announced.
     let outcome = RwSignal::new(None::<Result<u32, FetchError>>);
     let act = Callback::new(move |id: Option<String>| {
