@@ -123,6 +123,15 @@ impl Auth {
         }
     }
 
+    /// Whether the coming deadline is the absolute one (staying active
+    /// cannot move it).
+    pub fn at_absolute_limit(self) -> bool {
+        match (self.deadline.get(), self.absolute_deadline.get()) {
+            (Some(d), Some(a)) => d >= a,
+            _ => false,
+        }
+    }
+
     pub fn signed_out(self) {
         self.deadline.set(None);
         self.absolute_deadline.set(None);

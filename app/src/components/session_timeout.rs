@@ -90,13 +90,16 @@ pub fn SessionTimeout() -> impl IntoView {
                 {move || {
                     let lang = i18n.get();
                     let words = duration_words(remaining_s().unwrap_or(0), i18n.t(), lang);
-                    fill(i18n.t().timeout_text, &[("time", &words)])
+                    let template = if auth.at_absolute_limit() { i18n.t().timeout_absolute_text } else { i18n.t().timeout_text };
+                    fill(template, &[("time", &words)])
                 }}
             </p>
             <p class="timeout-clock" aria-hidden="true">{move || countdown(remaining_s().unwrap_or(0), i18n.get())}</p>
             <p class="hint">{move || i18n.t().timeout_kept}</p>
             <div class="button-row">
-                <button type="button" class="button" node_ref=stay_button on:click=stay>{move || i18n.t().timeout_stay}</button>
+                <button type="button" class="button" node_ref=stay_button on:click=stay hidden=move || auth.at_absolute_limit()>
+                    {move || i18n.t().timeout_stay}
+                </button>
                 <button type="button" class="button secondary" on:click=sign_out>{move || i18n.t().sign_out}</button>
             </div>
         </dialog>
