@@ -278,6 +278,15 @@ impl Running {
         self.agencies.iter().find(|(a, _)| a.id == id).map(|(_, addr)| format!("http://{addr}")).unwrap_or_default()
     }
 
+    /// `PANJERE_AGENCY_<ID>_URL` for every agency: how the server is
+    /// pointed at these simulators.
+    pub fn url_env(&self) -> Vec<(String, String)> {
+        self.agencies
+            .iter()
+            .map(|(a, addr)| (format!("PANJERE_AGENCY_{}_URL", a.id.to_uppercase().replace('-', "_")), format!("http://{addr}")))
+            .collect()
+    }
+
     pub fn agency(&self, id: &str) -> Arc<Agency> {
         self.agencies.iter().find(|(a, _)| a.id == id).map(|(a, _)| a.clone()).expect("a simulated agency")
     }

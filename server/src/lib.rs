@@ -8,6 +8,7 @@ pub mod csrf;
 pub mod db;
 pub mod error;
 pub mod gateway;
+pub mod hex;
 pub mod jalali;
 pub mod request_id;
 pub mod requests;

@@ -48,10 +48,7 @@ async fn portal_with(settings: AuthSettings) -> Portal {
     let dir = tempfile::tempdir().unwrap();
     // The shipped agency registry, pointed at the simulators the way a
     // deployment points it at agencies: by environment.
-    let urls: Vec<(String, String)> = panjere_agencies::AGENCIES
-        .iter()
-        .map(|id| (format!("PANJERE_AGENCY_{}_URL", id.to_uppercase().replace('-', "_")), sims.url(id)))
-        .collect();
+    let urls = sims.url_env();
     let config = Config {
         agencies_file: root().join("config/agencies.toml"),
         operations_file: root().join("data/operations.toml"),

@@ -45,10 +45,7 @@ async fn start_with(callbacks: bool) -> Server {
     .await
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let urls: Vec<(String, String)> = panjere_agencies::AGENCIES
-        .iter()
-        .map(|id| (format!("PANJERE_AGENCY_{}_URL", id.to_uppercase().replace('-', "_")), sims.url(id)))
-        .collect();
+    let urls = sims.url_env();
     let config = Config {
         agencies_file: root().join("config/agencies.toml"),
         operations_file: root().join("data/operations.toml"),

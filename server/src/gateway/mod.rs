@@ -147,7 +147,7 @@ impl Gateway {
     pub fn pseudonym(&self, national_code: &str) -> String {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.pseudonym_key).expect("any key length");
         mac.update(national_code.as_bytes());
-        mac.finalize().into_bytes()[..16].iter().map(|b| format!("{b:02x}")).collect()
+        crate::hex::encode(&mac.finalize().into_bytes()[..16])
     }
 
     /// Calls a registered operation and audits the call.

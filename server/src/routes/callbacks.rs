@@ -33,12 +33,7 @@ struct Callback {
 }
 
 fn verify(secret: &str, body: &[u8], signature: &str) -> bool {
-    let Some(hex) = signature.strip_prefix("sha256=") else { return false };
-    let Some(bytes) =
-        (0..hex.len()).step_by(2).map(|i| hex.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok())).collect::<Option<Vec<u8>>>()
-    else {
-        return false;
-    };
+    let Some(bytes) = signature.strip_prefix("sha256=").and_then(crate::hex::decode) else { return false };
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
     mac.update(body);
     mac.verify_slice(&bytes).is_ok()

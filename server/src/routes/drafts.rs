@@ -203,7 +203,7 @@ async fn submit(
     }
     let agency = state.catalog().service(&d.service).map(|s| s.agency.clone()).unwrap_or_default();
     let now = state.auth().clock.now();
-    let mut last = None;
+    let mut last = sqlx::Error::RowNotFound;
     for _ in 0..5 {
         let row = RequestRow {
             id: random_id(),
@@ -233,14 +233,14 @@ async fn submit(
             }
             Ok(Submitted::Existing(r)) => return Ok((StatusCode::OK, Json(crate::routes::requests::detail(&state, &r).await?))),
             // A tracking code (or a concurrent submit) collided: look again.
-            Err(e) => last = Some(e),
+            Err(e) => last = e,
         }
         if let Some(r) = store.draft(&d.id, &d.citizen).await?.and_then(|d| d.request_id) {
             let r = store.request(&r).await?.ok_or_else(|| AppError::NotFound { what: "request", id: r.clone() })?;
             return Ok((StatusCode::OK, Json(crate::routes::requests::detail(&state, &r).await?)));
         }
     }
-    Err(last.map(AppError::Database).unwrap_or(AppError::NoRoute(String::new())))
+    Err(AppError::Database(last))
 }
 
 /// Every file field names a file uploaded to this draft, for that field.

@@ -225,14 +225,24 @@ async fn data_use(State(state): State<AppState>, citizen: Citizen) -> Result<Jso
     let store = &state.requests().store;
     let rows = store.data_use(&pseudonym, 500).await?;
     let mut items = Vec::with_capacity(rows.len());
+    // Many calls share a request (sign-in, a request's inquiries): look
+    // each one up once.
+    let mut codes: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
     for u in rows {
-        let request = store.request(&u.request_id).await?.filter(|r| r.citizen == pseudonym);
+        let tracking_code = match codes.get(&u.request_id) {
+            Some(c) => c.clone(),
+            None => {
+                let c = store.request(&u.request_id).await?.filter(|r| r.citizen == pseudonym).map(|r| r.tracking_code);
+                codes.insert(u.request_id.clone(), c.clone());
+                c
+            }
+        };
         items.push(DataUseItem {
             at: u.at,
             agency_name: agency_name(&state, &u.agency),
             operation: u.operation,
             requested_by_name: u.requested_by.as_deref().map(|a| agency_name(&state, a)),
-            tracking_code: request.map(|r| r.tracking_code),
+            tracking_code,
             outcome: u.outcome,
         });
     }
