@@ -135,8 +135,9 @@ pub struct Agency {
     pub connected_on: Option<String>,
     /// The same date in the Jalali calendar, `YYYY-MM-DD`.
     pub connected_on_jalali: Option<String>,
-    /// Maturity stage 1–4 (1 connected, 2 services online, 3 fully
-    /// electronic, 4 smart).
+    /// Maturity stage, computed from the catalog by
+    /// [`crate::stats::stage`]: 0 not connected, 1 connected, 2 services
+    /// offered online, 3 fully electronic including its inquiries, 4 smart.
     pub stage: u8,
     /// The agency's own website (informative only).
     pub website: Option<String>,
@@ -184,6 +185,12 @@ pub struct Document {
     pub fetched_from: Option<String>,
     /// The name of that agency.
     pub fetched_from_name: Option<Text>,
+    /// When set, the citizen still has to bring this document from that
+    /// agency: an inquiry the window does not yet make electronically.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carried_from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carried_from_name: Option<Text>,
 }
 
 /// The fee of a service.

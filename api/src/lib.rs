@@ -11,6 +11,7 @@ pub mod ids;
 pub mod normalize;
 pub mod requests;
 pub mod search;
+pub mod stats;
 pub mod status;
 pub mod time;
 pub mod tracking;

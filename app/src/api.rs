@@ -181,6 +181,10 @@ pub async fn agency_count() -> Result<usize, FetchError> {
     get_json::<Page<panjere_api::Agency>>("/api/catalog/agencies?per_page=1").await.map(|p| p.total)
 }
 
+pub async fn stats() -> Result<panjere_api::stats::Stats, FetchError> {
+    get_json("/api/stats").await
+}
+
 pub async fn status() -> Result<StatusReport, FetchError> {
     get_json("/api/status").await
 }

@@ -35,6 +35,53 @@ pub fn num(n: u64, _lang: Lang) -> String {
     n.to_string()
 }
 
+/// A percentage (`33.3` → "33.3%", "۳۳٫۳٪" in Persian), at most one decimal.
+#[cfg(target_arch = "wasm32")]
+pub fn percent(p: f64, lang: Lang) -> String {
+    let opts = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&opts, &"style".into(), &"percent".into());
+    let _ = js_sys::Reflect::set(&opts, &"maximumFractionDigits".into(), &1.into());
+    let f = js_sys::Intl::NumberFormat::new(&js_sys::Array::of1(&locale(lang).into()), &opts);
+    f.format().call1(&wasm_bindgen::JsValue::NULL, &(p / 100.0).into()).ok().and_then(|v| v.as_string()).unwrap_or_else(|| format!("{p}%"))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub fn percent(p: f64, _lang: Lang) -> String {
+    format!("{p}%")
+}
+
+/// Compares names in the language's alphabetical order (Persian: پ after
+/// ب, گ after ک), through `Intl.Collator`.
+#[cfg(target_arch = "wasm32")]
+pub struct Collator(js_sys::Function);
+
+#[cfg(target_arch = "wasm32")]
+impl Collator {
+    pub fn new(lang: Lang) -> Self {
+        Collator(js_sys::Intl::Collator::new(&js_sys::Array::of1(&locale(lang).into()), &js_sys::Object::new()).compare())
+    }
+
+    pub fn compare(&self, a: &str, b: &str) -> std::cmp::Ordering {
+        let r = self.0.call2(&wasm_bindgen::JsValue::NULL, &a.into(), &b.into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
+        r.partial_cmp(&0.0).unwrap_or(std::cmp::Ordering::Equal)
+    }
+}
+
+/// Native builds (unit tests): code point order.
+#[cfg(not(target_arch = "wasm32"))]
+pub struct Collator;
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Collator {
+    pub fn new(_lang: Lang) -> Self {
+        Collator
+    }
+
+    pub fn compare(&self, a: &str, b: &str) -> std::cmp::Ordering {
+        a.cmp(b)
+    }
+}
+
 /// Formats an instant the browser's `Date` can parse, with `Intl`: the
 /// Persian calendar and digits in Persian, Gregorian in English. Falls back
 /// to the input unchanged.

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod components;
 pub mod contexts;
+pub mod dashboard;
 pub mod fmt;
 pub mod i18n;
 pub mod logic;
@@ -19,10 +20,10 @@ use crate::components::header::Header;
 use crate::components::session_timeout::SessionTimeout;
 use crate::i18n::I18n;
 use crate::pages::{
-    agencies::AgenciesPage, agency::AgencyPage, data_use::DataUsePage, draft::DraftPage, home::HomePage, inbox::InboxPage,
-    not_found::NotFoundPage, profile::ProfilePage, request::RequestPage, requests::RequestsPage, search::SearchPage, service::ServicePage,
-    services::ServicesPage, sessions::SessionsPage, sign_in::SignInPage, status::StatusPage, topic::TopicPage, track::TrackPage,
-    use_service::UseServicePage,
+    agencies::AgenciesPage, agency::AgencyPage, dashboard::DashboardPage, data_use::DataUsePage, draft::DraftPage, home::HomePage,
+    inbox::InboxPage, not_found::NotFoundPage, profile::ProfilePage, request::RequestPage, requests::RequestsPage, search::SearchPage,
+    service::ServicePage, services::ServicesPage, sessions::SessionsPage, sign_in::SignInPage, status::StatusPage, topic::TopicPage,
+    track::TrackPage, use_service::UseServicePage,
 };
 
 /// Replaces the static app shell of `index.html` with the live app.
@@ -60,6 +61,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/agencies") view=AgenciesPage/>
                     <Route path=path!("/agencies/:id") view=AgencyPage/>
                     <Route path=path!("/status") view=StatusPage/>
+                    <Route path=path!("/dashboard") view=DashboardPage/>
                     <Route path=path!("/sign-in") view=SignInPage/>
                     <Route path=path!("/me") view=ProfilePage/>
                     <Route path=path!("/me/sessions") view=SessionsPage/>

@@ -158,6 +158,7 @@ pub fn agency_kind_label(kind: AgencyKind, t: &Strings) -> &'static str {
 
 pub fn stage_label(stage: u8, t: &Strings) -> &'static str {
     match stage {
+        0 => t.stage_0,
         1 => t.stage_1,
         2 => t.stage_2,
         3 => t.stage_3,
@@ -473,6 +474,8 @@ mod tests {
                 name: Text::default(),
                 fetched_from: fetched.then(|| "sabt-ahval".to_owned()),
                 fetched_from_name: None,
+                carried_from: None,
+                carried_from_name: None,
             }],
             popularity: 1,
             keywords: vec![],

@@ -14,6 +14,7 @@ pub mod request_id;
 pub mod requests;
 pub mod routes;
 pub mod state;
+pub mod stats;
 pub mod web;
 
 use axum::middleware;

@@ -23,12 +23,14 @@ struct Inner {
     gateway: Arc<Gateway>,
     auth: Auth,
     requests: Requests,
+    usage: crate::stats::DynUsageStore,
 }
 
 impl AppState {
     pub fn new(catalog: Catalog, db: SqlitePool, shell: Option<Shell>, gateway: Arc<Gateway>, auth: Auth) -> Self {
         let requests = Requests::new(Arc::new(SqliteRequestStore::new(db.clone())), RequestSettings::default());
-        AppState { inner: Arc::new(Inner { catalog, db, shell, gateway, auth, requests }) }
+        let usage = Arc::new(crate::stats::SqliteUsageStore::new(db.clone()));
+        AppState { inner: Arc::new(Inner { catalog, db, shell, gateway, auth, requests, usage }) }
     }
 
     /// Other delivery and polling timings (before the state is shared).
@@ -41,6 +43,10 @@ impl AppState {
 
     pub fn requests(&self) -> &Requests {
         &self.inner.requests
+    }
+
+    pub fn usage(&self) -> &crate::stats::DynUsageStore {
+        &self.inner.usage
     }
 
     pub fn auth(&self) -> &Auth {

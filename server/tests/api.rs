@@ -311,6 +311,10 @@ async fn openapi_document_matches_the_live_api() {
         "/api/me/profile",
         "/api/me/sessions",
         "/api/me/sessions/{id}",
+        "/api/stats",
+        "/api/stats.json",
+        "/api/stats/agencies.csv",
+        "/api/stats/datapackage.json",
     ] {
         assert!(paths.contains_key(expected), "{expected} is not documented");
     }
@@ -348,6 +352,16 @@ async fn openapi_document_matches_the_live_api() {
         let uri = path.replace("{id}", if path.contains("agencies") { "tax" } else { "tax-clearance" });
         let a = get(&app, &uri).await;
         assert_eq!(a.status, StatusCode::OK, "{uri}");
+        // Open-data files: their content is checked in tests/stats.rs.
+        if path == "/api/stats/agencies.csv" {
+            assert!(op["responses"]["200"]["content"].get("text/csv").is_some(), "{path}");
+            assert_eq!(a.header("content-type"), "text/csv; charset=utf-8");
+            continue;
+        }
+        if path == "/api/stats/datapackage.json" {
+            assert!(a.json()["resources"].is_array());
+            continue;
+        }
         let body = a.json();
         let schema = resolve(&doc, &op["responses"]["200"]["content"]["application/json"]["schema"]);
         let required = schema["required"].as_array().unwrap_or_else(|| panic!("{path}: 200 schema has no required list: {schema}"));

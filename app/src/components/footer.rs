@@ -13,6 +13,8 @@ pub fn Footer() -> impl IntoView {
                 <p>
                     <a href="/agencies">{move || i18n.t().all_agencies_link}</a>
                     " · "
+                    <a href="/dashboard">{move || i18n.t().nav_dashboard}</a>
+                    " · "
                     <a href="/status">{move || i18n.t().nav_status}</a>
                     " · "
                     <a href="/track">{move || i18n.t().nav_track}</a>

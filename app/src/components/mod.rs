@@ -1,5 +1,6 @@
 //! Reusable components, one per file.
 
+pub mod agency_stats_table;
 pub mod async_view;
 pub mod breadcrumbs;
 pub mod error_view;
@@ -7,6 +8,7 @@ pub mod filter_bar;
 pub mod footer;
 pub mod form_field;
 pub mod header;
+pub mod headline_figures;
 pub mod level_badge;
 pub mod loading;
 pub mod pager;
@@ -14,3 +16,5 @@ pub mod require_auth;
 pub mod search_box;
 pub mod service_list;
 pub mod session_timeout;
+pub mod stage_chart;
+pub mod target_progress;

@@ -2,6 +2,7 @@
 
 pub mod agencies;
 pub mod agency;
+pub mod dashboard;
 pub mod data_use;
 pub mod draft;
 pub mod home;

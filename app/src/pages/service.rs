@@ -101,6 +101,7 @@ fn ServiceDetail(s: Service) -> impl IntoView {
                             {documents.into_iter().map(|d| {
                                 let name = d.name.clone();
                                 let from = d.fetched_from_name.clone();
+                                let carried = d.carried_from_name.clone();
                                 let class = if d.fetched_from.is_some() { "doc fetched" } else { "doc" };
                                 view! {
                                     <li class=class>
@@ -108,7 +109,10 @@ fn ServiceDetail(s: Service) -> impl IntoView {
                                         <span class="doc-note">
                                             {move || match &from {
                                                 Some(a) => fill(i18n.t().service_fetched, &[("agency", a.get(i18n.get()))]),
-                                                None => i18n.t().service_bring.to_owned(),
+                                                None => match &carried {
+                                                    Some(a) => fill(i18n.t().service_bring_from, &[("agency", a.get(i18n.get()))]),
+                                                    None => i18n.t().service_bring.to_owned(),
+                                                },
                                             }}
                                         </span>
                                     </li>

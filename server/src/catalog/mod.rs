@@ -9,11 +9,12 @@ use std::path::Path;
 
 use panjere_api::normalize::normalize;
 use panjere_api::search::SearchIndex;
+use panjere_api::stats::{ServiceFacts, Shares, TargetId};
 use panjere_api::{
     Agency, AgencyDetail, Categories, Category, ElectronicLevel, LifeEvent, SearchIndexData, Service, ServiceKind, ServiceSummary,
 };
 
-pub use source::CatalogErrors;
+pub use source::{CatalogErrors, TargetRec};
 
 #[cfg(test)]
 pub mod tests;
@@ -41,6 +42,21 @@ pub struct Catalog {
     service_index: HashMap<String, usize>,
     search_data: SearchIndexData,
     search: SearchIndex,
+    /// The law's targets, in [`TargetId::ALL`] order.
+    targets: Vec<TargetRec>,
+    /// What the stage and target rules need, per agency (same order as
+    /// `agencies`).
+    facts: Vec<Vec<ServiceFacts>>,
+    shares: Shares,
+}
+
+/// What the stage and target rules need to know about one service: its
+/// inter-agency inquiries are the documents from another agency.
+fn service_facts(s: &source::ServiceRec) -> ServiceFacts {
+    let other = |a: &Option<String>| a.as_deref().is_some_and(|a| a != s.agency);
+    let fetched = s.documents.iter().filter(|d| other(&d.fetched_from)).count() as u32;
+    let carried = s.documents.iter().filter(|d| other(&d.carried_from)).count() as u32;
+    ServiceFacts { level: s.level, popularity: s.popularity, inquiries: fetched + carried, inquiries_electronic: fetched }
 }
 
 impl Catalog {
@@ -93,6 +109,7 @@ impl Catalog {
                     .iter()
                     .map(|d| panjere_api::Document {
                         fetched_from_name: d.fetched_from.as_deref().and_then(|a| agency_names.get(a)).map(|a| a.name.clone()),
+                        carried_from_name: d.carried_from.as_deref().and_then(|a| agency_names.get(a)).map(|a| a.name.clone()),
                         ..d.clone()
                     })
                     .collect(),
@@ -103,10 +120,24 @@ impl Catalog {
             .collect();
         services.sort_by(|a, b| a.popularity.cmp(&b.popularity).then_with(|| a.id.cmp(&b.id)));
 
+        let target = |id: TargetId| src.targets.iter().find(|t| t.id == id).map(|t| t.share);
+        // `load` refuses a catalog without every target; a default keeps
+        // `from_source` total.
+        let third = panjere_api::stats::Fraction { num: 1, den: 3 };
+        let whole = panjere_api::stats::Fraction { num: 1, den: 1 };
+        let shares = Shares {
+            offered_third: target(TargetId::OfferedThird).unwrap_or(third),
+            fully_electronic: target(TargetId::FullyElectronic).unwrap_or(whole),
+            inquiries_electronic: target(TargetId::InquiriesElectronic).unwrap_or(whole),
+            smart: target(TargetId::Smart).unwrap_or(panjere_api::stats::Fraction { num: 1, den: 5 }),
+        };
+        let facts: Vec<Vec<ServiceFacts>> =
+            src.agencies.iter().map(|a| src.services.iter().filter(|s| s.agency == a.id).map(service_facts).collect()).collect();
         let agencies: Vec<Agency> = src
             .agencies
             .iter()
-            .map(|a| Agency {
+            .zip(&facts)
+            .map(|(a, facts)| Agency {
                 id: a.id.clone(),
                 name: a.name.clone(),
                 short_name: a.short_name.clone(),
@@ -115,7 +146,7 @@ impl Catalog {
                 connected: a.connected,
                 connected_on: a.connected_on.clone(),
                 connected_on_jalali: a.connected_on_jalali.clone(),
-                stage: a.stage,
+                stage: panjere_api::stats::stage(a.connected, &shares, facts),
                 website: a.website.clone(),
                 service_count: count_by(&|s| s.agency == a.id),
             })
@@ -183,7 +214,25 @@ impl Catalog {
             services,
             search_data,
             search,
+            targets: src.targets,
+            facts,
+            shares,
         }
+    }
+
+    /// The law's targets, in [`TargetId::ALL`] order.
+    pub fn targets(&self) -> &[TargetRec] {
+        &self.targets
+    }
+
+    /// The targets' shares.
+    pub fn shares(&self) -> Shares {
+        self.shares
+    }
+
+    /// Each agency with what the rules need to know about its services.
+    pub fn agencies_with_facts(&self) -> impl Iterator<Item = (&Agency, &[ServiceFacts])> {
+        self.agencies.iter().zip(self.facts.iter().map(Vec::as_slice))
     }
 
     pub fn agencies(&self) -> &[Agency] {

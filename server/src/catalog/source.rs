@@ -10,10 +10,11 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use panjere_api::normalize::has_arabic_letters;
+use panjere_api::stats::{Fraction, TargetId};
 use panjere_api::{AgencyKind, Audience, Document, ElectronicLevel, Fee, ServiceKind, Text};
 use serde::Deserialize;
 
-use crate::jalali::jalali_to_iso;
+use crate::jalali::{end_of_jalali_month, jalali_to_iso};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -36,7 +37,6 @@ struct AgencySrc {
     connected: Option<bool>,
     /// Jalali date `YYYY-MM-DD`.
     connected_on: Option<String>,
-    stage: Option<u8>,
     website: Option<String>,
 }
 
@@ -105,6 +105,37 @@ struct DocumentSrc {
     en: Option<String>,
     /// The agency the window fetches this document from itself.
     from: Option<String>,
+    /// The agency the citizen still has to bring this document from.
+    carried_from: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TargetsFile {
+    #[serde(default)]
+    target: Vec<TargetSrc>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct TargetSrc {
+    id: Option<String>,
+    fa: Option<String>,
+    en: Option<String>,
+    /// A fraction such as "1/3".
+    share: Option<String>,
+    /// The Jalali month `YYYY-MM` whose last day is the deadline.
+    due: Option<String>,
+}
+
+/// A law's target, validated.
+#[derive(Debug, Clone)]
+pub struct TargetRec {
+    pub id: TargetId,
+    pub name: Text,
+    pub share: Fraction,
+    /// The deadline's last day: ISO and Jalali `YYYY-MM-DD`.
+    pub due: Option<(String, String)>,
 }
 
 /// A validated agency as read from the source, before counts are added.
@@ -118,7 +149,6 @@ pub struct AgencyRec {
     pub connected: bool,
     pub connected_on: Option<String>,
     pub connected_on_jalali: Option<String>,
-    pub stage: u8,
     pub website: Option<String>,
 }
 
@@ -156,6 +186,8 @@ pub struct Source {
     pub events: Vec<TopicRec>,
     pub synonyms: Vec<Vec<String>>,
     pub services: Vec<ServiceRec>,
+    /// In [`TargetId::ALL`] order, one each.
+    pub targets: Vec<TargetRec>,
 }
 
 /// Every problem found in the catalog, each naming its file and entry.
@@ -281,6 +313,7 @@ pub fn load(dir: &Path) -> Result<Source, CatalogErrors> {
     let agencies_file: AgenciesFile = read_toml(dir, "agencies.toml", &mut c);
     let topics: TopicsFile = read_toml(dir, "categories.toml", &mut c);
     let synonyms: SynonymsFile = read_toml(dir, "synonyms.toml", &mut c);
+    let targets: TargetsFile = read_toml(dir, "targets.toml", &mut c);
 
     let mut service_files: Vec<(String, ServicesFile)> = Vec::new();
     let services_dir = dir.join("services");
@@ -298,12 +331,68 @@ pub fn load(dir: &Path) -> Result<Source, CatalogErrors> {
         Err(e) => c.err("services/", "", format!("cannot read {}: {e}", services_dir.display())),
     }
 
-    let source = validate(&mut c, agencies_file, topics, synonyms, service_files);
+    let mut source = validate(&mut c, agencies_file, topics, synonyms, service_files);
+    source.targets = validate_targets(&mut c, targets);
     if c.errors.is_empty() {
         Ok(source)
     } else {
         Err(CatalogErrors(c.errors))
     }
+}
+
+/// `targets.toml`: each of the law's targets exactly once.
+fn validate_targets(c: &mut Checker, file: TargetsFile) -> Vec<TargetRec> {
+    let tf = "targets.toml";
+    let mut found: Vec<TargetRec> = Vec::new();
+    if file.target.is_empty() {
+        let known: Vec<&str> = TargetId::ALL.iter().map(|t| t.as_str()).collect();
+        c.err(tf, "", format!("no [[target]] is defined (expected: {})", known.join(", ")));
+        return found;
+    }
+    for (i, t) in file.target.iter().enumerate() {
+        let Some(raw) = t.id.as_deref() else {
+            c.err(tf, &format!("target #{}", i + 1), "required field `id` is missing");
+            continue;
+        };
+        let entry = format!("target '{raw}'");
+        let Some(id) = TargetId::parse(raw) else {
+            let known: Vec<&str> = TargetId::ALL.iter().map(|t| t.as_str()).collect();
+            c.err(tf, &entry, format!("unknown target (expected one of: {})", known.join(", ")));
+            continue;
+        };
+        if found.iter().any(|f| f.id == id) {
+            c.err(tf, &entry, "defined twice");
+            continue;
+        }
+        let name = c.text(tf, &entry, "", &t.fa, &t.en);
+        let share = match t.share.as_deref().map(Fraction::parse) {
+            Some(Ok(f)) => f,
+            Some(Err(e)) => {
+                c.err(tf, &entry, format!("`share`: {e}"));
+                continue;
+            }
+            None => {
+                c.err(tf, &entry, "required field `share` is missing (a fraction such as \"1/3\")");
+                continue;
+            }
+        };
+        let due = match t.due.as_deref().map(end_of_jalali_month) {
+            Some(Ok(d)) => Some(d),
+            Some(Err(e)) => {
+                c.err(tf, &entry, format!("`due`: {e}"));
+                continue;
+            }
+            None => None,
+        };
+        found.push(TargetRec { id, name, share, due });
+    }
+    for id in TargetId::ALL {
+        if !found.iter().any(|f| f.id == id) && !file.target.iter().any(|t| t.id.as_deref() == Some(id.as_str())) {
+            c.err(tf, "", format!("target '{}' is missing", id.as_str()));
+        }
+    }
+    found.sort_by_key(|t| TargetId::ALL.iter().position(|x| *x == t.id));
+    found
 }
 
 fn validate(
@@ -329,7 +418,6 @@ fn validate(
         let description = c.text(af, &entry, "description", &a.description_fa, &a.description_en);
         let connected = a.connected.unwrap_or(true);
         let (mut connected_on, mut connected_on_jalali) = (None, None);
-        let stage = a.stage.unwrap_or(0);
         if connected {
             match a.connected_on.as_deref() {
                 Some(j) => match jalali_to_iso(j) {
@@ -341,11 +429,8 @@ fn validate(
                 },
                 None => c.err(af, &entry, "a connected agency needs `connected_on` (Jalali YYYY-MM-DD)"),
             }
-            if !(1..=4).contains(&stage) {
-                c.err(af, &entry, format!("`stage` must be 1 to 4 for a connected agency, not {stage}"));
-            }
-        } else if a.connected_on.is_some() || a.stage.is_some_and(|s| s != 0) {
-            c.err(af, &entry, "an agency with `connected = false` has no `connected_on` and no `stage`");
+        } else if a.connected_on.is_some() {
+            c.err(af, &entry, "an agency with `connected = false` has no `connected_on`");
         }
         if let Some(w) = &a.website {
             if !w.starts_with("https://") {
@@ -361,7 +446,6 @@ fn validate(
             connected,
             connected_on,
             connected_on_jalali,
-            stage,
             website: a.website.clone(),
         });
     }
@@ -461,12 +545,42 @@ fn validate(
             for (j, d) in s.documents.iter().enumerate() {
                 let dentry = format!("{entry}: document #{}", j + 1);
                 let name = c.text(&file, &dentry, "", &d.fa, &d.en);
-                if let Some(from) = &d.from {
-                    if !agency_ids.contains_key(from.as_str()) {
-                        c.err(&file, &dentry, format!("`from` names agency '{from}', which is not defined in agencies.toml"));
+                for (field, from) in [("from", &d.from), ("carried_from", &d.carried_from)] {
+                    if let Some(from) = from {
+                        if !agency_ids.contains_key(from.as_str()) {
+                            c.err(&file, &dentry, format!("`{field}` names agency '{from}', which is not defined in agencies.toml"));
+                        }
                     }
                 }
-                documents.push(Document { name, fetched_from: d.from.clone(), fetched_from_name: None });
+                if let Some(carried) = &d.carried_from {
+                    if d.from.is_some() {
+                        c.err(
+                            &file,
+                            &dentry,
+                            "a document is either fetched by the window (`from`) or carried by the citizen (`carried_from`), not both",
+                        );
+                    }
+                    if *carried == agency {
+                        c.err(&file, &dentry, "`carried_from` names the service's own agency: that is not an inquiry to another agency");
+                    }
+                    if matches!(level, Some(ElectronicLevel::Fully | ElectronicLevel::Smart)) {
+                        c.err(
+                            &file,
+                            &dentry,
+                            format!(
+                                "a {} service cannot make the citizen carry a document from '{carried}': let the window fetch it (`from`)",
+                                level.map(ElectronicLevel::as_str).unwrap_or_default()
+                            ),
+                        );
+                    }
+                }
+                documents.push(Document {
+                    name,
+                    fetched_from: d.from.clone(),
+                    fetched_from_name: None,
+                    carried_from: d.carried_from.clone(),
+                    carried_from_name: None,
+                });
             }
             for k in &s.keywords {
                 c.persian(&file, &entry, "keywords", k);

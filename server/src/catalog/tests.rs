@@ -14,7 +14,7 @@ fn copy_of_data() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let src = data_dir();
     std::fs::create_dir_all(dir.path().join("services")).unwrap();
-    for name in ["agencies.toml", "categories.toml", "synonyms.toml"] {
+    for name in ["agencies.toml", "categories.toml", "synonyms.toml", "targets.toml"] {
         std::fs::copy(src.join(name), dir.path().join(name)).unwrap();
     }
     for e in std::fs::read_dir(src.join("services")).unwrap() {
@@ -145,14 +145,13 @@ fn missing_required_fields_are_named() {
     let dir = copy_of_data();
     edit(dir.path(), "services/post.toml", "en = \"Address from postal code\"\n", "");
     edit(dir.path(), "services/post.toml", "popularity = 5\n", "");
-    edit(dir.path(), "agencies.toml", "stage = 3\nwebsite = \"https://post.ir\"", "website = \"http://post.ir\"");
+    edit(dir.path(), "agencies.toml", "website = \"https://post.ir\"", "website = \"http://post.ir\"");
     let errs = errors_of(dir.path());
     assert!(
         errs.iter().any(|e| e == "services/post.toml: service 'postal-code-address': required field `en` is missing or empty"),
         "{errs:?}"
     );
     assert!(errs.iter().any(|e| e.starts_with("services/post.toml: service 'postal-code-address': `popularity` is required")), "{errs:?}");
-    assert!(errs.iter().any(|e| e.starts_with("agencies.toml: agency 'post': `stage` must be 1 to 4")), "{errs:?}");
     assert!(errs.iter().any(|e| e.starts_with("agencies.toml: agency 'post': `website` must be an https://")), "{errs:?}");
 }
 
@@ -189,4 +188,56 @@ fn unconnected_agencies_cannot_offer_fully_electronic_services() {
             == "services/endowment.toml: service 'endowment-lease': a fully_electronic service needs its agency connected to the window"),
         "{errs:?}"
     );
+}
+
+fn stage_of(c: &Catalog, id: &str) -> u8 {
+    c.agencies().iter().find(|a| a.id == id).unwrap().stage
+}
+
+#[test]
+fn stages_are_computed_from_the_services() {
+    let c = Catalog::load(&data_dir()).unwrap_or_else(|e| panic!("{e}"));
+    // Not connected: stage 0, whatever its services.
+    assert_eq!(stage_of(&c, "endowment"), 0);
+    // The migration organisation offers a third online, but not its most
+    // used service (the census of foreign nationals): stage 1.
+    assert_eq!(stage_of(&c, "migration-org"), 1);
+    // The welfare organisation makes citizens carry a medical report.
+    assert!(stage_of(&c, "welfare") <= 2);
+    // Every stage from 0 to 4 occurs in the real catalog.
+    for s in 0..=4 {
+        assert!(c.agencies().iter().any(|a| a.stage == s), "no agency at stage {s}");
+    }
+
+    // Making the welfare organisation's services all fully electronic with
+    // the window fetching the report moves it to stage 3 or 4.
+    let dir = copy_of_data();
+    let path = dir.path().join("services/welfare.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("partly_electronic", "fully_electronic").replace("in_person", "fully_electronic").replace("carried_from", "from"),
+    )
+    .unwrap();
+    let changed = Catalog::load(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(stage_of(&changed, "welfare") >= 3, "stage {}", stage_of(&changed, "welfare"));
+}
+
+#[test]
+fn carried_documents_and_targets_are_checked() {
+    let dir = copy_of_data();
+    // A fully electronic service cannot make the citizen carry a paper.
+    edit(dir.path(), "services/sabt-ahval.toml", "from = \"health-ministry\"", "carried_from = \"health-ministry\"");
+    edit(dir.path(), "targets.toml", "share = \"1/5\"", "share = \"20%\"");
+    edit(dir.path(), "targets.toml", "due = \"1402-09\"", "due = \"1402-13\"");
+    edit(dir.path(), "targets.toml", "id = \"offered_third\"", "id = \"offered_half\"");
+    let errs = errors_of(dir.path());
+    assert!(errs.iter().any(|e| e.contains("cannot make the citizen carry a document from 'health-ministry'")), "{errs:?}");
+    assert!(errs.iter().any(|e| e == "targets.toml: target 'smart': `share`: '20%' is not a fraction like 1/3"), "{errs:?}");
+    assert!(
+        errs.iter().any(|e| e.starts_with("targets.toml: target 'inquiries_electronic': `due`: '1402-13' is not a valid Jalali month")),
+        "{errs:?}"
+    );
+    assert!(errs.iter().any(|e| e.starts_with("targets.toml: target 'offered_half': unknown target")), "{errs:?}");
+    assert!(errs.iter().any(|e| e == "targets.toml: target 'offered_third' is missing"), "{errs:?}");
 }

@@ -12,6 +12,7 @@ pub mod inquiry;
 pub mod lookup;
 pub mod me;
 pub mod requests;
+pub mod stats;
 pub mod status;
 
 use axum::http::Uri;
@@ -41,6 +42,7 @@ use crate::state::AppState;
         (name = "requests", description = "Using a service: inquiries, drafts, requests with tracking codes, inbox, data use"),
         (name = "auth", description = "Citizen sign-in and sessions. State-changing requests must be same-origin \
                                        (Sec-Fetch-Site or Origin) and JSON, or they are refused with 403 / 415"),
+        (name = "stats", description = "The public accountability figures and their open data (CSV, JSON, Data Package)"),
         (name = "system", description = "Health and documentation")
     )
 )]
@@ -54,6 +56,7 @@ pub fn api(sessions: SessionManagerLayer<DynStore>) -> (Router<AppState>, utoipa
         .merge(health::router())
         .merge(catalog::router())
         .merge(status::router())
+        .merge(stats::router())
         .merge(lookup::router())
         .merge(callbacks::router())
         .merge(

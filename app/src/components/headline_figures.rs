@@ -1,0 +1,72 @@
+use leptos::prelude::*;
+use panjere_api::stats::National;
+
+use crate::dashboard::duration_text;
+use crate::fmt::{fill, num, percent};
+use crate::i18n::use_i18n;
+
+/// The dashboard's nationwide figures, each a labelled number.
+#[component]
+pub fn HeadlineFigures(national: National) -> impl IntoView {
+    let i18n = use_i18n();
+    let n = national;
+    let c = n.counts;
+    let pct = move |p: Option<f64>| p.map(|p| percent(p, i18n.get())).unwrap_or_else(|| i18n.t().dash_dash.to_owned());
+    let of = move |part: u32, whole: u32| {
+        let lang = i18n.get();
+        fill(i18n.t().dash_of_total, &[("n", &num(u64::from(part), lang)), ("total", &num(u64::from(whole), lang))])
+    };
+    let (agencies, connected, connected_pct) = (n.agencies, n.agencies_connected, n.connected_percent);
+    let (fully_pct, smart_pct, inq_pct) = (n.fully_electronic_percent, n.smart_percent, n.inquiries_electronic_percent);
+    let (made, citizens, requests, decided, median) =
+        (n.inquiries_made, n.citizens_signed_in, n.requests_submitted, n.requests_decided, n.median_decision_seconds);
+    view! {
+        <section aria-labelledby="dash-headline">
+            <h2 id="dash-headline">{move || i18n.t().dash_headline_title}</h2>
+            <dl class="figures">
+                <div data-figure="connected">
+                    <dt>{move || i18n.t().dash_fig_connected}</dt>
+                    <dd class="figure">{move || pct(connected_pct)}</dd>
+                    <dd>{move || of(connected, agencies)}</dd>
+                </div>
+                <div data-figure="offered">
+                    <dt>{move || i18n.t().dash_fig_offered}</dt>
+                    <dd class="figure">{move || num(u64::from(c.offered), i18n.get())}</dd>
+                    <dd>{move || of(c.offered, c.services)}</dd>
+                </div>
+                <div data-figure="fully">
+                    <dt>{move || i18n.t().dash_fig_fully}</dt>
+                    <dd class="figure">{move || pct(fully_pct)}</dd>
+                    <dd>{move || of(c.fully_electronic, c.services)}</dd>
+                </div>
+                <div data-figure="smart">
+                    <dt>{move || i18n.t().dash_fig_smart}</dt>
+                    <dd class="figure">{move || pct(smart_pct)}</dd>
+                    <dd>{move || of(c.smart, c.services)}</dd>
+                </div>
+                <div data-figure="inquiries">
+                    <dt>{move || i18n.t().dash_fig_inquiries}</dt>
+                    <dd class="figure">{move || pct(inq_pct)}</dd>
+                    <dd>{move || of(c.inquiries_electronic, c.inquiries)}</dd>
+                    <dd>{move || fill(i18n.t().dash_fig_inquiries_made, &[("n", &num(made, i18n.get()))])}</dd>
+                </div>
+                <div data-figure="citizens">
+                    <dt>{move || i18n.t().dash_fig_citizens}</dt>
+                    <dd class="figure">{move || num(citizens, i18n.get())}</dd>
+                    <dd>{move || i18n.t().dash_fig_citizens_note}</dd>
+                </div>
+                <div data-figure="requests">
+                    <dt>{move || i18n.t().dash_fig_requests}</dt>
+                    <dd class="figure">{move || num(requests, i18n.get())}</dd>
+                </div>
+                <div data-figure="median">
+                    <dt>{move || i18n.t().dash_fig_median}</dt>
+                    <dd class="figure">
+                        {move || median.map(|s| duration_text(s, i18n.get(), i18n.t())).unwrap_or_else(|| i18n.t().dash_none.to_owned())}
+                    </dd>
+                    <dd>{move || fill(i18n.t().dash_fig_decided, &[("n", &num(decided, i18n.get()))])}</dd>
+                </div>
+            </dl>
+        </section>
+    }
+}

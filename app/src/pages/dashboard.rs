@@ -1,0 +1,62 @@
+use leptos::prelude::*;
+use panjere_api::stats::Stats;
+
+use crate::api;
+use crate::components::agency_stats_table::AgencyStatsTable;
+use crate::components::async_view::AsyncView;
+use crate::components::headline_figures::HeadlineFigures;
+use crate::components::stage_chart::StageChart;
+use crate::components::target_progress::TargetProgress;
+use crate::fmt::{date, fill};
+use crate::i18n::{use_i18n, use_title};
+
+/// The public accountability dashboard: the law's targets measured live,
+/// nationwide and for every agency, with open-data downloads.
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let stats = LocalResource::new(api::stats);
+    use_title(move || Some(i18n.t().dash_title.to_owned()));
+    view! {
+        <div class="wrap dashboard">
+            <h1>{move || i18n.t().dash_title}</h1>
+            <p class="lead">{move || i18n.t().dash_lead}</p>
+            <AsyncView resource=stats render=|s| view! { <Dashboard stats=s/> }/>
+        </div>
+    }
+}
+
+#[component]
+fn Dashboard(stats: Stats) -> impl IntoView {
+    let i18n = use_i18n();
+    let today = stats.today.clone();
+    let connected = stats.national.agencies_connected;
+    let targets = stats.targets.into_iter().map(|target| view! { <TargetProgress target connected/> }).collect_view();
+    view! {
+        <p class="hint">{move || fill(i18n.t().dash_as_of, &[("date", &date(&today, i18n.get()))])}</p>
+        <HeadlineFigures national=stats.national/>
+        <section aria-labelledby="dash-targets">
+            <h2 id="dash-targets">{move || i18n.t().dash_targets_title}</h2>
+            <ul class="targets">{targets}</ul>
+        </section>
+        <StageChart stages=stats.stages/>
+        <AgencyStatsTable agencies=stats.agencies/>
+        <section aria-labelledby="dash-open-data">
+            <h2 id="dash-open-data">{move || i18n.t().dash_open_data_title}</h2>
+            <p>{move || i18n.t().dash_open_data_lead}</p>
+            <ul class="downloads">
+                <li><a href="/api/stats/agencies.csv" download rel="external" id="download-csv">{move || i18n.t().dash_download_csv}</a></li>
+                <li><a href="/api/stats.json" download rel="external" id="download-json">{move || i18n.t().dash_download_json}</a></li>
+                <li><a href="/api/stats/datapackage.json" rel="external">{move || i18n.t().dash_download_schema}</a></li>
+            </ul>
+        </section>
+        <section aria-labelledby="dash-help" class="help">
+            <h2 id="dash-help">{move || i18n.t().dash_help_title}</h2>
+            <p>{move || i18n.t().dash_help_levels}</p>
+            <p>{move || i18n.t().dash_help_inquiries}</p>
+            <p>{move || i18n.t().dash_help_stage}</p>
+            <p>{move || i18n.t().dash_help_verdict}</p>
+            <p>{move || i18n.t().dash_help_percent}</p>
+        </section>
+    }
+}

@@ -1,0 +1,339 @@
+//! The public accountability figures: computed at request time from the
+//! catalog (services, documents, targets) and the database (sign-ins,
+//! requests, the window's own inquiries). The rules are
+//! [`panjere_api::stats`]'s; this module gathers their inputs and writes
+//! the open-data files.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use panjere_api::stats::{
+    agency_meets, median, percent, verdict, AgencyStats, AgencyVerdict, Counts, National, StageCount, Stats, TargetId, TargetStatus,
+    Verdict,
+};
+use sqlx::SqlitePool;
+
+use crate::catalog::Catalog;
+
+/// What the database knows about the window's use.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Usage {
+    pub citizens_signed_in: u64,
+    pub requests_by_agency: HashMap<String, u64>,
+    /// Seconds from submission to decision, one per decided request.
+    pub decision_seconds: Vec<i64>,
+    /// Inter-agency inquiries the window made successfully.
+    pub inquiries_made: u64,
+}
+
+/// Reads [`Usage`]; SQLite here, PostgreSQL when the window scales out.
+#[async_trait]
+pub trait UsageStore: Send + Sync + 'static {
+    async fn usage(&self) -> Result<Usage, sqlx::Error>;
+}
+
+pub type DynUsageStore = Arc<dyn UsageStore>;
+
+pub struct SqliteUsageStore {
+    pool: SqlitePool,
+}
+
+impl SqliteUsageStore {
+    pub fn new(pool: SqlitePool) -> Self {
+        SqliteUsageStore { pool }
+    }
+}
+
+#[async_trait]
+impl UsageStore for SqliteUsageStore {
+    async fn usage(&self) -> Result<Usage, sqlx::Error> {
+        let citizens: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM citizen").fetch_one(&self.pool).await?;
+        let by_agency: Vec<(String, i64)> =
+            sqlx::query_as("SELECT agency, COUNT(*) FROM request GROUP BY agency").fetch_all(&self.pool).await?;
+        let decisions: Vec<i64> =
+            sqlx::query_scalar("SELECT decided_at - created_at FROM request WHERE decided_at IS NOT NULL").fetch_all(&self.pool).await?;
+        let inquiries: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE requested_by IS NOT NULL AND requested_by <> agency AND outcome = 'ok'",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(Usage {
+            citizens_signed_in: citizens.max(0) as u64,
+            requests_by_agency: by_agency.into_iter().map(|(a, n)| (a, n.max(0) as u64)).collect(),
+            decision_seconds: decisions,
+            inquiries_made: inquiries.max(0) as u64,
+        })
+    }
+}
+
+/// Every figure, for a Unix time `now`.
+pub fn compute(catalog: &Catalog, usage: &Usage, now: i64) -> Stats {
+    let (today, today_jalali) = crate::jalali::tehran_day(now);
+    let shares = catalog.shares();
+    let targets = catalog.targets();
+    let due = |t: TargetId| targets.iter().find(|x| x.id == t).and_then(|x| x.due.as_ref());
+
+    let mut national_counts = Counts::default();
+    let mut met_by = HashMap::<TargetId, u32>::new();
+    let mut stages = [0u32; 5];
+    let mut agencies = Vec::new();
+    let mut connected = 0u32;
+    for (a, facts) in catalog.agencies_with_facts() {
+        let counts = Counts::of(facts);
+        national_counts = national_counts.plus(counts);
+        stages[usize::from(a.stage.min(4))] += 1;
+        connected += u32::from(a.connected);
+        let verdicts = TargetId::ALL
+            .into_iter()
+            .map(|t| {
+                let met = a.connected && agency_meets(t, shares.get(t), facts);
+                if met {
+                    *met_by.entry(t).or_default() += 1;
+                }
+                AgencyVerdict { target: t, verdict: verdict(met, &today, due(t).map(|d| d.0.as_str())) }
+            })
+            .collect();
+        agencies.push(AgencyStats {
+            id: a.id.clone(),
+            name: a.name.clone(),
+            kind: a.kind,
+            connected: a.connected,
+            connected_on: a.connected_on.clone(),
+            connected_on_jalali: a.connected_on_jalali.clone(),
+            stage: a.stage,
+            counts,
+            offered_percent: percent(counts.offered, counts.services),
+            fully_electronic_percent: percent(counts.fully_electronic, counts.services),
+            smart_percent: percent(counts.smart, counts.services),
+            inquiries_electronic_percent: percent(counts.inquiries_electronic, counts.inquiries),
+            requests_submitted: usage.requests_by_agency.get(&a.id).copied().unwrap_or(0),
+            verdicts,
+        });
+    }
+
+    let c = national_counts;
+    let targets = targets
+        .iter()
+        .map(|t| {
+            let met_count = met_by.get(&t.id).copied().unwrap_or(0);
+            let (value, met) = match t.id {
+                TargetId::OfferedThird => (percent(met_count, connected), connected > 0 && met_count == connected),
+                TargetId::FullyElectronic => {
+                    (percent(c.fully_electronic, c.services), c.services > 0 && t.share.reached(c.fully_electronic, c.services))
+                }
+                TargetId::InquiriesElectronic => {
+                    (percent(c.inquiries_electronic, c.inquiries), t.share.reached(c.inquiries_electronic, c.inquiries))
+                }
+                TargetId::Smart => (percent(c.smart, c.services), c.services > 0 && t.share.reached(c.smart, c.services)),
+            };
+            TargetStatus {
+                id: t.id,
+                name: t.name.clone(),
+                share: t.share,
+                target_percent: t.share.percent(),
+                value_percent: value,
+                due: t.due.as_ref().map(|d| d.0.clone()),
+                due_jalali: t.due.as_ref().map(|d| d.1.clone()),
+                verdict: verdict(met, &today, t.due.as_ref().map(|d| d.0.as_str())),
+                agencies_met: met_count,
+            }
+        })
+        .collect();
+
+    let total_agencies = agencies.len() as u32;
+    Stats {
+        generated_at: panjere_api::time::rfc3339(now.max(0) as u64),
+        today,
+        today_jalali,
+        national: National {
+            agencies: total_agencies,
+            agencies_connected: connected,
+            connected_percent: percent(connected, total_agencies),
+            counts: c,
+            offered_percent: percent(c.offered, c.services),
+            fully_electronic_percent: percent(c.fully_electronic, c.services),
+            smart_percent: percent(c.smart, c.services),
+            inquiries_electronic_percent: percent(c.inquiries_electronic, c.inquiries),
+            inquiries_made: usage.inquiries_made,
+            citizens_signed_in: usage.citizens_signed_in,
+            requests_submitted: usage.requests_by_agency.values().sum(),
+            requests_decided: usage.decision_seconds.len() as u64,
+            median_decision_seconds: median(usage.decision_seconds.clone()),
+        },
+        targets,
+        stages: (0..=4u8).map(|s| StageCount { stage: s, agencies: stages[usize::from(s)] }).collect(),
+        agencies,
+    }
+}
+
+/// The columns of `agencies.csv`, with their type and meaning: the CSV's
+/// header and its published schema come from this one list.
+pub const AGENCY_COLUMNS: &[(&str, &str, &str)] = &[
+    ("id", "string", "Agency identifier (stable)"),
+    ("name_fa", "string", "Name in Persian"),
+    ("name_en", "string", "Name in English"),
+    ("kind", "string", "ministry, organisation, police, company, bank, judiciary or foundation"),
+    ("connected", "boolean", "Connected to the national window"),
+    ("connected_on", "date", "Connection date (Gregorian, ISO 8601); empty when not connected"),
+    ("connected_on_jalali", "string", "Connection date in the Jalali calendar, YYYY-MM-DD"),
+    (
+        "stage",
+        "integer",
+        "Maturity stage: 0 not connected, 1 connected, 2 services offered, 3 fully electronic with its inquiries, 4 smart",
+    ),
+    ("services", "integer", "Services in the catalog"),
+    ("offered", "integer", "Services offered through the window"),
+    ("fully_electronic", "integer", "Services fully electronic (smart included)"),
+    ("smart", "integer", "Smart (proactive) services"),
+    ("inquiries", "integer", "Inter-agency inquiries its services need"),
+    ("inquiries_electronic", "integer", "Of those, made electronically by the window"),
+    ("offered_percent", "number", "offered / services, percent; empty when it has no services"),
+    ("fully_electronic_percent", "number", "fully_electronic / services, percent"),
+    ("smart_percent", "number", "smart / services, percent"),
+    ("inquiries_electronic_percent", "number", "inquiries_electronic / inquiries, percent; empty when it needs none"),
+    ("requests_submitted", "integer", "Requests citizens have submitted to it through the window"),
+    ("offered_third", "string", "Verdict on the one-third target: met, missed or not_yet_due"),
+    ("fully_electronic_target", "string", "Verdict on the fully-electronic target"),
+    ("inquiries_electronic_target", "string", "Verdict on the electronic-inquiries target"),
+    ("smart_target", "string", "Verdict on the smart-services target"),
+];
+
+/// `agencies.csv` (RFC 4180, UTF-8, header first).
+pub fn agencies_csv(stats: &Stats) -> String {
+    let mut out = String::new();
+    push_row(&mut out, AGENCY_COLUMNS.iter().map(|c| c.0.to_owned()));
+    let num = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    for a in &stats.agencies {
+        let verdict_of = |t: TargetId| a.verdicts.iter().find(|v| v.target == t).map(|v| v.verdict).unwrap_or(Verdict::NotYetDue);
+        let c = a.counts;
+        push_row(
+            &mut out,
+            [
+                a.id.clone(),
+                a.name.fa.clone(),
+                a.name.en.clone(),
+                a.kind.as_str().to_owned(),
+                a.connected.to_string(),
+                a.connected_on.clone().unwrap_or_default(),
+                a.connected_on_jalali.clone().unwrap_or_default(),
+                a.stage.to_string(),
+                c.services.to_string(),
+                c.offered.to_string(),
+                c.fully_electronic.to_string(),
+                c.smart.to_string(),
+                c.inquiries.to_string(),
+                c.inquiries_electronic.to_string(),
+                num(a.offered_percent),
+                num(a.fully_electronic_percent),
+                num(a.smart_percent),
+                num(a.inquiries_electronic_percent),
+                a.requests_submitted.to_string(),
+            ]
+            .into_iter()
+            .chain(TargetId::ALL.into_iter().map(|t| verdict_of(t).as_str().to_owned())),
+        );
+    }
+    out
+}
+
+fn push_row(out: &mut String, cells: impl Iterator<Item = String>) {
+    let mut first = true;
+    for cell in cells {
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        // A leading = + - @ would be read as a formula by spreadsheets.
+        let cell = if cell.starts_with(['=', '+', '@']) || (cell.starts_with('-') && cell.parse::<f64>().is_err()) {
+            format!("'{cell}")
+        } else {
+            cell
+        };
+        if cell.contains([',', '"', '\n', '\r']) {
+            out.push('"');
+            out.push_str(&cell.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(&cell);
+        }
+    }
+    out.push_str("\r\n");
+}
+
+/// A Frictionless Data Package describing the open-data files, built from
+/// [`AGENCY_COLUMNS`] so it cannot drift from the CSV.
+pub fn datapackage() -> serde_json::Value {
+    let fields: Vec<serde_json::Value> = AGENCY_COLUMNS
+        .iter()
+        .map(|(name, ty, description)| serde_json::json!({"name": name, "type": ty, "description": description}))
+        .collect();
+    serde_json::json!({
+        "profile": "data-package",
+        "name": "panjere-accountability",
+        "title": "Panjere: the national window's targets, measured live",
+        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
+        "resources": [
+            {
+                "name": "agencies",
+                "path": "/api/stats/agencies.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": {"fields": fields, "primaryKey": "id"}
+            },
+            {
+                "name": "stats",
+                "path": "/api/stats.json",
+                "format": "json",
+                "mediatype": "application/json",
+                "description": "Every figure, nationwide and per agency; its JSON Schema is `Stats` in /api/openapi.json"
+            }
+        ]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_and_defuses_formulas() {
+        let mut s = String::new();
+        push_row(&mut s, ["a,b".to_owned(), "say \"hi\"".to_owned(), "=1+1".to_owned(), "-3.5".to_owned(), "-x".to_owned()].into_iter());
+        assert_eq!(s, "\"a,b\",\"say \"\"hi\"\"\",'=1+1,-3.5,'-x\r\n");
+    }
+
+    #[test]
+    fn schema_and_csv_header_agree() {
+        let pkg = datapackage();
+        let fields = pkg["resources"][0]["schema"]["fields"].as_array().unwrap();
+        assert_eq!(fields.len(), AGENCY_COLUMNS.len());
+        let stats = Stats {
+            generated_at: String::new(),
+            today: String::new(),
+            today_jalali: String::new(),
+            national: National {
+                agencies: 0,
+                agencies_connected: 0,
+                connected_percent: None,
+                counts: Counts::default(),
+                offered_percent: None,
+                fully_electronic_percent: None,
+                smart_percent: None,
+                inquiries_electronic_percent: None,
+                inquiries_made: 0,
+                citizens_signed_in: 0,
+                requests_submitted: 0,
+                requests_decided: 0,
+                median_decision_seconds: None,
+            },
+            targets: vec![],
+            stages: vec![],
+            agencies: vec![],
+        };
+        let header = agencies_csv(&stats);
+        let names: Vec<&str> = fields.iter().map(|f| f["name"].as_str().unwrap()).collect();
+        assert_eq!(header.trim_end(), names.join(","));
+    }
+}

@@ -1,0 +1,287 @@
+//! The accountability figures through the router: they follow the catalog
+//! files, the database and the date, and the open-data files say the same
+//! as the JSON.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
+use panjere_server::auth::ManualClock;
+use panjere_server::catalog::Catalog;
+use panjere_server::{app, db, AppState};
+use serde_json::Value;
+use sqlx::SqlitePool;
+use tower::ServiceExt;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A copy of `data/` to change on purpose.
+fn copy_of_data() -> tempfile::TempDir {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                copy(&e.path(), &to.join(e.file_name()));
+            } else {
+                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy(&root().join("data"), dir.path());
+    dir
+}
+
+/// 2026-11-28 12:00 UTC.
+const NOW: i64 = 1_795_867_200;
+
+async fn router(data: &Path, pool: &SqlitePool, now: i64) -> axum::Router {
+    let catalog = Catalog::load(data).unwrap_or_else(|e| panic!("{e}"));
+    let config = panjere_server::config::Config {
+        agencies_file: root().join("config/agencies.toml"),
+        operations_file: root().join("data/operations.toml"),
+        ..Default::default()
+    };
+    let gateway = panjere_server::build_gateway(&config, &catalog, pool.clone(), &|_| None).unwrap();
+    let auth = panjere_server::build_auth(&config, pool.clone(), Arc::new(ManualClock::at(now)), &|_| None).await.unwrap();
+    app(AppState::new(catalog, pool.clone(), None, gateway, auth))
+}
+
+async fn fetch(router: &axum::Router, uri: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let res = router.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+    let (parts, body) = res.into_parts();
+    (parts.status, parts.headers, body.collect().await.unwrap().to_bytes().to_vec())
+}
+
+async fn stats(router: &axum::Router) -> Value {
+    let (status, headers, body) = fetch(router, "/api/stats").await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=60");
+    serde_json::from_slice(&body).unwrap()
+}
+
+fn agency<'a>(s: &'a Value, id: &str) -> &'a Value {
+    s["agencies"].as_array().unwrap().iter().find(|a| a["id"] == id).unwrap_or_else(|| panic!("no agency {id}"))
+}
+
+fn target<'a>(s: &'a Value, id: &str) -> &'a Value {
+    s["targets"].as_array().unwrap().iter().find(|t| t["id"] == id).unwrap_or_else(|| panic!("no target {id}"))
+}
+
+fn verdict<'a>(a: &'a Value, target: &str) -> &'a str {
+    a["verdicts"].as_array().unwrap().iter().find(|v| v["target"] == target).unwrap()["verdict"].as_str().unwrap()
+}
+
+#[tokio::test]
+async fn figures_follow_the_catalog_files() {
+    let data = copy_of_data();
+    let db_dir = tempfile::tempdir().unwrap();
+    let pool = db::open(db_dir.path()).await.unwrap();
+    let before = stats(&router(data.path(), &pool, NOW).await).await;
+
+    let n = &before["national"];
+    assert_eq!(n["agencies"], 72);
+    assert_eq!(n["agencies_connected"], 70);
+    assert_eq!(n["connected_percent"], 97.2);
+    let services = n["counts"]["services"].as_u64().unwrap();
+    assert!(services >= 300);
+    // Five documents are still carried by citizens (data/services/*.toml).
+    let c = &n["counts"];
+    assert_eq!(c["inquiries"].as_u64().unwrap() - c["inquiries_electronic"].as_u64().unwrap(), 5);
+    // Every agency is counted at exactly one stage.
+    let staged: u64 = before["stages"].as_array().unwrap().iter().map(|s| s["agencies"].as_u64().unwrap()).sum();
+    assert_eq!(staged, 72);
+    assert_eq!(before["stages"][0]["agencies"], 2);
+    let welfare = agency(&before, "welfare");
+    assert_eq!(welfare["stage"], 2);
+    assert_eq!(verdict(welfare, "inquiries_electronic"), "missed");
+    assert_eq!(verdict(agency(&before, "endowment"), "offered_third"), "missed");
+
+    // The welfare organisation makes every service fully electronic and lets
+    // the window fetch the medical report; a new service is added to the tax
+    // organisation as smart.
+    let path = data.path().join("services/welfare.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("partly_electronic", "fully_electronic").replace("in_person", "fully_electronic").replace("carried_from", "from"),
+    )
+    .unwrap();
+    let tax = data.path().join("services/tax.toml");
+    let mut text = std::fs::read_to_string(&tax).unwrap();
+    text.push_str(
+        "\n[[service]]\nid = \"proactive-refund\"\nfa = \"استرداد خودکار مالیات\"\nen = \"Automatic tax refund\"\n\
+         summary_fa = \"مالیات اضافه پرداختی خودکار بازگردانده می‌شود.\"\nsummary_en = \"Overpaid tax is refunded automatically.\"\n\
+         category = \"tax\"\nkind = \"application\"\nlevel = \"smart\"\nfee = 0\ndays = 0\npopularity = 400\n",
+    );
+    std::fs::write(&tax, text).unwrap();
+
+    let after = stats(&router(data.path(), &pool, NOW).await).await;
+    let m = &after["national"];
+    assert_eq!(m["counts"]["services"].as_u64().unwrap(), services + 1);
+    assert_eq!(m["counts"]["smart"].as_u64().unwrap(), n["counts"]["smart"].as_u64().unwrap() + 1);
+    assert!(m["counts"]["fully_electronic"].as_u64().unwrap() > n["counts"]["fully_electronic"].as_u64().unwrap() + 1);
+    let c = &m["counts"];
+    assert_eq!(c["inquiries"].as_u64().unwrap() - c["inquiries_electronic"].as_u64().unwrap(), 4);
+    let welfare = agency(&after, "welfare");
+    assert!(welfare["stage"].as_u64().unwrap() >= 3, "{welfare}");
+    assert_eq!(verdict(welfare, "inquiries_electronic"), "met");
+    assert_eq!(welfare["inquiries_electronic_percent"], 100.0);
+    assert_ne!(target(&after, "smart")["value_percent"], target(&before, "smart")["value_percent"]);
+}
+
+#[tokio::test]
+async fn figures_follow_the_database() {
+    let data = root().join("data");
+    let db_dir = tempfile::tempdir().unwrap();
+    let pool = db::open(db_dir.path()).await.unwrap();
+    let r = router(&data, &pool, NOW).await;
+    let before = stats(&r).await;
+    assert_eq!(before["national"]["citizens_signed_in"], 0);
+    assert_eq!(before["national"]["requests_submitted"], 0);
+    assert_eq!(before["national"]["median_decision_seconds"], Value::Null);
+
+    for (i, who) in ["c1", "c2", "c3"].iter().enumerate() {
+        sqlx::query("INSERT INTO citizen (pseudonym, first_sign_in, last_sign_in) VALUES (?, ?, ?)")
+            .bind(who)
+            .bind(NOW - 1000 + i as i64)
+            .bind(NOW)
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    // Three requests: two decided (after 100 s and 300 s), one pending.
+    for (id, agency, decided) in [("r1", "tax", Some(100)), ("r2", "tax", Some(300)), ("r3", "passport-police", None)] {
+        sqlx::query(
+            "INSERT INTO request (id, tracking_code, citizen, national_code, service, agency, data, status, next_attempt_at, \
+             created_at, updated_at, decided_at) VALUES (?, ?, 'c1', '0076229645', 'x', ?, '{}', 'submitted', 0, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(format!("T-{id}"))
+        .bind(agency)
+        .bind(NOW - 1000)
+        .bind(NOW)
+        .bind(decided.map(|d| NOW - 1000 + d))
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    // The window asked the conscription organisation on behalf of the
+    // passport police (counted), and the passport police for itself (not an
+    // inter-agency inquiry).
+    for (agency, by) in [("conscription", "passport-police"), ("passport-police", "passport-police")] {
+        sqlx::query(
+            "INSERT INTO audit_log (at, request_id, agency, operation, citizen, requested_by, outcome, latency_ms) \
+             VALUES ('2026-11-28T12:00:00Z', 'r3', ?, 'op', 'c1', ?, 'ok', 5)",
+        )
+        .bind(agency)
+        .bind(by)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+
+    let after = stats(&r).await;
+    let n = &after["national"];
+    assert_eq!(n["citizens_signed_in"], 3);
+    assert_eq!(n["requests_submitted"], 3);
+    assert_eq!(n["requests_decided"], 2);
+    assert_eq!(n["median_decision_seconds"], 200);
+    assert_eq!(n["inquiries_made"], 1);
+    assert_eq!(agency(&after, "tax")["requests_submitted"], 2);
+    assert_eq!(agency(&after, "passport-police")["requests_submitted"], 1);
+}
+
+#[tokio::test]
+async fn verdicts_follow_the_jalali_date() {
+    // The migration organisation does not offer its most-used service online.
+    let data = root().join("data");
+    let db_dir = tempfile::tempdir().unwrap();
+    let pool = db::open(db_dir.path()).await.unwrap();
+    // 31 Shahrivar 1401, 23:59:59 in Tehran: the deadline's last second.
+    let last = 1_663_878_599;
+    let on_the_day = stats(&router(&data, &pool, last).await).await;
+    assert_eq!(on_the_day["today_jalali"], "1401-06-31");
+    assert_eq!(verdict(agency(&on_the_day, "migration-org"), "offered_third"), "not_yet_due");
+    assert_eq!(target(&on_the_day, "offered_third")["verdict"], "not_yet_due");
+    assert_eq!(target(&on_the_day, "offered_third")["due_jalali"], "1401-06-31");
+    assert_eq!(target(&on_the_day, "fully_electronic")["due"], "2023-11-21");
+    let next_day = stats(&router(&data, &pool, last + 1).await).await;
+    assert_eq!(next_day["today_jalali"], "1401-07-01");
+    assert_eq!(verdict(agency(&next_day, "migration-org"), "offered_third"), "missed");
+    assert_eq!(target(&next_day, "offered_third")["verdict"], "missed");
+    // An agency meeting a target is met whatever the date; the smart target
+    // has no deadline.
+    assert_eq!(verdict(agency(&next_day, "sabt-ahval"), "offered_third"), "met");
+    assert_eq!(target(&next_day, "smart")["due"], Value::Null);
+}
+
+/// Splits one RFC 4180 line (no embedded newlines in these files).
+fn csv_cells(line: &str) -> Vec<String> {
+    let (mut cells, mut cell, mut quoted, mut chars) = (Vec::new(), String::new(), false, line.chars().peekable());
+    while let Some(ch) = chars.next() {
+        match (ch, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                cell.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => cells.push(std::mem::take(&mut cell)),
+            _ => cell.push(ch),
+        }
+    }
+    cells.push(cell);
+    cells
+}
+
+#[tokio::test]
+async fn open_data_says_what_the_api_says() {
+    let data = root().join("data");
+    let db_dir = tempfile::tempdir().unwrap();
+    let pool = db::open(db_dir.path()).await.unwrap();
+    let r = router(&data, &pool, NOW).await;
+    let json = stats(&r).await;
+
+    let (status, headers, body) = fetch(&r, "/api/stats/agencies.csv").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+    assert_eq!(headers[header::CONTENT_DISPOSITION], "attachment; filename=\"panjere-agencies-2026-11-28.csv\"");
+    let text = String::from_utf8(body).unwrap();
+    let mut lines = text.split("\r\n").filter(|l| !l.is_empty());
+    let header_cells = csv_cells(lines.next().unwrap());
+    let rows: Vec<Vec<String>> = lines.map(csv_cells).collect();
+    let agencies = json["agencies"].as_array().unwrap();
+    assert_eq!(rows.len(), agencies.len());
+    let col = |name: &str| header_cells.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"));
+    for (row, a) in rows.iter().zip(agencies) {
+        assert_eq!(row.len(), header_cells.len());
+        assert_eq!(row[col("id")], a["id"].as_str().unwrap());
+        assert_eq!(row[col("name_fa")], a["name"]["fa"].as_str().unwrap());
+        assert_eq!(row[col("stage")], a["stage"].to_string());
+        assert_eq!(row[col("services")], a["counts"]["services"].to_string());
+        assert_eq!(row[col("inquiries_electronic")], a["counts"]["inquiries_electronic"].to_string());
+        let pct = &a["offered_percent"];
+        assert_eq!(row[col("offered_percent")], if pct.is_null() { String::new() } else { pct.as_f64().unwrap().to_string() });
+        assert_eq!(row[col("offered_third")], verdict(a, "offered_third"));
+        assert_eq!(row[col("smart_target")], verdict(a, "smart"));
+    }
+
+    // The schema names exactly the CSV's columns.
+    let (_, _, body) = fetch(&r, "/api/stats/datapackage.json").await;
+    let pkg: Value = serde_json::from_slice(&body).unwrap();
+    let fields: Vec<&str> =
+        pkg["resources"][0]["schema"]["fields"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(fields, header_cells.iter().map(String::as_str).collect::<Vec<_>>());
+
+    // The JSON download is the same document, as a file.
+    let (status, headers, body) = fetch(&r, "/api/stats.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_DISPOSITION], "attachment; filename=\"panjere-stats-2026-11-28.json\"");
+    let download: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(download, json);
+}
