@@ -94,6 +94,14 @@ pub struct Persona {
 /// exercise. Any other valid national code is a generated adult.
 pub const PERSONAS: &[Persona] = &[
     Persona {
+        national_code: "0078912342",
+        case: "adult, mobile matches (the offline and install browser tests)",
+        mobile: "09129999999",
+        gender: Gender::Female,
+        age: 44,
+        deceased: false,
+    },
+    Persona {
         national_code: "0076229645",
         case: "adult, mobile matches, nothing pending",
         mobile: "09121111111",

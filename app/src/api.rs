@@ -160,12 +160,31 @@ pub async fn agencies() -> Result<Page<panjere_api::Agency>, FetchError> {
     get_json("/api/catalog/agencies?per_page=100").await
 }
 
+/// An agency with its services; offline, put together from the cached
+/// agency list and search index.
 pub async fn agency(id: &str) -> Result<AgencyDetail, FetchError> {
-    get_json(&format!("/api/catalog/agencies/{}", crate::logic::encode(id))).await
+    match get_json(&format!("/api/catalog/agencies/{}", crate::logic::encode(id))).await {
+        Err(FetchError::Network) => {
+            let list = agencies().await?;
+            let index = search_index().await?;
+            let agency = list.items.into_iter().find(|a| a.id == id).ok_or(FetchError::Network)?;
+            let services = index.services.into_iter().filter(|s| s.agency == id).collect();
+            Ok(AgencyDetail { agency, services })
+        }
+        answer => answer,
+    }
 }
 
+/// Services matching a filter; offline, computed in the browser over the
+/// cached search index (the service worker keeps it).
 pub async fn services(filter: &ServiceFilter) -> Result<Page<ServiceSummary>, FetchError> {
-    get_json(&format!("/api/catalog/services?{}", filter.api_query())).await
+    match get_json(&format!("/api/catalog/services?{}", filter.api_query())).await {
+        Err(FetchError::Network) => {
+            let data = search_index().await?;
+            crate::logic::local_services(&data, filter).ok_or(FetchError::Network)
+        }
+        answer => answer,
+    }
 }
 
 pub async fn service(id: &str) -> Result<Service, FetchError> {
@@ -202,6 +221,8 @@ pub async fn auth_verify(code: String) -> Result<Me, FetchError> {
 }
 
 pub async fn sign_out() -> Result<(), FetchError> {
+    // Whatever the server answers, nothing of this session stays cached.
+    crate::pwa::forget_session();
     let res = Request::post("/api/auth/sign-out").json(&serde_json::json!({})).map_err(|_| FetchError::Network)?.send().await;
     match res {
         Ok(r) if r.status() == 204 => Ok(()),

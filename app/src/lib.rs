@@ -8,6 +8,7 @@ pub mod fmt;
 pub mod i18n;
 pub mod logic;
 pub mod pages;
+pub mod pwa;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -17,7 +18,9 @@ use wasm_bindgen::JsCast;
 
 use crate::components::footer::Footer;
 use crate::components::header::Header;
+use crate::components::offline_banner::OfflineBanner;
 use crate::components::session_timeout::SessionTimeout;
+use crate::components::update_prompt::UpdatePrompt;
 use crate::i18n::I18n;
 use crate::pages::{
     agencies::AgenciesPage, agency::AgencyPage, dashboard::DashboardPage, data_use::DataUsePage, draft::DraftPage, home::HomePage,
@@ -46,12 +49,18 @@ pub fn App() -> impl IntoView {
     let i18n = I18n::provide();
     contexts::provide_catalog_index();
     contexts::Auth::provide();
-    Effect::new(move || i18n.apply_to_document());
+    pwa::Pwa::provide();
+    Effect::new(move || {
+        i18n.apply_to_document();
+        pwa::set_manifest_language(i18n.get());
+    });
     view! {
         <Router>
             <FocusOnNavigate/>
             <a class="skip-link" href="#main">{move || i18n.t().skip_to_content}</a>
             <Header/>
+            <UpdatePrompt/>
+            <OfflineBanner/>
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage/>

@@ -249,6 +249,28 @@ pub fn how_step_text(step: HowStep, agency: &str, t: &Strings) -> String {
     }
 }
 
+/// The catalog's list answer computed in the browser from the cached
+/// search index, the same way the server computes it: offline search and
+/// lists. `None` when the filter needs what the index lacks (life events).
+pub fn local_services(data: &SearchIndexData, f: &ServiceFilter) -> Option<panjere_api::Page<ServiceSummary>> {
+    if f.event.is_some() {
+        return None;
+    }
+    let matches = |s: &ServiceSummary| {
+        f.category.as_deref().is_none_or(|c| s.category == c)
+            && f.agency.as_deref().is_none_or(|a| s.agency == a)
+            && f.kind.is_none_or(|k| s.kind == k)
+            && f.level.is_none_or(|l| s.level == l)
+    };
+    let found: Vec<&ServiceSummary> = match f.q.as_deref().filter(|q| !q.trim().is_empty()) {
+        Some(q) => SearchIndex::new(data).search(q).into_iter().filter_map(|h| data.services.get(h.index)).filter(|s| matches(s)).collect(),
+        None => data.services.iter().filter(|s| matches(s)).collect(),
+    };
+    let page = f.page.max(1);
+    let items = found.iter().skip((page - 1) * PER_PAGE).take(PER_PAGE).map(|s| (*s).clone()).collect();
+    Some(panjere_api::Page { items, total: found.len(), page, per_page: PER_PAGE })
+}
+
 /// Agencies whose Persian, English or short name holds `text` (normalised:
 /// Arabic letters, digits and ZWNJ do not matter).
 pub fn filter_agencies<'a>(agencies: &'a [Agency], text: &str) -> Vec<&'a Agency> {
@@ -672,5 +694,56 @@ mod tests {
         assert_eq!(answer_text(&field(FieldType::PostalCode), "۱۳۱۴۵-۶۷۸۹۱", en), "1314567891");
         assert_eq!(answer_text(&field(FieldType::PostalCode), "1314567891", &crate::i18n::FA), "۱۳۱۴۵۶۷۸۹۱");
         assert_eq!(answer_text(&field(FieldType::PostalCode), "", en), "—");
+    }
+}
+
+#[cfg(test)]
+mod local_search_tests {
+    use super::*;
+    use panjere_api::Text;
+
+    fn summary(id: &str, fa: &str, en: &str, agency: &str, kind: ServiceKind) -> ServiceSummary {
+        ServiceSummary {
+            id: id.into(),
+            agency: agency.into(),
+            agency_name: Text::default(),
+            category: "c".into(),
+            kind,
+            level: ElectronicLevel::Fully,
+            audience: Audience::Citizen,
+            name: Text { fa: fa.into(), en: en.into() },
+            summary: Text::default(),
+            popularity: 1,
+        }
+    }
+
+    fn data() -> SearchIndexData {
+        let mut services = vec![
+            summary("passport", "صدور گذرنامه", "Issuing a passport", "passport-police", ServiceKind::Application),
+            summary("fines", "استعلام خلافی خودرو", "Traffic fines", "traffic-police", ServiceKind::Inquiry),
+        ];
+        for i in 0..30 {
+            services.push(summary(&format!("s{i}"), "خدمت", "Service", "tax", ServiceKind::Information));
+        }
+        let extra_terms = services.iter().map(|_| vec![]).collect();
+        SearchIndexData { services, extra_terms }
+    }
+
+    #[test]
+    fn offline_search_filters_and_pages_like_the_server() {
+        let d = data();
+        let f = |q: Option<&str>, page: usize| ServiceFilter { q: q.map(str::to_owned), page, ..Default::default() };
+        let p = local_services(&d, &f(Some("گذرنامه"), 1)).unwrap();
+        assert_eq!(p.total, 1);
+        assert_eq!(p.items[0].id, "passport");
+        // Arabic letters and a typo still find it, as on the server.
+        assert_eq!(local_services(&d, &f(Some("خلافي"), 1)).unwrap().items[0].id, "fines");
+        // Lists page by 20.
+        let all = local_services(&d, &f(None, 2)).unwrap();
+        assert_eq!((all.total, all.items.len(), all.page), (32, 12, 2));
+        let by_agency = ServiceFilter { agency: Some("tax".into()), kind: Some(ServiceKind::Information), page: 1, ..Default::default() };
+        assert_eq!(local_services(&d, &by_agency).unwrap().total, 30);
+        // Life events are not in the index: the caller reports being offline.
+        assert!(local_services(&d, &ServiceFilter { event: Some("birth".into()), page: 1, ..Default::default() }).is_none());
     }
 }

@@ -151,8 +151,49 @@ fn copy_fonts() -> Result {
 pub fn build_client() -> Result {
     say("Building the client (Trunk, release, wasm-opt -Oz)");
     run(Command::new("trunk").args(["build", "--release", "--offline"]).current_dir(root()).env("PATH", tool_path()))?;
+    say("Writing the service worker's precache list");
+    write_precache(&root().join("dist"))?;
     say("Precompressing dist/ (brotli and gzip)");
     precompress(&root().join("dist"))
+}
+
+/// Fills `dist/sw.js` with the build's exact files (the app shell it
+/// precaches) and a version that changes whenever any of them does.
+pub fn write_precache(dist: &Path) -> Result {
+    use sha2::{Digest, Sha256};
+    fn walk(dir: &Path, base: &Path, out: &mut Vec<String>) -> Result {
+        let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+        for entry in entries.filter_map(std::result::Result::ok) {
+            let p = entry.path();
+            if p.is_dir() {
+                walk(&p, base, out)?;
+            } else if let Ok(rel) = p.strip_prefix(base) {
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    walk(dist, dist, &mut files)?;
+    files.retain(|f| !f.ends_with(".br") && !f.ends_with(".gz") && f != "sw.js");
+    files.sort();
+    let mut hasher = Sha256::new();
+    for f in &files {
+        hasher.update(f.as_bytes());
+        hasher.update(std::fs::read(dist.join(f)).map_err(|e| format!("cannot read {f}: {e}"))?);
+    }
+    let version: String = hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
+    // The shell is served at "/" (index.html is never requested by name).
+    let urls: Vec<String> = files.iter().map(|f| if f == "index.html" { "/".to_owned() } else { format!("/{f}") }).collect();
+    let sw_path = dist.join("sw.js");
+    let sw = std::fs::read_to_string(&sw_path).map_err(|e| format!("cannot read {}: {e}", sw_path.display()))?;
+    let (version_line, list_line) = ("const VERSION = 'development';", "const PRECACHE = [];");
+    if !sw.contains(version_line) || !sw.contains(list_line) {
+        return Err(format!("{} lacks `{version_line}` or `{list_line}`", sw_path.display()));
+    }
+    let list = serde_json::to_string(&urls).map_err(|e| e.to_string())?;
+    let sw = sw.replace(version_line, &format!("const VERSION = '{version}';")).replace(list_line, &format!("const PRECACHE = {list};"));
+    std::fs::write(&sw_path, sw).map_err(|e| format!("cannot write {}: {e}", sw_path.display()))
 }
 
 /// Writes `.br` and `.gz` beside every compressible file of `dir`.

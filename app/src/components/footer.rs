@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::components::install_prompt::InstallPrompt;
 use crate::i18n::use_i18n;
 
 /// The site footer.
@@ -10,6 +11,7 @@ pub fn Footer() -> impl IntoView {
         <footer class="site-footer">
             <div class="wrap">
                 <p>{move || i18n.t().footer_about}</p>
+                <InstallPrompt/>
                 <p>
                     <a href="/agencies">{move || i18n.t().all_agencies_link}</a>
                     " · "

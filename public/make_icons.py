@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Draws Panjere's app icons (the favicon's four-pane window) as PNG with
 nothing but the standard library: 192 and 512 px with rounded corners, and a
-512 px maskable icon whose panes sit inside the 80% safe zone. Run from this
-directory; the PNGs are committed."""
-import struct, zlib
+512 px maskable icon whose panes sit inside the 80% safe zone. Writes them
+into `icons/` beside this script; the PNGs are committed."""
+import os, struct, zlib
 
 BLUE, WHITE, GOLD = (0x0B, 0x4F, 0x8A), (0xFF, 0xFF, 0xFF), (0xFF, 0xBF, 0x47)
 
@@ -56,5 +56,5 @@ def draw(size, maskable):
             + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
 
 for name, size, maskable in [("icon-192.png", 192, False), ("icon-512.png", 512, False), ("icon-maskable-512.png", 512, True)]:
-    with open(name, "wb") as f:
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "icons", name), "wb") as f:
         f.write(draw(size, maskable))

@@ -1,0 +1,157 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { appReady, en, expect, fa, test } from './fixtures';
+import { signIn } from './fixtures/auth';
+
+/** The Trunk build the server under test serves (`cargo xtask build`). */
+const dist = join(__dirname, '..', '..', 'dist');
+
+/** Waits until the service worker controls the page. */
+async function controlled(page: Page) {
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 });
+}
+
+/** Every URL held in the page's CacheStorage. */
+async function cachedUrls(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const out: string[] = [];
+    for (const name of await caches.keys()) {
+      for (const r of await (await caches.open(name)).keys()) out.push(new URL(r.url).pathname + new URL(r.url).search);
+    }
+    return out;
+  });
+}
+
+test.describe('installable app', () => {
+  test('the manifest is linked, valid and bilingual', async ({ page, request }) => {
+    await page.goto('/');
+    await appReady(page);
+    const href = await page.locator('link[rel="manifest"]').getAttribute('href');
+    expect(href).toBe('/manifest.webmanifest');
+    const res = await request.get(href!);
+    expect(res.headers()['content-type']).toContain('manifest+json');
+    const m = await res.json();
+    expect(m).toMatchObject({ lang: 'fa', dir: 'rtl', display: 'standalone', scope: '/', start_url: '/?source=pwa', theme_color: '#0b4f8a' });
+    expect(m.name).toContain('پنجره');
+    expect(m.short_name).toBe('پنجره');
+    for (const [size, purpose] of [['192x192', 'any'], ['512x512', 'any'], ['512x512', 'maskable']]) {
+      const icon = m.icons.find((i: { sizes: string; purpose: string }) => i.sizes === size && i.purpose === purpose);
+      expect(icon, `${size} ${purpose} icon`).toBeTruthy();
+      const png = await request.get(icon.src);
+      expect(png.status()).toBe(200);
+      expect(png.headers()['content-type']).toBe('image/png');
+      const body = await png.body();
+      expect(body.subarray(1, 4).toString()).toBe('PNG');
+      expect(body.readUInt32BE(16)).toBe(Number(size.split('x')[0]));
+    }
+    expect(m.shortcuts.map((s: { url: string }) => s.url)).toEqual(['/search?source=pwa', '/requests?source=pwa']);
+    // In English the page links the English manifest.
+    await page.getByRole('button', { name: fa.switch_language_label }).click();
+    await expect(page.locator('main h1')).toHaveText(en.home_title);
+    await expect(page.locator('link[rel="manifest"]')).toHaveAttribute('href', '/manifest-en.webmanifest');
+    const english = await (await request.get('/manifest-en.webmanifest')).json();
+    expect(english).toMatchObject({ lang: 'en', dir: 'ltr', short_name: 'Panjere', start_url: m.start_url, scope: m.scope, id: m.id });
+  });
+
+  test('the service worker installs and precaches exactly this build', async ({ page }) => {
+    await page.goto('/');
+    await controlled(page);
+    const sw = readFileSync(join(dist, 'sw.js'), 'utf8');
+    const list: string[] = JSON.parse(sw.match(/const PRECACHE = (\[.*\]);/)![1]);
+    const wasm = list.find((u) => u.endsWith('_bg.wasm'));
+    expect(wasm, 'the hashed wasm is in the precache list').toBeTruthy();
+    expect(existsSync(join(dist, wasm!))).toBe(true);
+    expect(list).toContain('/');
+    expect(list).toContain('/offline.html');
+    const cached = await cachedUrls(page);
+    for (const url of list) expect(cached, url).toContain(url);
+    expect(cached).toContain('/api/catalog/search-index');
+  });
+
+  test('after one visit, home, a service page, an agency and search work offline', async ({ page, context }) => {
+    await page.goto('/');
+    await controlled(page);
+    await appReady(page);
+    await page.goto('/services/passport-issuance');
+    await expect(page.locator('main h1')).toHaveText('صدور گذرنامه');
+    await context.setOffline(true);
+    try {
+      await page.goto('/');
+      await expect(page.locator('main h1')).toHaveText(fa.home_title);
+      await expect(page.locator('#offline-banner')).toHaveText(fa.offline_banner);
+      await page.goto('/services/passport-issuance');
+      await expect(page.locator('main h1')).toHaveText('صدور گذرنامه');
+      // Search runs in the browser over the cached catalog.
+      await page.goto(`/search?q=${encodeURIComponent('گذرنامه')}`);
+      await expect(page.locator('main a[href="/services/passport-issuance"]').first()).toBeVisible();
+      // An agency page never opened before: from the cached lists.
+      await page.goto('/agencies/customs');
+      await expect(page.locator('main h1')).toHaveText('گمرک جمهوری اسلامی ایران');
+      // What is not cached gets the offline page.
+      await page.goto('/dashboard');
+      await expect(page.locator('h1')).toHaveText('اتصال به اینترنت برقرار نیست');
+    } finally {
+      await context.setOffline(false);
+    }
+  });
+
+  test('signed-in pages are never cached: after sign-out, offline, they are gone', async ({ page, context, request }, testInfo) => {
+    test.skip(testInfo.project.name !== 'desktop', 'one sign-in per persona and hour: run once');
+    await page.goto('/sign-in?next=%2Frequests');
+    await controlled(page);
+    await signIn(page, request, '0078912342', '09129999999');
+    // Signed in, the app goes on to the page asked for.
+    await expect(page).toHaveURL(/\/requests$/);
+    await expect(page.locator('main h1')).toHaveText(fa.requests_title);
+    await page.goto('/me');
+    await expect(page.locator('main h1')).toHaveText(fa.profile_title);
+    for (const url of await cachedUrls(page)) {
+      expect(url.startsWith('/api/') && !url.startsWith('/api/catalog/'), `cached: ${url}`).toBe(false);
+    }
+    await page.getByRole('button', { name: fa.sign_out, exact: true }).click();
+    await expect(page.getByRole('link', { name: fa.sign_in })).toBeVisible();
+    await context.setOffline(true);
+    try {
+      await page.goto('/requests');
+      await expect(page.locator('h1')).toHaveText('اتصال به اینترنت برقرار نیست');
+      await expect(page.getByText(fa.requests_title)).toHaveCount(0);
+    } finally {
+      await context.setOffline(false);
+    }
+  });
+
+  test('a new build is announced and applied on consent', async ({ page }, testInfo) => {
+    test.skip(testInfo.project.name !== 'desktop', 'changes the served build: run once');
+    await page.goto('/');
+    await controlled(page);
+    await appReady(page);
+    await expect(page.getByText(fa.update_ready)).toHaveCount(0);
+    const swPath = join(dist, 'sw.js');
+    const original = readFileSync(swPath, 'utf8');
+    const moved: string[] = [];
+    try {
+      // Deploy "a new build": a new worker version (the precompressed
+      // copies are set aside so the server serves the new file).
+      for (const ext of ['.br', '.gz']) {
+        if (existsSync(swPath + ext)) {
+          renameSync(swPath + ext, swPath + ext + '.saved');
+          moved.push(ext);
+        }
+      }
+      writeFileSync(swPath, original.replace(/const VERSION = '([^']*)';/, "const VERSION = '$1-next';"));
+      await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
+      const prompt = page.getByText(fa.update_ready);
+      await expect(prompt).toBeVisible({ timeout: 20_000 });
+      await page.getByRole('button', { name: fa.update_reload }).click();
+      await page.waitForFunction(async () => (await caches.keys()).some((k) => k.endsWith('-next')), undefined, { timeout: 20_000 });
+      await appReady(page);
+      await expect(page.getByText(fa.update_ready)).toHaveCount(0);
+    } finally {
+      writeFileSync(swPath, original);
+      for (const ext of moved) {
+        renameSync(swPath + ext + '.saved', swPath + ext);
+      }
+    }
+  });
+});
