@@ -94,6 +94,14 @@ pub struct Persona {
 /// exercise. Any other valid national code is a generated adult.
 pub const PERSONAS: &[Persona] = &[
     Persona {
+        national_code: "0089123451",
+        case: "adult, mobile matches (the accessibility browser tests)",
+        mobile: "09121234567",
+        gender: Gender::Male,
+        age: 63,
+        deceased: false,
+    },
+    Persona {
         national_code: "0078912342",
         case: "adult, mobile matches (the offline and install browser tests)",
         mobile: "09129999999",

@@ -57,7 +57,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <FocusOnNavigate/>
-            <a class="skip-link" href="#main">{move || i18n.t().skip_to_content}</a>
+            <a class="skip-link" href="#main" on:click=skip_to_main>{move || i18n.t().skip_to_content}</a>
             <Header/>
             <UpdatePrompt/>
             <OfflineBanner/>
@@ -88,6 +88,16 @@ pub fn App() -> impl IntoView {
             <Footer/>
             <SessionTimeout/>
         </Router>
+    }
+}
+
+/// The skip link moves focus itself: the router takes over in-page links,
+/// so the browser would not.
+fn skip_to_main(ev: web_sys::MouseEvent) {
+    ev.prevent_default();
+    if let Some(main) = document().get_element_by_id("main").and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = main.focus();
+        main.scroll_into_view();
     }
 }
 

@@ -133,12 +133,22 @@ fn npm_ci(dir: &Path, what: &str) -> Result {
     run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(dir))
 }
 
-/// The self-hosted font, from the `vazirmatn` npm package into `public/fonts`.
+/// The self-hosted font, from the `vazirmatn` npm package into `public/fonts`:
+/// its "Non-Latin" cut (Persian and Arabic script, Persian digits, ZWNJ;
+/// 22 KB instead of 50 KB per weight). Latin text uses the system font (the
+/// CSS gives the font a `unicode-range`, so English pages load no font).
+/// Anything else in the folder (an older cut) is removed, so it is not shipped.
 fn copy_fonts() -> Result {
-    let src = root().join("node_modules/vazirmatn/fonts/webfonts");
+    const FONTS: [&str; 2] = ["Vazirmatn-NL-Regular.woff2", "Vazirmatn-NL-Bold.woff2"];
+    let src = root().join("node_modules/vazirmatn/misc/Non-Latin/fonts/webfonts");
     let dst = root().join("public/fonts");
     std::fs::create_dir_all(&dst).map_err(|e| format!("cannot create {}: {e}", dst.display()))?;
-    for name in ["Vazirmatn-Regular.woff2", "Vazirmatn-Bold.woff2"] {
+    for entry in std::fs::read_dir(&dst).map_err(|e| format!("cannot read {}: {e}", dst.display()))?.filter_map(std::result::Result::ok) {
+        if !FONTS.iter().any(|f| entry.file_name() == *f) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    for name in FONTS {
         let (from, to) = (src.join(name), dst.join(name));
         if !to.exists() {
             std::fs::copy(&from, &to).map_err(|e| format!("cannot copy {}: {e}", from.display()))?;

@@ -28,11 +28,17 @@ pub fn HomePage() -> impl IntoView {
             <div class="wrap">
                 <h1>{move || i18n.t().home_title}</h1>
                 <p class="lead">
+                    // The same sentence as index.html's shell until the
+                    // counts arrive: the hero keeps its height (no layout shift).
                     {move || {
-                        popular.get().and_then(Result::ok).map(|(s, a)| {
-                            let lang = i18n.get();
-                            fill(i18n.t().home_lead, &[("services", &num(s.total as u64, lang)), ("agencies", &num(a as u64, lang))])
-                        })
+                        popular
+                            .get()
+                            .and_then(Result::ok)
+                            .map(|(s, a)| {
+                                let lang = i18n.get();
+                                fill(i18n.t().home_lead, &[("services", &num(s.total as u64, lang)), ("agencies", &num(a as u64, lang))])
+                            })
+                            .unwrap_or_else(|| i18n.t().home_lead_loading.to_owned())
                     }}
                 </p>
                 <SearchBox id="home-search"/>

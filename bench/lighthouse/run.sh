@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Lighthouse mobile runs (npm lighthouse@12.2.3, Debian chromium, default
+# simulated throttling) of the home page and a service page of the built
+# portal, against the simulated agencies. Prints performance, accessibility
+# and best-practices scores, LCP, TBT and CLS. Targets (issue 7):
+# performance >= 95, LCP <= 1.5 s, accessibility 100. A benchmark, not a test.
+# The full reports are kept in target/lighthouse/.
+#
+#   bench/lighthouse/run.sh [runs per page, default 1]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+RUNS=${1:-1}
+[ -f dist/index.html ] || { echo "dist/ is not built: run cargo xtask build" >&2; exit 1; }
+PORT=${PORT:-17400}
+ADMIN=$((PORT + 1))
+WORK=$(mktemp -d)
+cleanup() { [ -n "${PID:-}" ] && kill -- -"$PID" 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+echo "==> starting the portal with the simulated agencies on :$PORT"
+setsid cargo xtask serve-e2e --port "$PORT" --admin-port "$ADMIN" > "$WORK/portal.log" 2>&1 &
+PID=$!
+for _ in $(seq 1 600); do
+  curl -sf "http://127.0.0.1:$PORT/api/health" > /dev/null && break
+  sleep 1
+done
+curl -sf "http://127.0.0.1:$PORT/api/health" > /dev/null || { cat "$WORK/portal.log"; exit 1; }
+
+printf '%-32s %5s %5s %5s %9s %8s %7s\n' page perf a11y best "LCP ms" "TBT ms" CLS
+for path in / /services/passport-issuance; do
+  for run in $(seq 1 "$RUNS"); do
+    mkdir -p target/lighthouse
+    out="target/lighthouse/$(echo "$path" | tr '/' '_')-$run.json"
+    npx -y lighthouse@12.2.3 "http://127.0.0.1:$PORT$path" --quiet \
+      --chrome-path=/usr/bin/chromium \
+      --chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update" \
+      --only-categories=performance,accessibility,best-practices \
+      --output=json --output-path="$out" > "$WORK/lh.log" 2>&1 || { cat "$WORK/lh.log"; exit 1; }
+    node -e '
+      const r = require(process.argv[1]);
+      const s = (c) => Math.round(r.categories[c].score * 100);
+      const a = (k) => r.audits[k].numericValue;
+      console.log([process.argv[2].padEnd(32), String(s("performance")).padStart(5), String(s("accessibility")).padStart(5),
+        String(s("best-practices")).padStart(5), String(Math.round(a("largest-contentful-paint"))).padStart(9),
+        String(Math.round(a("total-blocking-time"))).padStart(8), a("cumulative-layout-shift").toFixed(3).padStart(7)].join(" "));
+      const lcp = r.audits["largest-contentful-paint-element"]?.details?.items?.[0]?.items?.[0]?.node?.snippet;
+      if (lcp) console.log("    LCP element: " + lcp.slice(0, 120));
+      const failed = Object.values(r.audits).filter((x) => x.score !== null && x.score < 1 && r.categories.accessibility.auditRefs.some((ref) => ref.id === x.id));
+      for (const f of failed) console.log("    accessibility: " + f.id + ": " + f.title);
+    ' "$PWD/$out" "$path"
+  done
+done
