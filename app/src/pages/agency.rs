@@ -61,7 +61,11 @@ fn AgencyDetailView(detail: AgencyDetail) -> impl IntoView {
             {connected.then(|| view! {
                 <div>
                     <dt>{move || i18n.t().agency_stage_label}</dt>
-                    <dd>{move || fill(i18n.t().agency_stage, &[("n", &num(u64::from(stage), i18n.get())), ("name", stage_label(stage, i18n.t()))])}</dd>
+                    <dd>
+                        {move || fill(i18n.t().agency_stage, &[("n", &num(u64::from(stage), i18n.get())), ("name", stage_label(stage, i18n.t()))])}
+                        " "
+                        <a href="/dashboard">{move || i18n.t().agency_stage_how}</a>
+                    </dd>
                 </div>
             })}
             {website.map(|w| {

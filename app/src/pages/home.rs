@@ -52,6 +52,7 @@ pub fn HomePage() -> impl IntoView {
             </section>
             <AsyncView resource=topics render=move |c: Categories| view! { <Topics categories=c/> }/>
             <p><a class="more" href="/agencies">{move || i18n.t().all_agencies_link}</a></p>
+            <p><a class="more" href="/dashboard">{move || i18n.t().home_dashboard_link}</a></p>
         </div>
     }
 }
