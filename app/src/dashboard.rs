@@ -5,7 +5,7 @@
 use panjere_api::stats::{AgencyStats, TargetId, Verdict};
 use panjere_api::Lang;
 
-use crate::fmt::{fill, num};
+use crate::fmt::{fill, num, percent};
 use crate::i18n::Strings;
 
 /// The columns the agency table sorts by.
@@ -193,6 +193,16 @@ pub fn duration_text(secs: i64, lang: Lang, t: &Strings) -> String {
     fill(template, &[("n", &num(n, lang))])
 }
 
+/// A percentage, or a dash when there is nothing to count.
+pub fn percent_text(p: Option<f64>, lang: Lang, t: &Strings) -> String {
+    p.map(|p| percent(p, lang)).unwrap_or_else(|| t.dash_dash.to_owned())
+}
+
+/// A stage as "2 — Services online".
+pub fn stage_text(stage: u8, lang: Lang, t: &Strings) -> String {
+    format!("{} — {}", num(u64::from(stage), lang), crate::logic::stage_label(stage, t))
+}
+
 pub fn verdict_label(v: Verdict, t: &Strings) -> &'static str {
     match v {
         Verdict::Met => t.verdict_met,
@@ -324,5 +334,8 @@ mod tests {
         assert_eq!(progress(Some(40.0), 20.0), 100.0);
         assert_eq!(progress(None, 20.0), 0.0);
         assert_eq!(verdict_label(Verdict::Missed, t), "Missed");
+        assert_eq!(percent_text(None, Lang::En, t), "—");
+        assert_eq!(percent_text(Some(33.3), Lang::En, t), "33.3%");
+        assert_eq!(stage_text(2, Lang::En, t), "2 — Services online");
     }
 }

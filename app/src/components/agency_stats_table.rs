@@ -1,10 +1,9 @@
 use leptos::prelude::*;
 use panjere_api::stats::AgencyStats;
 
-use crate::dashboard::{table_rows, target_short, verdict_label, Sort, SortKey};
-use crate::fmt::{fill, num, percent};
+use crate::dashboard::{percent_text, stage_text, table_rows, target_short, verdict_label, Sort, SortKey};
+use crate::fmt::{fill, num};
 use crate::i18n::use_i18n;
-use crate::logic::stage_label;
 
 /// Every agency's figures and verdicts: filterable by name and stage,
 /// sortable by any column (headings are buttons with `aria-sort`).
@@ -38,7 +37,7 @@ pub fn AgencyStatsTable(agencies: Vec<AgencyStats>) -> impl IntoView {
             }
         })
         .collect_view();
-    let pct = move |p: Option<f64>| p.map(|p| percent(p, i18n.get())).unwrap_or_else(|| i18n.t().dash_dash.to_owned());
+    let pct = move |p: Option<f64>| percent_text(p, i18n.get(), i18n.t());
     view! {
         <section aria-labelledby="dash-table">
             <h2 id="dash-table">{move || i18n.t().dash_table_title}</h2>
@@ -61,7 +60,7 @@ pub fn AgencyStatsTable(agencies: Vec<AgencyStats>) -> impl IntoView {
                             .map(|s| {
                                 view! {
                                     <option value=s.to_string() selected=move || stage.get() == Some(s)>
-                                        {move || format!("{} — {}", num(u64::from(s), i18n.get()), stage_label(s, i18n.t()))}
+                                        {move || stage_text(s, i18n.get(), i18n.t())}
                                     </option>
                                 }
                             })
@@ -98,7 +97,7 @@ pub fn AgencyStatsTable(agencies: Vec<AgencyStats>) -> impl IntoView {
                                     <tr data-agency=a.id>
                                         <th scope="row"><a href=href>{move || name.get(i18n.get()).to_owned()}</a></th>
                                         <td data-col="stage">
-                                            {move || format!("{} — {}", num(u64::from(st), i18n.get()), stage_label(st, i18n.t()))}
+                                            {move || stage_text(st, i18n.get(), i18n.t())}
                                         </td>
                                         <td data-col="services">{move || num(u64::from(c.services), i18n.get())}</td>
                                         <td data-col="offered">{move || pct(off)}</td>

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 use panjere_api::stats::National;
 
-use crate::dashboard::duration_text;
-use crate::fmt::{fill, num, percent};
+use crate::dashboard::{duration_text, percent_text};
+use crate::fmt::{fill, num};
 use crate::i18n::use_i18n;
 
 /// The dashboard's nationwide figures, each a labelled number.
@@ -11,7 +11,7 @@ pub fn HeadlineFigures(national: National) -> impl IntoView {
     let i18n = use_i18n();
     let n = national;
     let c = n.counts;
-    let pct = move |p: Option<f64>| p.map(|p| percent(p, i18n.get())).unwrap_or_else(|| i18n.t().dash_dash.to_owned());
+    let pct = move |p: Option<f64>| percent_text(p, i18n.get(), i18n.t());
     let of = move |part: u32, whole: u32| {
         let lang = i18n.get();
         fill(i18n.t().dash_of_total, &[("n", &num(u64::from(part), lang)), ("total", &num(u64::from(whole), lang))])

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use panjere_api::stats::TargetStatus;
 use panjere_api::Lang;
 
-use crate::dashboard::{progress, verdict_label};
+use crate::dashboard::{percent_text, progress, verdict_label};
 use crate::fmt::{date, fill, num, percent};
 use crate::i18n::use_i18n;
 
@@ -19,7 +19,7 @@ pub fn TargetProgress(target: TargetStatus, connected: u32) -> impl IntoView {
     let due = t.due.clone();
     let value_text = move || {
         let lang = i18n.get();
-        let v = value.map(|v| percent(v, lang)).unwrap_or_else(|| i18n.t().dash_dash.to_owned());
+        let v = percent_text(value, lang, i18n.t());
         fill(i18n.t().dash_target_value, &[("value", &v), ("target", &percent(goal, lang))])
     };
     let fill_x = move || if i18n.get() == Lang::Fa { 100.0 - done } else { 0.0 };

@@ -120,16 +120,15 @@ impl Catalog {
             .collect();
         services.sort_by(|a, b| a.popularity.cmp(&b.popularity).then_with(|| a.id.cmp(&b.id)));
 
-        let target = |id: TargetId| src.targets.iter().find(|t| t.id == id).map(|t| t.share);
-        // `load` refuses a catalog without every target; a default keeps
-        // `from_source` total.
-        let third = panjere_api::stats::Fraction { num: 1, den: 3 };
-        let whole = panjere_api::stats::Fraction { num: 1, den: 1 };
+        // `source::load` refuses a catalog without every target, so the
+        // fallback is never used; it keeps this function total.
+        let share =
+            |id: TargetId| src.targets.iter().find(|t| t.id == id).map_or(panjere_api::stats::Fraction { num: 1, den: 1 }, |t| t.share);
         let shares = Shares {
-            offered_third: target(TargetId::OfferedThird).unwrap_or(third),
-            fully_electronic: target(TargetId::FullyElectronic).unwrap_or(whole),
-            inquiries_electronic: target(TargetId::InquiriesElectronic).unwrap_or(whole),
-            smart: target(TargetId::Smart).unwrap_or(panjere_api::stats::Fraction { num: 1, den: 5 }),
+            offered_third: share(TargetId::OfferedThird),
+            fully_electronic: share(TargetId::FullyElectronic),
+            inquiries_electronic: share(TargetId::InquiriesElectronic),
+            smart: share(TargetId::Smart),
         };
         let facts: Vec<Vec<ServiceFacts>> =
             src.agencies.iter().map(|a| src.services.iter().filter(|s| s.agency == a.id).map(service_facts).collect()).collect();
