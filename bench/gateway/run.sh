@@ -83,29 +83,46 @@ curl -sf -H "Authorization: Bearer dev-post-key" "$DIRECT" >/dev/null
 curl -sf "$GATEWAY" >/dev/null
 curl -sf "$NGINX_URL" >/dev/null
 
+# CPU time (user + system, all threads) of the processes whose command line
+# matches, in clock ticks.
+ticks() { local t=0 p; for p in $(pgrep -f "$1"); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+HZ=$(getconf CLK_TCK)
+SIM_PATTERN="target/release/panjere-agencies"
+SERVER_PATTERN="target/release/panjere$"
+NGINX_PATTERN="nginx: worker"
+
 # wrk's latency figures to milliseconds
 to_ms() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); print v/1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v); print v } else if (v ~ /s$/) { sub(/s$/,"",v); print v*1000 } }'; }
-run() { # name url [header]
-    local out
-    if [ -n "${3:-}" ]; then out=$(wrk -t$THREADS -c"$CONNS" -d"${SECS}s" --latency -H "$3" "$2"); else out=$(wrk -t$THREADS -c"$CONNS" -d"${SECS}s" --latency "$2"); fi
+run() { # name url proxy-pattern [header]
+    local out sim0 proxy0 sim1 proxy1
+    sim0=$(ticks "$SIM_PATTERN"); proxy0=$(ticks "$3")
+    if [ -n "${4:-}" ]; then out=$(wrk -t$THREADS -c"$CONNS" -d"${SECS}s" --latency -H "$4" "$2"); else out=$(wrk -t$THREADS -c"$CONNS" -d"${SECS}s" --latency "$2"); fi
+    sim1=$(ticks "$SIM_PATTERN"); proxy1=$(ticks "$3")
     echo "$out" > "$WORK/$1.txt"
     local rps p50 p99 errors
     rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
     p50=$(awk '$1=="50%" {print $2}' <<<"$out" | to_ms)
     p99=$(awk '$1=="99%" {print $2}' <<<"$out" | to_ms)
     errors=$(awk '/Non-2xx/ {print $NF}' <<<"$out"); errors=${errors:-0}
-    printf "%-8s %12s %10s %10s %8s\n" "$1" "$rps" "$p50" "$p99" "$errors"
-    eval "RPS_$1=$rps P50_$1=$p50 P99_$1=$p99"
+    local n proxy_us sim_us
+    n=$(awk '/requests in/ {print $1}' <<<"$out")
+    proxy_us=$(awk -v d=$((proxy1 - proxy0)) -v n="$n" -v hz="$HZ" 'BEGIN { printf "%.1f", d / hz * 1e6 / n }')
+    sim_us=$(awk -v d=$((sim1 - sim0)) -v n="$n" -v hz="$HZ" 'BEGIN { printf "%.1f", d / hz * 1e6 / n }')
+    [ "$1" = direct ] && proxy_us="-"
+    printf "%-8s %12s %10s %10s %8s %12s %12s\n" "$1" "$rps" "$p50" "$p99" "$errors" "$proxy_us" "$sim_us"
+    eval "RPS_$1=$rps P50_$1=$p50 P99_$1=$p99 CPU_$1=$proxy_us"
 }
 
 echo
 echo "==> wrk -t$THREADS -c$CONNS -d${SECS}s on $(nproc) cores (all processes share them)"
-printf "%-8s %12s %10s %10s %8s\n" target "requests/s" "p50 ms" "p99 ms" non-2xx
-run direct "$DIRECT" "Authorization: Bearer dev-post-key"
-run gateway "$GATEWAY"
-run nginx "$NGINX_URL"
+printf "%-8s %12s %10s %10s %8s %12s %12s\n" target "requests/s" "p50 ms" "p99 ms" non-2xx "proxy CPU" "agency CPU"
+run direct "$DIRECT" "$SERVER_PATTERN" "Authorization: Bearer dev-post-key"
+run gateway "$GATEWAY" "$SERVER_PATTERN"
+run nginx "$NGINX_URL" "$NGINX_PATTERN"
+echo "(CPU: microseconds of CPU time per request, user + system, every thread of the process)"
 echo
-awk -v g="$RPS_gateway" -v n="$RPS_nginx" -v gp="$P99_gateway" -v np="$P99_nginx" -v dp="$P99_direct" 'BEGIN {
+awk -v g="$RPS_gateway" -v n="$RPS_nginx" -v gp="$P99_gateway" -v np="$P99_nginx" -v dp="$P99_direct" -v gc="$CPU_gateway" -v nc="$CPU_nginx" 'BEGIN {
+    printf "CPU per proxied request: gateway %.1f us, nginx %.1f us (%.2fx)\n", gc, nc, gc / nc
     printf "gateway/nginx throughput: %.2fx (target >= 1.0)\n", g / n
     printf "p99 added over direct: gateway %.2f ms (target <= 1 ms), nginx %.2f ms\n", gp - dp, np - dp
 }'

@@ -14,6 +14,9 @@ pub struct Config {
     pub address: IpAddr,
     /// Port; 0 picks a free one. Env: `PANJERE_PORT`.
     pub port: u16,
+    /// Threads serving requests, each with its own runtime and listening
+    /// socket (0: one per core). Env: `PANJERE_WORKERS`.
+    pub workers: usize,
     /// The Trunk build to serve. Env: `PANJERE_DIST`.
     pub dist_dir: PathBuf,
     /// The catalog source files. Env: `PANJERE_CATALOG`.
@@ -107,6 +110,7 @@ impl Default for Config {
         Config {
             address: IpAddr::from([127, 0, 0, 1]),
             port: 8080,
+            workers: 0,
             dist_dir: "dist".into(),
             catalog_dir: "data".into(),
             data_dir: "var".into(),
@@ -130,6 +134,14 @@ pub enum ConfigError {
 }
 
 impl Config {
+    /// The number of serving threads: `workers`, or one per core.
+    pub fn worker_threads(&self) -> usize {
+        match self.workers {
+            0 => std::thread::available_parallelism().map(usize::from).unwrap_or(1),
+            n => n,
+        }
+    }
+
     /// Reads the file (when present) and applies the environment.
     pub fn load(env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let explicit = env("PANJERE_CONFIG").map(PathBuf::from);
@@ -155,6 +167,9 @@ impl Config {
         }
         if let Some(v) = env("PANJERE_PORT") {
             self.port = parse("PANJERE_PORT", v)?;
+        }
+        if let Some(v) = env("PANJERE_WORKERS") {
+            self.workers = parse("PANJERE_WORKERS", v)?;
         }
         if let Some(v) = env("PANJERE_DIST") {
             self.dist_dir = v.into();
@@ -231,8 +246,9 @@ mod tests {
         let f = file.to_str().unwrap();
         let c = Config::load(env(&[("PANJERE_CONFIG", f)])).unwrap();
         assert_eq!((c.port, c.address.to_string()), (9000, "0.0.0.0".to_owned()));
-        let c = Config::load(env(&[("PANJERE_CONFIG", f), ("PANJERE_PORT", "9100")])).unwrap();
-        assert_eq!(c.port, 9100);
+        let c = Config::load(env(&[("PANJERE_CONFIG", f), ("PANJERE_PORT", "9100"), ("PANJERE_WORKERS", "3")])).unwrap();
+        assert_eq!((c.port, c.worker_threads()), (9100, 3));
+        assert!(Config::default().worker_threads() >= 1);
     }
 
     #[test]

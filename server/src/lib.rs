@@ -13,6 +13,7 @@ pub mod jalali;
 pub mod request_id;
 pub mod requests;
 pub mod routes;
+pub mod serve;
 pub mod state;
 pub mod stats;
 pub mod web;

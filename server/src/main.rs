@@ -4,14 +4,16 @@ use std::process::ExitCode;
 
 use panjere_server::catalog::Catalog;
 use panjere_server::config::Config;
-use panjere_server::{app, build_auth, build_gateway, db, init_tracing, spawn_session_cleanup, web, AppState};
+use panjere_server::{app, build_auth, build_gateway, db, init_tracing, serve, spawn_session_cleanup, web, AppState};
 
 /// mimalloc: the server allocates many small, short-lived buffers per
 /// request (measured with bench/gateway/run.sh).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
+/// The main runtime starts the portal and runs its background work; the
+/// requests are served by `serve::Workers`, one thread and runtime per core.
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let config = match Config::load(|k| std::env::var(k).ok()) {
         Ok(c) => c,
@@ -56,22 +58,30 @@ async fn main() -> ExitCode {
     if shell.is_none() {
         tracing::warn!(dist = %config.dist_dir.display(), "no client build found; only the API is served");
     }
-    let listener = match tokio::net::TcpListener::bind((config.address, config.port)).await {
+    let workers = config.worker_threads();
+    let listeners = match serve::bind(std::net::SocketAddr::new(config.address, config.port), workers) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("panjere: cannot listen on {}:{}: {e}", config.address, config.port);
             return ExitCode::from(2);
         }
     };
-    let addr = listener.local_addr().expect("bound listener has an address");
-    tracing::info!(%addr, agencies = catalog.agencies().len(), services = catalog.service_count(), "Panjere is listening");
+    let addr = listeners[0].local_addr().expect("bound listener has an address");
+    tracing::info!(%addr, workers, agencies = catalog.agencies().len(), services = catalog.service_count(), "Panjere is listening");
     // A machine-readable line for the task runner and tests (port 0).
     println!("PANJERE_LISTENING http://{addr}");
     let _ = std::io::Write::flush(&mut std::io::stdout());
     let state = AppState::new(catalog, pool, shell, gateway.clone(), auth);
     let _worker = panjere_server::requests::spawn_worker(state.clone());
-    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(listener, service).with_graceful_shutdown(shutdown()).await;
+    let workers = match serve::Workers::spawn(listeners, app(state)) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("panjere: cannot start the serving threads: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    shutdown().await;
+    let served = workers.shutdown().await;
     gateway.audit().flush().await;
     if let Err(e) = served {
         eprintln!("panjere: server error: {e}");

@@ -23,14 +23,36 @@ fn acceptable(id: &str) -> bool {
     (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// A new random (version 4) UUID. Request ids need to be unique, not
+/// secret: they come from a per-thread generator seeded once from the OS,
+/// not from a system call per request.
+pub fn new_id() -> String {
+    use std::cell::Cell;
+    thread_local! {
+        static STATE: Cell<u64> = Cell::new({
+            let mut seed = [0u8; 8];
+            getrandom::getrandom(&mut seed).expect("the OS random source");
+            u64::from_le_bytes(seed)
+        });
+    }
+    // splitmix64: full period, well mixed; two outputs make 128 bits.
+    let next = || {
+        STATE.with(|s| {
+            let x = s.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
+            s.set(x);
+            let x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            let x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            x ^ (x >> 31)
+        })
+    };
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&next().to_le_bytes());
+    bytes[8..].copy_from_slice(&next().to_le_bytes());
+    uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()
+}
+
 pub async fn middleware(req: Request, next: Next) -> Response {
-    let id = req
-        .headers()
-        .get(HEADER)
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| acceptable(v))
-        .map(str::to_owned)
-        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let id = req.headers().get(HEADER).and_then(|v| v.to_str().ok()).filter(|v| acceptable(v)).map(str::to_owned).unwrap_or_else(new_id);
     let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path());
     let start = std::time::Instant::now();
     let mut response = REQUEST_ID
@@ -50,6 +72,16 @@ pub async fn middleware(req: Request, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     use super::acceptable;
+
+    #[test]
+    fn new_ids_are_distinct_v4_uuids() {
+        let ids: std::collections::HashSet<String> = (0..10_000).map(|_| super::new_id()).collect();
+        assert_eq!(ids.len(), 10_000);
+        let id = uuid::Uuid::parse_str(ids.iter().next().unwrap()).unwrap();
+        assert_eq!(id.get_version_num(), 4);
+        let other_thread = std::thread::spawn(super::new_id).join().unwrap();
+        assert!(!ids.contains(&other_thread));
+    }
 
     #[test]
     fn only_short_plain_ids_are_kept() {

@@ -2,10 +2,11 @@
 //! behind a trait so another store can replace SQLite. Rows are queued and
 //! written in batches by one task: the request path never waits for the disk.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sqlx::SqlitePool;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{oneshot, Notify};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditRow {
@@ -31,15 +32,27 @@ pub trait AuditSink: Send + Sync {
     fn flush(&self) -> futures_util::future::BoxFuture<'static, ()>;
 }
 
-enum Msg {
-    Row(AuditRow),
-    Flush(oneshot::Sender<()>),
+/// Rows waiting to be written, and flushes waiting for them.
+#[derive(Default)]
+struct Queue {
+    rows: Vec<AuditRow>,
+    waiters: Vec<oneshot::Sender<()>>,
+    closed: bool,
 }
 
-/// Batches rows into SQLite: up to `MAX_BATCH` rows a transaction, at least
-/// every `MAX_DELAY`.
+#[derive(Default)]
+struct Shared {
+    queue: Mutex<Queue>,
+    wake: Notify,
+}
+
+/// Batches rows into SQLite: a batch is written `MAX_DELAY` after its first
+/// row, at once when it reaches `MAX_BATCH` rows or a flush is asked for.
+/// Recording a row only appends to a queue under a short lock; the writer
+/// is woken once per batch, not once per row (a wake-up per row was a
+/// cross-thread wake-up per citizen request).
 pub struct SqliteAudit {
-    tx: mpsc::UnboundedSender<Msg>,
+    shared: Arc<Shared>,
 }
 
 const MAX_BATCH: usize = 512;
@@ -47,47 +60,45 @@ const MAX_DELAY: Duration = Duration::from_millis(50);
 
 impl SqliteAudit {
     pub fn start(pool: SqlitePool) -> Self {
-        let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+        let shared = Arc::new(Shared::default());
+        let writer = shared.clone();
         tokio::spawn(async move {
-            let mut batch = Vec::with_capacity(MAX_BATCH);
-            let mut waiters = Vec::new();
             loop {
-                let Some(first) = rx.recv().await else { break };
-                let deadline = tokio::time::Instant::now() + MAX_DELAY;
-                let mut next = Some(first);
-                while let Some(m) = next.take() {
-                    match m {
-                        Msg::Row(r) => batch.push(r),
-                        Msg::Flush(w) => waiters.push(w),
-                    }
-                    if batch.len() >= MAX_BATCH || !waiters.is_empty() {
-                        break;
-                    }
-                    next = match tokio::time::timeout_at(deadline, rx.recv()).await {
-                        Ok(Some(m)) => Some(m),
-                        _ => None,
-                    };
+                writer.wake.notified().await;
+                let urgent = {
+                    let q = writer.queue.lock().expect("audit queue");
+                    q.closed || !q.waiters.is_empty() || q.rows.len() >= MAX_BATCH
+                };
+                if !urgent {
+                    // Let the batch fill; a flush or a full batch cuts it short.
+                    let _ = tokio::time::timeout(MAX_DELAY, writer.wake.notified()).await;
                 }
-                // Take whatever else is already queued without waiting.
-                while batch.len() < MAX_BATCH {
-                    match rx.try_recv() {
-                        Ok(Msg::Row(r)) => batch.push(r),
-                        Ok(Msg::Flush(w)) => waiters.push(w),
-                        Err(_) => break,
+                let (rows, waiters, closed) = {
+                    let mut q = writer.queue.lock().expect("audit queue");
+                    (std::mem::take(&mut q.rows), std::mem::take(&mut q.waiters), q.closed)
+                };
+                if !rows.is_empty() {
+                    if let Err(e) = write(&pool, &rows).await {
+                        tracing::error!(error = %e, rows = rows.len(), "audit batch not written");
                     }
                 }
-                if !batch.is_empty() {
-                    if let Err(e) = write(&pool, &batch).await {
-                        tracing::error!(error = %e, rows = batch.len(), "audit batch not written");
-                    }
-                    batch.clear();
-                }
-                for w in waiters.drain(..) {
+                for w in waiters {
                     let _ = w.send(());
+                }
+                if closed {
+                    break;
                 }
             }
         });
-        SqliteAudit { tx }
+        SqliteAudit { shared }
+    }
+}
+
+impl Drop for SqliteAudit {
+    /// Writes what is queued, then stops the writer.
+    fn drop(&mut self) {
+        self.shared.queue.lock().expect("audit queue").closed = true;
+        self.shared.wake.notify_one();
     }
 }
 
@@ -117,14 +128,77 @@ async fn write(pool: &SqlitePool, rows: &[AuditRow]) -> Result<(), sqlx::Error> 
 
 impl AuditSink for SqliteAudit {
     fn record(&self, row: AuditRow) {
-        let _ = self.tx.send(Msg::Row(row));
+        let wake = {
+            let mut q = self.shared.queue.lock().expect("audit queue");
+            q.rows.push(row);
+            q.rows.len() == 1 || q.rows.len() == MAX_BATCH
+        };
+        if wake {
+            self.shared.wake.notify_one();
+        }
     }
 
     fn flush(&self) -> futures_util::future::BoxFuture<'static, ()> {
         let (w, r) = oneshot::channel();
-        let _ = self.tx.send(Msg::Flush(w));
+        self.shared.queue.lock().expect("audit queue").waiters.push(w);
+        self.shared.wake.notify_one();
         Box::pin(async move {
             let _ = r.await;
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(i: usize) -> AuditRow {
+        AuditRow {
+            at: "2026-11-28T00:00:00Z".into(),
+            request_id: format!("r{i}"),
+            agency: "post".into(),
+            operation: "post.address".into(),
+            citizen: None,
+            requested_by: None,
+            outcome: "ok".into(),
+            latency_ms: 1,
+        }
+    }
+
+    async fn count(pool: &SqlitePool) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log").fetch_one(pool).await.unwrap()
+    }
+
+    /// Rows are written in batches, a flush waits for every row recorded
+    /// before it, and rows recorded while a batch is being written are not
+    /// lost; dropping the sink writes what is left.
+    #[tokio::test]
+    async fn batches_flushes_and_drains_on_drop() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = crate::db::open(dir.path()).await.unwrap();
+        let audit = SqliteAudit::start(pool.clone());
+        audit.flush().await;
+        assert_eq!(count(&pool).await, 0);
+        for i in 0..1300 {
+            audit.record(row(i));
+            if i % 97 == 0 {
+                tokio::task::yield_now().await;
+            }
+        }
+        audit.flush().await;
+        assert_eq!(count(&pool).await, 1300);
+        // A batch that is not flushed is written within MAX_DELAY or so.
+        audit.record(row(5000));
+        tokio::time::sleep(MAX_DELAY * 6).await;
+        assert_eq!(count(&pool).await, 1301);
+        audit.record(row(5001));
+        drop(audit);
+        for _ in 0..50 {
+            if count(&pool).await == 1302 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(count(&pool).await, 1302);
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub mod breaker;
+pub mod client;
 pub mod registry;
 pub mod stats;
 
@@ -17,12 +18,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use hmac::{Hmac, Mac};
+use http_body_util::Full;
+use hyper::body::Bytes;
 use panjere_api::{AgencyStatus, Text};
 use sha2::Sha256;
 use tokio::sync::Semaphore;
 
 use self::audit::{AuditRow, AuditSink};
 use self::breaker::{Admit, Breaker, Phase};
+use self::client::{AgencyClient, ClientError};
 use self::registry::{AgencyConfig, BuildError, Method, Outgoing, Registry};
 use self::stats::Stats;
 
@@ -79,7 +83,9 @@ impl GatewayError {
 
 struct Runtime {
     config: AgencyConfig,
-    client: reqwest::Client,
+    client: AgencyClient,
+    /// `Bearer <credential>`, marked sensitive (never logged).
+    authorization: http::HeaderValue,
     breaker: Breaker,
     limit: Arc<Semaphore>,
     stats: Stats,
@@ -96,6 +102,8 @@ pub struct Gateway {
 }
 
 const MAX_RETRY_TOKENS: u64 = 10_000;
+/// Idle kept-alive connections to an agency are closed after this long.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
 impl Gateway {
     /// `names` gives each agency's display name (from the catalog).
@@ -103,15 +111,11 @@ impl Gateway {
         let mut agencies = BTreeMap::new();
         for (id, config) in &registry.agencies {
             let s = &config.settings;
-            let client = reqwest::Client::builder()
-                .connect_timeout(Duration::from_millis(s.connect_timeout_ms))
-                .timeout(Duration::from_millis(s.timeout_ms))
-                .pool_max_idle_per_host(s.concurrency)
-                .pool_idle_timeout(Duration::from_secs(60))
-                .tcp_nodelay(true)
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
+            let client = AgencyClient::new(&config.base_url, Duration::from_millis(s.connect_timeout_ms), s.concurrency, IDLE_TIMEOUT)
                 .map_err(|e| format!("HTTP client for {id}: {e}"))?;
+            let mut authorization = http::HeaderValue::from_str(&format!("Bearer {}", config.credential.expose()))
+                .map_err(|_| format!("agency {id}: the credential is not a valid header value"))?;
+            authorization.set_sensitive(true);
             agencies.insert(
                 id.clone(),
                 Runtime {
@@ -126,6 +130,7 @@ impl Gateway {
                     retry_tokens: AtomicU64::new(MAX_RETRY_TOKENS),
                     name: names(id),
                     client,
+                    authorization,
                     config: config.clone(),
                 },
             );
@@ -241,7 +246,7 @@ impl Gateway {
             let id = id.clone();
             tokio::spawn(async move {
                 let rt = &g.agencies[&id];
-                let out = Outgoing { method: Method::GET, url: format!("{}/health", rt.config.base_url), body: None };
+                let out = Outgoing { method: Method::GET, path: "/health".to_owned(), body: None };
                 let mut tick = tokio::time::interval(Duration::from_millis(rt.config.settings.probe_interval_ms.max(100)));
                 tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
                 loop {
@@ -295,40 +300,41 @@ impl Gateway {
 /// One attempt: send, read at most `max_response_bytes`, classify.
 async fn once(rt: &Runtime, out: &Outgoing, request_id: &str, citizen: Option<&str>) -> Result<serde_json::Value, GatewayError> {
     let agency = || rt.config.id.clone();
-    let mut req = match out.method {
-        Method::GET => rt.client.get(&out.url),
-        Method::POST => rt.client.post(&out.url).json(out.body.as_ref().unwrap_or(&serde_json::Value::Null)),
+    // Paths are checked when the registry is loaded and values are
+    // percent-encoded, so this cannot fail for a built call.
+    let target = rt.client.target(&out.path).map_err(|e| {
+        tracing::error!(agency = %rt.config.id, error = %e, "invalid request target");
+        GatewayError::Unavailable { agency: agency() }
+    })?;
+    let (method, body) = match out.method {
+        Method::GET => (http::Method::GET, Bytes::new()),
+        Method::POST => {
+            (http::Method::POST, Bytes::from(serde_json::to_vec(out.body.as_ref().unwrap_or(&serde_json::Value::Null)).unwrap_or_default()))
+        }
     };
-    req = req.bearer_auth(rt.config.credential.expose()).header("x-request-id", request_id).header("accept", "application/json");
-    if let Some(p) = citizen {
+    let mut req = http::Request::builder()
+        .method(method)
+        .uri(target)
+        .header(http::header::AUTHORIZATION, rt.authorization.clone())
+        .header(http::header::ACCEPT, http::HeaderValue::from_static("application/json"))
+        .header(http::header::USER_AGENT, http::HeaderValue::from_static("panjere-gateway"));
+    if let Ok(id) = http::HeaderValue::from_str(request_id) {
+        req = req.header(crate::request_id::HEADER, id);
+    }
+    if let Some(p) = citizen.and_then(|p| http::HeaderValue::from_str(p).ok()) {
         req = req.header("x-citizen-pseudonym", p);
     }
-    let mut res = req.send().await.map_err(|e| {
-        if e.is_timeout() {
-            GatewayError::Timeout { agency: agency() }
-        } else {
-            GatewayError::Unavailable { agency: agency() }
-        }
+    if out.method == Method::POST {
+        req = req.header(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
+    }
+    let req = req.body(Full::new(body)).map_err(|_| GatewayError::Unavailable { agency: agency() })?;
+    let answer = rt.client.send(req, rt.config.settings.max_response_bytes).await.map_err(|e| match e {
+        ClientError::ConnectTimeout => GatewayError::Timeout { agency: agency() },
+        ClientError::Connect | ClientError::Send => GatewayError::Unavailable { agency: agency() },
+        ClientError::Body => GatewayError::BadAnswer { agency: agency() },
     })?;
-    let status = res.status().as_u16();
-    let limit = rt.config.settings.max_response_bytes;
-    if res.content_length().is_some_and(|n| n as usize > limit) {
-        return Err(GatewayError::BadAnswer { agency: agency() });
-    }
-    let mut body = Vec::new();
-    loop {
-        match res.chunk().await {
-            Ok(Some(chunk)) => {
-                if body.len() + chunk.len() > limit {
-                    return Err(GatewayError::BadAnswer { agency: agency() });
-                }
-                body.extend_from_slice(&chunk);
-            }
-            Ok(None) => break,
-            Err(e) if e.is_timeout() => return Err(GatewayError::Timeout { agency: agency() }),
-            Err(_) => return Err(GatewayError::BadAnswer { agency: agency() }),
-        }
-    }
+    let status = answer.status.as_u16();
+    let body = answer.body;
     match status {
         200..=299 => serde_json::from_slice(&body).map_err(|_| GatewayError::BadAnswer { agency: agency() }),
         401 | 403 => {

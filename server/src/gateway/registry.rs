@@ -177,7 +177,8 @@ struct OperationsFile {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outgoing {
     pub method: Method,
-    pub url: String,
+    /// Path and query under the agency's base URL.
+    pub path: String,
     pub body: Option<serde_json::Value>,
 }
 
@@ -264,7 +265,8 @@ impl Registry {
             if !agencies.contains_key(&op.agency) {
                 return Err(format!("operation {}: agency {} is not in {}", op.id, op.agency, agencies_file.display()));
             }
-            if !op.path.starts_with('/') || op.path.contains("..") || op.path.contains("//") {
+            let template_ok = op.path.replace(['{', '}'], "").parse::<http::uri::PathAndQuery>().is_ok_and(|p| p.query().is_none());
+            if !template_ok || !op.path.starts_with('/') || op.path.contains("..") || op.path.contains("//") {
                 return Err(format!("operation {}: path must be an absolute path, not {}", op.id, op.path));
             }
             if op.method == Method::POST && op.idempotent {
@@ -299,18 +301,13 @@ impl Registry {
                 rest.push((name.as_str(), v.clone()));
             }
         }
-        let (url, body) = match operation.method {
-            Method::GET if !rest.is_empty() => (
-                format!(
-                    "{}{path}?{}",
-                    agency.base_url,
-                    rest.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&")
-                ),
-                None,
-            ),
-            Method::GET => (format!("{}{path}", agency.base_url), None),
+        let (path, body) = match operation.method {
+            Method::GET if !rest.is_empty() => {
+                (format!("{path}?{}", rest.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&")), None)
+            }
+            Method::GET => (path, None),
             Method::POST => (
-                format!("{}{path}", agency.base_url),
+                path,
                 Some(serde_json::Value::Object(
                     rest.into_iter()
                         .map(|(k, v)| {
@@ -324,7 +321,7 @@ impl Registry {
                 )),
             ),
         };
-        Ok((operation, agency, Outgoing { method: operation.method, url, body }))
+        Ok((operation, agency, Outgoing { method: operation.method, path, body }))
     }
 }
 
@@ -347,9 +344,10 @@ mod tests {
         let r = registry();
         let (_, a, out) = r.build("post.address", &p(&[("postal_code", "۱۳۱۴۵-۶۷۸۹۱")])).unwrap();
         assert_eq!(a.id, "post");
-        assert_eq!(out.url, "http://10.1.2.3:9999/v1/postal-codes/1314567891");
+        assert_eq!(a.base_url, "http://10.1.2.3:9999");
+        assert_eq!(out.path, "/v1/postal-codes/1314567891");
         let (_, _, out) = r.build("telecom.ownership", &p(&[("mobile", "+989121111111"), ("national_code", "0076229645")])).unwrap();
-        assert!(out.url.ends_with("/v1/ownership?mobile=09121111111&national_code=0076229645"), "{}", out.url);
+        assert_eq!(out.path, "/v1/ownership?mobile=09121111111&national_code=0076229645");
         let (_, _, out) = r.build("sms.send", &p(&[("to", "09121111111"), ("text", "کد: ۱۲۳")])).unwrap();
         assert_eq!(out.body.unwrap()["text"], "کد: ۱۲۳");
     }
