@@ -21,12 +21,40 @@ fn locale(lang: Lang) -> &'static str {
     }
 }
 
+/// The `format` function of an `Intl` formatter, made once per language and
+/// kind: building a formatter loads locale data and costs far more than
+/// formatting (it was the largest single cost of the first render).
+#[cfg(target_arch = "wasm32")]
+fn cached_format(kind: usize, lang: Lang, make: impl FnOnce() -> js_sys::Function) -> js_sys::Function {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static FORMATS: RefCell<HashMap<(usize, Lang), js_sys::Function>> = RefCell::new(HashMap::new());
+    }
+    if let Some(f) = FORMATS.with(|m| m.borrow().get(&(kind, lang)).cloned()) {
+        return f;
+    }
+    let f = make();
+    FORMATS.with(|m| m.borrow_mut().insert((kind, lang), f.clone()));
+    f
+}
+
+#[cfg(target_arch = "wasm32")]
+const NUMBER: usize = 0;
+#[cfg(target_arch = "wasm32")]
+const PERCENT: usize = 1;
+#[cfg(target_arch = "wasm32")]
+const DATE: usize = 2;
+#[cfg(target_arch = "wasm32")]
+const TIME: usize = 3;
+
 /// A whole number with the language's digits and grouping.
 #[cfg(target_arch = "wasm32")]
 pub fn num(n: u64, lang: Lang) -> String {
-    let locales = js_sys::Array::of1(&locale(lang).into());
-    let f = js_sys::Intl::NumberFormat::new(&locales, &js_sys::Object::new());
-    f.format().call1(&wasm_bindgen::JsValue::NULL, &(n as f64).into()).ok().and_then(|v| v.as_string()).unwrap_or_else(|| n.to_string())
+    let f = cached_format(NUMBER, lang, || {
+        js_sys::Intl::NumberFormat::new(&js_sys::Array::of1(&locale(lang).into()), &js_sys::Object::new()).format()
+    });
+    f.call1(&wasm_bindgen::JsValue::NULL, &(n as f64).into()).ok().and_then(|v| v.as_string()).unwrap_or_else(|| n.to_string())
 }
 
 /// A whole number (native builds, used by unit tests: ASCII digits).
@@ -35,14 +63,26 @@ pub fn num(n: u64, _lang: Lang) -> String {
     n.to_string()
 }
 
+/// Builds the number formatter of `lang` ahead of use, in a task of its
+/// own (see `cached_format`): the first one loads the locale's data.
+#[cfg(target_arch = "wasm32")]
+pub fn prepare(lang: Lang) {
+    let _ = num(0, lang);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub fn prepare(_lang: Lang) {}
+
 /// A percentage (`33.3` → "33.3%", "۳۳٫۳٪" in Persian), at most one decimal.
 #[cfg(target_arch = "wasm32")]
 pub fn percent(p: f64, lang: Lang) -> String {
-    let opts = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&opts, &"style".into(), &"percent".into());
-    let _ = js_sys::Reflect::set(&opts, &"maximumFractionDigits".into(), &1.into());
-    let f = js_sys::Intl::NumberFormat::new(&js_sys::Array::of1(&locale(lang).into()), &opts);
-    f.format().call1(&wasm_bindgen::JsValue::NULL, &(p / 100.0).into()).ok().and_then(|v| v.as_string()).unwrap_or_else(|| format!("{p}%"))
+    let f = cached_format(PERCENT, lang, || {
+        let opts = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&opts, &"style".into(), &"percent".into());
+        let _ = js_sys::Reflect::set(&opts, &"maximumFractionDigits".into(), &1.into());
+        js_sys::Intl::NumberFormat::new(&js_sys::Array::of1(&locale(lang).into()), &opts).format()
+    });
+    f.call1(&wasm_bindgen::JsValue::NULL, &(p / 100.0).into()).ok().and_then(|v| v.as_string()).unwrap_or_else(|| format!("{p}%"))
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -86,7 +126,7 @@ impl Collator {
 /// Persian calendar and digits in Persian, Gregorian in English. Falls back
 /// to the input unchanged.
 #[cfg(target_arch = "wasm32")]
-fn intl_date(input: &str, lang: Lang, options: &[(&str, &str)]) -> String {
+fn intl_date(input: &str, lang: Lang, kind: usize, options: &[(&str, &str)]) -> String {
     use wasm_bindgen::JsValue;
     let calendar_locale = match lang {
         Lang::Fa => "fa-IR-u-ca-persian",
@@ -96,18 +136,20 @@ fn intl_date(input: &str, lang: Lang, options: &[(&str, &str)]) -> String {
     if d.get_time().is_nan() {
         return input.to_owned();
     }
-    let opts = js_sys::Object::new();
-    for (k, v) in options {
-        let _ = js_sys::Reflect::set(&opts, &(*k).into(), &(*v).into());
-    }
-    let f = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::of1(&calendar_locale.into()), &opts);
-    f.format().call1(&JsValue::NULL, &d).ok().and_then(|v| v.as_string()).unwrap_or_else(|| input.to_owned())
+    let f = cached_format(kind, lang, || {
+        let opts = js_sys::Object::new();
+        for (k, v) in options {
+            let _ = js_sys::Reflect::set(&opts, &(*k).into(), &(*v).into());
+        }
+        js_sys::Intl::DateTimeFormat::new(&js_sys::Array::of1(&calendar_locale.into()), &opts).format()
+    });
+    f.call1(&JsValue::NULL, &d).ok().and_then(|v| v.as_string()).unwrap_or_else(|| input.to_owned())
 }
 
 /// An ISO date (`YYYY-MM-DD`) as a long date: Jalali in Persian.
 #[cfg(target_arch = "wasm32")]
 pub fn date(iso: &str, lang: Lang) -> String {
-    intl_date(&format!("{iso}T12:00:00Z"), lang, &[("year", "numeric"), ("month", "long"), ("day", "numeric"), ("timeZone", "UTC")])
+    intl_date(&format!("{iso}T12:00:00Z"), lang, DATE, &[("year", "numeric"), ("month", "long"), ("day", "numeric"), ("timeZone", "UTC")])
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -118,7 +160,7 @@ pub fn date(iso: &str, _lang: Lang) -> String {
 /// An RFC 3339 instant as date and time, in the citizen's calendar and digits.
 #[cfg(target_arch = "wasm32")]
 pub fn time(rfc3339: &str, lang: Lang) -> String {
-    intl_date(rfc3339, lang, &[("dateStyle", "medium"), ("timeStyle", "medium")])
+    intl_date(rfc3339, lang, TIME, &[("dateStyle", "medium"), ("timeStyle", "medium")])
 }
 
 #[cfg(not(target_arch = "wasm32"))]

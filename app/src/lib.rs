@@ -54,6 +54,13 @@ pub fn App() -> impl IntoView {
         i18n.apply_to_document();
         pwa::set_manifest_language(i18n.get());
     });
+    // The footer and the timeout dialog (below the fold, or hidden) are
+    // built in a task of their own just after the page: the first render
+    // is one long task on a slow phone, and this keeps it shorter.
+    let rest = RwSignal::new(false);
+    set_timeout(move || rest.set(true), std::time::Duration::ZERO);
+    // Likewise the number formatter, while the page waits for its data.
+    request_idle_callback(move || fmt::prepare(i18n.lang.get_untracked()));
     view! {
         <Router>
             <FocusOnNavigate/>
@@ -85,8 +92,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/life-events/:id") view=move || view! { <TopicPage event=true/> }/>
                 </Routes>
             </main>
-            <Footer/>
-            <SessionTimeout/>
+            <Show when=move || rest.get()>
+                <Footer/>
+                <SessionTimeout/>
+            </Show>
         </Router>
     }
 }

@@ -25,16 +25,108 @@ pub struct Shell {
     pub index_html: String,
     /// The Content-Security-Policy allowing exactly its inline scripts.
     pub csp_header: HeaderValue,
+    /// Where the `<title>` text and the inside of `<main id="main">` are in
+    /// `index_html`, to put a page's own in their place.
+    title: Option<std::ops::Range<usize>>,
+    main: Option<std::ops::Range<usize>>,
 }
+
+const MAIN_OPEN: &str = "<main id=\"main\">";
 
 impl Shell {
     /// Reads `dist/index.html`; `None` when the client is not built.
     pub fn load(dist: &Path) -> Option<Shell> {
         let index_html = std::fs::read_to_string(dist.join("index.html")).ok()?;
+        Shell::new(dist, index_html)
+    }
+
+    pub fn new(dist: &Path, index_html: String) -> Option<Shell> {
         let csp = content_security_policy(&inline_script_hashes(&index_html));
         let csp_header = HeaderValue::from_str(&csp).ok()?;
-        Some(Shell { dist: dist.to_owned(), index_html, csp_header })
+        let between = |open: &str, close: &str| {
+            let start = index_html.find(open)? + open.len();
+            let end = start + index_html[start..].find(close)?;
+            Some(start..end)
+        };
+        let title = between("<title>", "</title>");
+        let main = between(MAIN_OPEN, "</main>");
+        Some(Shell { dist: dist.to_owned(), csp_header, title, main, index_html })
     }
+
+    /// The shell for a client route. The home page's hero is in
+    /// `index.html` itself. For a service or an agency the server already
+    /// knows the heading and summary, so they are put in `main` (and the
+    /// title) to paint before the app arrives, the app then taking over the
+    /// same content; the other routes get an empty `main` rather than the
+    /// home page's hero. Persian, like the rest of the shell.
+    pub fn page(&self, path: &str, catalog: &crate::catalog::Catalog) -> String {
+        let (Some(title), Some(main)) = (&self.title, &self.main) else {
+            return self.index_html.clone();
+        };
+        if path == "/" {
+            return self.index_html.clone();
+        }
+        let site = &self.index_html[title.clone()];
+        let loading = "<p class=\"visually-hidden\" role=\"status\">در حال بارگذاری…</p>";
+        let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
+        let (page_title, content) = match segments.as_slice() {
+            ["services", id] => match catalog.service(id) {
+                Some(s) => (
+                    Some(format!("{} | {site}", s.name.fa)),
+                    format!(
+                        "<div class=\"wrap\"><article class=\"service\"><h1 class=\"shell-title\">{}</h1>\
+                         <p class=\"meta\"><a href=\"/agencies/{}\">{}</a></p><p class=\"lead\">{}</p></article>{loading}</div>",
+                        escape_html(&s.name.fa),
+                        escape_html(&s.agency),
+                        escape_html(&s.agency_name.fa),
+                        escape_html(&s.summary.fa),
+                    ),
+                ),
+                None => (None, format!("<div class=\"wrap\">{loading}</div>")),
+            },
+            ["agencies", id] => match catalog.agency(id) {
+                Some(d) => (
+                    Some(format!("{} | {site}", d.agency.name.fa)),
+                    format!(
+                        "<div class=\"wrap\"><h1 class=\"shell-title\">{}</h1><p class=\"lead\">{}</p>{loading}</div>",
+                        escape_html(&d.agency.name.fa),
+                        escape_html(&d.agency.description.fa),
+                    ),
+                ),
+                None => (None, format!("<div class=\"wrap\">{loading}</div>")),
+            },
+            _ => (None, format!("<div class=\"wrap\">{loading}</div>")),
+        };
+        let html = &self.index_html;
+        let mut out = String::with_capacity(html.len() + content.len());
+        match page_title {
+            Some(t) => {
+                out.push_str(&html[..title.start]);
+                out.push_str(&escape_html(&t));
+                out.push_str(&html[title.end..main.start]);
+            }
+            None => out.push_str(&html[..main.start]),
+        }
+        out.push_str(&content);
+        out.push_str(&html[main.end..]);
+        out
+    }
+}
+
+/// Text made safe for HTML content and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// `'sha256-…'` sources for every inline `<script>` (those without `src`),
@@ -142,7 +234,8 @@ async fn serve_static(State(state): State<AppState>, uri: Uri, req: Request) -> 
         return (StatusCode::NOT_FOUND, [(header::CACHE_CONTROL, "no-cache")], "not found").into_response();
     }
     // Every client route answers the shell; the app shows its own 404 page.
-    ([(header::CACHE_CONTROL, "no-cache"), (header::CONTENT_TYPE, "text/html; charset=utf-8")], shell.index_html.clone()).into_response()
+    ([(header::CACHE_CONTROL, "no-cache"), (header::CONTENT_TYPE, "text/html; charset=utf-8")], shell.page(&path, state.catalog()))
+        .into_response()
 }
 
 #[cfg(test)]
@@ -160,6 +253,37 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         let csp = content_security_policy(&h);
         assert!(csp.contains("'wasm-unsafe-eval'") && csp.contains(&h[0]) && csp.contains("frame-ancestors 'none'"));
         assert!(!csp.contains("unsafe-inline"));
+    }
+
+    #[test]
+    fn pages_put_what_the_server_knows_in_the_shell() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let catalog = crate::catalog::Catalog::load(&root.join("data")).unwrap();
+        let html = "<html><head><title>پنجره</title><script type=\"module\">init()</script></head>\
+                    <body><div id=\"app\"><header>h</header><main id=\"main\"><section class=\"hero\">hero</section></main></div></body></html>";
+        let shell = Shell::new(Path::new("dist"), html.to_owned()).unwrap();
+        assert_eq!(shell.page("/", &catalog), html);
+
+        let s = catalog.service("passport-issuance").unwrap();
+        let page = shell.page("/services/passport-issuance", &catalog);
+        assert!(page.contains(&format!("<title>{} | پنجره</title>", s.name.fa)), "{page}");
+        assert!(page.contains(&format!("<h1 class=\"shell-title\">{}</h1>", s.name.fa)), "{page}");
+        assert!(page.contains(&format!("<p class=\"lead\">{}</p>", escape_html(&s.summary.fa))), "{page}");
+        assert!(page.contains(&format!("<a href=\"/agencies/{}\">", s.agency)), "{page}");
+        assert!(!page.contains("hero") && page.contains("<header>h</header>") && page.ends_with("</main></div></body></html>"));
+        // The inline script is untouched: the CSP hash still matches.
+        assert_eq!(inline_script_hashes(&page), inline_script_hashes(html));
+
+        let a = catalog.agency("post").unwrap().agency;
+        let page = shell.page("/agencies/post/", &catalog);
+        assert!(page.contains(&format!("<h1 class=\"shell-title\">{}</h1>", a.name.fa)) && page.contains(&escape_html(&a.description.fa)));
+
+        for other in ["/dashboard", "/services/no-such-service", "/services/passport-issuance/use", "/requests"] {
+            let page = shell.page(other, &catalog);
+            assert!(!page.contains("hero") && !page.contains("<h1") && page.contains("role=\"status\""), "{other}: {page}");
+            assert!(page.contains("<title>پنجره</title>"), "{other}");
+        }
+        assert_eq!(escape_html("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
     }
 
     #[test]

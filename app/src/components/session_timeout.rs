@@ -87,14 +87,19 @@ pub fn SessionTimeout() -> impl IntoView {
         >
             <h2 id="timeout-title">{move || i18n.t().timeout_title}</h2>
             <p id="timeout-text">
+                // Written only while the warning shows: a closed dialog
+                // needs no text (and formatting it cost the first render).
                 {move || {
+                    if !warning() {
+                        return String::new();
+                    }
                     let lang = i18n.get();
                     let words = duration_words(remaining_s().unwrap_or(0), i18n.t(), lang);
                     let template = if auth.at_absolute_limit() { i18n.t().timeout_absolute_text } else { i18n.t().timeout_text };
                     fill(template, &[("time", &words)])
                 }}
             </p>
-            <p class="timeout-clock" aria-hidden="true">{move || countdown(remaining_s().unwrap_or(0), i18n.get())}</p>
+            <p class="timeout-clock" aria-hidden="true">{move || if warning() { countdown(remaining_s().unwrap_or(0), i18n.get()) } else { String::new() }}</p>
             <p class="hint">{move || i18n.t().timeout_kept}</p>
             <div class="button-row">
                 <button type="button" class="button" node_ref=stay_button on:click=stay hidden=move || auth.at_absolute_limit()>

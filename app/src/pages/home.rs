@@ -47,7 +47,11 @@ pub fn HomePage() -> impl IntoView {
         <div class="wrap">
             <section aria-labelledby="popular-h">
                 <h2 id="popular-h">{move || i18n.t().popular_title}</h2>
-                <AsyncView resource=popular render=|(page, _)| view! { <ServiceList items=page.items.into_iter().take(POPULAR).collect()/> }/>
+                // Holds a screen's height while loading, so what follows
+                // starts below the fold and is not pushed down in view.
+                <div class="reserve">
+                    <AsyncView resource=popular render=|(page, _)| view! { <ServiceList items=page.items.into_iter().take(POPULAR).collect()/> }/>
+                </div>
                 <p><a class="more" href="/services">{move || i18n.t().all_services_link}</a></p>
             </section>
             <AsyncView resource=topics render=move |c: Categories| view! { <Topics categories=c/> }/>
