@@ -97,10 +97,17 @@ pub fn ensure(need: Need) -> Result {
 
     if need == Need::Everything {
         npm_ci(&root().join("end2end"), "the Playwright suite")?;
-        if Path::new("/usr/bin/chromium").exists() {
-            say("Debian chromium: present");
+        // chromium for the browser tests; openssl makes the test CA of the
+        // gateway's TLS test.
+        let missing: Vec<&str> = [("/usr/bin/chromium", "chromium"), ("/usr/bin/openssl", "openssl")]
+            .into_iter()
+            .filter(|(path, _)| !Path::new(path).exists())
+            .map(|(_, package)| package)
+            .collect();
+        if missing.is_empty() {
+            say("Debian chromium and openssl: present");
         } else {
-            say("Installing Debian's chromium for the browser tests (apt-get)");
+            say(format!("Installing Debian's {} for the tests (apt-get)", missing.join(" and ")));
             let sudo = output("id", &["-u"]).is_some_and(|u| u != "0");
             let apt = |args: &[&str]| {
                 let mut c = if sudo { Command::new("sudo") } else { Command::new("apt-get") };
@@ -111,7 +118,7 @@ pub fn ensure(need: Need) -> Result {
                 run(&mut c)
             };
             apt(&["update"])?;
-            apt(&["install", "-y", "chromium"])?;
+            apt(&[&["install", "-y"][..], &missing].concat())?;
         }
     }
     Ok(())

@@ -81,8 +81,15 @@ impl std::fmt::Debug for AgencyClient {
 }
 
 impl AgencyClient {
-    /// A client for `base_url` (`http://` or `https://`, optional path).
-    pub fn new(base_url: &str, connect_timeout: Duration, max_idle: usize, idle_timeout: Duration) -> Result<Self, String> {
+    /// A client for `base_url` (`http://` or `https://`, optional path);
+    /// `ca_file` adds trusted roots (PEM) for an `https://` agency.
+    pub fn new(
+        base_url: &str,
+        ca_file: Option<&std::path::Path>,
+        connect_timeout: Duration,
+        max_idle: usize,
+        idle_timeout: Duration,
+    ) -> Result<Self, String> {
         let uri: Uri = base_url.parse().map_err(|e| format!("base URL {base_url}: {e}"))?;
         let scheme = uri.scheme().cloned().ok_or_else(|| format!("base URL {base_url}: no scheme"))?;
         let authority = uri.authority().cloned().ok_or_else(|| format!("base URL {base_url}: no host"))?;
@@ -97,11 +104,13 @@ impl AgencyClient {
         let port = authority.port_u16().unwrap_or(if https { 443 } else { 80 });
         let host_name = authority.host().trim_start_matches('[').trim_end_matches(']').to_owned();
         let address = if host_name.contains(':') { format!("[{host_name}]:{port}") } else { format!("{host_name}:{port}") };
-        let tls = if https {
-            let name = rustls::pki_types::ServerName::try_from(host_name).map_err(|e| format!("base URL {base_url}: {e}"))?;
-            Some((tls_connector(), name))
-        } else {
-            None
+        let tls = match (https, ca_file) {
+            (true, ca_file) => {
+                let name = rustls::pki_types::ServerName::try_from(host_name).map_err(|e| format!("base URL {base_url}: {e}"))?;
+                Some((tls_connector(ca_file)?, name))
+            }
+            (false, Some(_)) => return Err(format!("base URL {base_url}: a CA file applies to https:// agencies only")),
+            (false, None) => None,
         };
         Ok(AgencyClient {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
@@ -218,20 +227,38 @@ where
     Ok(conn)
 }
 
-/// One rustls configuration for every `https://` agency: the Mozilla root
-/// store (webpki-roots), ring as the crypto provider.
-fn tls_connector() -> tokio_rustls::TlsConnector {
-    static CONFIG: std::sync::OnceLock<Arc<rustls::ClientConfig>> = std::sync::OnceLock::new();
-    let config = CONFIG.get_or_init(|| {
-        let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+/// The rustls configuration for `https://` agencies: the Mozilla root
+/// store (webpki-roots), plus the roots in `ca_file` where given; ring as
+/// the crypto provider. The common one is built once.
+fn tls_connector(ca_file: Option<&std::path::Path>) -> Result<tokio_rustls::TlsConnector, String> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::CertificateDer;
+    fn config(extra: Vec<CertificateDer<'static>>) -> Result<Arc<rustls::ClientConfig>, String> {
+        let mut roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+        for cert in extra {
+            roots.add(cert).map_err(|e| format!("not a usable CA certificate: {e}"))?;
+        }
         let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
             .with_safe_default_protocol_versions()
-            .expect("ring supports the default TLS versions")
+            .map_err(|e| e.to_string())?
             .with_root_certificates(roots)
             .with_no_client_auth();
-        Arc::new(config)
-    });
-    tokio_rustls::TlsConnector::from(config.clone())
+        Ok(Arc::new(config))
+    }
+    static COMMON: std::sync::OnceLock<Arc<rustls::ClientConfig>> = std::sync::OnceLock::new();
+    let config = match ca_file {
+        None => COMMON.get_or_init(|| config(Vec::new()).expect("the built-in roots are valid")).clone(),
+        Some(path) => {
+            let certs = CertificateDer::pem_file_iter(path)
+                .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+                .map_err(|e| format!("CA file {}: {e}", path.display()))?;
+            if certs.is_empty() {
+                return Err(format!("CA file {}: no certificate in it", path.display()));
+            }
+            config(certs).map_err(|e| format!("CA file {}: {e}", path.display()))?
+        }
+    };
+    Ok(tokio_rustls::TlsConnector::from(config))
 }
 
 #[cfg(test)]
@@ -239,7 +266,7 @@ mod tests {
     use super::*;
 
     fn client(url: &str) -> Result<AgencyClient, String> {
-        AgencyClient::new(url, Duration::from_millis(100), 4, Duration::from_secs(60))
+        AgencyClient::new(url, None, Duration::from_millis(100), 4, Duration::from_secs(60))
     }
 
     #[test]
@@ -306,6 +333,97 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert_eq!(call().await, "{\"n\":2}");
         assert_eq!(accepted.load(Ordering::SeqCst), 2);
+    }
+
+    /// Runs `openssl` (test certificates only).
+    fn openssl(dir: &std::path::Path, args: &[&str]) {
+        let out = std::process::Command::new("openssl").args(args).current_dir(dir).output().expect("openssl (Debian package openssl)");
+        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// An `https://` agency whose certificate comes from a private CA: the
+    /// call succeeds with that CA's file, and fails (no connection) without
+    /// it or when the certificate names another host.
+    #[tokio::test]
+    async fn https_agencies_are_verified_against_their_ca() {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+        openssl(
+            d,
+            &[&["req", "-x509"][..], &ec, &["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Panjere test CA"]].concat(),
+        );
+        openssl(d, &[&["req"][..], &ec, &["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"]].concat());
+        std::fs::write(d.join("ext.cnf"), "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n")
+            .unwrap();
+        openssl(
+            d,
+            &[
+                "x509",
+                "-req",
+                "-in",
+                "server.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                "server.pem",
+                "-days",
+                "2",
+                "-extfile",
+                "ext.cnf",
+            ],
+        );
+        let certs: Vec<CertificateDer<'static>> =
+            CertificateDer::pem_file_iter(d.join("server.pem")).unwrap().map(Result::unwrap).collect();
+        let key = PrivateKeyDer::from_pem_file(d.join("server.key")).unwrap();
+        let server = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(certs, key)
+            .unwrap();
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(server));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            loop {
+                let (tcp, _) = listener.accept().await.unwrap();
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    let Ok(mut tls) = acceptor.accept(tcp).await else { return };
+                    let mut buf = vec![0u8; 4096];
+                    while let Ok(n) = tls.read(&mut buf).await {
+                        if n == 0 {
+                            return;
+                        }
+                        let _ = tls.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 12\r\n\r\n{\"tls\":true}").await;
+                    }
+                });
+            }
+        });
+        let ca = d.join("ca.pem");
+        let call = |url: String, ca: Option<std::path::PathBuf>| async move {
+            let c = AgencyClient::new(&url, ca.as_deref(), Duration::from_secs(2), 4, Duration::from_secs(60)).unwrap();
+            let req = Request::get(c.target("/v1/x").unwrap()).body(Full::new(Bytes::new())).unwrap();
+            c.send(req, 100).await.map(|a| a.body)
+        };
+        let trusted = call(format!("https://localhost:{port}"), Some(ca.clone())).await;
+        assert_eq!(trusted.unwrap(), Bytes::from_static(b"{\"tls\":true}"));
+        assert_eq!(call(format!("https://localhost:{port}"), None).await.unwrap_err(), ClientError::Connect);
+        assert_eq!(call(format!("https://127.0.0.1:{port}"), Some(ca.clone())).await.unwrap_err(), ClientError::Connect);
+        // A CA file that is missing, empty, or given for plain HTTP is refused at start.
+        let missing = AgencyClient::new("https://x.example", Some(&d.join("none.pem")), Duration::from_secs(1), 1, Duration::from_secs(1));
+        assert!(missing.unwrap_err().contains("none.pem"));
+        std::fs::write(d.join("empty.pem"), "").unwrap();
+        let empty = AgencyClient::new("https://x.example", Some(&d.join("empty.pem")), Duration::from_secs(1), 1, Duration::from_secs(1));
+        assert!(empty.unwrap_err().contains("no certificate"));
+        assert!(AgencyClient::new("http://x.example", Some(&ca), Duration::from_secs(1), 1, Duration::from_secs(1)).is_err());
     }
 
     #[tokio::test]

@@ -111,8 +111,14 @@ impl Gateway {
         let mut agencies = BTreeMap::new();
         for (id, config) in &registry.agencies {
             let s = &config.settings;
-            let client = AgencyClient::new(&config.base_url, Duration::from_millis(s.connect_timeout_ms), s.concurrency, IDLE_TIMEOUT)
-                .map_err(|e| format!("HTTP client for {id}: {e}"))?;
+            let client = AgencyClient::new(
+                &config.base_url,
+                config.ca_file.as_deref(),
+                Duration::from_millis(s.connect_timeout_ms),
+                s.concurrency,
+                IDLE_TIMEOUT,
+            )
+            .map_err(|e| format!("HTTP client for {id}: {e}"))?;
             let mut authorization = http::HeaderValue::from_str(&format!("Bearer {}", config.credential.expose()))
                 .map_err(|_| format!("agency {id}: the credential is not a valid header value"))?;
             authorization.set_sensitive(true);

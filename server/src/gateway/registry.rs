@@ -50,6 +50,9 @@ struct AgencyEntry {
     /// Display name, for agencies that are not in the catalog.
     name_fa: Option<String>,
     name_en: Option<String>,
+    /// Extra trusted roots (PEM) for an `https://` agency whose certificate
+    /// is issued by a private CA, as in a government network.
+    ca_file: Option<std::path::PathBuf>,
     #[serde(flatten)]
     settings: PartialSettings,
 }
@@ -85,6 +88,8 @@ pub struct AgencyConfig {
     pub credential: Secret,
     /// The secret the agency signs its callbacks with.
     pub callback_secret: Secret,
+    /// Extra trusted roots for `https://` (PEM). Env: `PANJERE_AGENCY_<ID>_CA`.
+    pub ca_file: Option<std::path::PathBuf>,
     pub settings: Settings,
 }
 
@@ -253,9 +258,18 @@ impl Registry {
                 None => return Err(format!("agency {id}: set its callback secret in {}", env_name(&id, "CALLBACK_SECRET"))),
             };
             let name = entry.name_fa.zip(entry.name_en).map(|(fa, en)| panjere_api::Text { fa, en });
+            let ca_file = env(&env_name(&id, "CA")).map(Into::into).or(entry.ca_file);
             agencies.insert(
                 id.clone(),
-                AgencyConfig { id, name, base_url, credential: Secret(credential), callback_secret: Secret(callback_secret), settings },
+                AgencyConfig {
+                    id,
+                    name,
+                    base_url,
+                    credential: Secret(credential),
+                    callback_secret: Secret(callback_secret),
+                    ca_file,
+                    settings,
+                },
             );
         }
         let text = std::fs::read_to_string(operations_file).map_err(|e| format!("cannot read {}: {e}", operations_file.display()))?;
@@ -350,6 +364,15 @@ mod tests {
         assert_eq!(out.path, "/v1/ownership?mobile=09121111111&national_code=0076229645");
         let (_, _, out) = r.build("sms.send", &p(&[("to", "09121111111"), ("text", "کد: ۱۲۳")])).unwrap();
         assert_eq!(out.body.unwrap()["text"], "کد: ۱۲۳");
+    }
+
+    #[test]
+    fn a_ca_file_comes_from_the_environment() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let env = |k: &str| (k == "PANJERE_AGENCY_POST_CA").then(|| "/etc/panjere/gov-ca.pem".to_owned());
+        let r = Registry::load(&root.join("config/agencies.toml"), &root.join("data/operations.toml"), &env, true).unwrap();
+        assert_eq!(r.agencies["post"].ca_file.as_deref(), Some(Path::new("/etc/panjere/gov-ca.pem")));
+        assert_eq!(r.agencies["tax"].ca_file, None);
     }
 
     #[test]
