@@ -10,6 +10,7 @@ pub mod error;
 pub mod gateway;
 pub mod hex;
 pub mod jalali;
+pub mod rand;
 pub mod request_id;
 pub mod requests;
 pub mod routes;

@@ -24,30 +24,11 @@ fn acceptable(id: &str) -> bool {
 }
 
 /// A new random (version 4) UUID. Request ids need to be unique, not
-/// secret: they come from a per-thread generator seeded once from the OS,
-/// not from a system call per request.
+/// secret: they come from `crate::rand`, not from a system call per request.
 pub fn new_id() -> String {
-    use std::cell::Cell;
-    thread_local! {
-        static STATE: Cell<u64> = Cell::new({
-            let mut seed = [0u8; 8];
-            getrandom::getrandom(&mut seed).expect("the OS random source");
-            u64::from_le_bytes(seed)
-        });
-    }
-    // splitmix64: full period, well mixed; two outputs make 128 bits.
-    let next = || {
-        STATE.with(|s| {
-            let x = s.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
-            s.set(x);
-            let x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            let x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            x ^ (x >> 31)
-        })
-    };
     let mut bytes = [0u8; 16];
-    bytes[..8].copy_from_slice(&next().to_le_bytes());
-    bytes[8..].copy_from_slice(&next().to_le_bytes());
+    bytes[..8].copy_from_slice(&crate::rand::next_u64().to_le_bytes());
+    bytes[8..].copy_from_slice(&crate::rand::next_u64().to_le_bytes());
     uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()
 }
 

@@ -68,6 +68,7 @@ impl Shell {
         }
         let site = &self.index_html[title.clone()];
         let loading = "<p class=\"visually-hidden\" role=\"status\">در حال بارگذاری…</p>";
+        let empty = || (None, format!("<div class=\"wrap\">{loading}</div>"));
         let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
         let (page_title, content) = match segments.as_slice() {
             ["services", id] => match catalog.service(id) {
@@ -82,20 +83,20 @@ impl Shell {
                         escape_html(&s.summary.fa),
                     ),
                 ),
-                None => (None, format!("<div class=\"wrap\">{loading}</div>")),
+                None => empty(),
             },
-            ["agencies", id] => match catalog.agency(id) {
-                Some(d) => (
-                    Some(format!("{} | {site}", d.agency.name.fa)),
+            ["agencies", id] => match catalog.agency_record(id) {
+                Some(a) => (
+                    Some(format!("{} | {site}", a.name.fa)),
                     format!(
                         "<div class=\"wrap\"><h1 class=\"shell-title\">{}</h1><p class=\"lead\">{}</p>{loading}</div>",
-                        escape_html(&d.agency.name.fa),
-                        escape_html(&d.agency.description.fa),
+                        escape_html(&a.name.fa),
+                        escape_html(&a.description.fa),
                     ),
                 ),
-                None => (None, format!("<div class=\"wrap\">{loading}</div>")),
+                None => empty(),
             },
-            _ => (None, format!("<div class=\"wrap\">{loading}</div>")),
+            _ => empty(),
         };
         let html = &self.index_html;
         let mut out = String::with_capacity(html.len() + content.len());

@@ -239,14 +239,19 @@ impl Catalog {
     }
 
     pub fn agency(&self, id: &str) -> Option<AgencyDetail> {
-        let agency = self.agencies[*self.agency_index.get(id)?].clone();
+        let agency = self.agency_record(id)?.clone();
         let services = self.services.iter().filter(|s| s.agency == id).map(Service::summary).collect();
         Some(AgencyDetail { agency, services })
     }
 
+    /// An agency, without its services and without copying.
+    pub fn agency_record(&self, id: &str) -> Option<&Agency> {
+        self.agency_index.get(id).map(|&i| &self.agencies[i])
+    }
+
     /// An agency's name, without copying anything else.
     pub fn agency_name(&self, id: &str) -> Option<&panjere_api::Text> {
-        self.agency_index.get(id).map(|&i| &self.agencies[i].name)
+        self.agency_record(id).map(|a| &a.name)
     }
 
     pub fn has_agency(&self, id: &str) -> bool {

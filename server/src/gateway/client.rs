@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use http::header::{HeaderValue, HOST};
-use http::uri::{Authority, PathAndQuery, Scheme};
+use http::uri::PathAndQuery;
 use http::{Request, StatusCode, Uri};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Bytes;
@@ -61,8 +61,8 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 pub struct AgencyClient {
     /// Keys this client's connections in the per-thread pools.
     id: u64,
-    scheme: Scheme,
-    authority: Authority,
+    /// For `Debug` only.
+    base_url: String,
     /// `host:port` to connect to (the port made explicit).
     address: String,
     /// The base URL's path, without a trailing `/`, prefixed to every call.
@@ -76,7 +76,7 @@ pub struct AgencyClient {
 
 impl std::fmt::Debug for AgencyClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "AgencyClient({}://{}{})", self.scheme, self.authority, self.base_path)
+        write!(f, "AgencyClient({})", self.base_url)
     }
 }
 
@@ -116,8 +116,7 @@ impl AgencyClient {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             host: HeaderValue::from_str(authority.as_str()).map_err(|e| format!("base URL {base_url}: {e}"))?,
             base_path: uri.path().trim_end_matches('/').to_owned(),
-            scheme,
-            authority,
+            base_url: base_url.to_owned(),
             address,
             tls,
             connect_timeout,

@@ -359,10 +359,5 @@ async fn once(rt: &Runtime, out: &Outgoing, request_id: &str, citizen: Option<&s
 }
 
 fn rand_below(n: u64) -> u64 {
-    use std::sync::atomic::AtomicU64;
-    static STATE: AtomicU64 = AtomicU64::new(0x9E37_79B9_7F4A_7C15);
-    let mut x = STATE.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed);
-    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    (x ^ (x >> 31)) % n.max(1)
+    crate::rand::next_u64() % n.max(1)
 }
