@@ -9,6 +9,7 @@ pub mod i18n;
 pub mod logic;
 pub mod pages;
 pub mod pwa;
+pub mod shell;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -32,10 +33,19 @@ use crate::pages::{
 /// Replaces the static app shell of `index.html` with the live app.
 pub fn mount() {
     console_error_panic_hook::set_once();
+    // In a task of its own: the one that instantiated the module is long
+    // enough on a slow phone.
+    set_timeout(mount_now, std::time::Duration::ZERO);
+}
+
+fn mount_now() {
     let document = document();
     let root = document.get_element_by_id("app").and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
     match root {
         Some(root) => {
+            if let Ok(Some(painted)) = document.query_selector("#main > .wrap") {
+                shell::keep(&window().location().pathname().unwrap_or_default(), &painted.inner_html());
+            }
             root.set_inner_html("");
             leptos::mount::mount_to(root, App).forget();
         }

@@ -67,16 +67,20 @@ impl Shell {
             return self.index_html.clone();
         }
         let site = &self.index_html[title.clone()];
-        let loading = "<p class=\"visually-hidden\" role=\"status\">در حال بارگذاری…</p>";
+        let words = &*SHELL_WORDS;
+        let loading = format!("<p class=\"visually-hidden\" role=\"status\">{}</p>", escape_html(&words.loading));
         let empty = || (None, format!("<div class=\"wrap\">{loading}</div>"));
         let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
+        // The breadcrumbs are the app's, so its page takes the shell's
+        // place without moving the heading.
         let (page_title, content) = match segments.as_slice() {
             ["services", id] => match catalog.service(id) {
                 Some(s) => (
                     Some(format!("{} | {site}", s.name.fa)),
                     format!(
-                        "<div class=\"wrap\"><article class=\"service\"><h1 class=\"shell-title\">{}</h1>\
+                        "<div class=\"wrap\">{}<article class=\"service\"><h1 class=\"shell-title\">{}</h1>\
                          <p class=\"meta\"><a href=\"/agencies/{}\">{}</a></p><p class=\"lead\">{}</p></article>{loading}</div>",
+                        breadcrumbs(words, &[(&s.category_name.fa, &format!("/categories/{}", s.category)), (&s.name.fa, "")]),
                         escape_html(&s.name.fa),
                         escape_html(&s.agency),
                         escape_html(&s.agency_name.fa),
@@ -89,8 +93,10 @@ impl Shell {
                 Some(a) => (
                     Some(format!("{} | {site}", a.name.fa)),
                     format!(
-                        "<div class=\"wrap\"><h1 class=\"shell-title\">{}</h1><p class=\"lead\">{}</p>{loading}</div>",
+                        "<div class=\"wrap\">{}<h1 class=\"shell-title\">{}</h1>{}<p class=\"lead\">{}</p>{loading}</div>",
+                        breadcrumbs(words, &[(&words.agencies_title, "/agencies"), (&a.name.fa, "")]),
                         escape_html(&a.name.fa),
+                        a.short_name.as_ref().map(|s| format!("<p class=\"subtitle\">{}</p>", escape_html(&s.fa))).unwrap_or_default(),
                         escape_html(&a.description.fa),
                     ),
                 ),
@@ -112,6 +118,39 @@ impl Shell {
         out.push_str(&html[main.end..]);
         out
     }
+}
+
+/// The words of the shell the server writes, from the app's Persian locale
+/// (the shell is Persian): one source for the app and the server.
+#[derive(Debug, serde::Deserialize)]
+struct ShellWords {
+    loading: String,
+    breadcrumb_label: String,
+    nav_home: String,
+    agencies_title: String,
+}
+
+static SHELL_WORDS: std::sync::LazyLock<ShellWords> = std::sync::LazyLock::new(|| {
+    serde_json::from_str(include_str!("../../app/locales/fa.json")).expect("the Persian locale has the shell's words")
+});
+
+/// The app's breadcrumbs (`components/breadcrumbs.rs`) as HTML: home, then
+/// the trail of (label, link); the last is the current page.
+fn breadcrumbs(words: &ShellWords, trail: &[(&str, &str)]) -> String {
+    let mut out = format!(
+        "<nav class=\"breadcrumbs\" aria-label=\"{}\"><ol><li><a href=\"/\">{}</a></li>",
+        escape_html(&words.breadcrumb_label),
+        escape_html(&words.nav_home)
+    );
+    for (i, (label, href)) in trail.iter().enumerate() {
+        if i + 1 == trail.len() {
+            out.push_str(&format!("<li><span aria-current=\"page\">{}</span></li>", escape_html(label)));
+        } else {
+            out.push_str(&format!("<li><a href=\"{}\">{}</a></li>", escape_html(href), escape_html(label)));
+        }
+    }
+    out.push_str("</ol></nav>");
+    out
 }
 
 /// Text made safe for HTML content and attribute values.
@@ -271,6 +310,16 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         assert!(page.contains(&format!("<h1 class=\"shell-title\">{}</h1>", s.name.fa)), "{page}");
         assert!(page.contains(&format!("<p class=\"lead\">{}</p>", escape_html(&s.summary.fa))), "{page}");
         assert!(page.contains(&format!("<a href=\"/agencies/{}\">", s.agency)), "{page}");
+        // the app's breadcrumbs, in the app's words, so nothing moves when it takes over
+        assert!(
+            page.contains(&format!(
+                "<nav class=\"breadcrumbs\" aria-label=\"مسیر صفحه\"><ol><li><a href=\"/\">خانه</a></li>\
+                 <li><a href=\"/categories/{}\">{}</a></li><li><span aria-current=\"page\">{}</span></li></ol></nav>",
+                s.category, s.category_name.fa, s.name.fa
+            )),
+            "{page}"
+        );
+        assert!(page.contains("<p class=\"visually-hidden\" role=\"status\">در حال بارگذاری…</p>"), "{page}");
         assert!(!page.contains("hero") && page.contains("<header>h</header>") && page.ends_with("</main></div></body></html>"));
         // The inline script is untouched: the CSP hash still matches.
         assert_eq!(inline_script_hashes(&page), inline_script_hashes(html));
@@ -278,6 +327,10 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         let a = catalog.agency("post").unwrap().agency;
         let page = shell.page("/agencies/post/", &catalog);
         assert!(page.contains(&format!("<h1 class=\"shell-title\">{}</h1>", a.name.fa)) && page.contains(&escape_html(&a.description.fa)));
+        assert!(page.contains(&format!(
+            "<li><a href=\"/agencies\">دستگاه‌های اجرایی</a></li><li><span aria-current=\"page\">{}</span></li>",
+            a.name.fa
+        )));
 
         for other in ["/dashboard", "/services/no-such-service", "/services/passport-issuance/use", "/requests"] {
             let page = shell.page(other, &catalog);

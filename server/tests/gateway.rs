@@ -106,6 +106,9 @@ async fn a_public_inquiry_round_trips_and_is_audited() {
     assert_eq!(body["agency_name"]["fa"], "شرکت ملی پست جمهوری اسلامی ایران");
     assert_eq!(body["result"]["postal_code"], "1314567891");
     assert!(body["result"]["address"].as_str().unwrap().contains("پلاک"));
+    // the agency's answer is passed on as sent, in the shared wire type
+    let answer: panjere_api::LookupAnswer = serde_json::from_value(body.clone()).unwrap();
+    assert_eq!((answer.operation.as_str(), answer.agency.as_str()), ("post.address", "post"));
     let (status, body) = h.get("/api/lookup/customs.declaration?number=123456789").await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["result"]["number"], "123456789");

@@ -22,7 +22,7 @@ pub fn AgencyPage() -> impl IntoView {
     use_title(move || agency.get().and_then(Result::ok).map(|a| a.agency.name.get(i18n.get()).to_owned()));
     view! {
         <div class="wrap">
-            <AsyncView resource=agency render=|detail| view! { <AgencyDetailView detail/> }/>
+            <AsyncView resource=agency shell=true render=|detail| view! { <AgencyDetailView detail/> }/>
         </div>
     }
 }

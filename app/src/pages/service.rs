@@ -24,7 +24,7 @@ pub fn ServicePage() -> impl IntoView {
     use_title(move || service.get().and_then(Result::ok).map(|s| s.name.get(i18n.get()).to_owned()));
     view! {
         <div class="wrap">
-            <AsyncView resource=service render=|s| view! { <ServiceDetail s/> }/>
+            <AsyncView resource=service shell=true render=|s| view! { <ServiceDetail s/> }/>
         </div>
     }
 }

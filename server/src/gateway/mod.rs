@@ -161,13 +161,25 @@ impl Gateway {
         crate::hex::encode(&mac.finalize().into_bytes()[..16])
     }
 
-    /// Calls a registered operation and audits the call.
+    /// Calls a registered operation and audits the call: the agency's
+    /// answer, parsed.
     pub async fn call(&self, op: &str, params: &[(String, String)], ctx: &CallContext) -> Result<serde_json::Value, GatewayError> {
+        let (agency, body) = self.call_raw(op, params, ctx).await?;
+        serde_json::from_slice(&body).map_err(|_| GatewayError::BadAnswer { agency })
+    }
+
+    /// Calls a registered operation and audits the call: the agency's
+    /// answer as it sent it (checked to be one well-formed JSON value, but
+    /// not parsed into a tree), and the agency's id.
+    pub async fn call_raw(&self, op: &str, params: &[(String, String)], ctx: &CallContext) -> Result<(String, Bytes), GatewayError> {
         let (operation, _, out) = self.registry.build(op, params).map_err(GatewayError::Build)?;
         let rt = &self.agencies[&operation.agency];
         let citizen = ctx.citizen.as_deref().map(|c| self.pseudonym(c));
         let start = Instant::now();
-        let result = self.send(rt, &out, operation.idempotent, &ctx.request_id, citizen.as_deref()).await;
+        let result = self
+            .send(rt, &out, operation.idempotent, &ctx.request_id, citizen.as_deref())
+            .await
+            .map(|body| (operation.agency.clone(), body));
         let latency = start.elapsed();
         let outcome = match &result {
             Ok(_) => "ok",
@@ -194,7 +206,7 @@ impl Gateway {
         idempotent: bool,
         request_id: &str,
         citizen: Option<&str>,
-    ) -> Result<serde_json::Value, GatewayError> {
+    ) -> Result<Bytes, GatewayError> {
         let agency = rt.config.id.clone();
         let s = &rt.config.settings;
         let deadline = Instant::now() + rt.config.timeout();
@@ -304,7 +316,7 @@ impl Gateway {
 }
 
 /// One attempt: send, read at most `max_response_bytes`, classify.
-async fn once(rt: &Runtime, out: &Outgoing, request_id: &str, citizen: Option<&str>) -> Result<serde_json::Value, GatewayError> {
+async fn once(rt: &Runtime, out: &Outgoing, request_id: &str, citizen: Option<&str>) -> Result<Bytes, GatewayError> {
     let agency = || rt.config.id.clone();
     // Paths are checked when the registry is loaded and values are
     // percent-encoded, so this cannot fail for a built call.
@@ -342,7 +354,12 @@ async fn once(rt: &Runtime, out: &Outgoing, request_id: &str, citizen: Option<&s
     let status = answer.status.as_u16();
     let body = answer.body;
     match status {
-        200..=299 => serde_json::from_slice(&body).map_err(|_| GatewayError::BadAnswer { agency: agency() }),
+        // Checked without building a tree: an answer that is not JSON is
+        // the agency's failure, and counts against it (and is retried).
+        200..=299 => match serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
+            Ok(_) => Ok(body),
+            Err(_) => Err(GatewayError::BadAnswer { agency: agency() }),
+        },
         401 | 403 => {
             tracing::error!(agency = %rt.config.id, status, "the agency refused the window's credential");
             Err(GatewayError::Failed { agency: agency(), status })

@@ -3,8 +3,10 @@
 //! gateway. Operations about a person need a signed-in citizen.
 
 use axum::extract::{Path, Query, State};
-use axum::Json;
-use panjere_api::{ErrorBody, LookupAnswer};
+use axum::response::{IntoResponse, Response};
+use panjere_api::{ErrorBody, LookupAnswer, Text};
+use serde::Serialize;
+use serde_json::value::RawValue;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -34,17 +36,30 @@ async fn lookup(
     State(state): State<AppState>,
     Path(operation): Path<String>,
     Query(params): Query<Vec<(String, String)>>,
-) -> Result<Json<LookupAnswer>, AppError> {
+) -> Result<Response, AppError> {
     let g = state.gateway();
-    let op = g
-        .registry()
+    g.registry()
         .operations
         .get(&operation)
         .filter(|o| o.public)
         .ok_or_else(|| GatewayError::Build(BuildError::UnknownOperation(operation.clone())))?;
-    let agency = op.agency.clone();
     let ctx = CallContext { request_id: current_request_id().unwrap_or_default(), citizen: None, requested_by: None };
-    let result = g.call(&operation, &params, &ctx).await?;
+    let (agency, body) = g.call_raw(&operation, &params, &ctx).await?;
+    // The gateway checked the agency's answer is one JSON value: it is
+    // passed on as sent, never parsed into a tree and written out again.
+    let result: &RawValue = serde_json::from_slice(&body).map_err(|_| GatewayError::BadAnswer { agency: agency.clone() })?;
     let agency_name = state.catalog().agency_name(&agency).cloned().unwrap_or_default();
-    Ok(Json(LookupAnswer { operation, agency, agency_name, answered_at: crate::now_rfc3339(), result }))
+    let answer = Answer { operation: &operation, agency: &agency, agency_name: &agency_name, answered_at: crate::now_rfc3339(), result };
+    Ok(axum::Json(answer).into_response())
+}
+
+/// [`LookupAnswer`] as written: the same fields, the agency's answer
+/// borrowed.
+#[derive(Serialize)]
+struct Answer<'a> {
+    operation: &'a str,
+    agency: &'a str,
+    agency_name: &'a Text,
+    answered_at: String,
+    result: &'a RawValue,
 }
