@@ -110,6 +110,9 @@ test.describe('sign-in and sessions', () => {
     await expect(page.locator('main h1')).toHaveText(fa.profile_title);
     const dialog = page.getByRole('dialog', { name: fa.timeout_title });
     await expect(dialog).toBeHidden();
+    // Every signed-in answer restarts the idle clock (the server's too):
+    // let the page's own calls (profile, inbox) finish before the idle time.
+    await page.waitForLoadState('networkidle');
 
     await page.clock.fastForward(31_000);
     await expect(dialog).toBeVisible();
@@ -119,6 +122,7 @@ test.describe('sign-in and sessions', () => {
     await dialog.getByRole('button', { name: fa.timeout_stay }).click();
     await expect(dialog).toBeHidden();
     await expect(page.locator('main h1')).toHaveText(fa.profile_title);
+    await page.waitForLoadState('networkidle');
 
     // No activity for the whole timeout: signed out, sent to sign in, and
     // told why; signing in again would come back here.

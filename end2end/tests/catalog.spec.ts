@@ -91,6 +91,33 @@ test.describe('service page', () => {
     await expectAccessible(page);
   });
 
+  test('the server paints the page; the app keeps it, unmoved, until its own page has the data', async ({ page }) => {
+    // Hold the service's data until the app has started.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/catalog/services/passport-issuance', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto('/services/passport-issuance');
+    const painted = page.locator('main h1.shell-title');
+    await expect(painted).toHaveText('صدور گذرنامه');
+    const crumbs = page.getByRole('navigation', { name: fa.breadcrumb_label });
+    await expect(crumbs.getByRole('link', { name: fa.nav_home })).toBeVisible();
+    const before = await painted.boundingBox();
+    // The app has mounted (its skip link is not in the shell) and is waiting:
+    // the painted page is still there, with no loading placeholder instead.
+    await expect(page.locator('a.skip-link')).toBeAttached();
+    await expect(painted).toBeVisible();
+    await expect(page.locator('main .loading')).toHaveCount(0);
+    release();
+    const live = page.locator('main h1:not(.shell-title)');
+    await expect(live).toHaveText('صدور گذرنامه');
+    await expect(painted).toHaveCount(0);
+    expect((await live.boundingBox())?.y).toBe(before?.y);
+    await expect(crumbs.getByRole('link', { name: fa.nav_home })).toBeVisible();
+  });
+
   test('an unknown service shows a clear not-found message with a retry', async ({ page }) => {
     await page.goto('/services/no-such-service');
     await expect(page.getByRole('alert')).toContainText(fa.error_not_found);

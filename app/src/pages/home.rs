@@ -17,10 +17,10 @@ const POPULAR: usize = 8;
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     use_title(|| None);
+    // Both at once: one round trip on a slow network, not two.
     let popular = LocalResource::new(|| async {
-        let services = api::services(&ServiceFilter { page: 1, ..Default::default() }).await?;
-        let agencies = api::agency_count().await?;
-        Ok((services, agencies))
+        let first_page = ServiceFilter { page: 1, ..Default::default() };
+        futures_util::future::try_join(api::services(&first_page), api::agency_count()).await
     });
     let topics = LocalResource::new(api::categories);
     view! {
