@@ -43,6 +43,9 @@ fn mount_now() {
     let root = document.get_element_by_id("app").and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
     match root {
         Some(root) => {
+            if let Some(main) = document.get_element_by_id("main") {
+                shell::keep_main(&main.inner_html());
+            }
             if let Ok(Some(painted)) = document.query_selector("#main > .wrap") {
                 shell::keep(&window().location().pathname().unwrap_or_default(), &painted.inner_html());
             }
@@ -64,11 +67,16 @@ pub fn App() -> impl IntoView {
         i18n.apply_to_document();
         pwa::set_manifest_language(i18n.get());
     });
-    // The footer and the timeout dialog (below the fold, or hidden) are
-    // built in a task of their own just after the page: the first render
-    // is one long task on a slow phone, and this keeps it shorter.
+    // The first render is a long task on a slow phone (much of it the
+    // browser compiling the wasm functions it runs for the first time), so
+    // it is cut in three: the header, with the page as the server painted
+    // it; then the page itself; then the footer and the timeout dialog
+    // (below the fold, or hidden).
+    let page = RwSignal::new(false);
+    set_timeout(move || page.set(true), std::time::Duration::ZERO);
     let rest = RwSignal::new(false);
     set_timeout(move || rest.set(true), std::time::Duration::ZERO);
+    let painted = shell::take_main().unwrap_or_default();
     // Likewise the number formatter, while the page waits for its data.
     request_idle_callback(move || fmt::prepare(i18n.lang.get_untracked()));
     view! {
@@ -79,28 +87,31 @@ pub fn App() -> impl IntoView {
             <UpdatePrompt/>
             <OfflineBanner/>
             <main id="main" tabindex="-1">
-                <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=HomePage/>
-                    <Route path=path!("/search") view=SearchPage/>
-                    <Route path=path!("/services") view=ServicesPage/>
-                    <Route path=path!("/services/:id") view=ServicePage/>
-                    <Route path=path!("/agencies") view=AgenciesPage/>
-                    <Route path=path!("/agencies/:id") view=AgencyPage/>
-                    <Route path=path!("/status") view=StatusPage/>
-                    <Route path=path!("/dashboard") view=DashboardPage/>
-                    <Route path=path!("/sign-in") view=SignInPage/>
-                    <Route path=path!("/me") view=ProfilePage/>
-                    <Route path=path!("/me/sessions") view=SessionsPage/>
-                    <Route path=path!("/me/data-use") view=DataUsePage/>
-                    <Route path=path!("/services/:id/use") view=UseServicePage/>
-                    <Route path=path!("/drafts/:id") view=DraftPage/>
-                    <Route path=path!("/requests") view=RequestsPage/>
-                    <Route path=path!("/requests/:id") view=RequestPage/>
-                    <Route path=path!("/inbox") view=InboxPage/>
-                    <Route path=path!("/track") view=TrackPage/>
-                    <Route path=path!("/categories/:id") view=move || view! { <TopicPage event=false/> }/>
-                    <Route path=path!("/life-events/:id") view=move || view! { <TopicPage event=true/> }/>
-                </Routes>
+                // An unstyled div: the painted page lays out as it did.
+                <Show when=move || page.get() fallback=move || view! { <div class="painted" inner_html=painted.clone()></div> }>
+                    <Routes fallback=NotFoundPage>
+                        <Route path=path!("/") view=HomePage/>
+                        <Route path=path!("/search") view=SearchPage/>
+                        <Route path=path!("/services") view=ServicesPage/>
+                        <Route path=path!("/services/:id") view=ServicePage/>
+                        <Route path=path!("/agencies") view=AgenciesPage/>
+                        <Route path=path!("/agencies/:id") view=AgencyPage/>
+                        <Route path=path!("/status") view=StatusPage/>
+                        <Route path=path!("/dashboard") view=DashboardPage/>
+                        <Route path=path!("/sign-in") view=SignInPage/>
+                        <Route path=path!("/me") view=ProfilePage/>
+                        <Route path=path!("/me/sessions") view=SessionsPage/>
+                        <Route path=path!("/me/data-use") view=DataUsePage/>
+                        <Route path=path!("/services/:id/use") view=UseServicePage/>
+                        <Route path=path!("/drafts/:id") view=DraftPage/>
+                        <Route path=path!("/requests") view=RequestsPage/>
+                        <Route path=path!("/requests/:id") view=RequestPage/>
+                        <Route path=path!("/inbox") view=InboxPage/>
+                        <Route path=path!("/track") view=TrackPage/>
+                        <Route path=path!("/categories/:id") view=move || view! { <TopicPage event=false/> }/>
+                        <Route path=path!("/life-events/:id") view=move || view! { <TopicPage event=true/> }/>
+                    </Routes>
+                </Show>
             </main>
             <Show when=move || rest.get()>
                 <Footer/>

@@ -8,6 +8,18 @@ use std::cell::RefCell;
 
 thread_local! {
     static KEPT: RefCell<Option<Kept>> = const { RefCell::new(None) };
+    static MAIN: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Keeps the whole of the shell's `<main>` as painted, for the app's first
+/// task to show while its page is built in the next one.
+pub fn keep_main(html: &str) {
+    MAIN.with(|m| *m.borrow_mut() = Some(html.to_owned()));
+}
+
+/// The shell's `<main>` as painted, once.
+pub fn take_main() -> Option<String> {
+    MAIN.with(|m| m.borrow_mut().take())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,5 +66,9 @@ mod tests {
 
         keep("/dashboard", "<p role=\"status\">در حال بارگذاری…</p>");
         assert_eq!(take_for("/dashboard"), None, "an empty shell is not kept");
+
+        keep_main("<section class=\"hero\">…</section>");
+        assert_eq!(take_main().as_deref(), Some("<section class=\"hero\">…</section>"));
+        assert_eq!(take_main(), None, "only once");
     }
 }
