@@ -28,6 +28,12 @@ impl Strings {
     }
 }
 
+/// The language remembered in this browser (Persian by default).
+pub fn saved_lang() -> Lang {
+    let saved = window().local_storage().ok().flatten().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+    saved.as_deref().and_then(Lang::parse).unwrap_or_default()
+}
+
 /// The language context.
 #[derive(Clone, Copy)]
 pub struct I18n {
@@ -37,9 +43,7 @@ pub struct I18n {
 impl I18n {
     /// Creates the context from the remembered choice (Persian by default).
     pub fn provide() -> Self {
-        let saved = window().local_storage().ok().flatten().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
-        let lang = saved.as_deref().and_then(Lang::parse).unwrap_or_default();
-        let i18n = I18n { lang: RwSignal::new(lang) };
+        let i18n = I18n { lang: RwSignal::new(saved_lang()) };
         provide_context(i18n);
         i18n
     }

@@ -43,11 +43,15 @@ fn mount_now() {
     let root = document.get_element_by_id("app").and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
     match root {
         Some(root) => {
-            if let Some(main) = document.get_element_by_id("main") {
-                shell::keep_main(&main.inner_html());
-            }
-            if let Ok(Some(painted)) = document.query_selector("#main > .wrap") {
-                shell::keep(&window().location().pathname().unwrap_or_default(), &painted.inner_html());
+            // The shell is Persian: kept for a Persian reader only, never
+            // shown beside the app's English.
+            if i18n::saved_lang() == i18n::Lang::Fa {
+                if let Some(main) = document.get_element_by_id("main") {
+                    shell::keep_main(&main.inner_html());
+                }
+                if let Ok(Some(painted)) = document.query_selector("#main > .wrap") {
+                    shell::keep(&window().location().pathname().unwrap_or_default(), &painted.inner_html());
+                }
             }
             root.set_inner_html("");
             leptos::mount::mount_to(root, App).forget();

@@ -104,18 +104,38 @@ test.describe('service page', () => {
     await expect(painted).toHaveText('صدور گذرنامه');
     const crumbs = page.getByRole('navigation', { name: fa.breadcrumb_label });
     await expect(crumbs.getByRole('link', { name: fa.nav_home })).toBeVisible();
-    const before = await painted.boundingBox();
-    // The app has mounted (its skip link is not in the shell) and is waiting:
-    // the painted page is still there, with no loading placeholder instead.
+    // The app has mounted (its skip link is not in the shell), rendered the
+    // service page, and is waiting for its data: the painted page is still
+    // there (now kept by the service page), with no loading placeholder.
     await expect(page.locator('a.skip-link')).toBeAttached();
-    await expect(painted).toBeVisible();
+    const kept = page.locator('main > .wrap > .painted h1.shell-title');
+    await expect(kept).toHaveText('صدور گذرنامه');
     await expect(page.locator('main .loading')).toHaveCount(0);
+    const before = await kept.boundingBox();
+    expect(before?.y).toBeGreaterThan(0);
     release();
     const live = page.locator('main h1:not(.shell-title)');
     await expect(live).toHaveText('صدور گذرنامه');
     await expect(painted).toHaveCount(0);
     expect((await live.boundingBox())?.y).toBe(before?.y);
     await expect(crumbs.getByRole('link', { name: fa.nav_home })).toBeVisible();
+  });
+
+  test('an English reader never sees the Persian painted page beside the English app', async ({ page, request }) => {
+    const name = (await (await request.get('/api/catalog/services/passport-issuance')).json()).name.en;
+    await page.addInitScript(() => localStorage.setItem('panjere.lang', 'en'));
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/catalog/services/passport-issuance', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto('/services/passport-issuance');
+    await expect(page.locator('a.skip-link')).toHaveText(en.skip_to_content);
+    await expect(page.locator('main h1.shell-title')).toHaveCount(0);
+    await expect(page.locator('main .loading')).toContainText(en.loading);
+    release();
+    await expect(page.locator('main h1')).toHaveText(name);
   });
 
   test('an unknown service shows a clear not-found message with a retry', async ({ page }) => {
