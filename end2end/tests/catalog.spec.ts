@@ -1,4 +1,4 @@
-import { appReady, en, expect, expectAccessible, fa, test } from './fixtures';
+import { appReady, en, expect, expectAccessible, fa, holdResponses, test } from './fixtures';
 
 test.describe('home', () => {
   test('renders right to left in Persian with the right title and no console errors', async ({ page, home, consoleErrors }) => {
@@ -93,12 +93,7 @@ test.describe('service page', () => {
 
   test('the server paints the page; the app keeps it, unmoved, until its own page has the data', async ({ page }) => {
     // Hold the service's data until the app has started.
-    let release = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route('**/api/catalog/services/passport-issuance', async (route) => {
-      await held;
-      await route.continue();
-    });
+    const release = await holdResponses(page, '**/api/catalog/services/passport-issuance');
     await page.goto('/services/passport-issuance');
     const painted = page.locator('main h1.shell-title');
     await expect(painted).toHaveText('صدور گذرنامه');
@@ -124,12 +119,7 @@ test.describe('service page', () => {
   test('an English reader never sees the Persian painted page beside the English app', async ({ page, request }) => {
     const name = (await (await request.get('/api/catalog/services/passport-issuance')).json()).name.en;
     await page.addInitScript(() => localStorage.setItem('panjere.lang', 'en'));
-    let release = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route('**/api/catalog/services/passport-issuance', async (route) => {
-      await held;
-      await route.continue();
-    });
+    const release = await holdResponses(page, '**/api/catalog/services/passport-issuance');
     await page.goto('/services/passport-issuance');
     await expect(page.locator('a.skip-link')).toHaveText(en.skip_to_content);
     await expect(page.locator('main h1.shell-title')).toHaveCount(0);
