@@ -98,22 +98,33 @@ impl std::fmt::Display for FetchError {
 
 impl std::error::Error for FetchError {}
 
+// The generic functions below only parse: fetching and the meaning of an
+// unsuccessful answer are in plain functions, built once for every type.
+
 async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, FetchError> {
-    let res = Request::get(url).header("Accept", "application/json").send().await.map_err(|_| FetchError::Network)?;
-    decode(res).await
+    decode(get(url).await?).await
+}
+
+async fn get(url: &str) -> Result<Response, FetchError> {
+    Request::get(url).header("Accept", "application/json").send().await.map_err(|_| FetchError::Network)
 }
 
 /// A state-changing call: JSON body, same origin (the server refuses
 /// anything else).
 async fn send_json<T: DeserializeOwned>(request: RequestBuilder, body: &impl Serialize) -> Result<T, FetchError> {
-    let res = request
+    let body = serde_json::to_string(body).map_err(|_| FetchError::Network)?;
+    decode(send(request, body).await?).await
+}
+
+async fn send(request: RequestBuilder, json: String) -> Result<Response, FetchError> {
+    request
         .header("Accept", "application/json")
-        .json(body)
+        .header("Content-Type", "application/json")
+        .body(json)
         .map_err(|_| FetchError::Network)?
         .send()
         .await
-        .map_err(|_| FetchError::Network)?;
-    decode(res).await
+        .map_err(|_| FetchError::Network)
 }
 
 /// 204 No Content answers as `()`.
@@ -121,10 +132,20 @@ async fn send_json<T: DeserializeOwned>(request: RequestBuilder, body: &impl Ser
 struct Nothing {}
 
 async fn decode<T: DeserializeOwned>(res: Response) -> Result<T, FetchError> {
+    let (text, request_id) = body_of(res).await?;
+    serde_json::from_str(&text).map_err(|_| FetchError::Server { request_id })
+}
+
+/// A successful answer's body (with its request id), or the error an
+/// unsuccessful answer means.
+async fn body_of(res: Response) -> Result<(String, Option<String>), FetchError> {
     let status = res.status();
     let header_id = res.headers().get("x-request-id");
     if (200..300).contains(&status) {
-        return res.json::<T>().await.map_err(|_| FetchError::Server { request_id: header_id });
+        return match res.text().await {
+            Ok(text) => Ok((text, header_id)),
+            Err(_) => Err(FetchError::Server { request_id: header_id }),
+        };
     }
     let body = res.json::<ErrorBody>().await.ok();
     let request_id = body.as_ref().and_then(|b| b.error.request_id.clone()).or(header_id);
