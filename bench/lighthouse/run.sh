@@ -31,11 +31,16 @@ for path in / /services/passport-issuance; do
   for run in $(seq 1 "$RUNS"); do
     mkdir -p target/lighthouse
     out="target/lighthouse/$(echo "$path" | tr '/' '_')-$run.json"
-    npx -y lighthouse@12.2.3 "http://127.0.0.1:$PORT$path" --quiet \
-      --chrome-path=/usr/bin/chromium \
-      --chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update" \
-      --only-categories=performance,accessibility,best-practices \
-      --output=json --output-path="$out" > "$WORK/lh.log" 2>&1 || { cat "$WORK/lh.log"; exit 1; }
+    # Lighthouse now and then fails to record a trace (NO_NAVSTART): such a
+    # run is tried again, at most twice.
+    for attempt in 1 2 3; do
+      npx -y lighthouse@12.2.3 "http://127.0.0.1:$PORT$path" --quiet \
+        --chrome-path=/usr/bin/chromium \
+        --chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update" \
+        --only-categories=performance,accessibility,best-practices \
+        --output=json --output-path="$out" > "$WORK/lh.log" 2>&1 && break
+      grep -q NO_NAVSTART "$WORK/lh.log" && [ "$attempt" -lt 3 ] || { cat "$WORK/lh.log"; exit 1; }
+    done
     node -e '
       const r = require(process.argv[1]);
       const s = (c) => Math.round(r.categories[c].score * 100);

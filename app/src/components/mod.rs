@@ -10,6 +10,7 @@ pub mod form_field;
 pub mod header;
 pub mod headline_figures;
 pub mod install_prompt;
+pub mod later;
 pub mod level_badge;
 pub mod loading;
 pub mod offline_banner;

@@ -5,6 +5,7 @@ use panjere_api::{Service, Text};
 use crate::api;
 use crate::components::async_view::AsyncView;
 use crate::components::breadcrumbs::Breadcrumbs;
+use crate::components::later::Later;
 use crate::components::level_badge::LevelBadge;
 use crate::fmt::{fill, num};
 use crate::i18n::{use_i18n, use_title};
@@ -45,13 +46,8 @@ fn ServiceDetail(s: Service) -> impl IntoView {
         })
     };
     let agency_href = format!("/agencies/{}", s.agency);
-    let fetched = s.documents.iter().filter(|d| d.fetched_from.is_some()).count();
-    let steps = how_to_steps(&s);
-    let agency_name = s.agency_name.clone();
-    let own_steps = s.how_to.clone();
-    let documents = s.documents.clone();
-    let events = s.life_events.clone();
     let (kind, audience, fee, days, level) = (s.kind, s.audience, s.fee, s.processing_days, s.level);
+    let more = s.clone();
     view! {
         <Breadcrumbs trail/>
         <article class="service">
@@ -88,60 +84,78 @@ fn ServiceDetail(s: Service) -> impl IntoView {
                     <div><dt>{move || i18n.t().service_topic}</dt><dd><a href=format!("/categories/{}", s.category)>{tr(&s.category_name)}</a></dd></div>
                 </dl>
             </section>
-            <section aria-labelledby="docs-h">
-                <h2 id="docs-h">{move || i18n.t().service_documents}</h2>
-                {(fetched > 0).then(|| view! {
-                    <p class="notice notice-info">{move || fill(i18n.t().service_fetched_summary, &[("n", &num(fetched as u64, i18n.get()))])}</p>
-                })}
-                {if documents.is_empty() {
-                    view! { <p>{move || i18n.t().service_no_documents}</p> }.into_any()
-                } else {
-                    view! {
-                        <ul class="documents">
-                            {documents.into_iter().map(|d| {
-                                let name = d.name.clone();
-                                let from = d.fetched_from_name.clone();
-                                let carried = d.carried_from_name.clone();
-                                let class = if d.fetched_from.is_some() { "doc fetched" } else { "doc" };
-                                view! {
-                                    <li class=class>
-                                        <span class="doc-name">{move || name.get(i18n.get()).to_owned()}</span>
-                                        <span class="doc-note">
-                                            {move || match &from {
-                                                Some(a) => fill(i18n.t().service_fetched, &[("agency", a.get(i18n.get()))]),
-                                                None => match &carried {
-                                                    Some(a) => fill(i18n.t().service_bring_from, &[("agency", a.get(i18n.get()))]),
-                                                    None => i18n.t().service_bring.to_owned(),
-                                                },
-                                            }}
-                                        </span>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any()
-                }}
-            </section>
-            <section aria-labelledby="how-h">
-                <h2 id="how-h">{move || i18n.t().service_how}</h2>
-                <ol class="steps">
-                    {move || {
-                        let lang = i18n.get();
-                        if own_steps.is_empty() {
-                            steps.iter().map(|st| view! { <li>{how_step_text(*st, agency_name.get(lang), i18n.t())}</li> }).collect_view().into_any()
-                        } else {
-                            own_steps.iter().map(|st| view! { <li>{st.get(lang).to_owned()}</li> }).collect_view().into_any()
-                        }
-                    }}
-                </ol>
-            </section>
-            {(!events.is_empty()).then(|| view! {
-                <section aria-labelledby="events-h">
-                    <h2 id="events-h">{move || i18n.t().service_events}</h2>
-                    <EventLinks ids=events/>
-                </section>
-            })}
+            // Below the fold: built just after the part above it.
+            <Later>
+                <ServiceMore s=more.clone()/>
+            </Later>
         </article>
+    }
+}
+
+/// The lower part of a service page: documents, how to use it, life events.
+#[component]
+fn ServiceMore(s: Service) -> impl IntoView {
+    let i18n = use_i18n();
+    let fetched = s.documents.iter().filter(|d| d.fetched_from.is_some()).count();
+    let steps = how_to_steps(&s);
+    let agency_name = s.agency_name.clone();
+    let own_steps = s.how_to.clone();
+    let documents = s.documents;
+    let events = s.life_events;
+    view! {
+        <section aria-labelledby="docs-h">
+            <h2 id="docs-h">{move || i18n.t().service_documents}</h2>
+            {(fetched > 0).then(|| view! {
+                <p class="notice notice-info">{move || fill(i18n.t().service_fetched_summary, &[("n", &num(fetched as u64, i18n.get()))])}</p>
+            })}
+            {if documents.is_empty() {
+                view! { <p>{move || i18n.t().service_no_documents}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="documents">
+                        {documents.into_iter().map(|d| {
+                            let name = d.name.clone();
+                            let from = d.fetched_from_name.clone();
+                            let carried = d.carried_from_name.clone();
+                            let class = if d.fetched_from.is_some() { "doc fetched" } else { "doc" };
+                            view! {
+                                <li class=class>
+                                    <span class="doc-name">{move || name.get(i18n.get()).to_owned()}</span>
+                                    <span class="doc-note">
+                                        {move || match &from {
+                                            Some(a) => fill(i18n.t().service_fetched, &[("agency", a.get(i18n.get()))]),
+                                            None => match &carried {
+                                                Some(a) => fill(i18n.t().service_bring_from, &[("agency", a.get(i18n.get()))]),
+                                                None => i18n.t().service_bring.to_owned(),
+                                            },
+                                        }}
+                                    </span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+        <section aria-labelledby="how-h">
+            <h2 id="how-h">{move || i18n.t().service_how}</h2>
+            <ol class="steps">
+                {move || {
+                    let lang = i18n.get();
+                    if own_steps.is_empty() {
+                        steps.iter().map(|st| view! { <li>{how_step_text(*st, agency_name.get(lang), i18n.t())}</li> }).collect_view().into_any()
+                    } else {
+                        own_steps.iter().map(|st| view! { <li>{st.get(lang).to_owned()}</li> }).collect_view().into_any()
+                    }
+                }}
+            </ol>
+        </section>
+        {(!events.is_empty()).then(|| view! {
+            <section aria-labelledby="events-h">
+                <h2 id="events-h">{move || i18n.t().service_events}</h2>
+                <EventLinks ids=events/>
+            </section>
+        })}
     }
 }
 

@@ -1,0 +1,13 @@
+use leptos::prelude::*;
+
+/// Renders its children in a task of their own, just after the rest of the
+/// page. For the part of a long page below the fold: building the whole page
+/// at once is one long task on a slow phone (much of it the browser
+/// compiling the code it runs for the first time), and the page answers
+/// input sooner in two shorter ones.
+#[component]
+pub fn Later(children: ChildrenFn) -> impl IntoView {
+    let ready = RwSignal::new(false);
+    set_timeout(move || ready.set(true), std::time::Duration::ZERO);
+    view! { <Show when=move || ready.get()>{children()}</Show> }
+}
