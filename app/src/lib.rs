@@ -19,6 +19,7 @@ use wasm_bindgen::JsCast;
 
 use crate::components::footer::Footer;
 use crate::components::header::Header;
+use crate::components::later::Later;
 use crate::components::offline_banner::OfflineBanner;
 use crate::components::session_timeout::SessionTimeout;
 use crate::components::update_prompt::UpdatePrompt;
@@ -73,15 +74,12 @@ pub fn App() -> impl IntoView {
     });
     // The first render is a long task on a slow phone (much of it the
     // browser compiling the wasm functions it runs for the first time), so
-    // it is cut in three: the header, with the page as the server painted
-    // it; then the page itself; then the footer and the timeout dialog
-    // (below the fold, or hidden).
-    let page = RwSignal::new(false);
-    set_timeout(move || page.set(true), std::time::Duration::ZERO);
-    let rest = RwSignal::new(false);
-    set_timeout(move || rest.set(true), std::time::Duration::ZERO);
+    // it is cut in three, each `Later` a task of its own in order: the
+    // header, with the page as the server painted it; then the page itself;
+    // then the footer and the timeout dialog (below the fold, or hidden).
     let painted = shell::take_main().unwrap_or_default();
-    // Likewise the number formatter, while the page waits for its data.
+    // The number formatter is built in idle time, while the page waits for
+    // its data.
     request_idle_callback(move || fmt::prepare(i18n.lang.get_untracked()));
     view! {
         <Router>
@@ -92,7 +90,7 @@ pub fn App() -> impl IntoView {
             <OfflineBanner/>
             <main id="main" tabindex="-1">
                 // An unstyled div: the painted page lays out as it did.
-                <Show when=move || page.get() fallback=move || view! { <div class="painted" inner_html=painted.clone()></div> }>
+                <Later fallback=move || view! { <div class="painted" inner_html=painted.clone()></div> }>
                     <Routes fallback=NotFoundPage>
                         <Route path=path!("/") view=HomePage/>
                         <Route path=path!("/search") view=SearchPage/>
@@ -115,12 +113,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/categories/:id") view=move || view! { <TopicPage event=false/> }/>
                         <Route path=path!("/life-events/:id") view=move || view! { <TopicPage event=true/> }/>
                     </Routes>
-                </Show>
+                </Later>
             </main>
-            <Show when=move || rest.get()>
+            <Later>
                 <Footer/>
                 <SessionTimeout/>
-            </Show>
+            </Later>
         </Router>
     }
 }

@@ -4,10 +4,10 @@ use leptos::prelude::*;
 /// page. For the part of a long page below the fold: building the whole page
 /// at once is one long task on a slow phone (much of it the browser
 /// compiling the code it runs for the first time), and the page answers
-/// input sooner in two shorter ones.
+/// input sooner in two shorter ones. `fallback` shows until then.
 #[component]
-pub fn Later(children: ChildrenFn) -> impl IntoView {
+pub fn Later(children: ChildrenFn, #[prop(optional, into)] fallback: ViewFn) -> impl IntoView {
     let ready = RwSignal::new(false);
     set_timeout(move || ready.set(true), std::time::Duration::ZERO);
-    view! { <Show when=move || ready.get()>{children()}</Show> }
+    view! { <Show when=move || ready.get() fallback>{children()}</Show> }
 }
