@@ -25,11 +25,11 @@ fn locale(lang: Lang) -> &'static str {
 /// kind: building a formatter loads locale data and costs far more than
 /// formatting (it was the largest single cost of the first render).
 #[cfg(target_arch = "wasm32")]
-fn cached_format(kind: usize, lang: Lang, make: impl FnOnce() -> js_sys::Function) -> js_sys::Function {
+fn cached_format(kind: Kind, lang: Lang, make: impl FnOnce() -> js_sys::Function) -> js_sys::Function {
     use std::cell::RefCell;
     use std::collections::HashMap;
     thread_local! {
-        static FORMATS: RefCell<HashMap<(usize, Lang), js_sys::Function>> = RefCell::new(HashMap::new());
+        static FORMATS: RefCell<HashMap<(Kind, Lang), js_sys::Function>> = RefCell::new(HashMap::new());
     }
     if let Some(f) = FORMATS.with(|m| m.borrow().get(&(kind, lang)).cloned()) {
         return f;
@@ -39,19 +39,20 @@ fn cached_format(kind: usize, lang: Lang, make: impl FnOnce() -> js_sys::Functio
     f
 }
 
+/// The formatters `cached_format` keeps.
 #[cfg(target_arch = "wasm32")]
-const NUMBER: usize = 0;
-#[cfg(target_arch = "wasm32")]
-const PERCENT: usize = 1;
-#[cfg(target_arch = "wasm32")]
-const DATE: usize = 2;
-#[cfg(target_arch = "wasm32")]
-const TIME: usize = 3;
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Kind {
+    Number,
+    Percent,
+    Date,
+    Time,
+}
 
 /// A whole number with the language's digits and grouping.
 #[cfg(target_arch = "wasm32")]
 pub fn num(n: u64, lang: Lang) -> String {
-    let f = cached_format(NUMBER, lang, || {
+    let f = cached_format(Kind::Number, lang, || {
         js_sys::Intl::NumberFormat::new(&js_sys::Array::of1(&locale(lang).into()), &js_sys::Object::new()).format()
     });
     f.call1(&wasm_bindgen::JsValue::NULL, &(n as f64).into()).ok().and_then(|v| v.as_string()).unwrap_or_else(|| n.to_string())
@@ -76,7 +77,7 @@ pub fn prepare(_lang: Lang) {}
 /// A percentage (`33.3` → "33.3%", "۳۳٫۳٪" in Persian), at most one decimal.
 #[cfg(target_arch = "wasm32")]
 pub fn percent(p: f64, lang: Lang) -> String {
-    let f = cached_format(PERCENT, lang, || {
+    let f = cached_format(Kind::Percent, lang, || {
         let opts = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&opts, &"style".into(), &"percent".into());
         let _ = js_sys::Reflect::set(&opts, &"maximumFractionDigits".into(), &1.into());
@@ -126,7 +127,7 @@ impl Collator {
 /// Persian calendar and digits in Persian, Gregorian in English. Falls back
 /// to the input unchanged.
 #[cfg(target_arch = "wasm32")]
-fn intl_date(input: &str, lang: Lang, kind: usize, options: &[(&str, &str)]) -> String {
+fn intl_date(input: &str, lang: Lang, kind: Kind, options: &[(&str, &str)]) -> String {
     use wasm_bindgen::JsValue;
     let calendar_locale = match lang {
         Lang::Fa => "fa-IR-u-ca-persian",
@@ -149,7 +150,12 @@ fn intl_date(input: &str, lang: Lang, kind: usize, options: &[(&str, &str)]) -> 
 /// An ISO date (`YYYY-MM-DD`) as a long date: Jalali in Persian.
 #[cfg(target_arch = "wasm32")]
 pub fn date(iso: &str, lang: Lang) -> String {
-    intl_date(&format!("{iso}T12:00:00Z"), lang, DATE, &[("year", "numeric"), ("month", "long"), ("day", "numeric"), ("timeZone", "UTC")])
+    intl_date(
+        &format!("{iso}T12:00:00Z"),
+        lang,
+        Kind::Date,
+        &[("year", "numeric"), ("month", "long"), ("day", "numeric"), ("timeZone", "UTC")],
+    )
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -160,7 +166,7 @@ pub fn date(iso: &str, _lang: Lang) -> String {
 /// An RFC 3339 instant as date and time, in the citizen's calendar and digits.
 #[cfg(target_arch = "wasm32")]
 pub fn time(rfc3339: &str, lang: Lang) -> String {
-    intl_date(rfc3339, lang, TIME, &[("dateStyle", "medium"), ("timeStyle", "medium")])
+    intl_date(rfc3339, lang, Kind::Time, &[("dateStyle", "medium"), ("timeStyle", "medium")])
 }
 
 #[cfg(not(target_arch = "wasm32"))]

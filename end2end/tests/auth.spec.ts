@@ -131,7 +131,8 @@ test.describe('sign-in and sessions', () => {
     await page.clock.fastForward(125_000);
     await expect(page).toHaveURL(/\/sign-in\?next=%2Fme&reason=idle$/);
     await expect(page.getByText(fa.auth_idle_signed_out)).toBeVisible();
-    expect((await page.request.get('/api/me')).status()).toBe(401);
+    // The app signs out on the server in the background: wait for it.
+    await expect.poll(async () => (await page.request.get('/api/me')).status()).toBe(401);
   });
 
   test('my sessions: another device is listed and signed out from here', async ({ browser, request }) => {

@@ -21,6 +21,7 @@ use hmac::{Hmac, Mac};
 use http_body_util::Full;
 use hyper::body::Bytes;
 use panjere_api::{AgencyStatus, Text};
+use serde_json::value::RawValue;
 use sha2::Sha256;
 use tokio::sync::Semaphore;
 
@@ -164,14 +165,19 @@ impl Gateway {
     /// Calls a registered operation and audits the call: the agency's
     /// answer, parsed.
     pub async fn call(&self, op: &str, params: &[(String, String)], ctx: &CallContext) -> Result<serde_json::Value, GatewayError> {
-        let (agency, body) = self.call_raw(op, params, ctx).await?;
-        serde_json::from_slice(&body).map_err(|_| GatewayError::BadAnswer { agency })
+        let (agency, answer) = self.call_raw(op, params, ctx).await?;
+        serde_json::from_str(answer.get()).map_err(|_| GatewayError::BadAnswer { agency })
     }
 
     /// Calls a registered operation and audits the call: the agency's
     /// answer as it sent it (checked to be one well-formed JSON value, but
     /// not parsed into a tree), and the agency's id.
-    pub async fn call_raw(&self, op: &str, params: &[(String, String)], ctx: &CallContext) -> Result<(String, Bytes), GatewayError> {
+    pub async fn call_raw(
+        &self,
+        op: &str,
+        params: &[(String, String)],
+        ctx: &CallContext,
+    ) -> Result<(String, Box<RawValue>), GatewayError> {
         let (operation, _, out) = self.registry.build(op, params).map_err(GatewayError::Build)?;
         let rt = &self.agencies[&operation.agency];
         let citizen = ctx.citizen.as_deref().map(|c| self.pseudonym(c));
@@ -206,7 +212,7 @@ impl Gateway {
         idempotent: bool,
         request_id: &str,
         citizen: Option<&str>,
-    ) -> Result<Bytes, GatewayError> {
+    ) -> Result<Box<RawValue>, GatewayError> {
         let agency = rt.config.id.clone();
         let s = &rt.config.settings;
         let deadline = Instant::now() + rt.config.timeout();
@@ -316,7 +322,7 @@ impl Gateway {
 }
 
 /// One attempt: send, read at most `max_response_bytes`, classify.
-async fn once(rt: &Runtime, out: &Outgoing, request_id: &str, citizen: Option<&str>) -> Result<Bytes, GatewayError> {
+async fn once(rt: &Runtime, out: &Outgoing, request_id: &str, citizen: Option<&str>) -> Result<Box<RawValue>, GatewayError> {
     let agency = || rt.config.id.clone();
     // Paths are checked when the registry is loaded and values are
     // percent-encoded, so this cannot fail for a built call.
@@ -356,10 +362,7 @@ async fn once(rt: &Runtime, out: &Outgoing, request_id: &str, citizen: Option<&s
     match status {
         // Checked without building a tree: an answer that is not JSON is
         // the agency's failure, and counts against it (and is retried).
-        200..=299 => match serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
-            Ok(_) => Ok(body),
-            Err(_) => Err(GatewayError::BadAnswer { agency: agency() }),
-        },
+        200..=299 => serde_json::from_slice(&body).map_err(|_| GatewayError::BadAnswer { agency: agency() }),
         401 | 403 => {
             tracing::error!(agency = %rt.config.id, status, "the agency refused the window's credential");
             Err(GatewayError::Failed { agency: agency(), status })

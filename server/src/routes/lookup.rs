@@ -44,12 +44,12 @@ async fn lookup(
         .filter(|o| o.public)
         .ok_or_else(|| GatewayError::Build(BuildError::UnknownOperation(operation.clone())))?;
     let ctx = CallContext { request_id: current_request_id().unwrap_or_default(), citizen: None, requested_by: None };
-    let (agency, body) = g.call_raw(&operation, &params, &ctx).await?;
-    // The gateway checked the agency's answer is one JSON value: it is
-    // passed on as sent, never parsed into a tree and written out again.
-    let result: &RawValue = serde_json::from_slice(&body).map_err(|_| GatewayError::BadAnswer { agency: agency.clone() })?;
+    // The agency's answer, checked by the gateway to be one JSON value, is
+    // passed on as sent: never parsed into a tree and written out again.
+    let (agency, result) = g.call_raw(&operation, &params, &ctx).await?;
     let agency_name = state.catalog().agency_name(&agency).cloned().unwrap_or_default();
-    let answer = Answer { operation: &operation, agency: &agency, agency_name: &agency_name, answered_at: crate::now_rfc3339(), result };
+    let answer =
+        Answer { operation: &operation, agency: &agency, agency_name: &agency_name, answered_at: crate::now_rfc3339(), result: &result };
     Ok(axum::Json(answer).into_response())
 }
 
