@@ -9,6 +9,7 @@ use panjere_api::search::SearchIndex;
 use panjere_api::SearchIndexData;
 
 use crate::api::{self, FetchError};
+use crate::fetched::Fetched;
 
 /// The catalog as the browser searches it.
 pub struct LoadedIndex {
@@ -19,7 +20,7 @@ pub struct LoadedIndex {
 #[derive(Clone, Copy)]
 pub struct CatalogIndex {
     wanted: RwSignal<bool>,
-    pub resource: LocalResource<Result<Option<Arc<LoadedIndex>>, FetchError>>,
+    pub resource: Fetched<Option<Arc<LoadedIndex>>>,
 }
 
 impl CatalogIndex {
@@ -39,7 +40,7 @@ impl CatalogIndex {
 
 pub fn provide_catalog_index() {
     let wanted = RwSignal::new(false);
-    let resource = LocalResource::new(move || {
+    let resource = Fetched::new(move || {
         let want = wanted.get();
         async move {
             if !want {
@@ -164,13 +165,13 @@ pub fn use_auth() -> Auth {
 /// A resource loaded on the citizen's behalf: success restarts the session
 /// clock, a 401 signs the app out (and the page's `RequireAuth` sends the
 /// citizen to sign in).
-pub fn signed_in_resource<T, Fut>(fetch: impl Fn() -> Fut + 'static) -> LocalResource<Result<T, FetchError>>
+pub fn signed_in_resource<T, Fut>(fetch: impl Fn() -> Fut + 'static) -> Fetched<T>
 where
-    T: 'static,
+    T: Clone + Send + Sync + 'static,
     Fut: std::future::Future<Output = Result<T, FetchError>> + 'static,
 {
     let auth = use_auth();
-    LocalResource::new(move || {
+    Fetched::new(move || {
         let pending = fetch();
         async move {
             let r = pending.await;

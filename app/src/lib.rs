@@ -4,6 +4,7 @@ pub mod api;
 pub mod components;
 pub mod contexts;
 pub mod dashboard;
+pub mod fetched;
 pub mod fmt;
 pub mod i18n;
 pub mod logic;

@@ -82,6 +82,10 @@ pub fn test_command() -> Result {
     steps.push(gate("cargo clippy --all-targets -- -D warnings", || {
         tools::run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
     }));
+    // The client as the browser gets it: some code is only for wasm32.
+    steps.push(gate("cargo clippy (app on wasm32) -- -D warnings", || {
+        tools::run(cargo().args(["clippy", "-p", "panjere-app", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"]))
+    }));
 
     say("Rust tests (native, whole workspace)");
     let t = Instant::now();

@@ -1,20 +1,31 @@
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
-use crate::api::FetchError;
 use crate::components::error_view::ErrorView;
 use crate::components::loading::Loading;
+use crate::fetched::{value_of, Fetched, Loaded, Value};
+
+/// How a loaded value is shown (its type erased, see [`crate::fetched`]).
+type Render = Arc<dyn Fn(&Value) -> AnyView + Send + Sync>;
 
 /// Shows a resource: a loading state while it loads (keeping the previous
 /// content on reload), the error with a retry button if it fails, and
 /// `render(value)` once it is there. With `shell`, a page the server
 /// already painted (see [`crate::shell`]) stays as painted while it loads.
 #[component]
-pub fn AsyncView<T, F, V>(resource: LocalResource<Result<T, FetchError>>, render: F, #[prop(optional)] shell: bool) -> impl IntoView
+pub fn AsyncView<T, F, V>(resource: Fetched<T>, render: F, #[prop(optional)] shell: bool) -> impl IntoView
 where
-    T: Clone + 'static,
-    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+    T: Clone + Send + Sync + 'static,
+    F: Fn(T) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
+    let render: Render = Arc::new(move |v| render(value_of::<T>(v)).into_any());
+    loaded_view(resource.raw(), render, shell)
+}
+
+/// [`AsyncView`] once for every type.
+fn loaded_view(resource: LocalResource<Loaded>, render: Render, shell: bool) -> AnyView {
     let retry = Callback::new(move |_| resource.refetch());
     let painted = shell.then(|| crate::shell::take_for(&window().location().pathname().unwrap_or_default())).flatten();
     let fallback = move || match painted {
@@ -26,13 +37,13 @@ where
         <Transition fallback>
             <ErrorBoundary fallback=move |errors| view! { <ErrorView errors retry/> }>
                 {
-                    let render = render.clone();
                     move || {
                         let render = render.clone();
-                        Suspend::new(async move { resource.await.map(render) })
+                        Suspend::new(async move { resource.await.map(|v| render(&v)) })
                     }
                 }
             </ErrorBoundary>
         </Transition>
     }
+    .into_any()
 }

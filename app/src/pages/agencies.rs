@@ -3,6 +3,7 @@ use panjere_api::{Agency, Page};
 
 use crate::api;
 use crate::components::async_view::AsyncView;
+use crate::fetched::Fetched;
 use crate::fmt::{fill, num};
 use crate::i18n::{use_i18n, use_title};
 use crate::logic::{filter_agencies, stage_label};
@@ -11,7 +12,7 @@ use crate::logic::{filter_agencies, stage_label};
 #[component]
 pub fn AgenciesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let agencies = LocalResource::new(api::agencies);
+    let agencies = Fetched::new(api::agencies);
     use_title(move || Some(i18n.t().agencies_title.to_owned()));
     view! {
         <div class="wrap">

@@ -6,6 +6,7 @@ use crate::api;
 use crate::components::async_view::AsyncView;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::service_list::ServiceList;
+use crate::fetched::Fetched;
 use crate::fmt::{date, fill, num};
 use crate::i18n::{use_i18n, use_title};
 use crate::logic::{agency_kind_label, stage_label};
@@ -15,7 +16,7 @@ use crate::logic::{agency_kind_label, stage_label};
 pub fn AgencyPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let agency = LocalResource::new(move || {
+    let agency = Fetched::new(move || {
         let id = params.read().get("id").unwrap_or_default();
         async move { api::agency(&id).await }
     });

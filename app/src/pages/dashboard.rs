@@ -7,6 +7,7 @@ use crate::components::async_view::AsyncView;
 use crate::components::headline_figures::HeadlineFigures;
 use crate::components::stage_chart::StageChart;
 use crate::components::target_progress::TargetProgress;
+use crate::fetched::Fetched;
 use crate::fmt::{date, fill};
 use crate::i18n::{use_i18n, use_title};
 
@@ -15,7 +16,7 @@ use crate::i18n::{use_i18n, use_title};
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let i18n = use_i18n();
-    let stats = LocalResource::new(api::stats);
+    let stats = Fetched::new(api::stats);
     use_title(move || Some(i18n.t().dash_title.to_owned()));
     view! {
         <div class="wrap dashboard">

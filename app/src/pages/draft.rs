@@ -9,6 +9,7 @@ use crate::components::async_view::AsyncView;
 use crate::components::form_field::{focus_error_summary, ErrorSummary, FormField, FormState};
 use crate::components::require_auth::RequireAuth;
 use crate::contexts::use_auth;
+use crate::fetched::Fetched;
 use crate::fmt::{fill, num};
 use crate::i18n::{use_i18n, use_title};
 
@@ -28,7 +29,7 @@ pub fn DraftPage() -> impl IntoView {
 fn DraftLoader() -> impl IntoView {
     let auth = use_auth();
     let params = use_params_map();
-    let loaded = LocalResource::new(move || {
+    let loaded = Fetched::new(move || {
         let id = params.read().get("id").unwrap_or_default();
         async move {
             let draft = api::draft(&id).await;
@@ -227,7 +228,7 @@ fn Review(form: Form, state: FormState, step: RwSignal<u32>) -> impl IntoView {
             }
         })
         .collect_view();
-    let inquiries = form.inquiries.clone();
+    let inquiries = form.inquiries;
     view! {
         <dl class="summary-list" id="review">{rows}</dl>
         {(!inquiries.is_empty())

@@ -5,6 +5,7 @@ use crate::api;
 use crate::components::async_view::AsyncView;
 use crate::components::search_box::SearchBox;
 use crate::components::service_list::ServiceList;
+use crate::fetched::Fetched;
 use crate::fmt::{fill, num};
 use crate::i18n::{use_i18n, use_title};
 use crate::logic::ServiceFilter;
@@ -18,11 +19,11 @@ pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     use_title(|| None);
     // Both at once: one round trip on a slow network, not two.
-    let popular = LocalResource::new(|| async {
+    let popular = Fetched::new(|| async {
         let first_page = ServiceFilter { page: 1, ..Default::default() };
         futures_util::future::try_join(api::services(&first_page), api::agency_count()).await
     });
-    let topics = LocalResource::new(api::categories);
+    let topics = Fetched::new(api::categories);
     view! {
         <section class="hero">
             <div class="wrap">

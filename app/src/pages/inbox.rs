@@ -5,6 +5,7 @@ use crate::api;
 use crate::components::async_view::AsyncView;
 use crate::components::require_auth::RequireAuth;
 use crate::contexts::use_auth;
+use crate::fetched::Fetched;
 use crate::fmt::fill;
 use crate::i18n::{use_i18n, use_title};
 use crate::logic::status_label;
@@ -25,7 +26,7 @@ pub fn InboxPage() -> impl IntoView {
 fn InboxList() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
-    let inbox = LocalResource::new(move || async move {
+    let inbox = Fetched::new(move || async move {
         let r = api::inbox().await;
         auth.note(&r);
         if let Ok(i) = &r {

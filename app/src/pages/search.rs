@@ -7,6 +7,7 @@ use crate::components::filter_bar::FilterBar;
 use crate::components::pager::Pager;
 use crate::components::search_box::SearchBox;
 use crate::components::service_list::ServiceList;
+use crate::fetched::Fetched;
 use crate::fmt::{fill, num};
 use crate::i18n::{use_i18n, use_title};
 use crate::logic::ServiceFilter;
@@ -17,7 +18,7 @@ pub fn SearchPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let filter = Memo::new(move |_| ServiceFilter::from_query(|k| query.read().get(k)));
-    let results = LocalResource::new(move || {
+    let results = Fetched::new(move || {
         let f = filter.get();
         async move {
             match f.q {

@@ -7,6 +7,7 @@ use crate::components::async_view::AsyncView;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::later::Later;
 use crate::components::level_badge::LevelBadge;
+use crate::fetched::Fetched;
 use crate::fmt::{fill, num};
 use crate::i18n::{use_i18n, use_title};
 use crate::logic::{audience_label, fee_text, how_step_text, how_to_steps, kind_label, time_text};
@@ -18,7 +19,7 @@ pub fn ServicePage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let service = LocalResource::new(move || {
+    let service = Fetched::new(move || {
         let id = id();
         async move { api::service(&id).await }
     });
@@ -163,7 +164,7 @@ fn ServiceMore(s: Service) -> impl IntoView {
 #[component]
 fn EventLinks(ids: Vec<String>) -> impl IntoView {
     let i18n = use_i18n();
-    let topics = LocalResource::new(api::categories);
+    let topics = Fetched::new(api::categories);
     let ids = StoredValue::new(ids);
     move || {
         let events = topics.get().and_then(Result::ok).map(|c| c.life_events).unwrap_or_default();

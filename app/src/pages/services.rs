@@ -6,6 +6,7 @@ use crate::components::async_view::AsyncView;
 use crate::components::filter_bar::FilterBar;
 use crate::components::pager::Pager;
 use crate::components::service_list::ServiceList;
+use crate::fetched::Fetched;
 use crate::fmt::{fill, num};
 use crate::i18n::{use_i18n, use_title};
 use crate::logic::ServiceFilter;
@@ -16,7 +17,7 @@ pub fn ServicesPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let filter = Memo::new(move |_| ServiceFilter { q: None, ..ServiceFilter::from_query(|k| query.read().get(k)) });
-    let results = LocalResource::new(move || {
+    let results = Fetched::new(move || {
         let f = filter.get();
         async move { api::services(&f).await }
     });

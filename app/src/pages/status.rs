@@ -3,6 +3,7 @@ use panjere_api::{AgencyStatus, StatusReport};
 
 use crate::api;
 use crate::components::async_view::AsyncView;
+use crate::fetched::Fetched;
 use crate::fmt::{fill, num};
 use crate::i18n::{use_i18n, use_title, Strings};
 
@@ -22,7 +23,7 @@ fn state_label(state: &str, t: &Strings) -> &'static str {
 #[component]
 pub fn StatusPage() -> impl IntoView {
     let i18n = use_i18n();
-    let report = LocalResource::new(api::status);
+    let report = Fetched::new(api::status);
     // Refresh while the page is open; the interval stops with the page.
     let handle = set_interval_with_handle(move || report.refetch(), std::time::Duration::from_millis(u64::from(REFRESH_MS))).ok();
     on_cleanup(move || {

@@ -6,6 +6,7 @@ use crate::components::async_view::AsyncView;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::pager::Pager;
 use crate::components::service_list::ServiceList;
+use crate::fetched::Fetched;
 use crate::fmt::{fill, num};
 use crate::i18n::{use_i18n, use_title};
 use crate::logic::ServiceFilter;
@@ -27,7 +28,7 @@ pub fn TopicPage(event: bool) -> impl IntoView {
             ServiceFilter { category: id, page, ..Default::default() }
         }
     });
-    let topic = LocalResource::new(move || {
+    let topic = Fetched::new(move || {
         let id = id.get();
         async move {
             let c = api::categories().await?;
@@ -39,7 +40,7 @@ pub fn TopicPage(event: bool) -> impl IntoView {
             found.ok_or(FetchError::NotFound { request_id: None })
         }
     });
-    let services = LocalResource::new(move || {
+    let services = Fetched::new(move || {
         let f = filter.get();
         async move { api::services(&f).await }
     });

@@ -8,6 +8,7 @@ use crate::components::async_view::AsyncView;
 use crate::components::form_field::{focus_error_summary, ErrorSummary, FormField, FormState};
 use crate::components::require_auth::RequireAuth;
 use crate::contexts::use_auth;
+use crate::fetched::Fetched;
 use crate::fmt::fill;
 use crate::i18n::{use_i18n, use_title};
 use crate::logic::result_text;
@@ -27,7 +28,7 @@ pub fn UseServicePage() -> impl IntoView {
 fn UseService() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let service = LocalResource::new(move || {
+    let service = Fetched::new(move || {
         let id = params.read().get("id").unwrap_or_default();
         async move { api::service(&id).await }
     });
@@ -161,7 +162,7 @@ fn ApplyStart(s: Service) -> impl IntoView {
     let navigate = use_navigate();
     let form = s.form.clone().unwrap_or_else(|| unreachable!("checked by the caller"));
     let service_id = s.id.clone();
-    let drafts = LocalResource::new(move || async move {
+    let drafts = Fetched::new(move || async move {
         let r = api::drafts().await;
         auth.note(&r);
         r
