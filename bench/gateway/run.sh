@@ -3,7 +3,10 @@
 # address) called (a) directly on the simulator, (b) through Panjere's
 # gateway (GET /api/lookup/post.address, audit logging on), (c) through nginx
 # as a plain reverse proxy (upstream keepalive, no access log, workers =
-# cores). All on loopback, in one run, with wrk. A benchmark, not a test.
+# cores), and (d) through `bare_proxy` (server/examples): a proxy on the
+# gateway's own HTTP stack (hyper, a runtime per core, kept-alive upstream)
+# doing nothing else, the floor for any gateway built on it. All on loopback,
+# in one run, with wrk. A benchmark, not a test.
 #
 #   bench/gateway/run.sh [seconds per target, default 15] [connections, default 64]
 set -euo pipefail
@@ -14,6 +17,7 @@ THREADS=2
 BASE=17100            # agencies on BASE+1.. (post is the 9th), server, nginx
 SERVER_PORT=17200
 NGINX_PORT=17300
+FLOOR_PORT=17400
 WORK=$(mktemp -d)
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
@@ -24,7 +28,7 @@ need wrk wrk
 need nginx nginx-light
 
 echo "==> building the server and the simulated agencies (release)"
-cargo build --release -q -p panjere-server -p panjere-agencies
+cargo build --release -q -p panjere-server -p panjere-agencies --bin panjere --bin panjere-agencies --example bare_proxy
 
 echo "==> starting the simulated agencies"
 ./target/release/panjere-agencies --base-port $((BASE + 1)) --admin-port $((BASE + 50)) > "$WORK/agencies.log" 2>&1 &
@@ -76,12 +80,19 @@ nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
 PIDS+=($!)
 sleep 0.5
 
+echo "==> starting bare_proxy ($(nproc) threads)"
+./target/release/examples/bare_proxy 127.0.0.1:$FLOOR_PORT 127.0.0.1:$POST_PORT "Bearer dev-post-key" "$(nproc)" &
+PIDS+=($!)
+sleep 0.3
+
 DIRECT="http://127.0.0.1:$POST_PORT/v1/postal-codes/1314567891"
 GATEWAY="http://127.0.0.1:$SERVER_PORT/api/lookup/post.address?postal_code=1314567891"
 NGINX_URL="http://127.0.0.1:$NGINX_PORT/v1/postal-codes/1314567891"
+FLOOR_URL="http://127.0.0.1:$FLOOR_PORT/v1/postal-codes/1314567891"
 curl -sf -H "Authorization: Bearer dev-post-key" "$DIRECT" >/dev/null
 curl -sf "$GATEWAY" >/dev/null
 curl -sf "$NGINX_URL" >/dev/null
+curl -sf "$FLOOR_URL" >/dev/null
 
 # CPU time (user + system, all threads) of the processes whose command line
 # matches, in clock ticks.
@@ -90,6 +101,7 @@ HZ=$(getconf CLK_TCK)
 SIM_PATTERN="target/release/panjere-agencies"
 SERVER_PATTERN="target/release/panjere$"
 NGINX_PATTERN="nginx: worker"
+FLOOR_PATTERN="examples/bare_proxy"
 
 # wrk's latency figures to milliseconds
 to_ms() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); print v/1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v); print v } else if (v ~ /s$/) { sub(/s$/,"",v); print v*1000 } }'; }
@@ -119,12 +131,15 @@ printf "%-8s %12s %10s %10s %8s %12s %12s\n" target "requests/s" "p50 ms" "p99 m
 run direct "$DIRECT" "$SERVER_PATTERN" "Authorization: Bearer dev-post-key"
 run gateway "$GATEWAY" "$SERVER_PATTERN"
 run nginx "$NGINX_URL" "$NGINX_PATTERN"
+run floor "$FLOOR_URL" "$FLOOR_PATTERN"
 echo "(CPU: microseconds of CPU time per request, user + system, every thread of the process)"
 echo
-awk -v g="$RPS_gateway" -v n="$RPS_nginx" -v gp="$P99_gateway" -v np="$P99_nginx" -v dp="$P99_direct" -v gc="$CPU_gateway" -v nc="$CPU_nginx" 'BEGIN {
+awk -v g="$RPS_gateway" -v n="$RPS_nginx" -v gp="$P99_gateway" -v np="$P99_nginx" -v dp="$P99_direct" -v gc="$CPU_gateway" -v nc="$CPU_nginx" -v f="$RPS_floor" -v fc="$CPU_floor" -v fp="$P99_floor" 'BEGIN {
     printf "CPU per proxied request: gateway %.1f us, nginx %.1f us (%.2fx)\n", gc, nc, gc / nc
     printf "gateway/nginx throughput: %.2fx (target >= 1.0)\n", g / n
     printf "p99 added over direct: gateway %.2f ms (target <= 1 ms), nginx %.2f ms\n", gp - dp, np - dp
+    printf "floor (bare hyper proxy): %.2fx nginx throughput, %.1f us CPU per request (%.2fx nginx), p99 added %.2f ms\n", f / n, fc, fc / nc, fp - dp
+    printf "what the gateway adds to the floor: %.1f us CPU per request\n", gc - fc
 }'
 rows=$(sqlite3 "$WORK/var/panjere.db" "SELECT COUNT(*) FROM audit_log WHERE operation = 'post.address'" 2>/dev/null || echo "?")
 echo "audit rows written for post.address during the run: $rows"

@@ -138,16 +138,19 @@ impl AgencyClient {
     /// resent here (retries are the gateway's decision).
     pub async fn send(&self, mut request: Request<Full<Bytes>>, limit: usize) -> Result<Answer, ClientError> {
         request.headers_mut().insert(HOST, self.host.clone());
+        // Connecting (TCP, maybe TLS) is boxed: it is rare, and inline its
+        // state would make every call's future (moved through axum's
+        // layers) more than twice as large.
         let (mut conn, reused) = match self.checkout() {
             Some(c) => (c, true),
-            None => (self.connect().await?, false),
+            None => (Box::pin(self.connect()).await?, false),
         };
         let response = match conn.try_send_request(request).await {
             Ok(r) => r,
             Err(mut e) => match e.take_message() {
                 // Closed while idle: the request was never written.
                 Some(request) if reused => {
-                    conn = self.connect().await?;
+                    conn = Box::pin(self.connect()).await?;
                     conn.send_request(request).await.map_err(|_| ClientError::Send)?
                 }
                 _ => return Err(ClientError::Send),
