@@ -49,10 +49,8 @@ fn mount_now() {
             // shown beside the app's English.
             if i18n::saved_lang() == i18n::Lang::Fa {
                 if let Some(main) = document.get_element_by_id("main") {
-                    shell::keep_main(&main.inner_html());
-                }
-                if let Ok(Some(painted)) = document.query_selector("#main > .wrap") {
-                    shell::keep(&window().location().pathname().unwrap_or_default(), &painted.inner_html());
+                    let page = main.query_selector(":scope > .wrap").ok().flatten().map(|wrap| wrap.inner_html());
+                    shell::keep(&window().location().pathname().unwrap_or_default(), &main.inner_html(), page.as_deref());
                 }
             }
             root.set_inner_html("");

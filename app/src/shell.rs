@@ -7,40 +7,41 @@
 use std::cell::RefCell;
 
 thread_local! {
-    static KEPT: RefCell<Option<Kept>> = const { RefCell::new(None) };
-    static MAIN: RefCell<Option<String>> = const { RefCell::new(None) };
+    static PAINTED: RefCell<Painted> = const { RefCell::new(Painted { main: None, page: None }) };
 }
 
-/// Keeps the whole of the shell's `<main>` as painted, for the app's first
-/// task to show while its page is built in the next one.
-pub fn keep_main(html: &str) {
-    MAIN.with(|m| *m.borrow_mut() = Some(html.to_owned()));
+/// What the server painted, each part taken once.
+struct Painted {
+    /// The whole of the shell's `<main>`.
+    main: Option<String>,
+    /// The page content (the inside of `main > .wrap`) and its path.
+    page: Option<(String, String)>,
+}
+
+/// Keeps the shell as painted at `path`: the whole of its `<main>`, for the
+/// app's first task to show while its page is built in the next one; and
+/// the page content inside it (`main > .wrap`), if it is the server's
+/// rendering of a page (it has the `shell-title` heading), for that page to
+/// show while it loads. An empty shell's page content is not kept.
+pub fn keep(path: &str, main: &str, page: Option<&str>) {
+    PAINTED.with(|p| {
+        *p.borrow_mut() = Painted {
+            main: Some(main.to_owned()),
+            page: page.filter(|html| html.contains("shell-title")).map(|html| (normalise(path).to_owned(), html.to_owned())),
+        }
+    });
 }
 
 /// The shell's `<main>` as painted, once.
 pub fn take_main() -> Option<String> {
-    MAIN.with(|m| m.borrow_mut().take())
+    PAINTED.with(|p| p.borrow_mut().main.take())
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Kept {
-    path: String,
-    html: String,
-}
-
-/// Keeps the shell's page content (the inside of `main > .wrap`) painted
-/// for `path`, if it is the server's rendering of a page (it has the
-/// `shell-title` heading); an empty shell is not kept.
-pub fn keep(path: &str, html: &str) {
-    if html.contains("shell-title") {
-        KEPT.with(|k| *k.borrow_mut() = Some(Kept { path: normalise(path).to_owned(), html: html.to_owned() }));
-    }
-}
-
-/// The content kept for `path`, once: the first page rendered for the URL
-/// the server painted takes it; any other path gets nothing, and clears it.
+/// The page content kept for `path`, once: the first page rendered for the
+/// URL the server painted takes it; any other path gets nothing, and clears
+/// it.
 pub fn take_for(path: &str) -> Option<String> {
-    KEPT.with(|k| k.borrow_mut().take()).filter(|kept| kept.path == normalise(path)).map(|kept| kept.html)
+    PAINTED.with(|p| p.borrow_mut().page.take()).filter(|(kept, _)| kept == normalise(path)).map(|(_, html)| html)
 }
 
 fn normalise(path: &str) -> &str {
@@ -56,18 +57,19 @@ mod tests {
 
     #[test]
     fn the_painted_page_is_kept_once_for_its_own_path() {
-        keep("/services/passport-issuance/", "<h1 class=\"shell-title\">صدور گذرنامه</h1>");
+        let main = "<div class=\"wrap\"><h1 class=\"shell-title\">صدور گذرنامه</h1></div>";
+        keep("/services/passport-issuance/", main, Some("<h1 class=\"shell-title\">صدور گذرنامه</h1>"));
         assert_eq!(take_for("/services/passport-issuance").as_deref(), Some("<h1 class=\"shell-title\">صدور گذرنامه</h1>"));
         assert_eq!(take_for("/services/passport-issuance"), None, "only once");
 
-        keep("/agencies/post", "<h1 class=\"shell-title\">پست</h1>");
+        keep("/agencies/post", main, Some("<h1 class=\"shell-title\">پست</h1>"));
         assert_eq!(take_for("/agencies/tax"), None, "another page never shows it");
         assert_eq!(take_for("/agencies/post"), None, "and it is gone");
 
-        keep("/dashboard", "<p role=\"status\">در حال بارگذاری…</p>");
+        keep("/dashboard", main, Some("<p role=\"status\">در حال بارگذاری…</p>"));
         assert_eq!(take_for("/dashboard"), None, "an empty shell is not kept");
 
-        keep_main("<section class=\"hero\">…</section>");
+        keep("/", "<section class=\"hero\">…</section>", None);
         assert_eq!(take_main().as_deref(), Some("<section class=\"hero\">…</section>"));
         assert_eq!(take_main(), None, "only once");
     }

@@ -21,6 +21,7 @@ use hmac::{Hmac, Mac};
 use http_body_util::Full;
 use hyper::body::Bytes;
 use panjere_api::{AgencyStatus, Text};
+use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 use sha2::Sha256;
 use tokio::sync::Semaphore;
@@ -165,8 +166,7 @@ impl Gateway {
     /// Calls a registered operation and audits the call: the agency's
     /// answer, parsed.
     pub async fn call(&self, op: &str, params: &[(String, String)], ctx: &CallContext) -> Result<serde_json::Value, GatewayError> {
-        let (agency, answer) = self.call_raw(op, params, ctx).await?;
-        serde_json::from_str(answer.get()).map_err(|_| GatewayError::BadAnswer { agency })
+        self.call_as::<serde_json::Value>(op, params, ctx).await.map(|(_, answer)| answer)
     }
 
     /// Calls a registered operation and audits the call: the agency's
@@ -178,6 +178,17 @@ impl Gateway {
         params: &[(String, String)],
         ctx: &CallContext,
     ) -> Result<(String, Box<RawValue>), GatewayError> {
+        self.call_as::<Box<RawValue>>(op, params, ctx).await
+    }
+
+    /// Calls and audits, reading the agency's answer as a `T` in the one
+    /// pass that checks it.
+    async fn call_as<T: DeserializeOwned>(
+        &self,
+        op: &str,
+        params: &[(String, String)],
+        ctx: &CallContext,
+    ) -> Result<(String, T), GatewayError> {
         let (operation, _, out) = self.registry.build(op, params).map_err(GatewayError::Build)?;
         let rt = &self.agencies[&operation.agency];
         let citizen = ctx.citizen.as_deref().map(|c| self.pseudonym(c));
@@ -205,14 +216,14 @@ impl Gateway {
         result
     }
 
-    async fn send(
+    async fn send<T: DeserializeOwned>(
         &self,
         rt: &Runtime,
         out: &Outgoing,
         idempotent: bool,
         request_id: &str,
         citizen: Option<&str>,
-    ) -> Result<Box<RawValue>, GatewayError> {
+    ) -> Result<T, GatewayError> {
         let agency = rt.config.id.clone();
         let s = &rt.config.settings;
         let deadline = Instant::now() + rt.config.timeout();
@@ -275,7 +286,8 @@ impl Gateway {
                 tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
                 loop {
                     tick.tick().await;
-                    let _ = g.send(rt, &out, false, "health-probe", None).await;
+                    // The answer is only checked (a malformed one counts as a failure).
+                    let _ = g.send::<serde::de::IgnoredAny>(rt, &out, false, "health-probe", None).await;
                 }
             });
         }
@@ -322,7 +334,7 @@ impl Gateway {
 }
 
 /// One attempt: send, read at most `max_response_bytes`, classify.
-async fn once(rt: &Runtime, out: &Outgoing, request_id: &str, citizen: Option<&str>) -> Result<Box<RawValue>, GatewayError> {
+async fn once<T: DeserializeOwned>(rt: &Runtime, out: &Outgoing, request_id: &str, citizen: Option<&str>) -> Result<T, GatewayError> {
     let agency = || rt.config.id.clone();
     // Paths are checked when the registry is loaded and values are
     // percent-encoded, so this cannot fail for a built call.
@@ -360,8 +372,9 @@ async fn once(rt: &Runtime, out: &Outgoing, request_id: &str, citizen: Option<&s
     let status = answer.status.as_u16();
     let body = answer.body;
     match status {
-        // Checked without building a tree: an answer that is not JSON is
-        // the agency's failure, and counts against it (and is retried).
+        // Read in the one pass that checks it (as a tree, or for the lookup
+        // kept as sent): an answer that is not JSON is the agency's
+        // failure, and counts against it (and is retried).
         200..=299 => serde_json::from_slice(&body).map_err(|_| GatewayError::BadAnswer { agency: agency() }),
         401 | 403 => {
             tracing::error!(agency = %rt.config.id, status, "the agency refused the window's credential");
