@@ -21,6 +21,7 @@ use wasm_bindgen::JsCast;
 use crate::components::footer::Footer;
 use crate::components::header::Header;
 use crate::components::later::Later;
+use crate::components::lazy_page::lazy_page;
 use crate::components::offline_banner::OfflineBanner;
 use crate::components::session_timeout::SessionTimeout;
 use crate::components::update_prompt::UpdatePrompt;
@@ -60,6 +61,43 @@ fn mount_now() {
     }
 }
 
+/// A page whose code is a wasm module of its own, fetched when the page is
+/// first opened: `cargo xtask build` cuts the client at these functions
+/// (xtask/src/split.rs). The home and service pages, where most citizens
+/// arrive, stay in the main module. `$route` is the route's view; `$module`
+/// builds the page inside the module (see `components::lazy_page` for what shows while
+/// it loads, or if it cannot be fetched).
+macro_rules! lazy_page {
+    ($route:ident, $module:ident, $page:expr) => {
+        fn $route() -> impl IntoView {
+            #[leptos::wasm_split::wasm_split($module, wasm_split_path = ::leptos::wasm_split, fallible)]
+            fn $module() -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
+                Ok($page.into_any())
+            }
+            lazy_page(Box::pin($module()))
+        }
+    };
+}
+
+lazy_page!(search_route, search_page, view! { <SearchPage/> });
+lazy_page!(services_route, services_page, view! { <ServicesPage/> });
+lazy_page!(agencies_route, agencies_page, view! { <AgenciesPage/> });
+lazy_page!(agency_route, agency_page, view! { <AgencyPage/> });
+lazy_page!(status_route, status_page, view! { <StatusPage/> });
+lazy_page!(dashboard_route, dashboard_page, view! { <DashboardPage/> });
+lazy_page!(sign_in_route, sign_in_page, view! { <SignInPage/> });
+lazy_page!(profile_route, profile_page, view! { <ProfilePage/> });
+lazy_page!(sessions_route, sessions_page, view! { <SessionsPage/> });
+lazy_page!(data_use_route, data_use_page, view! { <DataUsePage/> });
+lazy_page!(use_service_route, use_service_page, view! { <UseServicePage/> });
+lazy_page!(draft_route, draft_page, view! { <DraftPage/> });
+lazy_page!(requests_route, requests_page, view! { <RequestsPage/> });
+lazy_page!(request_route, request_page, view! { <RequestPage/> });
+lazy_page!(inbox_route, inbox_page, view! { <InboxPage/> });
+lazy_page!(track_route, track_page, view! { <TrackPage/> });
+lazy_page!(category_route, category_page, view! { <TopicPage event=false/> });
+lazy_page!(life_event_route, life_event_page, view! { <TopicPage event=true/> });
+
 /// The whole app: language context, catalog index, layout and routes.
 #[component]
 pub fn App() -> impl IntoView {
@@ -92,25 +130,25 @@ pub fn App() -> impl IntoView {
                 <Later fallback=move || view! { <div class="painted" inner_html=painted.clone()></div> }>
                     <Routes fallback=NotFoundPage>
                         <Route path=path!("/") view=HomePage/>
-                        <Route path=path!("/search") view=SearchPage/>
-                        <Route path=path!("/services") view=ServicesPage/>
+                        <Route path=path!("/search") view=search_route/>
+                        <Route path=path!("/services") view=services_route/>
                         <Route path=path!("/services/:id") view=ServicePage/>
-                        <Route path=path!("/agencies") view=AgenciesPage/>
-                        <Route path=path!("/agencies/:id") view=AgencyPage/>
-                        <Route path=path!("/status") view=StatusPage/>
-                        <Route path=path!("/dashboard") view=DashboardPage/>
-                        <Route path=path!("/sign-in") view=SignInPage/>
-                        <Route path=path!("/me") view=ProfilePage/>
-                        <Route path=path!("/me/sessions") view=SessionsPage/>
-                        <Route path=path!("/me/data-use") view=DataUsePage/>
-                        <Route path=path!("/services/:id/use") view=UseServicePage/>
-                        <Route path=path!("/drafts/:id") view=DraftPage/>
-                        <Route path=path!("/requests") view=RequestsPage/>
-                        <Route path=path!("/requests/:id") view=RequestPage/>
-                        <Route path=path!("/inbox") view=InboxPage/>
-                        <Route path=path!("/track") view=TrackPage/>
-                        <Route path=path!("/categories/:id") view=move || view! { <TopicPage event=false/> }/>
-                        <Route path=path!("/life-events/:id") view=move || view! { <TopicPage event=true/> }/>
+                        <Route path=path!("/agencies") view=agencies_route/>
+                        <Route path=path!("/agencies/:id") view=agency_route/>
+                        <Route path=path!("/status") view=status_route/>
+                        <Route path=path!("/dashboard") view=dashboard_route/>
+                        <Route path=path!("/sign-in") view=sign_in_route/>
+                        <Route path=path!("/me") view=profile_route/>
+                        <Route path=path!("/me/sessions") view=sessions_route/>
+                        <Route path=path!("/me/data-use") view=data_use_route/>
+                        <Route path=path!("/services/:id/use") view=use_service_route/>
+                        <Route path=path!("/drafts/:id") view=draft_route/>
+                        <Route path=path!("/requests") view=requests_route/>
+                        <Route path=path!("/requests/:id") view=request_route/>
+                        <Route path=path!("/inbox") view=inbox_route/>
+                        <Route path=path!("/track") view=track_route/>
+                        <Route path=path!("/categories/:id") view=category_route/>
+                        <Route path=path!("/life-events/:id") view=life_event_route/>
                     </Routes>
                 </Later>
             </main>

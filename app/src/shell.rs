@@ -44,6 +44,12 @@ pub fn take_for(path: &str) -> Option<String> {
     PAINTED.with(|p| p.borrow_mut().page.take()).filter(|(kept, _)| kept == normalise(path)).map(|(_, html)| html)
 }
 
+/// The page content kept for `path`, left in place: for what shows while a
+/// lazily loaded page's code arrives, before the page itself takes it.
+pub fn peek_for(path: &str) -> Option<String> {
+    PAINTED.with(|p| p.borrow().page.as_ref().filter(|(kept, _)| kept == normalise(path)).map(|(_, html)| html.clone()))
+}
+
 fn normalise(path: &str) -> &str {
     match path.trim_end_matches('/') {
         "" => "/",
@@ -59,7 +65,13 @@ mod tests {
     fn the_painted_page_is_kept_once_for_its_own_path() {
         let main = "<div class=\"wrap\"><h1 class=\"shell-title\">صدور گذرنامه</h1></div>";
         keep("/services/passport-issuance/", main, Some("<h1 class=\"shell-title\">صدور گذرنامه</h1>"));
-        assert_eq!(take_for("/services/passport-issuance").as_deref(), Some("<h1 class=\"shell-title\">صدور گذرنامه</h1>"));
+        assert_eq!(peek_for("/services/passport-issuance/").as_deref(), Some("<h1 class=\"shell-title\">صدور گذرنامه</h1>"));
+        assert_eq!(peek_for("/agencies/post"), None, "never for another page");
+        assert_eq!(
+            take_for("/services/passport-issuance").as_deref(),
+            Some("<h1 class=\"shell-title\">صدور گذرنامه</h1>"),
+            "peeking leaves it"
+        );
         assert_eq!(take_for("/services/passport-issuance"), None, "only once");
 
         keep("/agencies/post", main, Some("<h1 class=\"shell-title\">پست</h1>"));

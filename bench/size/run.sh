@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The client's weight, from the built dist/ (run `cargo xtask build` first):
-# raw, gzip -9 and brotli (the .br files the server sends) bytes of the wasm,
-# js, css and fonts, and the whole first load (index.html + js + wasm + css +
-# both fonts). Then what the wasm bytes are spent on (wasm_top.py, from the
-# release build before wasm-opt, which still has function names).
+# raw, gzip -9 and brotli (the .br files the server sends) bytes of the main
+# wasm module, js, css and fonts, and the whole first load of the home and
+# service pages (index.html + js + split loader + main wasm + css + both
+# fonts). Then what each lazily loaded route adds when first opened (its
+# module and the shared chunks it needs, from the split loader), and what
+# the main module's bytes are spent on (wasm_top.py, on the split main
+# module before wasm-bindgen and wasm-opt, which still has function names).
 # Budget (issue 7): first load <= 250 KB brotli. A benchmark, not a test.
 #
 #   bench/size/run.sh [top N functions, default 25]
@@ -23,20 +26,38 @@ row() { # label files...
   printf '%-22s %12s %12s %12s\n' "$label" "$raw" "$gz" "$br"
 }
 
-WASM=$(ls dist/*_bg.wasm)
-JS=$(ls dist/panjere-app-*.js)
+APP=$(ls -d dist/app-*/ | head -1)
+WASM=${APP}panjere-app_bg.wasm
+JS="${APP}panjere-app.js ${APP}__wasm_split.js"
 CSS=$(ls dist/main-*.css)
 FONTS=$(ls dist/fonts/*.woff2)
 printf '%-22s %12s %12s %12s\n' "bytes" "raw" "gzip -9" "brotli"
-row "wasm" $WASM
-row "js" $JS
+row "wasm (main module)" $WASM
+row "js (glue + loader)" $JS
 row "css" $CSS
 row "index.html" dist/index.html
 for f in $FONTS; do row "font $(basename "$f" .woff2)" "$f"; done
 row "first load (total)" dist/index.html $JS $WASM $CSS $FONTS
 echo "(fonts are woff2, already compressed: they are sent as they are)"
+row "all wasm modules" ${APP}*.wasm
 
-PRE=target/wasm32-unknown-unknown/wasm-release/panjere-app.wasm
+echo
+echo "Opening a lazily loaded route first fetches (brotli bytes, module + shared chunks):"
+python3 - "$APP" <<'PY'
+import os, re, sys
+app = sys.argv[1]
+js = open(os.path.join(app, "__wasm_split.js")).read()
+size = lambda f: os.path.getsize(os.path.join(app, f + ".br")) if os.path.exists(os.path.join(app, f + ".br")) else os.path.getsize(os.path.join(app, f))
+chunks = dict(re.findall(r'const (__chunk_\d+) = makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\./([^"]+)"', js))
+rows = []
+for name, file, deps in re.findall(r'export const __wasm_split_load_(\w+) = wrapAsyncCb\(makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\./([^"]+)".*?, \[([^\]]*)\]\)\);', js, re.S):
+    files = [file] + [chunks[d.strip()] for d in deps.split(",") if d.strip()]
+    rows.append((sum(size(f) for f in files), name, len(files)))
+for total, name, n in sorted(rows, reverse=True):
+    print(f"  {name:<28} {total:>9}  ({n} files)")
+PY
+
+PRE=target/wasm-split/panjere-app.wasm
 if [ -f "$PRE" ]; then
   echo
   python3 bench/size/wasm_top.py "$PRE" "$TOP"

@@ -155,3 +155,45 @@ test.describe('installable app', () => {
     }
   });
 });
+
+test.describe('light first load', () => {
+  // The page's own requests: the service worker's precache fetches (every
+  // module) are the context's, not the page's.
+  test("the first visit fetches only the main module; another page's code loads when it is opened", async ({ page }) => {
+    const wasm: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname.split('/').pop()!);
+    });
+    await page.goto('/');
+    await appReady(page);
+    await expect(page.locator('main h1')).toHaveText(fa.home_title);
+    expect(wasm, 'home needs the main module alone').toEqual(['panjere-app_bg.wasm']);
+
+    await page.getByRole('navigation', { name: fa.nav_label }).getByRole('link', { name: fa.nav_agencies }).click();
+    await expect(page.locator('main h1')).toHaveText(fa.agencies_title);
+    const route = wasm.filter((f) => f.startsWith('split_agencies_page'));
+    expect(route, 'the agencies page came as a module of its own').toHaveLength(1);
+    expect(wasm.filter((f) => f.startsWith('split_') && !route.includes(f)), 'and no other page').toEqual([]);
+
+    // Back home: the main module has it, nothing more is fetched.
+    const before = wasm.length;
+    await page.getByRole('navigation', { name: fa.nav_label }).getByRole('link', { name: fa.nav_home }).click();
+    await expect(page.locator('main h1')).toHaveText(fa.home_title);
+    expect(wasm.length).toBe(before);
+  });
+
+  test("a page whose code cannot be fetched says so, and loads on retry", async ({ page }) => {
+    await page.goto('/');
+    await appReady(page);
+    await page.route('**/split_agencies_page*', (route) => route.abort('internetdisconnected'));
+    await page.getByRole('navigation', { name: fa.nav_label }).getByRole('link', { name: fa.nav_agencies }).click();
+    const alert = page.getByRole('alert');
+    await expect(alert.locator('h1')).toHaveText(fa.page_load_failed_title);
+    await expect(alert).toContainText(fa.page_load_failed_body);
+    // The rest of the app still answers.
+    await expect(page.getByRole('navigation', { name: fa.nav_label })).toBeVisible();
+    await page.unroute('**/split_agencies_page*');
+    await alert.getByRole('button', { name: fa.retry }).click();
+    await expect(page.locator('main h1')).toHaveText(fa.agencies_title);
+  });
+});

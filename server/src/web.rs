@@ -228,13 +228,18 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     res
 }
 
-/// Whether a file name carries Trunk's content hash (`name-<16 hex>.ext`
-/// or `name-<16 hex>_bg.wasm`).
+/// Whether a path carries the build's content hash: Trunk's
+/// `name-<16 hex>.ext` and `name-<16 hex>_bg.wasm`, and every file of the
+/// split client's `app-<16 hex>/` directory.
 pub fn is_hashed(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    let stem = name.split('.').next().unwrap_or(name);
-    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-').is_some_and(|(_, h)| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+    let hashed = |s: &str| s.rsplit_once('-').is_some_and(|(_, h)| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+    let mut parts = path.trim_start_matches('/').split('/');
+    let (first, second) = (parts.next().unwrap_or_default(), parts.next());
+    if let (Some(name), None) = (second, parts.next()) {
+        return first.starts_with("app-") && hashed(first) && !name.is_empty();
+    }
+    let stem = first.split('.').next().unwrap_or(first);
+    hashed(stem.strip_suffix("_bg").unwrap_or(stem))
 }
 
 /// The `Cache-Control` for a static path.
@@ -346,6 +351,11 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         assert!(is_hashed("/panjere-app-0123456789abcdef.js"));
         assert!(is_hashed("/style-0123456789abcdef.css"));
         assert!(!is_hashed("/fonts/Vazirmatn-Regular.woff2"));
+        assert!(is_hashed("/app-0123456789abcdef/panjere-app_bg.wasm"));
+        assert!(is_hashed("/app-0123456789abcdef/chunk_12.wasm"));
+        assert!(!is_hashed("/app-0123456789abcdef/"));
+        assert!(!is_hashed("/app-notahash/chunk_12.wasm"));
+        assert!(!is_hashed("/icons/app-0123456789abcdef/x.png"));
         assert_eq!(cache_control("/style-0123456789abcdef.css"), "public, max-age=31536000, immutable");
         assert_eq!(cache_control("/index.html"), "no-cache");
         assert_eq!(cache_control("/sw.js"), "no-cache");

@@ -10,6 +10,7 @@
 //! - `cargo xtask build`: only builds the client into `dist/`.
 
 mod portal;
+mod split;
 mod steps;
 mod tools;
 

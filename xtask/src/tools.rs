@@ -198,6 +198,8 @@ fn apt_install(packages: &[&str]) -> Result {
 pub fn build_client() -> Result {
     say("Building the client (Trunk, release, wasm-opt -Oz)");
     run(Command::new("trunk").args(["build", "--release", "--offline"]).current_dir(root()).env("PATH", tool_path()))?;
+    say("Splitting the client at its lazily loaded routes (wasm-split, wasm-bindgen, wasm-opt -Oz)");
+    crate::split::split_client(&root().join("dist"))?;
     say("Writing the service worker's precache list");
     write_precache(&root().join("dist"))?;
     say("Precompressing dist/ (brotli and gzip)");

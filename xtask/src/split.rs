@@ -1,0 +1,179 @@
+//! Route splitting: the client's wasm is cut into what every page needs (the
+//! shell, the home and service pages) and one module per lazily loaded route
+//! (Leptos `#[lazy_route]`), with the code several routes share in chunks of
+//! its own, so that the first visit downloads only its page's code.
+//!
+//! Trunk builds the client as one module (it cannot split: trunk-rs/trunk
+//! #1022). After it, this step takes cargo's linked wasm (linked with
+//! `--emit-relocs`, see `.cargo/config.toml`), splits it with
+//! `wasm_split_cli_support`, runs wasm-bindgen on the main module and
+//! wasm-opt on every module, and puts them all in one directory named by the
+//! build's content hash: `dist/app-<hash>/`. The modules load each other by
+//! relative URLs, so the directory name alone makes them immutable per build.
+//! `index.html`'s loader is pointed at the new main module.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::tools::{run, tool_path};
+use crate::{root, Result};
+
+/// The name wasm-bindgen and the split loader use for the main module.
+const MAIN: &str = "panjere-app";
+
+/// wasm-opt's settings (Trunk's own wasm-opt is off: `index.html`).
+const WASM_OPT: &[&str] = &["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int"];
+
+/// Trunk's name for the client's JS glue (`panjere-app-<16 hex>`), from
+/// the loader in `index.html`.
+pub fn trunk_stem(index_html: &str) -> Option<&str> {
+    let start = index_html.find(&format!("/{MAIN}-"))? + 1;
+    let rest = &index_html[start..];
+    let stem = rest.get(..MAIN.len() + 17)?;
+    let hash = stem.strip_prefix(MAIN)?.strip_prefix('-')?;
+    (hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()) && rest[stem.len()..].starts_with(".js")).then_some(stem)
+}
+
+/// Points the loader (and its modulepreload) at the split build.
+pub fn repoint(index_html: &str, stem: &str, dir: &str) -> String {
+    index_html
+        .replace(&format!("/{stem}.js"), &format!("/{dir}/{MAIN}.js"))
+        .replace(&format!("/{stem}_bg.wasm"), &format!("/{dir}/{MAIN}_bg.wasm"))
+}
+
+/// Splits the client Trunk has just built into `dist/`.
+pub fn split_client(dist: &Path) -> Result {
+    let index_path = dist.join("index.html");
+    let index = std::fs::read_to_string(&index_path).map_err(|e| format!("cannot read {}: {e}", index_path.display()))?;
+    let stem = trunk_stem(&index).ok_or("dist/index.html has no loader for panjere-app-<hash>.js")?.to_owned();
+    let linked = root().join("target/wasm32-unknown-unknown/wasm-release").join(format!("{MAIN}.wasm"));
+    let input = std::fs::read(&linked).map_err(|e| format!("cannot read {}: {e}", linked.display()))?;
+
+    let work = root().join("target/wasm-split");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
+    let main_wasm = work.join(format!("{MAIN}.wasm"));
+    let main_module = format!("./{MAIN}.js");
+    let mut opts = wasm_split_cli_support::Options::new(&input);
+    opts.output_dir = &work;
+    opts.main_out_path = &main_wasm;
+    opts.main_module = &main_module;
+    opts.target.web();
+    wasm_split_cli_support::transform(opts).map_err(|e| format!("splitting {}: {e:#}", linked.display()))?;
+
+    let out = work.join("out");
+    std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let bindgen = work.join("bindgen");
+    // The chunks import the main module's memory and function table, which
+    // wasm-bindgen would otherwise drop (`--keep-lld-exports`).
+    run(Command::new("wasm-bindgen")
+        .args(["--target", "web", "--no-typescript", "--keep-lld-exports", "--out-dir"])
+        .arg(&bindgen)
+        .arg(&main_wasm)
+        .env("PATH", tool_path()))?;
+    copy(&bindgen.join(format!("{MAIN}.js")), &out.join(format!("{MAIN}.js")))?;
+    copy(&work.join("__wasm_split.js"), &out.join("__wasm_split.js"))?;
+    let mut modules = vec![(bindgen.join(format!("{MAIN}_bg.wasm")), out.join(format!("{MAIN}_bg.wasm")))];
+    for entry in std::fs::read_dir(&work).map_err(|e| format!("cannot read {}: {e}", work.display()))?.filter_map(std::result::Result::ok) {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".wasm") && path != main_wasm {
+            modules.push((path, out.join(name)));
+        }
+    }
+    // binaryen's wasm-opt runs in Node and starts slowly: one per core.
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    let per_thread = modules.len().div_ceil(cores);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> =
+            modules.chunks(per_thread).map(|some| scope.spawn(move || some.iter().try_for_each(|(from, to)| wasm_opt(from, to)))).collect();
+        workers.into_iter().try_for_each(|w| w.join().unwrap_or_else(|_| Err("a wasm-opt worker panicked".into())))
+    })?;
+
+    // Named by what it holds: a change to the split or the tools renames it
+    // even when cargo's wasm (and so Trunk's hash) is the same.
+    let out_dir_name = format!("app-{}", content_hash(&out)?);
+    let dest = dist.join(&out_dir_name);
+    let _ = std::fs::remove_dir_all(&dest);
+    std::fs::rename(&out, &dest).map_err(|e| format!("cannot move {} to {}: {e}", out.display(), dest.display()))?;
+    for old in [format!("{stem}.js"), format!("{stem}_bg.wasm")] {
+        let _ = std::fs::remove_file(dist.join(old));
+    }
+    std::fs::write(&index_path, repoint(&index, &stem, &out_dir_name))
+        .map_err(|e| format!("cannot write {}: {e}", index_path.display()))?;
+    crate::say(format!("Split the client into {} wasm modules in dist/{out_dir_name}/", modules.len()));
+    Ok(())
+}
+
+/// Runs wasm-opt on one module. Its warnings about the name section's
+/// subsections it does not know (rustc's) are dropped: one per module.
+fn wasm_opt(from: &Path, to: &Path) -> Result {
+    let out = Command::new("wasm-opt")
+        .args(WASM_OPT)
+        .arg(from)
+        .arg("-o")
+        .arg(to)
+        .env("PATH", tool_path())
+        .output()
+        .map_err(|e| format!("cannot start wasm-opt: {e}"))?;
+    let stderr = String::from_utf8_lossy(&out.stderr).replace("warning: unknown name subsection", "\nwarning: unknown name subsection");
+    let stderr: Vec<&str> = stderr.lines().filter(|l| !l.is_empty() && !l.starts_with("warning: unknown name subsection")).collect();
+    if !stderr.is_empty() {
+        eprintln!("{}", stderr.join("\n"));
+    }
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!("wasm-opt {} failed ({})", from.display(), out.status))
+    }
+}
+
+/// The first 16 hex digits of the SHA-256 of a directory's file names and
+/// contents, in name order.
+fn content_hash(dir: &Path) -> Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(std::result::Result::ok)
+        .map(|e| e.file_name())
+        .collect();
+    names.sort();
+    let mut hasher = Sha256::new();
+    for name in names {
+        hasher.update(name.as_encoded_bytes());
+        hasher.update(std::fs::read(dir.join(&name)).map_err(|e| format!("cannot read {}: {e}", name.display()))?);
+    }
+    Ok(hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect())
+}
+
+fn copy(from: &PathBuf, to: &PathBuf) -> Result {
+    std::fs::copy(from, to).map(drop).map_err(|e| format!("cannot copy {} to {}: {e}", from.display(), to.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LOADER: &str = r#"<link rel="modulepreload" href="/panjere-app-0123456789abcdef.js" crossorigin="anonymous">
+<script type="module">
+import init from '/panjere-app-0123456789abcdef.js';
+await init({ module_or_path: '/panjere-app-0123456789abcdef_bg.wasm' });
+</script>"#;
+
+    #[test]
+    fn finds_trunks_module_and_repoints_the_loader() {
+        let stem = trunk_stem(LOADER).unwrap();
+        assert_eq!(stem, "panjere-app-0123456789abcdef");
+        let html = repoint(LOADER, stem, "app-0123456789abcdef");
+        assert!(html.contains(r#"href="/app-0123456789abcdef/panjere-app.js""#));
+        assert!(html.contains("import init from '/app-0123456789abcdef/panjere-app.js';"));
+        assert!(html.contains("module_or_path: '/app-0123456789abcdef/panjere-app_bg.wasm'"));
+        assert!(!html.contains("/panjere-app-0123456789abcdef"));
+    }
+
+    #[test]
+    fn an_index_without_the_loader_is_an_error() {
+        assert_eq!(trunk_stem("<html></html>"), None);
+        assert_eq!(trunk_stem("/panjere-app-notahash00000000.js"), None);
+    }
+}
