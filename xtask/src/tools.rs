@@ -196,7 +196,7 @@ fn apt_install(packages: &[&str]) -> Result {
 
 /// Builds the client in release mode with Trunk and precompresses `dist/`.
 pub fn build_client() -> Result {
-    say("Building the client (Trunk, release, wasm-opt -Oz)");
+    say("Building the client (Trunk, release)");
     run(Command::new("trunk").args(["build", "--release", "--offline"]).current_dir(root()).env("PATH", tool_path()))?;
     say("Splitting the client at its lazily loaded routes (wasm-split, wasm-bindgen, wasm-opt -Oz)");
     crate::split::split_client(&root().join("dist"))?;
