@@ -34,11 +34,26 @@ pub fn trunk_stem(index_html: &str) -> Option<&str> {
     (hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()) && rest[stem.len()..].starts_with(".js")).then_some(stem)
 }
 
-/// Points the loader (and its modulepreload) at the split build.
+/// Points the loader (and its modulepreload) at the split build, and
+/// preloads the split loader too: the glue imports it, so without this it
+/// would be found only once the glue has arrived (one more round trip).
 pub fn repoint(index_html: &str, stem: &str, dir: &str) -> String {
-    index_html
+    let html = index_html
         .replace(&format!("/{stem}.js"), &format!("/{dir}/{MAIN}.js"))
-        .replace(&format!("/{stem}_bg.wasm"), &format!("/{dir}/{MAIN}_bg.wasm"))
+        .replace(&format!("/{stem}_bg.wasm"), &format!("/{dir}/{MAIN}_bg.wasm"));
+    let glue = format!("href=\"/{dir}/{MAIN}.js\"");
+    let tag = html.find(&glue).and_then(|at| {
+        let start = html[..at].rfind("<link")?;
+        let end = at + html[at..].find('>')? + 1;
+        html[start..end].contains("modulepreload").then_some((start, end))
+    });
+    match tag {
+        Some((start, end)) => {
+            let loader = html[start..end].replace(&glue, &format!("href=\"/{dir}/__wasm_split.js\""));
+            format!("{}{loader}{}", &html[..end], &html[end..])
+        }
+        None => html,
+    }
 }
 
 /// Splits the client Trunk has just built into `dist/`.
@@ -166,6 +181,9 @@ await init({ module_or_path: '/panjere-app-0123456789abcdef_bg.wasm' });
         assert_eq!(stem, "panjere-app-0123456789abcdef");
         let html = repoint(LOADER, stem, "app-0123456789abcdef");
         assert!(html.contains(r#"href="/app-0123456789abcdef/panjere-app.js""#));
+        assert!(html.contains(
+            r#"<link rel="modulepreload" href="/app-0123456789abcdef/panjere-app.js" crossorigin="anonymous"><link rel="modulepreload" href="/app-0123456789abcdef/__wasm_split.js" crossorigin="anonymous">"#
+        ));
         assert!(html.contains("import init from '/app-0123456789abcdef/panjere-app.js';"));
         assert!(html.contains("module_or_path: '/app-0123456789abcdef/panjere-app_bg.wasm'"));
         assert!(!html.contains("/panjere-app-0123456789abcdef"));
