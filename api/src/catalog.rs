@@ -196,7 +196,7 @@ pub struct Document {
 /// The fee of a service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", try_from = "RawFee")]
 pub enum Fee {
     Free,
     /// A fixed amount in rials.
@@ -205,6 +205,36 @@ pub enum Fee {
     },
     /// Depends on the case (e.g. a share of a value).
     Varies,
+}
+
+/// A fee as written and sent, read flat: serde's internally tagged enums
+/// buffer the whole value first, which costs the browser's wasm far more
+/// code than these few keys (see `forms::RawField`).
+#[derive(Deserialize)]
+struct RawFee {
+    #[serde(rename = "type")]
+    kind: FeeKind,
+    rials: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum FeeKind {
+    Free,
+    Fixed,
+    Varies,
+}
+
+impl TryFrom<RawFee> for Fee {
+    type Error = &'static str;
+
+    fn try_from(raw: RawFee) -> Result<Self, Self::Error> {
+        Ok(match raw.kind {
+            FeeKind::Free => Fee::Free,
+            FeeKind::Fixed => Fee::Fixed { rials: raw.rials.ok_or("a fixed fee needs `rials`")? },
+            FeeKind::Varies => Fee::Varies,
+        })
+    }
 }
 
 /// A service in list form.
@@ -287,4 +317,21 @@ pub struct SearchIndexData {
     /// Extra searchable words per service id (keywords, synonyms, agency and
     /// category names), in the same order as `services`.
     pub extra_terms: Vec<Vec<String>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fees_read_as_written_and_round_trip() {
+        for fee in [Fee::Free, Fee::Fixed { rials: 250_000 }, Fee::Varies] {
+            assert_eq!(serde_json::from_value::<Fee>(serde_json::to_value(fee).unwrap()).unwrap(), fee);
+        }
+        assert_eq!(serde_json::to_value(Fee::Fixed { rials: 5 }).unwrap(), serde_json::json!({"type": "fixed", "rials": 5}));
+        let err = |json: &str| serde_json::from_str::<Fee>(json).unwrap_err().to_string();
+        assert!(err(r#"{"type":"fixed"}"#).contains("a fixed fee needs `rials`"));
+        assert!(err(r#"{"type":"bribe"}"#).contains("unknown variant `bribe`"));
+        assert!(err(r#"{"rials":5}"#).contains("missing field `type`"));
+    }
 }

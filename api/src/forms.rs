@@ -55,6 +55,7 @@ pub struct Choice {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(try_from = "RawField")]
 pub struct Field {
     pub name: String,
     pub label: Text,
@@ -67,6 +68,74 @@ pub struct Field {
     /// The step (from 1) the field is asked in.
     #[serde(default = "one")]
     pub step: u32,
+}
+
+/// A field as written (`data/forms.toml`) and sent (the service's API):
+/// the type's tag and limits beside the other keys. Read through this flat
+/// form rather than serde's `flatten` and internally tagged enum, which
+/// buffer every field first: the same input and errors, a fraction of the
+/// code in the browser's wasm.
+#[derive(Deserialize)]
+struct RawField {
+    name: String,
+    label: Text,
+    #[serde(default)]
+    hint: Option<Text>,
+    #[serde(rename = "type")]
+    kind: FieldKind,
+    #[serde(default = "yes")]
+    required: bool,
+    #[serde(default = "one")]
+    step: u32,
+    min: Option<u64>,
+    max: Option<u64>,
+    multiline: Option<bool>,
+    options: Option<Vec<Choice>>,
+    types: Option<Vec<String>>,
+    max_kb: Option<u32>,
+}
+
+/// [`FieldType`]'s tags.
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum FieldKind {
+    NationalCode,
+    Mobile,
+    PostalCode,
+    Plate,
+    JalaliDate,
+    Rials,
+    Text,
+    Choice,
+    File,
+}
+
+impl TryFrom<RawField> for Field {
+    type Error = String;
+
+    fn try_from(raw: RawField) -> Result<Self, String> {
+        let RawField { name, label, hint, kind, required, step, min, max, multiline, options, types, max_kb } = raw;
+        let need = |key: &str| format!("field `{name}`: missing `{key}`");
+        let small = |key: &str, v: u64| u32::try_from(v).map_err(|_| format!("field `{name}`: `{key}` is too large"));
+        let kind = match kind {
+            FieldKind::NationalCode => FieldType::NationalCode,
+            FieldKind::Mobile => FieldType::Mobile,
+            FieldKind::PostalCode => FieldType::PostalCode,
+            FieldKind::Plate => FieldType::Plate,
+            FieldKind::JalaliDate => FieldType::JalaliDate,
+            FieldKind::Rials => FieldType::Rials { min: min.ok_or_else(|| need("min"))?, max: max.ok_or_else(|| need("max"))? },
+            FieldKind::Text => FieldType::Text {
+                min: small("min", min.ok_or_else(|| need("min"))?)?,
+                max: small("max", max.ok_or_else(|| need("max"))?)?,
+                multiline: multiline.unwrap_or(false),
+            },
+            FieldKind::Choice => FieldType::Choice { options: options.ok_or_else(|| need("options"))? },
+            FieldKind::File => {
+                FieldType::File { types: types.ok_or_else(|| need("types"))?, max_kb: max_kb.ok_or_else(|| need("max_kb"))? }
+            }
+        };
+        Ok(Field { name, label, hint, kind, required, step })
+    }
 }
 
 fn yes() -> bool {
@@ -304,6 +373,38 @@ mod tests {
 
     fn code(f: &Field, v: &str) -> String {
         check_field(f, v).unwrap_err().code
+    }
+
+    #[test]
+    fn fields_read_as_written_and_round_trip() {
+        let text: Field = serde_json::from_str(
+            r#"{"name":"why","label":{"fa":"چرا","en":"Why"},"type":"text","min":2,"max":500,"multiline":true,"step":2}"#,
+        )
+        .unwrap();
+        assert_eq!(text.kind, FieldType::Text { min: 2, max: 500, multiline: true });
+        assert!(text.required, "required by default");
+        assert_eq!(text.step, 2);
+        let choice = field(
+            FieldType::Choice { options: vec![Choice { value: "a".into(), label: Text { fa: "الف".into(), en: "A".into() } }] },
+            false,
+        );
+        let file = field(FieldType::File { types: vec!["application/pdf".into()], max_kb: 512 }, true);
+        for f in [text, choice, file, field(FieldType::Rials { min: 1, max: 9 }, true), field(FieldType::Plate, true)] {
+            assert_eq!(serde_json::from_value::<Field>(serde_json::to_value(&f).unwrap()).unwrap(), f);
+        }
+        // A key a newer server adds is ignored, as serde's derive did.
+        let nc: Field = serde_json::from_str(r#"{"name":"n","label":{"fa":"","en":""},"type":"national_code","new_key":1}"#).unwrap();
+        assert_eq!(nc.kind, FieldType::NationalCode);
+    }
+
+    #[test]
+    fn a_field_without_its_types_limits_is_refused_by_name() {
+        let err = |json: &str| serde_json::from_str::<Field>(json).unwrap_err().to_string();
+        assert!(err(r#"{"name":"amount","label":{"fa":"","en":""},"type":"rials","min":1}"#).contains("field `amount`: missing `max`"));
+        assert!(err(r#"{"name":"t","label":{"fa":"","en":""},"type":"text","min":1,"max":5000000000}"#).contains("`max` is too large"));
+        assert!(err(r#"{"name":"f","label":{"fa":"","en":""},"type":"file","types":[]}"#).contains("missing `max_kb`"));
+        assert!(err(r#"{"name":"x","label":{"fa":"","en":""},"type":"colour"}"#).contains("unknown variant `colour`"));
+        assert!(err(r#"{"label":{"fa":"","en":""},"type":"plate"}"#).contains("missing field `name`"));
     }
 
     #[test]

@@ -202,7 +202,8 @@ pub async fn services(filter: &ServiceFilter) -> Result<Page<ServiceSummary>, Fe
     match get_json(&format!("/api/catalog/services?{}", filter.api_query())).await {
         Err(FetchError::Network) => {
             let data = search_index().await?;
-            crate::logic::local_services(&data, filter).ok_or(FetchError::Network)
+            let page = crate::search_engine::offline_services(data, filter.clone()).await.map_err(|_| FetchError::Network)?;
+            page.ok_or(FetchError::Network)
         }
         answer => answer,
     }
@@ -216,9 +217,14 @@ pub async fn search_index() -> Result<SearchIndexData, FetchError> {
     get_json("/api/catalog/search-index").await
 }
 
-/// The number of agencies (one item fetched, the total read).
+/// The number of agencies (one item fetched, the total read: the item is
+/// skipped unread, so the home page's code does not hold the agency type's).
 pub async fn agency_count() -> Result<usize, FetchError> {
-    get_json::<Page<panjere_api::Agency>>("/api/catalog/agencies?per_page=1").await.map(|p| p.total)
+    #[derive(serde::Deserialize)]
+    struct Total {
+        total: usize,
+    }
+    get_json::<Total>("/api/catalog/agencies?per_page=1").await.map(|p| p.total)
 }
 
 pub async fn stats() -> Result<panjere_api::stats::Stats, FetchError> {

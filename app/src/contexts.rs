@@ -5,16 +5,14 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use panjere_api::search::SearchIndex;
-use panjere_api::SearchIndexData;
 
 use crate::api::{self, FetchError};
 use crate::fetched::Fetched;
+use crate::search_engine::{self, Suggest};
 
 /// The catalog as the browser searches it.
 pub struct LoadedIndex {
-    pub data: SearchIndexData,
-    pub index: SearchIndex,
+    pub suggest: Suggest,
 }
 
 #[derive(Clone, Copy)]
@@ -47,8 +45,8 @@ pub fn provide_catalog_index() {
                 return Ok(None);
             }
             let data = api::search_index().await?;
-            let index = SearchIndex::new(&data);
-            Ok(Some(Arc::new(LoadedIndex { data, index })))
+            let suggest = search_engine::suggester(data).await.map_err(|_| FetchError::Network)?;
+            Ok(Some(Arc::new(LoadedIndex { suggest })))
         }
     });
     provide_context(CatalogIndex { wanted, resource });

@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod logic;
 pub mod pages;
 pub mod pwa;
+pub mod search_engine;
 pub mod shell;
 
 use leptos::prelude::*;
@@ -61,42 +62,61 @@ fn mount_now() {
     }
 }
 
-/// A page whose code is a wasm module of its own, fetched when the page is
-/// first opened: `cargo xtask build` cuts the client at these functions
-/// (xtask/src/split.rs). The home and service pages, where most citizens
-/// arrive, stay in the main module. `$route` is the route's view; `$module`
-/// builds the page inside the module (see `components::lazy_page` for what shows while
-/// it loads, or if it cannot be fetched).
+/// A page whose code is in a wasm module of its own, fetched when one of its
+/// pages is first opened: `cargo xtask build` cuts the client at these
+/// functions (xtask/src/split.rs). The home and service pages, where most
+/// citizens arrive, stay in the main module. Pages are grouped by journey
+/// (`$module`): a module per page made the draft page fetch 39 files.
+/// `$route` is the route's view; `$page` builds the page inside the module
+/// (see `components::lazy_page` for what shows while it loads, or if it
+/// cannot be fetched).
 macro_rules! lazy_page {
-    ($route:ident, $module:ident, $page:expr) => {
-        fn $route() -> impl IntoView {
+    ($route:ident, $page:ident in $module:ident, $view:expr) => {
+        fn $route() -> AnyView {
             #[leptos::wasm_split::wasm_split($module, wasm_split_path = ::leptos::wasm_split, fallible)]
-            fn $module() -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
-                Ok($page.into_any())
+            fn $page() -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
+                Ok($view.into_any())
             }
-            lazy_page(Box::pin($module()))
+            lazy_page(Box::pin($page()))
         }
     };
 }
 
-lazy_page!(search_route, search_page, view! { <SearchPage/> });
-lazy_page!(services_route, services_page, view! { <ServicesPage/> });
-lazy_page!(agencies_route, agencies_page, view! { <AgenciesPage/> });
-lazy_page!(agency_route, agency_page, view! { <AgencyPage/> });
-lazy_page!(status_route, status_page, view! { <StatusPage/> });
-lazy_page!(dashboard_route, dashboard_page, view! { <DashboardPage/> });
-lazy_page!(sign_in_route, sign_in_page, view! { <SignInPage/> });
-lazy_page!(profile_route, profile_page, view! { <ProfilePage/> });
-lazy_page!(sessions_route, sessions_page, view! { <SessionsPage/> });
-lazy_page!(data_use_route, data_use_page, view! { <DataUsePage/> });
-lazy_page!(use_service_route, use_service_page, view! { <UseServicePage/> });
-lazy_page!(draft_route, draft_page, view! { <DraftPage/> });
-lazy_page!(requests_route, requests_page, view! { <RequestsPage/> });
-lazy_page!(request_route, request_page, view! { <RequestPage/> });
-lazy_page!(inbox_route, inbox_page, view! { <InboxPage/> });
-lazy_page!(track_route, track_page, view! { <TrackPage/> });
-lazy_page!(category_route, category_page, view! { <TopicPage event=false/> });
-lazy_page!(life_event_route, life_event_page, view! { <TopicPage event=true/> });
+// Browsing the catalog and the window's status: public, offline-capable.
+lazy_page!(search_route, search_page in catalog, view! { <SearchPage/> });
+lazy_page!(services_route, services_page in catalog, view! { <ServicesPage/> });
+lazy_page!(agencies_route, agencies_page in catalog, view! { <AgenciesPage/> });
+lazy_page!(agency_route, agency_page in catalog, view! { <AgencyPage/> });
+lazy_page!(category_route, category_page in catalog, view! { <TopicPage event=false/> });
+lazy_page!(life_event_route, life_event_page in catalog, view! { <TopicPage event=true/> });
+lazy_page!(status_route, status_page in catalog, view! { <StatusPage/> });
+// The law's targets and the figures behind them (charts and tables).
+lazy_page!(dashboard_route, dashboard_page in dashboard, view! { <DashboardPage/> });
+// Signing in and the citizen's own account.
+lazy_page!(sign_in_route, sign_in_page in account, view! { <SignInPage/> });
+lazy_page!(profile_route, profile_page in account, view! { <ProfilePage/> });
+lazy_page!(sessions_route, sessions_page in account, view! { <SessionsPage/> });
+lazy_page!(data_use_route, data_use_page in account, view! { <DataUsePage/> });
+lazy_page!(inbox_route, inbox_page in account, view! { <InboxPage/> });
+// Using a service: the application, drafts and requests.
+lazy_page!(use_service_route, use_service_page in apply, view! { <UseServicePage/> });
+lazy_page!(draft_route, draft_page in apply, view! { <DraftPage/> });
+lazy_page!(requests_route, requests_page in apply, view! { <RequestsPage/> });
+lazy_page!(request_route, request_page in apply, view! { <RequestPage/> });
+lazy_page!(track_route, track_page in apply, view! { <TrackPage/> });
+
+/// A route's view. Every route's view has this one type, a function
+/// pointer rather than each page's own function: the router's code is then
+/// compiled once per kind of path, not once per route.
+type Page = fn() -> AnyView;
+
+fn home_route() -> AnyView {
+    view! { <HomePage/> }.into_any()
+}
+
+fn service_route() -> AnyView {
+    view! { <ServicePage/> }.into_any()
+}
 
 /// The whole app: language context, catalog index, layout and routes.
 #[component]
@@ -129,26 +149,26 @@ pub fn App() -> impl IntoView {
                 // An unstyled div: the painted page lays out as it did.
                 <Later fallback=move || view! { <div class="painted" inner_html=painted.clone()></div> }>
                     <Routes fallback=NotFoundPage>
-                        <Route path=path!("/") view=HomePage/>
-                        <Route path=path!("/search") view=search_route/>
-                        <Route path=path!("/services") view=services_route/>
-                        <Route path=path!("/services/:id") view=ServicePage/>
-                        <Route path=path!("/agencies") view=agencies_route/>
-                        <Route path=path!("/agencies/:id") view=agency_route/>
-                        <Route path=path!("/status") view=status_route/>
-                        <Route path=path!("/dashboard") view=dashboard_route/>
-                        <Route path=path!("/sign-in") view=sign_in_route/>
-                        <Route path=path!("/me") view=profile_route/>
-                        <Route path=path!("/me/sessions") view=sessions_route/>
-                        <Route path=path!("/me/data-use") view=data_use_route/>
-                        <Route path=path!("/services/:id/use") view=use_service_route/>
-                        <Route path=path!("/drafts/:id") view=draft_route/>
-                        <Route path=path!("/requests") view=requests_route/>
-                        <Route path=path!("/requests/:id") view=request_route/>
-                        <Route path=path!("/inbox") view=inbox_route/>
-                        <Route path=path!("/track") view=track_route/>
-                        <Route path=path!("/categories/:id") view=category_route/>
-                        <Route path=path!("/life-events/:id") view=life_event_route/>
+                        <Route path=path!("/") view={home_route as Page}/>
+                        <Route path=path!("/search") view={search_route as Page}/>
+                        <Route path=path!("/services") view={services_route as Page}/>
+                        <Route path=path!("/services/:id") view={service_route as Page}/>
+                        <Route path=path!("/agencies") view={agencies_route as Page}/>
+                        <Route path=path!("/agencies/:id") view={agency_route as Page}/>
+                        <Route path=path!("/status") view={status_route as Page}/>
+                        <Route path=path!("/dashboard") view={dashboard_route as Page}/>
+                        <Route path=path!("/sign-in") view={sign_in_route as Page}/>
+                        <Route path=path!("/me") view={profile_route as Page}/>
+                        <Route path=path!("/me/sessions") view={sessions_route as Page}/>
+                        <Route path=path!("/me/data-use") view={data_use_route as Page}/>
+                        <Route path=path!("/services/:id/use") view={use_service_route as Page}/>
+                        <Route path=path!("/drafts/:id") view={draft_route as Page}/>
+                        <Route path=path!("/requests") view={requests_route as Page}/>
+                        <Route path=path!("/requests/:id") view={request_route as Page}/>
+                        <Route path=path!("/inbox") view={inbox_route as Page}/>
+                        <Route path=path!("/track") view={track_route as Page}/>
+                        <Route path=path!("/categories/:id") view={category_route as Page}/>
+                        <Route path=path!("/life-events/:id") view={life_event_route as Page}/>
                     </Routes>
                 </Later>
             </main>

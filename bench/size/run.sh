@@ -4,7 +4,7 @@
 # wasm module, js, css and fonts, and the whole first load of the home and
 # service pages (index.html + js + split loader + main wasm + css + both
 # fonts). Then what each lazily loaded route adds when first opened (its
-# module and the shared chunks it needs, from the split loader), and what
+# module and the shared chunks it needs, from target/wasm-split/routes.json), and what
 # the main module's bytes are spent on (wasm_top.py, on the split main
 # module before wasm-bindgen and wasm-opt, which still has function names).
 # Budget (issue 7): first load <= 250 KB brotli. A benchmark, not a test.
@@ -43,17 +43,12 @@ row "all wasm modules" ${APP}*.wasm
 
 echo
 echo "Opening a lazily loaded route first fetches (brotli bytes, module + shared chunks):"
-python3 - "$APP" <<'PY'
-import os, re, sys
-app = sys.argv[1]
-js = open(os.path.join(app, "__wasm_split.js")).read()
+python3 - "$APP" target/wasm-split/routes.json <<'PY'
+import json, os, sys
+app, routes = sys.argv[1], json.load(open(sys.argv[2]))
 size = lambda f: os.path.getsize(os.path.join(app, f + ".br")) if os.path.exists(os.path.join(app, f + ".br")) else os.path.getsize(os.path.join(app, f))
-chunks = dict(re.findall(r'const (__chunk_\d+) = makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\./([^"]+)"', js))
-rows = []
-for name, file, deps in re.findall(r'export const __wasm_split_load_(\w+) = wrapAsyncCb\(makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\./([^"]+)".*?, \[([^\]]*)\]\)\);', js, re.S):
-    files = [file] + [chunks[d.strip()] for d in deps.split(",") if d.strip()]
-    rows.append((sum(size(f) for f in files), name, len(files)))
-for total, name, n in sorted(rows, reverse=True):
+rows = sorted(((sum(size(f + ".wasm") for f in files), name, len(files)) for name, files in routes.items()), reverse=True)
+for total, name, n in rows:
     print(f"  {name:<28} {total:>9}  ({n} files)")
 PY
 

@@ -1,18 +1,21 @@
 //! Route splitting: the client's wasm is cut into what every page needs (the
-//! shell, the home and service pages) and one module per lazily loaded route
-//! (Leptos `#[lazy_route]`), with the code several routes share in chunks of
-//! its own, so that the first visit downloads only its page's code.
+//! shell, the home and service pages), one module per group of lazily
+//! loaded pages (`lazy_page!` in `app/src/lib.rs`) and the search engine
+//! (`app/src/search_engine.rs`), with the code several of them share in
+//! chunks of its own, so that the first visit downloads only what its page
+//! needs.
 //!
 //! Trunk builds the client as one module (it cannot split: trunk-rs/trunk
 //! #1022). After it, this step takes cargo's linked wasm (linked with
 //! `--emit-relocs`, see `.cargo/config.toml`), splits it with
-//! `wasm_split_cli_support`, runs wasm-bindgen on the main module and
-//! wasm-opt on every module, and puts them all in one directory named by the
-//! build's content hash: `dist/app-<hash>/`. The modules load each other by
-//! relative URLs, so the directory name alone makes them immutable per build.
-//! `index.html`'s loader is pointed at the new main module.
+//! `wasm_split_cli_support`, runs wasm-bindgen on the main module, wasm-opt
+//! on every module and esbuild on the two JS modules, and puts them all in
+//! one directory named by the build's content hash: `dist/app-<hash>/`. The
+//! modules load each other by relative URLs, so the directory name alone
+//! makes them immutable per build. `index.html`'s loader is pointed at the
+//! new main module.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use crate::tools::{run, tool_path};
@@ -74,7 +77,11 @@ pub fn split_client(dist: &Path) -> Result {
     opts.main_out_path = &main_wasm;
     opts.main_module = &main_module;
     opts.target.web();
-    wasm_split_cli_support::transform(opts).map_err(|e| format!("splitting {}: {e:#}", linked.display()))?;
+    let split = wasm_split_cli_support::transform(opts).map_err(|e| format!("splitting {}: {e:#}", linked.display()))?;
+    // Which files each lazily loaded route fetches (bench/size/run.sh).
+    let routes: std::collections::BTreeMap<_, _> = split.prefetch_map.into_iter().collect();
+    let routes = serde_json::to_string_pretty(&routes).map_err(|e| e.to_string())?;
+    std::fs::write(work.join("routes.json"), routes).map_err(|e| format!("cannot write routes.json: {e}"))?;
 
     let out = work.join("out");
     std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
@@ -86,8 +93,8 @@ pub fn split_client(dist: &Path) -> Result {
         .arg(&bindgen)
         .arg(&main_wasm)
         .env("PATH", tool_path()))?;
-    copy(&bindgen.join(format!("{MAIN}.js")), &out.join(format!("{MAIN}.js")))?;
-    copy(&work.join("__wasm_split.js"), &out.join("__wasm_split.js"))?;
+    minify_js(&bindgen.join(format!("{MAIN}.js")), &out.join(format!("{MAIN}.js")))?;
+    minify_js(&work.join("__wasm_split.js"), &out.join("__wasm_split.js"))?;
     let mut modules = vec![(bindgen.join(format!("{MAIN}_bg.wasm")), out.join(format!("{MAIN}_bg.wasm")))];
     for entry in std::fs::read_dir(&work).map_err(|e| format!("cannot read {}: {e}", work.display()))?.filter_map(std::result::Result::ok) {
         let path = entry.path();
@@ -161,8 +168,16 @@ fn content_hash(dir: &Path) -> Result<String> {
     Ok(hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect())
 }
 
-fn copy(from: &PathBuf, to: &PathBuf) -> Result {
-    std::fs::copy(from, to).map(drop).map_err(|e| format!("cannot copy {} to {}: {e}", from.display(), to.display()))
+/// Minifies an ES module (esbuild, from the build tools' npm packages):
+/// the glue and the loader are about a quarter smaller over the wire. The
+/// glue's import object names the loader once per chunk; esbuild's warning
+/// about those duplicate keys is silenced (they are the same module).
+fn minify_js(from: &Path, to: &Path) -> Result {
+    run(Command::new("esbuild")
+        .arg(from)
+        .args(["--minify", "--format=esm", "--log-level=warning", "--log-override:duplicate-object-key=silent"])
+        .arg(format!("--outfile={}", to.display()))
+        .env("PATH", tool_path()))
 }
 
 #[cfg(test)]

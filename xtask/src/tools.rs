@@ -194,8 +194,68 @@ fn apt_install(packages: &[&str]) -> Result {
     apt(&[&["install", "-y"][..], packages].concat())
 }
 
-/// Builds the client in release mode with Trunk and precompresses `dist/`.
+/// What the client is built from, relative to the repository: a change to
+/// any file under these rebuilds it.
+const CLIENT_INPUTS: &[&str] = &[
+    "app",
+    "api",
+    "style",
+    "public",
+    "index.html",
+    "Trunk.toml",
+    "Cargo.toml",
+    "Cargo.lock",
+    ".cargo/config.toml",
+    "package-lock.json",
+    "xtask/src",
+];
+
+/// The SHA-256 of the client's inputs' paths and contents, in path order.
+fn client_inputs_hash() -> Result<String> {
+    use sha2::{Digest, Sha256};
+    fn walk(path: &Path, out: &mut Vec<std::path::PathBuf>) -> Result {
+        if path.is_dir() {
+            for entry in
+                std::fs::read_dir(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?.filter_map(std::result::Result::ok)
+            {
+                walk(&entry.path(), out)?;
+            }
+        } else if path.exists() {
+            out.push(path.to_owned());
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    for input in CLIENT_INPUTS {
+        walk(&root().join(input), &mut files)?;
+    }
+    files.sort();
+    let mut hasher = Sha256::new();
+    for f in &files {
+        hasher.update(f.strip_prefix(root()).unwrap_or(f).as_os_str().as_encoded_bytes());
+        hasher.update(std::fs::read(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?);
+    }
+    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Builds the client unless `dist/` was last built from exactly the current
+/// sources (a full build takes minutes, mostly the wasm's optimisation).
+pub fn build_client_if_stale() -> Result {
+    let stamp = root().join("target/client-inputs");
+    let inputs = client_inputs_hash()?;
+    if root().join("dist/index.html").exists() && std::fs::read_to_string(&stamp).is_ok_and(|s| s == inputs) {
+        say("The client in dist/ is up to date with its sources: not rebuilding it");
+        return Ok(());
+    }
+    build_client()
+}
+
+/// Builds the client in release mode with Trunk and precompresses `dist/`,
+/// then records what it was built from (`target/client-inputs`).
 pub fn build_client() -> Result {
+    let stamp = root().join("target/client-inputs");
+    let inputs = client_inputs_hash()?;
+    let _ = std::fs::remove_file(&stamp);
     say("Building the client (Trunk, release)");
     run(Command::new("trunk").args(["build", "--release", "--offline"]).current_dir(root()).env("PATH", tool_path()))?;
     say("Splitting the client at its lazily loaded routes (wasm-split, wasm-bindgen, wasm-opt -Oz)");
@@ -203,7 +263,8 @@ pub fn build_client() -> Result {
     say("Writing the service worker's precache list");
     write_precache(&root().join("dist"))?;
     say("Precompressing dist/ (brotli and gzip)");
-    precompress(&root().join("dist"))
+    precompress(&root().join("dist"))?;
+    std::fs::write(&stamp, inputs).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
 }
 
 /// Fills `dist/sw.js` with the build's exact files (the app shell it

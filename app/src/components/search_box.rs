@@ -6,7 +6,7 @@ use leptos_router::NavigateOptions;
 use crate::contexts::use_catalog_index;
 use crate::fmt::{fill, num};
 use crate::i18n::use_i18n;
-use crate::logic::{suggestions, ServiceFilter};
+use crate::logic::ServiceFilter;
 
 /// Most suggestions shown while typing.
 const MAX_SUGGESTIONS: usize = 6;
@@ -32,10 +32,7 @@ pub fn SearchBox(
         if q.trim().is_empty() {
             return Vec::new();
         }
-        index
-            .get()
-            .map(|l| suggestions(&l.data, &l.index, &q, MAX_SUGGESTIONS).into_iter().cloned().collect::<Vec<_>>())
-            .unwrap_or_default()
+        index.get().map(|l| (l.suggest)(&q, MAX_SUGGESTIONS)).unwrap_or_default()
     });
     let shown = move || open.get() && !items.read().is_empty();
 
