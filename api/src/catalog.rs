@@ -54,10 +54,19 @@ impl Lang {
 macro_rules! wire_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $s:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum $name {
             $(#[serde(rename = $s)] $variant),+
+        }
+        // Read as a string then parsed: the same answers and errors as
+        // serde's derive, with much less code in the browser's wasm than
+        // its enum visitor.
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                $name::parse(&s).ok_or_else(|| serde::de::Error::unknown_variant(&s, &[$($s),+]))
+            }
         }
         impl $name {
             /// Every value, in declaration order.
@@ -213,26 +222,19 @@ pub enum Fee {
 #[derive(Deserialize)]
 struct RawFee {
     #[serde(rename = "type")]
-    kind: FeeKind,
+    kind: String,
     rials: Option<u64>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum FeeKind {
-    Free,
-    Fixed,
-    Varies,
-}
-
 impl TryFrom<RawFee> for Fee {
-    type Error = &'static str;
+    type Error = String;
 
     fn try_from(raw: RawFee) -> Result<Self, Self::Error> {
-        Ok(match raw.kind {
-            FeeKind::Free => Fee::Free,
-            FeeKind::Fixed => Fee::Fixed { rials: raw.rials.ok_or("a fixed fee needs `rials`")? },
-            FeeKind::Varies => Fee::Varies,
+        Ok(match raw.kind.as_str() {
+            "free" => Fee::Free,
+            "fixed" => Fee::Fixed { rials: raw.rials.ok_or("a fixed fee needs `rials`")? },
+            "varies" => Fee::Varies,
+            other => return Err(format!("unknown variant `{other}`, expected one of `free`, `fixed`, `varies`")),
         })
     }
 }
@@ -254,10 +256,14 @@ pub struct ServiceSummary {
     pub popularity: u32,
 }
 
-/// A service with everything its page shows.
+/// A service with everything its page shows. `F` is what its form is read
+/// as: the form itself, or `serde::de::IgnoredAny`, which skips it unread
+/// (the service page in the browser shows only whether there is one, and so
+/// its code need not hold the form's).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Service {
+#[serde(bound(deserialize = "F: Deserialize<'de>"))]
+pub struct Service<F = crate::forms::Form> {
     pub id: String,
     pub agency: String,
     pub agency_name: Text,
@@ -280,10 +286,10 @@ pub struct Service {
     pub keywords: Vec<String>,
     /// How to use it through the window, when it can be.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub form: Option<crate::forms::Form>,
+    pub form: Option<F>,
 }
 
-impl Service {
+impl<F> Service<F> {
     pub fn summary(&self) -> ServiceSummary {
         ServiceSummary {
             id: self.id.clone(),
@@ -322,6 +328,17 @@ pub struct SearchIndexData {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wire_enums_read_their_spellings_and_refuse_others() {
+        for level in ElectronicLevel::ALL {
+            assert_eq!(serde_json::from_value::<ElectronicLevel>(serde_json::to_value(level).unwrap()).unwrap(), *level);
+        }
+        assert_eq!(serde_json::from_str::<ServiceKind>(r#""inquiry""#).unwrap(), ServiceKind::Inquiry);
+        let err = serde_json::from_str::<Audience>(r#""everyone""#).unwrap_err().to_string();
+        assert!(err.contains("unknown variant `everyone`, expected `anyone` or `signed_in_citizen`"), "{err}");
+        assert!(serde_json::from_str::<ServiceKind>("3").is_err());
+    }
 
     #[test]
     fn fees_read_as_written_and_round_trip() {

@@ -2,18 +2,25 @@
 
 use serde::{Deserialize, Serialize};
 
-/// `{"error": {...}}`: the body of every non-2xx JSON answer.
+/// A form's errors, by field name.
+pub type FieldErrors = std::collections::BTreeMap<String, crate::forms::FieldError>;
+
+/// `{"error": {...}}`: the body of every non-2xx JSON answer. `F` is what
+/// a form's errors are read as (the browser keeps them unread until a form
+/// shows them, see [`ApiError::fields`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ErrorBody {
-    pub error: ApiError,
+#[serde(bound(deserialize = "F: Deserialize<'de>"))]
+pub struct ErrorBody<F = FieldErrors> {
+    pub error: ApiError<F>,
 }
 
 /// A specific, stable error. Clients show a localised text chosen by `code`;
 /// `message` is English for developers and never contains internals.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ApiError {
+#[serde(bound(deserialize = "F: Deserialize<'de>"))]
+pub struct ApiError<F = FieldErrors> {
     /// Stable machine-readable code, e.g. `not_found`, `bad_parameter`.
     pub code: String,
     /// Human-readable English description.
@@ -33,7 +40,7 @@ pub struct ApiError {
     pub attempts_left: Option<u32>,
     /// Per-field errors of a form, by field name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, crate::forms::FieldError>>,
+    pub fields: Option<F>,
     /// The request id (also in the `X-Request-Id` header), for support.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,

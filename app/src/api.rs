@@ -48,9 +48,22 @@ pub enum FetchError {
         retry_after_s: Option<u64>,
         attempts_left: Option<u32>,
         /// A form's errors by field.
-        fields: Option<std::collections::BTreeMap<String, panjere_api::forms::FieldError>>,
+        fields: Option<UnreadFieldErrors>,
         request_id: Option<String>,
     },
+}
+
+/// A form's errors by field as the server sent them (JSON), read only where
+/// a form shows them: the code that reads them is then in the modules of
+/// the pages with forms, not in every page's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadFieldErrors(String);
+
+impl UnreadFieldErrors {
+    /// The errors (none if the server's JSON was not a field-error map).
+    pub fn read(&self) -> panjere_api::error::FieldErrors {
+        serde_json::from_str(&self.0).unwrap_or_default()
+    }
 }
 
 impl FetchError {
@@ -90,9 +103,26 @@ impl FetchError {
     }
 }
 
+/// For developers (citizens see [`FetchError::message`]): the kind of
+/// failure and the code the server gave, not the whole value, whose `Debug`
+/// formatting would cost the wasm far more code.
 impl std::fmt::Display for FetchError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{self:?}")
+        let (kind, code) = match self {
+            FetchError::Network => ("network error", ""),
+            FetchError::NotFound { .. } => ("not found", ""),
+            FetchError::BadRequest { .. } => ("bad request", ""),
+            FetchError::Server { .. } => ("server error", ""),
+            FetchError::Agency { code, .. } => ("agency error", code.as_str()),
+            FetchError::SignedOut { code } => ("signed out", code.as_str()),
+            FetchError::Refused { code, .. } => ("refused", code.as_str()),
+        };
+        f.write_str(kind)?;
+        for part in [code, self.request_id().unwrap_or_default()].into_iter().filter(|p| !p.is_empty()) {
+            f.write_str(" ")?;
+            f.write_str(part)?;
+        }
+        Ok(())
     }
 }
 
@@ -147,7 +177,7 @@ async fn body_of(res: Response) -> Result<(String, Option<String>), FetchError> 
             Err(_) => Err(FetchError::Server { request_id: header_id }),
         };
     }
-    let body = res.json::<ErrorBody>().await.ok();
+    let body = res.json::<ErrorBody<Box<serde_json::value::RawValue>>>().await.ok();
     let request_id = body.as_ref().and_then(|b| b.error.request_id.clone()).or(header_id);
     if let Some(agency) = body.as_ref().and_then(|b| b.error.agency.clone()).filter(|_| status >= 500) {
         let code = body.map(|b| b.error.code).unwrap_or_default();
@@ -164,7 +194,7 @@ async fn body_of(res: Response) -> Result<(String, Option<String>), FetchError> 
                 parameter: e.parameter,
                 retry_after_s: e.retry_after_s,
                 attempts_left: e.attempts_left,
-                fields: e.fields,
+                fields: e.fields.map(|f| UnreadFieldErrors(f.get().to_owned())),
                 request_id,
             }
         }
@@ -201,20 +231,35 @@ pub async fn agency(id: &str) -> Result<AgencyDetail, FetchError> {
 pub async fn services(filter: &ServiceFilter) -> Result<Page<ServiceSummary>, FetchError> {
     match get_json(&format!("/api/catalog/services?{}", filter.api_query())).await {
         Err(FetchError::Network) => {
-            let data = search_index().await?;
-            let page = crate::search_engine::offline_services(data, filter.clone()).await.map_err(|_| FetchError::Network)?;
+            let json = search_index_json().await?;
+            let page = crate::search_engine::offline_services(json, filter.clone()).await.map_err(|_| FetchError::Network)?;
             page.ok_or(FetchError::Network)
         }
         answer => answer,
     }
 }
 
+/// A service with its form (to use it).
 pub async fn service(id: &str) -> Result<Service, FetchError> {
     get_json(&format!("/api/catalog/services/{}", crate::logic::encode(id))).await
 }
 
+/// A service for its page, the form skipped unread: the page only says
+/// whether there is one.
+pub async fn service_overview(id: &str) -> Result<ServiceOverview, FetchError> {
+    get_json(&format!("/api/catalog/services/{}", crate::logic::encode(id))).await
+}
+
+/// A service as its page shows it.
+pub type ServiceOverview = Service<serde::de::IgnoredAny>;
+
 pub async fn search_index() -> Result<SearchIndexData, FetchError> {
     get_json("/api/catalog/search-index").await
+}
+
+/// The search index unread, for the search engine's module to read.
+pub async fn search_index_json() -> Result<String, FetchError> {
+    Ok(body_of(get("/api/catalog/search-index").await?).await?.0)
 }
 
 /// The number of agencies (one item fetched, the total read: the item is
@@ -250,11 +295,11 @@ pub async fn auth_verify(code: String) -> Result<Me, FetchError> {
 pub async fn sign_out() -> Result<(), FetchError> {
     // Whatever the server answers, nothing of this session stays cached.
     crate::pwa::forget_session();
-    let res = Request::post("/api/auth/sign-out").json(&serde_json::json!({})).map_err(|_| FetchError::Network)?.send().await;
-    match res {
-        Ok(r) if r.status() == 204 => Ok(()),
-        Ok(r) => decode::<Nothing>(r).await.map(|_| ()),
-        Err(_) => Err(FetchError::Network),
+    let res = send(Request::post("/api/auth/sign-out"), "{}".to_owned()).await?;
+    if res.status() == 204 {
+        Ok(())
+    } else {
+        decode::<Nothing>(res).await.map(|_| ())
     }
 }
 
@@ -329,6 +374,16 @@ pub async fn request(id: &str) -> Result<RequestDetail, FetchError> {
 
 pub async fn inbox() -> Result<Inbox, FetchError> {
     get_json("/api/inbox").await
+}
+
+/// How many of the inbox's notifications are unread (the items skipped
+/// unread, so the header's code does not hold their type's).
+pub async fn unread() -> Result<u32, FetchError> {
+    #[derive(serde::Deserialize)]
+    struct Unread {
+        unread: u32,
+    }
+    get_json::<Unread>("/api/inbox").await.map(|i| i.unread)
 }
 
 pub async fn mark_read(id: &str) -> Result<(), FetchError> {

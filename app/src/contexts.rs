@@ -44,8 +44,9 @@ pub fn provide_catalog_index() {
             if !want {
                 return Ok(None);
             }
-            let data = api::search_index().await?;
-            let suggest = search_engine::suggester(data).await.map_err(|_| FetchError::Network)?;
+            let json = api::search_index_json().await?;
+            let suggest = search_engine::suggester(json).await.map_err(|_| FetchError::Network)?;
+            let suggest = suggest.ok_or(FetchError::Server { request_id: None })?;
             Ok(Some(Arc::new(LoadedIndex { suggest })))
         }
     });

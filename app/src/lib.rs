@@ -22,7 +22,7 @@ use wasm_bindgen::JsCast;
 use crate::components::footer::Footer;
 use crate::components::header::Header;
 use crate::components::later::Later;
-use crate::components::lazy_page::lazy_page;
+use crate::components::lazy_page::{lazy_page, lazy_part};
 use crate::components::offline_banner::OfflineBanner;
 use crate::components::session_timeout::SessionTimeout;
 use crate::components::update_prompt::UpdatePrompt;
@@ -90,6 +90,7 @@ lazy_page!(agency_route, agency_page in catalog, view! { <AgencyPage/> });
 lazy_page!(category_route, category_page in catalog, view! { <TopicPage event=false/> });
 lazy_page!(life_event_route, life_event_page in catalog, view! { <TopicPage event=true/> });
 lazy_page!(status_route, status_page in catalog, view! { <StatusPage/> });
+lazy_page!(not_found_route, not_found_page in catalog, view! { <NotFoundPage/> });
 // The law's targets and the figures behind them (charts and tables).
 lazy_page!(dashboard_route, dashboard_page in dashboard, view! { <DashboardPage/> });
 // Signing in and the citizen's own account.
@@ -104,6 +105,13 @@ lazy_page!(draft_route, draft_page in apply, view! { <DraftPage/> });
 lazy_page!(requests_route, requests_page in apply, view! { <RequestsPage/> });
 lazy_page!(request_route, request_page in apply, view! { <RequestPage/> });
 lazy_page!(track_route, track_page in apply, view! { <TrackPage/> });
+
+/// The idle-timeout warning, in a module of its own: only a signed-in
+/// citizen's browser fetches it.
+#[leptos::wasm_split::wasm_split(session, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn session_timeout() -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
+    Ok(view! { <SessionTimeout/> }.into_any())
+}
 
 /// A route's view. Every route's view has this one type, a function
 /// pointer rather than each page's own function: the router's code is then
@@ -123,7 +131,8 @@ fn service_route() -> AnyView {
 pub fn App() -> impl IntoView {
     let i18n = I18n::provide();
     contexts::provide_catalog_index();
-    contexts::Auth::provide();
+    let auth = contexts::Auth::provide();
+    let signed_in = Memo::new(move |_| matches!(auth.status.get(), contexts::AuthStatus::SignedIn(_)));
     pwa::Pwa::provide();
     Effect::new(move || {
         i18n.apply_to_document();
@@ -148,7 +157,7 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 // An unstyled div: the painted page lays out as it did.
                 <Later fallback=move || view! { <div class="painted" inner_html=painted.clone()></div> }>
-                    <Routes fallback=NotFoundPage>
+                    <Routes fallback=not_found_route>
                         <Route path=path!("/") view={home_route as Page}/>
                         <Route path=path!("/search") view={search_route as Page}/>
                         <Route path=path!("/services") view={services_route as Page}/>
@@ -174,7 +183,7 @@ pub fn App() -> impl IntoView {
             </main>
             <Later>
                 <Footer/>
-                <SessionTimeout/>
+                {move || signed_in.get().then(|| lazy_part(Box::pin(session_timeout())))}
             </Later>
         </Router>
     }

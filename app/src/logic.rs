@@ -200,7 +200,7 @@ pub enum HowStep {
 
 /// The steps for a service, from its kind, level, audience and documents
 /// (when the catalog entry has no steps of its own).
-pub fn how_to_steps(s: &Service) -> Vec<HowStep> {
+pub fn how_to_steps<F>(s: &Service<F>) -> Vec<HowStep> {
     use HowStep::*;
     let mut steps = Vec::new();
     if s.level == ElectronicLevel::InPerson {

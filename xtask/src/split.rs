@@ -1,7 +1,8 @@
 //! Route splitting: the client's wasm is cut into what every page needs (the
 //! shell, the home and service pages), one module per group of lazily
-//! loaded pages (`lazy_page!` in `app/src/lib.rs`) and the search engine
-//! (`app/src/search_engine.rs`), with the code several of them share in
+//! loaded pages (`lazy_page!` in `app/src/lib.rs`), the search engine
+//! (`app/src/search_engine.rs`) and the idle-timeout warning (fetched once
+//! signed in), with the code several of them share in
 //! chunks of its own, so that the first visit downloads only what its page
 //! needs.
 //!

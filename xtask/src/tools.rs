@@ -131,13 +131,15 @@ fn npm_ci(dir: &Path, what: &str) -> Result {
 }
 
 /// The Unicode ranges of the self-hosted font: the Persian alphabet (with
-/// the Arabic letters Persian text also uses), its diacritics, Persian and
-/// Arabic-Indic digits and separators, Persian punctuation, ZWNJ and the
+/// the Arabic letters Persian text also uses), its diacritics, Persian
+/// digits, the Arabic decimal and thousands separators and percent sign
+/// (the Persian number format's), Persian punctuation, ZWNJ and the
 /// direction marks, and the rial sign. `style/main.css` gives each
 /// `@font-face` exactly this `unicode-range` (a test checks), so any other
-/// character falls back to the system font.
+/// character falls back to the system font (Arabic-Indic digits included:
+/// the portal writes Persian ones).
 pub const FONT_UNICODES: &str =
-    "U+060C, U+061B, U+061F, U+0621-063A, U+0640-0655, U+0660-066C, U+0670, U+067E, U+0686, U+0698, U+06A9, U+06AF, U+06C0, U+06CC, U+06F0-06F9, U+200C-200F, U+FDFC";
+    "U+060C, U+061B, U+061F, U+0621-063A, U+0640-0655, U+066A-066C, U+0670, U+067E, U+0686, U+0698, U+06A9, U+06AF, U+06C0, U+06CC, U+06F0-06F9, U+200C-200F, U+FDFC";
 
 /// The weights shipped: (the `vazirmatn` package's file, the file served).
 const FONTS: [(&str, &str); 2] =

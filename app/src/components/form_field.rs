@@ -191,7 +191,7 @@ pub fn FormField(
                         }
                         Err(e) => {
                             let err = match e {
-                                crate::api::FetchError::Refused { fields: Some(mut f), .. } => f.remove(&name),
+                                crate::api::FetchError::Refused { fields: Some(f), .. } => f.read().remove(&name),
                                 _ => None,
                             };
                             let err = err.unwrap_or(FieldError { code: "file_missing".into(), min: None, max: None });

@@ -15,8 +15,8 @@ pub fn Header() -> impl IntoView {
         let _ = location.pathname.get();
         if matches!(auth.status.get(), AuthStatus::SignedIn(_)) {
             leptos::task::spawn_local(async move {
-                if let Ok(i) = crate::api::inbox().await {
-                    auth.unread.set(i.unread);
+                if let Ok(n) = crate::api::unread().await {
+                    auth.unread.set(n);
                 }
             });
         }

@@ -28,3 +28,11 @@ pub fn lazy_page(load: LoadPage) -> AnyView {
     let page = SendWrapper::new(async move { load.await.unwrap_or_else(|_| view! { <PageLoadFailed/> }.into_any()) });
     view! { <Suspense fallback>{Suspend::new(page)}</Suspense> }.into_any()
 }
+
+/// A part of a page whose code is fetched on first use: nothing shows until
+/// it has arrived, nor if it cannot be fetched (it is never the page's
+/// content itself).
+pub fn lazy_part(load: LoadPage) -> AnyView {
+    let part = SendWrapper::new(async move { load.await.unwrap_or_else(|_| ().into_any()) });
+    view! { <Suspense fallback=|| ()>{Suspend::new(part)}</Suspense> }.into_any()
+}

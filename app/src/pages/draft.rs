@@ -127,6 +127,7 @@ fn DraftForm(d: Draft, s: Service) -> impl IntoView {
                 match r {
                     Ok(req) => navigate(&format!("/requests/{}?new=1", req.summary.id), Default::default()),
                     Err(FetchError::Refused { fields: Some(f), .. }) => {
+                        let f = f.read();
                         let first = form.with_value(|form| form.fields.iter().filter(|x| f.contains_key(&x.name)).map(|x| x.step).min());
                         state.errors.set(f);
                         step.set(first.unwrap_or(1));

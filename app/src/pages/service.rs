@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use panjere_api::{Service, Text};
+use panjere_api::Text;
 
-use crate::api;
+use crate::api::{self, ServiceOverview};
 use crate::components::async_view::AsyncView;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::later::Later;
@@ -21,7 +21,7 @@ pub fn ServicePage() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let service = Fetched::new(move || {
         let id = id();
-        async move { api::service(&id).await }
+        async move { api::service_overview(&id).await }
     });
     use_title(move || service.get().and_then(Result::ok).map(|s| s.name.get(i18n.get()).to_owned()));
     view! {
@@ -33,7 +33,7 @@ pub fn ServicePage() -> impl IntoView {
 
 /// The body of a service page once loaded.
 #[component]
-fn ServiceDetail(s: Service) -> impl IntoView {
+fn ServiceDetail(s: ServiceOverview) -> impl IntoView {
     let i18n = use_i18n();
     let tr = move |t: &Text| {
         let t = t.clone();
@@ -95,7 +95,7 @@ fn ServiceDetail(s: Service) -> impl IntoView {
 
 /// The lower part of a service page: documents, how to use it, life events.
 #[component]
-fn ServiceMore(s: Service) -> impl IntoView {
+fn ServiceMore(s: ServiceOverview) -> impl IntoView {
     let i18n = use_i18n();
     let fetched = s.documents.iter().filter(|d| d.fetched_from.is_some()).count();
     let steps = how_to_steps(&s);

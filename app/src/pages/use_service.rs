@@ -92,7 +92,7 @@ fn InquiryPanel(s: Service) -> impl IntoView {
                 match r {
                     Ok(a) => answer.set(Some(a)),
                     Err(FetchError::Refused { fields: Some(f), .. }) => {
-                        state.errors.set(f);
+                        state.errors.set(f.read());
                         focus_error_summary();
                     }
                     Err(e) => {
