@@ -239,15 +239,19 @@ pub async fn services(filter: &ServiceFilter) -> Result<Page<ServiceSummary>, Fe
     }
 }
 
+fn service_url(id: &str) -> String {
+    format!("/api/catalog/services/{}", crate::logic::encode(id))
+}
+
 /// A service with its form (to use it).
 pub async fn service(id: &str) -> Result<Service, FetchError> {
-    get_json(&format!("/api/catalog/services/{}", crate::logic::encode(id))).await
+    get_json(&service_url(id)).await
 }
 
 /// A service for its page, the form skipped unread: the page only says
 /// whether there is one.
 pub async fn service_overview(id: &str) -> Result<ServiceOverview, FetchError> {
-    get_json(&format!("/api/catalog/services/{}", crate::logic::encode(id))).await
+    get_json(&service_url(id)).await
 }
 
 /// A service as its page shows it.

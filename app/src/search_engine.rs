@@ -1,9 +1,9 @@
 //! The catalog's search engine in the browser (as-you-type suggestions, and
-//! service lists while offline), in a wasm module of its own with the
-//! reading of the search index it works on: fetched the
-//! first time a search box is typed in or a list is needed offline, so a
-//! first visit does not download it (`cargo xtask build` cuts the client at
-//! these functions, like at the lazily loaded pages).
+//! service lists while offline) with the reading of the search index it
+//! works on, in a wasm module of its own: fetched the first time a search
+//! box is typed in or a list is needed offline, so a first visit does not
+//! download it (`cargo xtask build` cuts the client at these functions, as
+//! at the lazily loaded pages).
 
 use std::sync::Arc;
 

@@ -3,10 +3,11 @@
 # raw, gzip -9 and brotli (the .br files the server sends) bytes of the main
 # wasm module, js, css and fonts, and the whole first load of the home and
 # service pages (index.html + js + split loader + main wasm + css + both
-# fonts). Then what each lazily loaded route adds when first opened (its
-# module and the shared chunks it needs, from target/wasm-split/routes.json), and what
-# the main module's bytes are spent on (wasm_top.py, on the split main
-# module before wasm-bindgen and wasm-opt, which still has function names).
+# fonts). Then what each lazily loaded module adds when first needed (it
+# and the shared chunks it needs, from target/wasm-split/routes.json, which
+# the build writes), and what the main module's bytes are spent on
+# (wasm_top.py, on the split main module before wasm-bindgen and wasm-opt,
+# which still has function names).
 # Budget (issue 7): first load <= 250 KB brotli. A benchmark, not a test.
 #
 #   bench/size/run.sh [top N functions, default 25]
@@ -42,7 +43,7 @@ echo "(fonts are woff2, already compressed: they are sent as they are)"
 row "all wasm modules" ${APP}*.wasm
 
 echo
-echo "Opening a lazily loaded route first fetches (brotli bytes, module + shared chunks):"
+echo "Opening a lazily loaded module first fetches (brotli bytes, module + shared chunks):"
 python3 - "$APP" target/wasm-split/routes.json <<'PY'
 import json, os, sys
 app, routes = sys.argv[1], json.load(open(sys.argv[2]))

@@ -2,9 +2,8 @@
 //! shell, the home and service pages), one module per group of lazily
 //! loaded pages (`lazy_page!` in `app/src/lib.rs`), the search engine
 //! (`app/src/search_engine.rs`) and the idle-timeout warning (fetched once
-//! signed in), with the code several of them share in
-//! chunks of its own, so that the first visit downloads only what its page
-//! needs.
+//! signed in), with the code several of them share in chunks of its own,
+//! so that the first visit downloads only what its page needs.
 //!
 //! Trunk builds the client as one module (it cannot split: trunk-rs/trunk
 //! #1022). After it, this step takes cargo's linked wasm (linked with
