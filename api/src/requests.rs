@@ -188,6 +188,14 @@ pub struct Notification {
     pub read: bool,
 }
 
+/// `GET /api/inbox/unread`: how many notifications are unread (what the
+/// header shows on every page, without the notifications themselves).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Unread {
+    pub unread: u32,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Inbox {

@@ -380,14 +380,10 @@ pub async fn inbox() -> Result<Inbox, FetchError> {
     get_json("/api/inbox").await
 }
 
-/// How many of the inbox's notifications are unread (the items skipped
-/// unread, so the header's code does not hold their type's).
+/// How many of the inbox's notifications are unread (the header's badge:
+/// not the notifications themselves, on every page).
 pub async fn unread() -> Result<u32, FetchError> {
-    #[derive(serde::Deserialize)]
-    struct Unread {
-        unread: u32,
-    }
-    get_json::<Unread>("/api/inbox").await.map(|i| i.unread)
+    get_json::<panjere_api::requests::Unread>("/api/inbox/unread").await.map(|u| u.unread)
 }
 
 pub async fn mark_read(id: &str) -> Result<(), FetchError> {

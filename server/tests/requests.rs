@@ -239,9 +239,11 @@ async fn an_application_with_the_windows_own_inquiry_is_tracked_to_the_end() {
     let items = inbox["items"].as_array().unwrap();
     assert!(items.len() >= 4, "{inbox}");
     assert_eq!(inbox["unread"].as_u64().unwrap() as usize, items.len());
+    assert_eq!(c.get("/api/inbox/unread").await.1, json!({ "unread": items.len() }));
     let first = items[0]["id"].as_str().unwrap().to_owned();
     assert_eq!(c.post(&format!("/api/inbox/{first}/read"), json!({})).await.0, 204);
     assert_eq!(c.get("/api/inbox").await.1["unread"].as_u64().unwrap() as usize, items.len() - 1);
+    assert_eq!(c.get("/api/inbox/unread").await.1, json!({ "unread": items.len() - 1 }));
     // The agency's notice on delivery is in the inbox too.
     let notice = items.iter().find(|n| n["status"] == "notice").expect("a notice from the agency");
     assert!(notice["notice"]["en"].as_str().unwrap().contains("posted to your address"), "{notice}");
@@ -353,6 +355,7 @@ async fn another_citizens_ids_are_not_found_and_bad_callbacks_are_refused() {
     assert_eq!(other.post(&format!("/api/inbox/{note}/read"), json!({})).await.0, 404);
     assert!(other.get("/api/requests").await.1["items"].as_array().unwrap().is_empty());
     assert!(other.get("/api/inbox").await.1["items"].as_array().unwrap().is_empty());
+    assert_eq!(other.get("/api/inbox/unread").await.1, json!({ "unread": 0 }));
 
     // A status update with a bad signature is refused and changes nothing.
     owner.wait_for(id, "forwarded").await;

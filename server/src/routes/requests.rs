@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use panjere_api::requests::{
     DataUse, DataUseItem, GivenAnswer, Inbox, InquiryRecord, Notification, RequestDetail, RequestSummary, Requests, TimelineEvent,
-    TrackAnswer,
+    TrackAnswer, Unread,
 };
 use panjere_api::{ErrorBody, Text};
 use serde::Deserialize;
@@ -25,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(one))
         .routes(routes!(track))
         .routes(routes!(inbox))
+        .routes(routes!(unread))
         .routes(routes!(read))
         .routes(routes!(data_use))
 }
@@ -200,6 +201,14 @@ async fn inbox(State(state): State<AppState>, citizen: Citizen) -> Result<Json<I
         })
         .collect();
     Ok(Json(Inbox { unread: items.iter().filter(|n| !n.read).count() as u32, items }))
+}
+
+/// The unread count alone, for the header on every page.
+#[utoipa::path(get, path = "/api/inbox/unread", tag = "requests",
+    responses((status = 200, description = "How many notifications are unread", body = Unread), (status = 401, description = "Not signed in", body = ErrorBody)))]
+async fn unread(State(state): State<AppState>, citizen: Citizen) -> Result<Json<Unread>, AppError> {
+    let rows = state.requests().store.notifications(&state.gateway().pseudonym(&citizen.data.national_code)).await?;
+    Ok(Json(Unread { unread: rows.iter().filter(|n| n.read_at.is_none()).count() as u32 }))
 }
 
 #[utoipa::path(post, path = "/api/inbox/{id}/read", tag = "requests", params(("id" = String, Path)),
