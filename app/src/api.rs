@@ -257,13 +257,15 @@ pub async fn service_overview(id: &str) -> Result<ServiceOverview, FetchError> {
 /// A service as its page shows it.
 pub type ServiceOverview = Service<serde::de::IgnoredAny>;
 
+const SEARCH_INDEX: &str = "/api/catalog/search-index";
+
 pub async fn search_index() -> Result<SearchIndexData, FetchError> {
-    get_json("/api/catalog/search-index").await
+    get_json(SEARCH_INDEX).await
 }
 
 /// The search index unread, for the search engine's module to read.
 pub async fn search_index_json() -> Result<String, FetchError> {
-    Ok(body_of(get("/api/catalog/search-index").await?).await?.0)
+    Ok(body_of(get(SEARCH_INDEX).await?).await?.0)
 }
 
 /// The number of agencies (one item fetched, the total read: the item is

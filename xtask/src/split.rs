@@ -150,22 +150,12 @@ fn wasm_opt(from: &Path, to: &Path) -> Result {
     }
 }
 
-/// The first 16 hex digits of the SHA-256 of a directory's file names and
-/// contents, in name order.
+/// The first 16 hex digits of the hash of a directory's files.
 fn content_hash(dir: &Path) -> Result<String> {
-    use sha2::{Digest, Sha256};
-    let mut names: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
-        .filter_map(std::result::Result::ok)
-        .map(|e| e.file_name())
-        .collect();
+    let mut names = Vec::new();
+    crate::tools::files_under(dir, dir, &mut names)?;
     names.sort();
-    let mut hasher = Sha256::new();
-    for name in names {
-        hasher.update(name.as_encoded_bytes());
-        hasher.update(std::fs::read(dir.join(&name)).map_err(|e| format!("cannot read {}: {e}", name.display()))?);
-    }
-    Ok(hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect())
+    Ok(crate::tools::hash_files(dir, &names)?[..16].to_owned())
 }
 
 /// Minifies an ES module (esbuild, from the build tools' npm packages):

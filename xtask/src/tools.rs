@@ -212,32 +212,44 @@ const CLIENT_INPUTS: &[&str] = &[
     "xtask/src",
 ];
 
-/// The SHA-256 of the client's inputs' paths and contents, in path order.
-fn client_inputs_hash() -> Result<String> {
-    use sha2::{Digest, Sha256};
-    fn walk(path: &Path, out: &mut Vec<std::path::PathBuf>) -> Result {
-        if path.is_dir() {
-            for entry in
-                std::fs::read_dir(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?.filter_map(std::result::Result::ok)
-            {
-                walk(&entry.path(), out)?;
-            }
-        } else if path.exists() {
-            out.push(path.to_owned());
+/// Every file under `path` (or `path` itself if it is a file), relative to
+/// `base`, with `/` separators.
+pub fn files_under(base: &Path, path: &Path, out: &mut Vec<String>) -> Result {
+    if path.is_dir() {
+        for entry in
+            std::fs::read_dir(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?.filter_map(std::result::Result::ok)
+        {
+            files_under(base, &entry.path(), out)?;
         }
-        Ok(())
+    } else if let Ok(rel) = path.strip_prefix(base) {
+        if path.exists() {
+            out.push(rel.to_string_lossy().replace('\\', "/"));
+        }
     }
-    let mut files = Vec::new();
-    for input in CLIENT_INPUTS {
-        walk(&root().join(input), &mut files)?;
-    }
-    files.sort();
+    Ok(())
+}
+
+/// The SHA-256, in hex, of `files` (relative to `base`, sorted): each one's
+/// name and contents. What names a build (`dist/app-<hash>/`, the service
+/// worker's version) and tells whether the client is stale.
+pub fn hash_files(base: &Path, files: &[String]) -> Result<String> {
+    use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
-    for f in &files {
-        hasher.update(f.strip_prefix(root()).unwrap_or(f).as_os_str().as_encoded_bytes());
-        hasher.update(std::fs::read(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?);
+    for f in files {
+        hasher.update(f.as_bytes());
+        hasher.update(std::fs::read(base.join(f)).map_err(|e| format!("cannot read {f}: {e}"))?);
     }
     Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The hash of the client's inputs.
+fn client_inputs_hash() -> Result<String> {
+    let mut files = Vec::new();
+    for input in CLIENT_INPUTS {
+        files_under(&root(), &root().join(input), &mut files)?;
+    }
+    files.sort();
+    hash_files(&root(), &files)
 }
 
 /// Builds the client unless `dist/` was last built from exactly the current
@@ -272,29 +284,11 @@ pub fn build_client() -> Result {
 /// Fills `dist/sw.js` with the build's exact files (the app shell it
 /// precaches) and a version that changes whenever any of them does.
 pub fn write_precache(dist: &Path) -> Result {
-    use sha2::{Digest, Sha256};
-    fn walk(dir: &Path, base: &Path, out: &mut Vec<String>) -> Result {
-        let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
-        for entry in entries.filter_map(std::result::Result::ok) {
-            let p = entry.path();
-            if p.is_dir() {
-                walk(&p, base, out)?;
-            } else if let Ok(rel) = p.strip_prefix(base) {
-                out.push(rel.to_string_lossy().replace('\\', "/"));
-            }
-        }
-        Ok(())
-    }
     let mut files = Vec::new();
-    walk(dist, dist, &mut files)?;
+    files_under(dist, dist, &mut files)?;
     files.retain(|f| !f.ends_with(".br") && !f.ends_with(".gz") && f != "sw.js");
     files.sort();
-    let mut hasher = Sha256::new();
-    for f in &files {
-        hasher.update(f.as_bytes());
-        hasher.update(std::fs::read(dist.join(f)).map_err(|e| format!("cannot read {f}: {e}"))?);
-    }
-    let version: String = hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let version = &hash_files(dist, &files)?[..16];
     // The shell is served at "/" (index.html is never requested by name).
     let urls: Vec<String> = files.iter().map(|f| if f == "index.html" { "/".to_owned() } else { format!("/{f}") }).collect();
     let sw_path = dist.join("sw.js");
