@@ -52,7 +52,8 @@ fn mount_now() {
             if i18n::saved_lang() == i18n::Lang::Fa {
                 if let Some(main) = document.get_element_by_id("main") {
                     let page = main.query_selector(":scope > .wrap").ok().flatten().map(|wrap| wrap.inner_html());
-                    shell::keep(&window().location().pathname().unwrap_or_default(), &main.inner_html(), page.as_deref());
+                    let header = root.query_selector(":scope > header").ok().flatten().map(|h| h.outer_html()).unwrap_or_default();
+                    shell::keep(&window().location().pathname().unwrap_or_default(), &header, &main.inner_html(), page.as_deref());
                 }
             }
             root.set_inner_html("");
@@ -140,20 +141,29 @@ pub fn App() -> impl IntoView {
     });
     // The first render is a long task on a slow phone (much of it the
     // browser compiling the wasm functions it runs for the first time), so
-    // it is cut in three, each `Later` a task of its own in order: the
-    // header, with the page as the server painted it; then the page itself;
-    // then the footer and the timeout dialog (below the fold, or hidden).
+    // it is cut in short ones, each `Later` a task of its own in order: the
+    // router, with the header and page as the server painted them; then the
+    // header; the update and offline notices; the page itself; the footer
+    // and the timeout dialog (below the fold, or hidden).
+    let painted_header = shell::take_header().unwrap_or_default();
     let painted = shell::take_main().unwrap_or_default();
-    // The number formatter is built in idle time, while the page waits for
-    // its data.
-    request_idle_callback(move || fmt::prepare(i18n.lang.get_untracked()));
+    // The number formatter is built in a task of its own while the page
+    // waits for its data (in idle time, it came too late: the page's data
+    // then built it, in a long task). Two hops put that task after those
+    // of the `Later`s below, which are queued when the app is mounted.
+    set_timeout(move || set_timeout(move || fmt::prepare(i18n.lang.get_untracked()), std::time::Duration::ZERO), std::time::Duration::ZERO);
     view! {
         <Router>
             <FocusOnNavigate/>
             <a class="skip-link" href="#main" on:click=skip_to_main>{move || i18n.t().skip_to_content}</a>
-            <Header/>
-            <UpdatePrompt/>
-            <OfflineBanner/>
+            // The header as painted, in an unstyled div, until the app's own.
+            <Later fallback=move || view! { <div class="painted" inner_html=painted_header.clone()></div> }>
+                <Header/>
+            </Later>
+            <Later>
+                <UpdatePrompt/>
+                <OfflineBanner/>
+            </Later>
             <main id="main" tabindex="-1">
                 // An unstyled div: the painted page lays out as it did.
                 <Later fallback=move || view! { <div class="painted" inner_html=painted.clone()></div> }>

@@ -7,29 +7,38 @@
 use std::cell::RefCell;
 
 thread_local! {
-    static PAINTED: RefCell<Painted> = const { RefCell::new(Painted { main: None, page: None }) };
+    static PAINTED: RefCell<Painted> = const { RefCell::new(Painted { header: None, main: None, page: None }) };
 }
 
 /// What the server painted, each part taken once.
 struct Painted {
+    /// The shell's whole `<header>` element.
+    header: Option<String>,
     /// The whole of the shell's `<main>`.
     main: Option<String>,
     /// The page content (the inside of `main > .wrap`) and its path.
     page: Option<(String, String)>,
 }
 
-/// Keeps the shell as painted at `path`: the whole of its `<main>`, for the
-/// app's first task to show while its page is built in the next one; and
+/// Keeps the shell as painted at `path`: its header and the whole of its
+/// `<main>`, for the app's first task to show while the header and the page
+/// are built in the next ones; and
 /// the page content inside it (`main > .wrap`), if it is the server's
 /// rendering of a page (it has the `shell-title` heading), for that page to
 /// show while it loads. An empty shell's page content is not kept.
-pub fn keep(path: &str, main: &str, page: Option<&str>) {
+pub fn keep(path: &str, header: &str, main: &str, page: Option<&str>) {
     PAINTED.with(|p| {
         *p.borrow_mut() = Painted {
+            header: Some(header.to_owned()),
             main: Some(main.to_owned()),
             page: page.filter(|html| html.contains("shell-title")).map(|html| (normalise(path).to_owned(), html.to_owned())),
         }
     });
+}
+
+/// The shell's header as painted (the element itself), once.
+pub fn take_header() -> Option<String> {
+    PAINTED.with(|p| p.borrow_mut().header.take())
 }
 
 /// The shell's `<main>` as painted, once.
@@ -64,7 +73,7 @@ mod tests {
     #[test]
     fn the_painted_page_is_kept_once_for_its_own_path() {
         let main = "<div class=\"wrap\"><h1 class=\"shell-title\">صدور گذرنامه</h1></div>";
-        keep("/services/passport-issuance/", main, Some("<h1 class=\"shell-title\">صدور گذرنامه</h1>"));
+        keep("/services/passport-issuance/", "", main, Some("<h1 class=\"shell-title\">صدور گذرنامه</h1>"));
         assert_eq!(peek_for("/services/passport-issuance/").as_deref(), Some("<h1 class=\"shell-title\">صدور گذرنامه</h1>"));
         assert_eq!(peek_for("/agencies/post"), None, "never for another page");
         assert_eq!(
@@ -74,15 +83,17 @@ mod tests {
         );
         assert_eq!(take_for("/services/passport-issuance"), None, "only once");
 
-        keep("/agencies/post", main, Some("<h1 class=\"shell-title\">پست</h1>"));
+        keep("/agencies/post", "", main, Some("<h1 class=\"shell-title\">پست</h1>"));
         assert_eq!(take_for("/agencies/tax"), None, "another page never shows it");
         assert_eq!(take_for("/agencies/post"), None, "and it is gone");
 
-        keep("/dashboard", main, Some("<p role=\"status\">در حال بارگذاری…</p>"));
+        keep("/dashboard", "", main, Some("<p role=\"status\">در حال بارگذاری…</p>"));
         assert_eq!(take_for("/dashboard"), None, "an empty shell is not kept");
 
-        keep("/", "<section class=\"hero\">…</section>", None);
+        keep("/", "<header class=\"site-header\">…</header>", "<section class=\"hero\">…</section>", None);
+        assert_eq!(take_header().as_deref(), Some("<header class=\"site-header\">…</header>"));
         assert_eq!(take_main().as_deref(), Some("<section class=\"hero\">…</section>"));
+        assert_eq!(take_header(), None, "only once");
         assert_eq!(take_main(), None, "only once");
     }
 }

@@ -3,6 +3,7 @@ use panjere_api::Categories;
 
 use crate::api;
 use crate::components::async_view::AsyncView;
+use crate::components::later::Later;
 use crate::components::search_box::SearchBox;
 use crate::components::service_list::ServiceList;
 use crate::fetched::Fetched;
@@ -45,20 +46,25 @@ pub fn HomePage() -> impl IntoView {
                 <SearchBox id="home-search"/>
             </div>
         </section>
-        <div class="wrap">
-            <section aria-labelledby="popular-h">
-                <h2 id="popular-h">{move || i18n.t().popular_title}</h2>
-                // Holds a screen's height while loading, so what follows
-                // starts below the fold and is not pushed down in view.
-                <div class="reserve">
-                    <AsyncView resource=popular render=|(page, _)| view! { <ServiceList items=page.items.into_iter().take(POPULAR).collect()/> }/>
-                </div>
-                <p><a class="more" href="/services">{move || i18n.t().all_services_link}</a></p>
-            </section>
-            <AsyncView resource=topics render=move |c: Categories| view! { <Topics categories=c/> }/>
-            <p><a class="more" href="/agencies">{move || i18n.t().all_agencies_link}</a></p>
-            <p><a class="more" href="/dashboard">{move || i18n.t().home_dashboard_link}</a></p>
-        </div>
+        // Below the hero: built in a task of its own, after it.
+        <Later>
+            <div class="wrap">
+                <section aria-labelledby="popular-h">
+                    <h2 id="popular-h">{move || i18n.t().popular_title}</h2>
+                    // Holds a screen's height while loading, so what follows
+                    // starts below the fold and is not pushed down in view.
+                    <div class="reserve">
+                        <AsyncView resource=popular render=|(page, _)| view! { <ServiceList items=page.items.into_iter().take(POPULAR).collect()/> }/>
+                    </div>
+                    <p><a class="more" href="/services">{move || i18n.t().all_services_link}</a></p>
+                </section>
+                // The topics arrive with the most used services: they are built
+                // in the task after those.
+                <AsyncView resource=topics render=move |c: Categories| view! { <Later><Topics categories=c.clone()/></Later> }/>
+                <p><a class="more" href="/agencies">{move || i18n.t().all_agencies_link}</a></p>
+                <p><a class="more" href="/dashboard">{move || i18n.t().home_dashboard_link}</a></p>
+            </div>
+        </Later>
     }
 }
 
@@ -77,16 +83,21 @@ fn Topics(categories: Categories) -> impl IntoView {
         }
     };
     let cats = categories.items.into_iter().map(|c| tile(format!("/categories/{}", c.id), c.name, c.service_count)).collect_view();
-    let events = categories.life_events.into_iter().map(|e| tile(format!("/life-events/{}", e.id), e.name, e.service_count)).collect_view();
+    let events = categories.life_events;
     view! {
         <section aria-labelledby="topics-h">
             <h2 id="topics-h">{move || i18n.t().categories_title}</h2>
             <ul class="tiles">{cats}</ul>
         </section>
-        <section aria-labelledby="events-h">
-            <h2 id="events-h">{move || i18n.t().events_title}</h2>
-            <p>{move || i18n.t().events_lead}</p>
-            <ul class="tiles events">{events}</ul>
-        </section>
+        // The second grid in a task of its own: each is a long list.
+        <Later>
+            <section aria-labelledby="events-h">
+                <h2 id="events-h">{move || i18n.t().events_title}</h2>
+                <p>{move || i18n.t().events_lead}</p>
+                <ul class="tiles events">
+                    {events.clone().into_iter().map(|e| tile(format!("/life-events/{}", e.id), e.name, e.service_count)).collect_view()}
+                </ul>
+            </section>
+        </Later>
     }
 }
