@@ -21,7 +21,7 @@ use wasm_bindgen::JsCast;
 
 use crate::components::footer::Footer;
 use crate::components::header::Header;
-use crate::components::later::Later;
+use crate::components::later::{after_first_render, Later};
 use crate::components::lazy_page::{lazy_page, lazy_part};
 use crate::components::offline_banner::OfflineBanner;
 use crate::components::session_timeout::SessionTimeout;
@@ -149,9 +149,9 @@ pub fn App() -> impl IntoView {
     let painted = shell::take_main().unwrap_or_default();
     // The number formatter is built in a task of its own while the page
     // waits for its data (in idle time, it came too late: the page's data
-    // then built it, in a long task). Two hops put that task after those
-    // of the `Later`s below, which are queued when the app is mounted.
-    set_timeout(move || set_timeout(move || fmt::prepare(i18n.lang.get_untracked()), std::time::Duration::ZERO), std::time::Duration::ZERO);
+    // then built it, in a long task). It is short when the loader's worker
+    // (public/warm-intl.js) has already loaded the locale data.
+    after_first_render(move || fmt::prepare(i18n.lang.get_untracked()));
     view! {
         <Router>
             <FocusOnNavigate/>

@@ -47,7 +47,9 @@ impl Pwa {
             pwa.install_event.set_value(None);
             pwa.can_install.set(false);
         });
-        pwa.register();
+        // The page first: the worker's registration (and its precaching)
+        // is no part of what the citizen waits for.
+        crate::components::later::after_first_render(move || pwa.register());
         pwa
     }
 

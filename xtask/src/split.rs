@@ -27,14 +27,15 @@ const MAIN: &str = "panjere-app";
 /// wasm-opt's settings (Trunk's own wasm-opt is off: `index.html`).
 const WASM_OPT: &[&str] = &["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int"];
 
-/// Trunk's name for the client's JS glue (`panjere-app-<16 hex>`), from
-/// the loader in `index.html`.
+/// Trunk's name for the client's JS glue (`panjere-app-<hash>`), from the
+/// loader in `index.html`. The hash is up to 16 hex digits: Trunk writes a
+/// 64-bit number without its leading zeros.
 pub fn trunk_stem(index_html: &str) -> Option<&str> {
     let start = index_html.find(&format!("/{MAIN}-"))? + 1;
     let rest = &index_html[start..];
-    let stem = rest.get(..MAIN.len() + 17)?;
-    let hash = stem.strip_prefix(MAIN)?.strip_prefix('-')?;
-    (hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()) && rest[stem.len()..].starts_with(".js")).then_some(stem)
+    let hash_len = rest[MAIN.len() + 1..].bytes().take_while(u8::is_ascii_hexdigit).count();
+    let stem = &rest[..MAIN.len() + 1 + hash_len];
+    ((1..=16).contains(&hash_len) && rest[stem.len()..].starts_with(".js")).then_some(stem)
 }
 
 /// Points the loader (and its modulepreload) at the split build, and
@@ -192,6 +193,12 @@ await init({ module_or_path: '/panjere-app-0123456789abcdef_bg.wasm' });
         assert!(html.contains("import init from '/app-0123456789abcdef/panjere-app.js';"));
         assert!(html.contains("module_or_path: '/app-0123456789abcdef/panjere-app_bg.wasm'"));
         assert!(!html.contains("/panjere-app-0123456789abcdef"));
+    }
+
+    #[test]
+    fn a_hash_with_its_leading_zero_dropped_is_found() {
+        let loader = LOADER.replace("0123456789abcdef", "ac9b62fa31df808");
+        assert_eq!(trunk_stem(&loader), Some("panjere-app-ac9b62fa31df808"));
     }
 
     #[test]

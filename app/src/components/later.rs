@@ -11,3 +11,10 @@ pub fn Later(children: ChildrenFn, #[prop(optional, into)] fallback: ViewFn) -> 
     set_timeout(move || ready.set(true), std::time::Duration::ZERO);
     view! { <Show when=move || ready.get() fallback>{children()}</Show> }
 }
+
+/// Runs `f` in a task of its own after those the first render queues (its
+/// `Later`s): for work the page does not wait for. Two hops, because the
+/// `Later`s' tasks are queued while the app is mounted, after its caller.
+pub fn after_first_render(f: impl FnOnce() + 'static) {
+    set_timeout(move || set_timeout(f, std::time::Duration::ZERO), std::time::Duration::ZERO);
+}
