@@ -2,8 +2,8 @@
 # The client's weight, from the built dist/ (run `cargo xtask build` first):
 # raw, gzip -9 and brotli (the .br files the server sends) bytes of the main
 # wasm module, js, css and fonts, and the whole first load of the home and
-# service pages (index.html + js + split loader + main wasm + css + both
-# fonts). Then what each lazily loaded module adds when first needed (it
+# service pages (index.html + js + split loader + Intl warm-up worker +
+# main wasm + css + both fonts). Then what each lazily loaded module adds when first needed (it
 # and the shared chunks it needs, from target/wasm-split/routes.json, which
 # the build writes), and what the main module's bytes are spent on
 # (wasm_top.py, on the split main module before wasm-bindgen and wasm-opt,
@@ -29,12 +29,12 @@ row() { # label files...
 
 APP=$(ls -d dist/app-*/ | head -1)
 WASM=${APP}panjere-app_bg.wasm
-JS="${APP}panjere-app.js ${APP}__wasm_split.js"
+JS="${APP}panjere-app.js ${APP}__wasm_split.js dist/warm-intl.js"
 CSS=$(ls dist/main-*.css)
 FONTS=$(ls dist/fonts/*.woff2)
 printf '%-22s %12s %12s %12s\n' "bytes" "raw" "gzip -9" "brotli"
 row "wasm (main module)" $WASM
-row "js (glue + loader)" $JS
+row "js (glue, loader, worker)" $JS
 row "css" $CSS
 row "index.html" dist/index.html
 for f in $FONTS; do row "font $(basename "$f" .woff2)" "$f"; done
