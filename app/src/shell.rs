@@ -22,10 +22,10 @@ struct Painted {
 
 /// Keeps the shell as painted at `path`: its header and the whole of its
 /// `<main>`, for the app's first task to show while the header and the page
-/// are built in the next ones; and
-/// the page content inside it (`main > .wrap`), if it is the server's
-/// rendering of a page (it has the `shell-title` heading), for that page to
-/// show while it loads. An empty shell's page content is not kept.
+/// are built in the next ones; and the page content inside it (`main >
+/// .wrap`), if it is the server's rendering of a page (it has the
+/// `shell-title` heading), for that page to show while it loads. An empty
+/// shell's page content is not kept.
 pub fn keep(path: &str, header: &str, main: &str, page: Option<&str>) {
     PAINTED.with(|p| {
         *p.borrow_mut() = Painted {
