@@ -31,16 +31,17 @@ pub fn HomePage() -> impl IntoView {
                 <h1>{move || i18n.t().home_title}</h1>
                 <p class="lead">
                     // The same sentence as index.html's shell until the
-                    // counts arrive: the hero keeps its height (no layout shift).
-                    {move || {
-                        popular
-                            .get()
-                            .and_then(Result::ok)
-                            .map(|(s, a)| {
-                                let lang = i18n.get();
-                                fill(i18n.t().home_lead, &[("services", &num(s.total as u64, lang)), ("agencies", &num(a as u64, lang))])
-                            })
-                            .unwrap_or_else(|| i18n.t().home_lead_loading.to_owned())
+                    // counts arrive: the hero keeps its height (no layout
+                    // shift). The sentence with counts is a new element, not
+                    // the same text changed: the browser counts a text whose
+                    // lines end a pixel elsewhere as moved.
+                    {move || match popular.get().and_then(Result::ok) {
+                        Some((s, a)) => {
+                            let lang = i18n.get();
+                            let counts = fill(i18n.t().home_lead, &[("services", &num(s.total as u64, lang)), ("agencies", &num(a as u64, lang))]);
+                            view! { <span>{counts}</span> }.into_any()
+                        }
+                        None => i18n.t().home_lead_loading.into_any(),
                     }}
                 </p>
                 <SearchBox id="home-search"/>
