@@ -182,6 +182,16 @@ test.describe('light first load', () => {
     expect(wasm.length).toBe(before);
   });
 
+  test("a worker loads Intl's locale data while the wasm downloads, allowed by the CSP", async ({ page, consoleErrors }) => {
+    const warmed = page.waitForResponse((r) => new URL(r.url()).pathname === '/warm-intl.js');
+    await page.goto('/');
+    expect((await warmed).status()).toBe(200);
+    await appReady(page);
+    // The page's numbers are still formatted (by the app's own formatter).
+    await expect(page.locator('.tile-count').first()).toHaveText(new RegExp(`^${fa.services_count.replace('{n}', '[۰-۹]+')}$`));
+    expect(consoleErrors.filter((e) => /Content.Security.Policy|warm-intl/i.test(e))).toEqual([]);
+  });
+
   test.describe('before the service worker has the code', () => {
     // Once the worker has precached every module it serves them itself,
     // out of the test's reach: this is the first visit on a dropping network.
