@@ -9,6 +9,7 @@ pub mod error;
 pub mod forms;
 pub mod ids;
 pub mod normalize;
+pub mod pages;
 pub mod requests;
 pub mod search;
 pub mod stats;

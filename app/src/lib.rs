@@ -267,3 +267,32 @@ fn focus_heading_when_ready(attempts_left: u32) {
         .forget();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    /// The server names a page's module from `panjere_api::pages`; this is
+    /// the router's own answer, read from this file's `lazy_page!` and
+    /// `<Route>` lines.
+    #[test]
+    fn the_shared_page_table_matches_the_router() {
+        let source = include_str!("lib.rs");
+        let mut module_of_view = HashMap::new();
+        for line in source.lines().filter_map(|l| l.strip_prefix("lazy_page!(")) {
+            let (view, rest) = line.split_once(',').expect("lazy_page!(view, page in module, …)");
+            let module = rest.split(" in ").nth(1).and_then(|m| m.split(',').next()).expect("a module");
+            module_of_view.insert(view.trim(), module.trim());
+        }
+        let mut routes = 0;
+        for line in source.lines().map(str::trim).filter_map(|l| l.strip_prefix("<Route path=path!(\"")) {
+            let (path, rest) = line.split_once("\")").expect("a path");
+            let view = rest.split("view={").nth(1).and_then(|v| v.split(" as Page").next()).expect("a view");
+            let concrete = path.replace(":id", "x");
+            assert_eq!(panjere_api::pages::page_module(&concrete), module_of_view.get(view).copied(), "{path}");
+            routes += usize::from(module_of_view.contains_key(view));
+        }
+        assert!(routes > 10, "the router's lines were read");
+        assert_eq!(routes, panjere_api::pages::PAGE_MODULES.len(), "every listed page is a route");
+    }
+}

@@ -12,6 +12,15 @@ async function controlled(page: Page) {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 });
 }
 
+/** The names of the wasm files the page requests from now on. */
+function wasmRequests(page: Page): string[] {
+  const wasm: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname.split('/').pop()!);
+  });
+  return wasm;
+}
+
 /** Every URL held in the page's CacheStorage. */
 async function cachedUrls(page: Page): Promise<string[]> {
   return page.evaluate(async () => {
@@ -160,10 +169,7 @@ test.describe('light first load', () => {
   // The page's own requests: the service worker's precache fetches (every
   // module) are the context's, not the page's.
   test("the first visit fetches only the main module; another page's code loads when it is opened", async ({ page }) => {
-    const wasm: string[] = [];
-    page.on('request', (r) => {
-      if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname.split('/').pop()!);
-    });
+    const wasm = wasmRequests(page);
     await page.goto('/');
     await appReady(page);
     await expect(page.locator('main h1')).toHaveText(fa.home_title);
@@ -180,6 +186,23 @@ test.describe('light first load', () => {
     await page.getByRole('navigation', { name: fa.nav_label }).getByRole('link', { name: fa.nav_home }).click();
     await expect(page.locator('main h1')).toHaveText(fa.home_title);
     expect(wasm.length).toBe(before);
+  });
+
+  test("a direct visit to a lazily loaded page fetches its module alongside the main one, each file once", async ({ page }) => {
+    const wasm = wasmRequests(page);
+    await page.goto('/status');
+    await appReady(page);
+    await expect(page.locator('main h1')).toHaveText(fa.status_title);
+    // The server named the catalog module's files; the loader preloaded them.
+    const named = (await page.locator('meta[name="page-code"]').getAttribute('content'))!.split(' ');
+    expect(named.map((u) => u.split('/').pop())).toContain('split_catalog.wasm');
+    await expect(page.locator('link[rel="preload"][as="fetch"]')).toHaveCount(named.length);
+    // The split loader's own fetches used the preloads: no file twice.
+    expect(wasm.filter((f) => f !== 'panjere-app_bg.wasm').sort()).toEqual(named.map((u) => u.split('/').pop()!).sort());
+    // Home names nothing: its code is the main module.
+    await page.goto('/');
+    await appReady(page);
+    await expect(page.locator('meta[name="page-code"]')).toHaveCount(0);
   });
 
   test("a worker loads Intl's locale data while the wasm downloads, allowed by the CSP", async ({ page, consoleErrors }) => {

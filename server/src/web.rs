@@ -2,6 +2,7 @@
 //! precompressed brotli/gzip, `index.html` with `no-cache` for every client
 //! route (SPA fallback), and the security headers on every response.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use axum::body::Body;
@@ -29,6 +30,9 @@ pub struct Shell {
     /// `index_html`, to put a page's own in their place.
     title: Option<std::ops::Range<usize>>,
     main: Option<std::ops::Range<usize>>,
+    /// Each lazily loaded wasm module's files, as space-separated URLs (the
+    /// split build's `modules.json`).
+    module_files: HashMap<String, String>,
 }
 
 const MAIN_OPEN: &str = "<main id=\"main\">";
@@ -50,7 +54,8 @@ impl Shell {
         };
         let title = between("<title>", "</title>");
         let main = between(MAIN_OPEN, "</main>");
-        Some(Shell { dist: dist.to_owned(), csp_header, title, main, index_html })
+        let module_files = module_files(dist, &index_html);
+        Some(Shell { dist: dist.to_owned(), csp_header, title, main, index_html, module_files })
     }
 
     /// The shell for a client route. The home page's hero is in
@@ -116,8 +121,31 @@ impl Shell {
         }
         out.push_str(&content);
         out.push_str(&html[main.end..]);
+        // The files of the page's code, for the loader to fetch alongside
+        // the main module (Trunk.toml) rather than after it.
+        let code = panjere_api::pages::page_module(path).and_then(|m| self.module_files.get(m));
+        if let (Some(urls), Some(at)) = (code, out.find("</head>")) {
+            out.insert_str(at, &format!("<meta name=\"page-code\" content=\"{}\">", escape_html(urls)));
+        }
         out
     }
+}
+
+/// The split build's `modules.json` (each module's file URLs), found in the
+/// directory of the loader `index.html` imports; empty without a split build.
+fn module_files(dist: &Path, index_html: &str) -> HashMap<String, String> {
+    let dir = index_html.find("/panjere-app.js").and_then(|end| {
+        let start = index_html[..end].rfind('/')? + 1;
+        Some(&index_html[start..end])
+    });
+    let Some(dir) = dir.filter(|d| d.starts_with("app-") && !d.contains("..")) else {
+        return HashMap::new();
+    };
+    let files: HashMap<String, Vec<String>> = std::fs::read_to_string(dist.join(dir).join("modules.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default();
+    files.into_iter().map(|(module, urls)| (module, urls.join(" "))).collect()
 }
 
 /// The words of the shell the server writes, from the app's Persian locale
@@ -343,6 +371,40 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
             assert!(page.contains("<title>پنجره</title>"), "{other}");
         }
         assert_eq!(escape_html("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+    }
+
+    #[test]
+    fn a_lazily_loaded_page_names_its_code_files() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let catalog = crate::catalog::Catalog::load(&root.join("data")).unwrap();
+        let dist = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dist.path().join("app-0123")).unwrap();
+        std::fs::write(
+            dist.path().join("app-0123/modules.json"),
+            r#"{"catalog":["/app-0123/chunk_1.wasm","/app-0123/split_catalog.wasm"],"apply":["/app-0123/split_apply.wasm"]}"#,
+        )
+        .unwrap();
+        let html = "<html><head><title>پنجره</title><script type=\"module\">import init from '/app-0123/panjere-app.js';</script></head>\
+                    <body><main id=\"main\">hero</main></body></html>";
+        let shell = Shell::new(dist.path(), html.to_owned()).unwrap();
+        let meta = |path: &str| {
+            let page = shell.page(path, &catalog);
+            page.find("<meta name=\"page-code\"").map(|at| {
+                assert!(page[at..].find("</head>").is_some(), "in the head");
+                page[at..at + page[at..].find('>').unwrap() + 1].to_owned()
+            })
+        };
+        assert_eq!(
+            meta("/status").as_deref(),
+            Some("<meta name=\"page-code\" content=\"/app-0123/chunk_1.wasm /app-0123/split_catalog.wasm\">")
+        );
+        assert_eq!(meta("/requests/REQ-1").as_deref(), Some("<meta name=\"page-code\" content=\"/app-0123/split_apply.wasm\">"));
+        assert_eq!(meta("/"), None, "home's code is the main module");
+        assert_eq!(meta("/services/passport-issuance"), None, "so is a service page's");
+        assert_eq!(meta("/dashboard"), None, "a module the build does not name");
+        // No split build: nothing named.
+        let plain = Shell::new(Path::new("no-such-dist"), html.to_owned()).unwrap();
+        assert!(!plain.page("/status", &catalog).contains("page-code"));
     }
 
     #[test]

@@ -81,8 +81,8 @@ pub fn split_client(dist: &Path) -> Result {
     let split = wasm_split_cli_support::transform(opts).map_err(|e| format!("splitting {}: {e:#}", linked.display()))?;
     // Which files each lazily loaded route fetches (bench/size/run.sh).
     let routes: std::collections::BTreeMap<_, _> = split.prefetch_map.into_iter().collect();
-    let routes = serde_json::to_string_pretty(&routes).map_err(|e| e.to_string())?;
-    std::fs::write(work.join("routes.json"), routes).map_err(|e| format!("cannot write routes.json: {e}"))?;
+    std::fs::write(work.join("routes.json"), serde_json::to_string_pretty(&routes).map_err(|e| e.to_string())?)
+        .map_err(|e| format!("cannot write routes.json: {e}"))?;
 
     let out = work.join("out");
     std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
@@ -122,10 +122,24 @@ pub fn split_client(dist: &Path) -> Result {
     for old in [format!("{stem}.js"), format!("{stem}_bg.wasm")] {
         let _ = std::fs::remove_file(dist.join(old));
     }
+    // The same, as the URLs the split loader fetches, for the server to
+    // name the files of the page it serves (`web::Shell`).
+    let urls = module_urls(&routes, &out_dir_name);
+    std::fs::write(dest.join(MODULES_JSON), serde_json::to_string(&urls).map_err(|e| e.to_string())?)
+        .map_err(|e| format!("cannot write {MODULES_JSON}: {e}"))?;
     std::fs::write(&index_path, repoint(&index, &stem, &out_dir_name))
         .map_err(|e| format!("cannot write {}: {e}", index_path.display()))?;
     crate::say(format!("Split the client into {} wasm modules in dist/{out_dir_name}/", modules.len()));
     Ok(())
+}
+
+/// The file, in the split build's directory, naming each module's files.
+const MODULES_JSON: &str = "modules.json";
+
+/// Each module's files (module and shared chunks) as the URLs the split
+/// loader fetches them from.
+fn module_urls(routes: &std::collections::BTreeMap<String, Vec<String>>, dir: &str) -> std::collections::BTreeMap<String, Vec<String>> {
+    routes.iter().map(|(module, files)| (module.clone(), files.iter().map(|f| format!("/{dir}/{f}.wasm")).collect())).collect()
 }
 
 /// Runs wasm-opt on one module. Its warnings about the name section's
