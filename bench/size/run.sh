@@ -4,8 +4,8 @@
 # wasm module, js, css and fonts, and the whole first load of the home and
 # service pages (index.html + js + split loader + Intl warm-up worker +
 # main wasm + css + both fonts). Then what each lazily loaded module adds when first needed (it
-# and the shared chunks it needs, from target/wasm-split/routes.json, which
-# the build writes), and what the main module's bytes are spent on
+# and the shared chunks it needs, from dist/modules.json, which the build
+# writes), and what the main module's bytes are spent on
 # (wasm_top.py, on the split main module before wasm-bindgen and wasm-opt,
 # which still has function names).
 # Budget (issue 7): first load <= 250 KB brotli. A benchmark, not a test.
@@ -44,11 +44,11 @@ row "all wasm modules" ${APP}*.wasm
 
 echo
 echo "Opening a lazily loaded module first fetches (brotli bytes, module + shared chunks):"
-python3 - "$APP" target/wasm-split/routes.json <<'PY'
+python3 - dist dist/modules.json <<'PY'
 import json, os, sys
-app, routes = sys.argv[1], json.load(open(sys.argv[2]))
-size = lambda f: os.path.getsize(os.path.join(app, f + ".br")) if os.path.exists(os.path.join(app, f + ".br")) else os.path.getsize(os.path.join(app, f))
-rows = sorted(((sum(size(f + ".wasm") for f in files), name, len(files)) for name, files in routes.items()), reverse=True)
+dist, modules = sys.argv[1], json.load(open(sys.argv[2]))
+size = lambda url: os.path.getsize(dist + url + ".br") if os.path.exists(dist + url + ".br") else os.path.getsize(dist + url)
+rows = sorted(((sum(size(u) for u in urls), name, len(urls)) for name, urls in modules.items()), reverse=True)
 for total, name, n in rows:
     print(f"  {name:<28} {total:>9}  ({n} files)")
 PY

@@ -30,8 +30,8 @@ pub struct Shell {
     /// `index_html`, to put a page's own in their place.
     title: Option<std::ops::Range<usize>>,
     main: Option<std::ops::Range<usize>>,
-    /// Each lazily loaded wasm module's files, as space-separated URLs (the
-    /// split build's `modules.json`).
+    /// Each lazily loaded wasm module's files, as space-separated URLs
+    /// (`dist/modules.json`, written by the split build).
     module_files: HashMap<String, String>,
 }
 
@@ -54,7 +54,7 @@ impl Shell {
         };
         let title = between("<title>", "</title>");
         let main = between(MAIN_OPEN, "</main>");
-        let module_files = module_files(dist, &index_html);
+        let module_files = module_files(dist);
         Some(Shell { dist: dist.to_owned(), csp_header, title, main, index_html, module_files })
     }
 
@@ -131,20 +131,11 @@ impl Shell {
     }
 }
 
-/// The split build's `modules.json` (each module's file URLs), found in the
-/// directory of the loader `index.html` imports; empty without a split build.
-fn module_files(dist: &Path, index_html: &str) -> HashMap<String, String> {
-    let dir = index_html.find("/panjere-app.js").and_then(|end| {
-        let start = index_html[..end].rfind('/')? + 1;
-        Some(&index_html[start..end])
-    });
-    let Some(dir) = dir.filter(|d| d.starts_with("app-") && !d.contains("..")) else {
-        return HashMap::new();
-    };
-    let files: HashMap<String, Vec<String>> = std::fs::read_to_string(dist.join(dir).join("modules.json"))
-        .ok()
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default();
+/// The split build's `modules.json` (each module's file URLs); empty
+/// without a split build.
+fn module_files(dist: &Path) -> HashMap<String, String> {
+    let files: HashMap<String, Vec<String>> =
+        std::fs::read_to_string(dist.join("modules.json")).ok().and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default();
     files.into_iter().map(|(module, urls)| (module, urls.join(" "))).collect()
 }
 
@@ -378,9 +369,8 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let catalog = crate::catalog::Catalog::load(&root.join("data")).unwrap();
         let dist = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dist.path().join("app-0123")).unwrap();
         std::fs::write(
-            dist.path().join("app-0123/modules.json"),
+            dist.path().join("modules.json"),
             r#"{"catalog":["/app-0123/chunk_1.wasm","/app-0123/split_catalog.wasm"],"apply":["/app-0123/split_apply.wasm"]}"#,
         )
         .unwrap();

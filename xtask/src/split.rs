@@ -79,10 +79,7 @@ pub fn split_client(dist: &Path) -> Result {
     opts.main_module = &main_module;
     opts.target.web();
     let split = wasm_split_cli_support::transform(opts).map_err(|e| format!("splitting {}: {e:#}", linked.display()))?;
-    // Which files each lazily loaded route fetches (bench/size/run.sh).
     let routes: std::collections::BTreeMap<_, _> = split.prefetch_map.into_iter().collect();
-    std::fs::write(work.join("routes.json"), serde_json::to_string_pretty(&routes).map_err(|e| e.to_string())?)
-        .map_err(|e| format!("cannot write routes.json: {e}"))?;
 
     let out = work.join("out");
     std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
@@ -122,10 +119,10 @@ pub fn split_client(dist: &Path) -> Result {
     for old in [format!("{stem}.js"), format!("{stem}_bg.wasm")] {
         let _ = std::fs::remove_file(dist.join(old));
     }
-    // The same, as the URLs the split loader fetches, for the server to
-    // name the files of the page it serves (`web::Shell`).
+    // Which files each module fetches, for the server to name those of the
+    // page it serves (`web::Shell`) and for bench/size/run.sh.
     let urls = module_urls(&routes, &out_dir_name);
-    std::fs::write(dest.join(MODULES_JSON), serde_json::to_string(&urls).map_err(|e| e.to_string())?)
+    std::fs::write(dist.join(MODULES_JSON), serde_json::to_string_pretty(&urls).map_err(|e| e.to_string())?)
         .map_err(|e| format!("cannot write {MODULES_JSON}: {e}"))?;
     std::fs::write(&index_path, repoint(&index, &stem, &out_dir_name))
         .map_err(|e| format!("cannot write {}: {e}", index_path.display()))?;
@@ -133,8 +130,9 @@ pub fn split_client(dist: &Path) -> Result {
     Ok(())
 }
 
-/// The file, in the split build's directory, naming each module's files.
-const MODULES_JSON: &str = "modules.json";
+/// The file in `dist/` naming each module's files (the server's, not the
+/// browser's: it is not precached).
+pub const MODULES_JSON: &str = "modules.json";
 
 /// Each module's files (module and shared chunks) as the URLs the split
 /// loader fetches them from.

@@ -286,7 +286,7 @@ pub fn build_client() -> Result {
 pub fn write_precache(dist: &Path) -> Result {
     let mut files = Vec::new();
     files_under(dist, dist, &mut files)?;
-    files.retain(|f| !f.ends_with(".br") && !f.ends_with(".gz") && f != "sw.js");
+    files.retain(|f| !f.ends_with(".br") && !f.ends_with(".gz") && f != "sw.js" && f != crate::split::MODULES_JSON);
     files.sort();
     let version = &hash_files(dist, &files)?[..16];
     // The shell is served at "/" (index.html is never requested by name).
