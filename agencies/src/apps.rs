@@ -52,7 +52,7 @@ pub struct NewApplication {
 /// `POST /v1/applications`: the same idempotency key always yields the same
 /// application (200), a new one is created (201).
 pub async fn submit(State(a): State<Arc<Agency>>, Json(n): Json<NewApplication>) -> Response {
-    if panjere_api::ids::national_code(&n.citizen).is_err() {
+    if crate::checks::national_code(&n.citizen).is_err() {
         return bad("invalid national code in `citizen`");
     }
     if n.service.is_empty() || n.idempotency_key.is_empty() || n.idempotency_key.len() > 128 {
@@ -109,7 +109,7 @@ pub fn signature(secret: &str, body: &[u8]) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
     mac.update(body);
     let bytes = mac.finalize().into_bytes();
-    format!("sha256={}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    format!("sha256={}", hex::encode(bytes))
 }
 
 /// Pushes a status change to the window, signed with the agency's secret.

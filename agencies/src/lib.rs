@@ -5,6 +5,7 @@
 //! to them exactly as it would to real agencies.
 
 pub mod apps;
+pub mod checks;
 pub mod data;
 pub mod faults;
 pub mod ops;

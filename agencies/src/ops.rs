@@ -11,6 +11,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::checks;
 use crate::data::{age, person, persona, today, Gender, Rng, CITIES};
 use crate::{now_rfc3339, Agency, Mode};
 
@@ -20,7 +21,7 @@ pub fn bad(message: impl Into<String>) -> Response {
 }
 
 fn code(nc: &str) -> Result<String, String> {
-    panjere_api::ids::national_code(nc).map_err(|e| format!("invalid national_code: {e:?}"))
+    checks::national_code(nc).map(|()| nc.to_owned()).map_err(|e| format!("invalid national_code: {e}"))
 }
 
 /// The routes of agency `id` (besides health and applications).
@@ -64,7 +65,9 @@ async fn ownership(Query(q): Query<OwnershipQuery>) -> Response {
         Ok(c) => c,
         Err(e) => return bad(e),
     };
-    let Ok(m) = panjere_api::ids::mobile(&m) else { return bad("invalid mobile") };
+    if checks::mobile(&m).is_err() {
+        return bad("invalid mobile");
+    }
     Json(json!({ "national_code": nc, "mobile": m, "owner": person(&nc).mobile == m })).into_response()
 }
 
@@ -75,7 +78,7 @@ struct Sms {
 }
 
 async fn send_sms(State(a): State<Arc<Agency>>, Json(sms): Json<Sms>) -> Response {
-    let Ok(to) = panjere_api::ids::mobile(&sms.to) else { return bad("invalid mobile in `to`") };
+    let Ok(to) = checks::mobile_number(&sms.to) else { return bad("invalid mobile in `to`") };
     if sms.text.is_empty() || sms.text.chars().count() > 480 {
         return bad("text must be 1 to 480 characters");
     }
@@ -95,9 +98,9 @@ async fn outbox(State(a): State<Arc<Agency>>, Query(q): Query<OutboxQuery>) -> R
     if a.mode == Mode::Production {
         return (StatusCode::NOT_FOUND, Json(json!({ "error": "the outbox exists only in development and test mode" }))).into_response();
     }
-    let want = match q.mobile.as_deref().map(panjere_api::ids::mobile) {
-        Some(Ok(m)) => Some(m),
-        Some(Err(_)) => return bad("invalid mobile"),
+    let want = match q.mobile {
+        Some(m) if checks::mobile(&m).is_ok() => Some(m),
+        Some(_) => return bad("invalid mobile"),
         None => None,
     };
     let outbox = a.outbox.lock().expect("outbox lock");
@@ -110,8 +113,6 @@ struct FinesQuery {
     national_code: Option<String>,
     plate: Option<String>,
 }
-
-use panjere_api::ids::plate;
 
 const PLACES: &[&str] = &["بزرگراه همت", "میدان آزادی", "خیابان ولیعصر", "اتوبان تهران-کرج", "بزرگراه چمران"];
 const OFFENCES: &[(&str, u64)] =
@@ -150,12 +151,12 @@ async fn fines(Query(q): Query<FinesQuery>) -> Response {
             }
             Err(e) => bad(e),
         },
-        (None, Some(p)) => match plate(&p) {
-            Some(p) => {
+        (None, Some(p)) => match checks::plate(&p) {
+            Ok(()) => {
                 let n = Rng::new(&format!("plate-{p}")).below(3);
                 Json(fines_for(&p, n)).into_response()
             }
-            None => bad("invalid plate: expected two digits, a letter, three digits and a two-digit province code, e.g. 12ب34567"),
+            Err(_) => bad("invalid plate: expected two digits, a letter, three digits and a two-digit province code, e.g. 12ب34567"),
         },
         _ => bad("give exactly one of national_code or plate"),
     }
@@ -226,10 +227,10 @@ async fn clearance(Path(nc): Path<String>) -> Response {
 }
 
 async fn declaration(Path(number): Path<String>) -> Response {
-    let n = panjere_api::normalize::ascii_digits(number.trim());
-    if !(8..=14).contains(&n.len()) || !n.bytes().all(|b| b.is_ascii_digit()) {
-        return bad("invalid declaration number: 8 to 14 digits");
+    if let Err(e) = checks::declaration_number(&number) {
+        return bad(format!("invalid declaration number: {e}"));
     }
+    let n = number;
     let mut r = Rng::new(&format!("decl-{n}"));
     let status = *r.pick(&["cleared", "inspection", "awaiting_payment", "registered"]);
     let office = *r.pick(&["گمرک شهید رجایی", "گمرک فرودگاه امام خمینی", "گمرک غرب تهران", "گمرک بازرگان"]);
@@ -261,7 +262,9 @@ async fn insurance(Path(nc): Path<String>) -> Response {
 const STREETS: &[&str] = &["خیابان آزادی", "خیابان انقلاب", "خیابان شریعتی", "بلوار کشاورز", "خیابان فردوسی", "کوچه بهار"];
 
 async fn postal_code(Path(pc): Path<String>) -> Response {
-    let Some(pc) = panjere_api::ids::postal_code(&pc) else { return bad("invalid postal code: ten digits") };
+    if checks::postal_code(&pc).is_err() {
+        return bad("invalid postal code: ten digits");
+    }
     let mut r = Rng::new(&format!("post-{pc}"));
     let city = *r.pick(CITIES);
     let address = format!("{city}، {}، {}، پلاک {}، واحد {}", r.pick(STREETS), r.pick(STREETS), 1 + r.below(200), 1 + r.below(20));

@@ -171,3 +171,32 @@ async fn faults_through_the_admin_endpoint_including_refusing_connections() {
     assert_eq!(all["post"]["malformed"], true);
     assert_eq!(all["customs"]["malformed"], false);
 }
+
+/// The agencies check their inputs with their own code; on the canonical
+/// values the window sends, it agrees with the window's validators.
+#[test]
+fn the_agencies_checks_agree_with_the_windows_on_canonical_values() {
+    use panjere_agencies::checks;
+    use panjere_api::ids;
+    let codes = ["0076229645", "0499370899", "1583250689", "0684159415", "1111111111", "0000000000", "0034567811", "1234567891"];
+    for c in codes {
+        assert_eq!(checks::national_code(c).is_ok(), ids::national_code(c).as_deref() == Ok(c), "{c}");
+    }
+    // Every ten-digit code with the window's check digit is one the agency takes.
+    for n in (0..2_000u64).map(|i| i * 4_999_999 % 1_000_000_000) {
+        let nine = format!("{n:09}");
+        for last in 0..10 {
+            let c = format!("{nine}{last}");
+            assert_eq!(checks::national_code(&c).is_ok(), ids::national_code(&c).is_ok(), "{c}");
+        }
+    }
+    for m in ["09121111111", "09001234567", "0912111111", "08121111111", "091211111111"] {
+        assert_eq!(checks::mobile(m).is_ok(), ids::mobile(m).as_deref() == Ok(m), "{m}");
+    }
+    for p in ["1314567891", "1111111111", "0123456789"] {
+        assert_eq!(checks::postal_code(p).is_ok(), ids::postal_code(p).as_deref() == Some(p), "{p}");
+    }
+    for p in ["12ب34567", "99ی00011", "12B34567"] {
+        assert_eq!(checks::plate(p).is_ok(), ids::plate(p).as_deref() == Some(p), "{p}");
+    }
+}

@@ -8,6 +8,7 @@ use crate::ids::{MobileError, NationalCodeError};
 /// `POST /api/auth/start`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct StartRequest {
     /// Any digit script; spaces and dashes allowed.
     pub national_code: String,
@@ -32,6 +33,7 @@ pub struct CodeSent {
 /// `POST /api/auth/verify`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct VerifyRequest {
     /// The six-digit code, any digit script.
     pub code: String,

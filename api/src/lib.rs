@@ -16,6 +16,7 @@ pub mod stats;
 pub mod status;
 pub mod time;
 pub mod tracking;
+pub mod url;
 
 pub use catalog::*;
 pub use error::{ApiError, ErrorBody};

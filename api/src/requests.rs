@@ -38,6 +38,7 @@ pub fn rank(status: &str) -> usize {
 /// `POST /api/services/{id}/inquiry`: the form's values.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct InquiryRequest {
     #[serde(default)]
     pub values: BTreeMap<String, String>,
@@ -59,6 +60,7 @@ pub struct InquiryAnswer {
 /// `POST /api/drafts` and `PUT /api/drafts/{id}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct DraftInput {
     /// The service (on creation; ignored after).
     #[serde(default)]

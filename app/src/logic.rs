@@ -9,18 +9,9 @@ use panjere_api::{Agency, AgencyKind, Audience, ElectronicLevel, Fee, Lang, Sear
 use crate::fmt::{fill, num};
 use crate::i18n::Strings;
 
-/// Percent-encodes a URL query or path component.
-pub fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+/// Percent-encodes a URL query or path component (one implementation
+/// with the server's).
+pub use panjere_api::url::encode;
 
 /// Filters and page of a service list (the search page, the catalog, a
 /// topic page), as in the address bar and the API.

@@ -1,8 +1,14 @@
 //! Typed configuration: a TOML file (default `config/panjere.toml`, or the
 //! path in `PANJERE_CONFIG`) overridden by `PANJERE_*` environment variables.
+//! Every secret the server holds is read here, from the environment only,
+//! and kept in a [`Secret`] that never prints: the OTP and pseudonym keys
+//! ([`Secrets`]) and each agency's credential and callback secret
+//! ([`Config::agencies`]).
 
+use std::collections::BTreeMap;
 use std::net::IpAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -35,6 +41,64 @@ pub struct Config {
     pub operations_file: PathBuf,
     /// Sign-in and sessions (`[auth]` in the file).
     pub auth: AuthSettings,
+    /// Delivery of requests to agencies (`[requests]` in the file).
+    pub requests: RequestSettings,
+    /// From the environment only, never the file.
+    #[serde(skip)]
+    pub secrets: Secrets,
+}
+
+/// A secret that never prints (`Debug` shows `Secret(***)`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// The server's own keys. Env: `PANJERE_OTP_KEY`, `PANJERE_PSEUDONYM_KEY`;
+/// development keys outside production mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Secrets {
+    /// One-time codes are stored as HMAC-SHA256 under this key.
+    pub otp_key: Secret,
+    /// Citizen pseudonyms (logs, audit log, stored rows) are derived with it.
+    pub pseudonym_key: Secret,
+}
+
+impl Default for Secrets {
+    fn default() -> Self {
+        Secrets { otp_key: Secret::new("dev-otp-key"), pseudonym_key: Secret::new("dev-pseudonym-key") }
+    }
+}
+
+/// Timing of delivery and polling, in seconds.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct RequestSettings {
+    /// Poll a forwarded request's status this often (callbacks are the
+    /// main path; polling catches what they miss).
+    pub poll_interval_s: i64,
+    /// The longest wait between delivery attempts.
+    pub max_backoff_s: i64,
+}
+
+impl Default for RequestSettings {
+    fn default() -> Self {
+        RequestSettings { poll_interval_s: 15, max_backoff_s: 60 }
+    }
 }
 
 /// Sign-in and session settings; times in seconds.
@@ -119,6 +183,8 @@ impl Default for Config {
             agencies_file: "config/agencies.toml".into(),
             operations_file: "data/operations.toml".into(),
             auth: AuthSettings::default(),
+            requests: RequestSettings::default(),
+            secrets: Secrets::default(),
         }
     }
 }
@@ -131,6 +197,10 @@ pub enum ConfigError {
     Parse(PathBuf, toml::de::Error),
     #[error("environment variable {0}={1:?} is not valid: {2}")]
     Env(&'static str, String, String),
+    #[error("set {0} ({1}); production mode has no default")]
+    MissingSecret(String, &'static str),
+    #[error("{0}")]
+    Agencies(String),
 }
 
 impl Config {
@@ -144,6 +214,7 @@ impl Config {
 
     /// Reads the file (when present) and applies the environment.
     pub fn load(env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let env = &env as &dyn Fn(&str) -> Option<String>;
         let explicit = env("PANJERE_CONFIG").map(PathBuf::from);
         let path = explicit.clone().unwrap_or_else(|| "config/panjere.toml".into());
         let mut config = match std::fs::read_to_string(&path) {
@@ -152,10 +223,39 @@ impl Config {
             Err(e) => return Err(ConfigError::Read(path, e)),
         };
         config.apply_env(env)?;
+        config.secrets = Secrets {
+            otp_key: config.secret(env, "PANJERE_OTP_KEY", "the key one-time codes are hashed with", "dev-otp-key")?,
+            pseudonym_key: config.secret(
+                env,
+                "PANJERE_PSEUDONYM_KEY",
+                "the key citizen pseudonyms are derived with",
+                "dev-pseudonym-key",
+            )?,
+        };
         Ok(config)
     }
 
-    fn apply_env(&mut self, env: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+    /// A secret from the environment; outside production mode, `dev` when
+    /// it is unset.
+    fn secret(&self, env: &dyn Fn(&str) -> Option<String>, name: &str, what: &'static str, dev: &str) -> Result<Secret, ConfigError> {
+        match env(name) {
+            Some(v) => Ok(Secret(v)),
+            None if self.mode != Mode::Production => Ok(Secret::new(dev)),
+            None => Err(ConfigError::MissingSecret(name.to_owned(), what)),
+        }
+    }
+
+    /// The agencies the gateway may call: `agencies_file` with each one's
+    /// base URL, credential, callback secret and CA file from the
+    /// environment where set (`PANJERE_AGENCY_<ID>_URL`, `_KEY`,
+    /// `_CALLBACK_SECRET`, `_CA`; ID upper-cased, `-` as `_`). Outside
+    /// production mode a missing credential or callback secret falls back to
+    /// the simulators' development default.
+    pub fn agencies(&self, env: &dyn Fn(&str) -> Option<String>) -> Result<BTreeMap<String, AgencyConfig>, ConfigError> {
+        load_agencies(&self.agencies_file, env, self.mode != Mode::Production).map_err(ConfigError::Agencies)
+    }
+
+    fn apply_env(&mut self, env: &dyn Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
         fn parse<T: std::str::FromStr>(name: &'static str, v: String) -> Result<T, ConfigError>
         where
             T::Err: std::fmt::Display,
@@ -228,6 +328,126 @@ impl Config {
     }
 }
 
+/// Per-agency settings, every field defaulted from `[defaults]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgencySettings {
+    pub connect_timeout_ms: u64,
+    pub timeout_ms: u64,
+    pub concurrency: usize,
+    pub retries: u32,
+    pub backoff_ms: u64,
+    pub retry_budget: f64,
+    pub breaker_consecutive: u32,
+    pub breaker_window: usize,
+    pub breaker_rate: f64,
+    pub breaker_open_ms: u64,
+    pub max_response_bytes: usize,
+    pub probe_interval_ms: u64,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartialSettings {
+    connect_timeout_ms: Option<u64>,
+    timeout_ms: Option<u64>,
+    concurrency: Option<usize>,
+    retries: Option<u32>,
+    backoff_ms: Option<u64>,
+    retry_budget: Option<f64>,
+    breaker_consecutive: Option<u32>,
+    breaker_window: Option<usize>,
+    breaker_rate: Option<f64>,
+    breaker_open_ms: Option<u64>,
+    max_response_bytes: Option<usize>,
+    probe_interval_ms: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgencyEntry {
+    base_url: String,
+    /// Display name, for agencies that are not in the catalog.
+    name_fa: Option<String>,
+    name_en: Option<String>,
+    /// Extra trusted roots (PEM) for an `https://` agency whose certificate
+    /// is issued by a private CA, as in a government network.
+    ca_file: Option<PathBuf>,
+    #[serde(flatten)]
+    settings: PartialSettings,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgenciesFile {
+    defaults: AgencySettings,
+    agency: BTreeMap<String, AgencyEntry>,
+}
+
+/// One agency the gateway may call, with its secrets.
+#[derive(Debug, Clone)]
+pub struct AgencyConfig {
+    pub id: String,
+    pub name: Option<panjere_api::Text>,
+    pub base_url: String,
+    pub credential: Secret,
+    /// The secret the agency signs its callbacks with.
+    pub callback_secret: Secret,
+    /// Extra trusted roots for `https://` (PEM). Env: `PANJERE_AGENCY_<ID>_CA`.
+    pub ca_file: Option<PathBuf>,
+    pub settings: AgencySettings,
+}
+
+impl AgencyConfig {
+    pub fn timeout(&self) -> Duration {
+        Duration::from_millis(self.settings.timeout_ms)
+    }
+}
+
+/// `PANJERE_AGENCY_<ID>_<WHAT>`.
+pub fn agency_env_name(id: &str, what: &str) -> String {
+    format!("PANJERE_AGENCY_{}_{what}", id.to_uppercase().replace('-', "_"))
+}
+
+fn load_agencies(path: &Path, env: &dyn Fn(&str) -> Option<String>, development: bool) -> Result<BTreeMap<String, AgencyConfig>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let file: AgenciesFile = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut agencies = BTreeMap::new();
+    for (id, entry) in file.agency {
+        let d = &file.defaults;
+        let p = entry.settings;
+        let settings = AgencySettings {
+            connect_timeout_ms: p.connect_timeout_ms.unwrap_or(d.connect_timeout_ms),
+            timeout_ms: p.timeout_ms.unwrap_or(d.timeout_ms),
+            concurrency: p.concurrency.unwrap_or(d.concurrency),
+            retries: p.retries.unwrap_or(d.retries),
+            backoff_ms: p.backoff_ms.unwrap_or(d.backoff_ms),
+            retry_budget: p.retry_budget.unwrap_or(d.retry_budget),
+            breaker_consecutive: p.breaker_consecutive.unwrap_or(d.breaker_consecutive),
+            breaker_window: p.breaker_window.unwrap_or(d.breaker_window),
+            breaker_rate: p.breaker_rate.unwrap_or(d.breaker_rate),
+            breaker_open_ms: p.breaker_open_ms.unwrap_or(d.breaker_open_ms),
+            max_response_bytes: p.max_response_bytes.unwrap_or(d.max_response_bytes),
+            probe_interval_ms: p.probe_interval_ms.unwrap_or(d.probe_interval_ms),
+        };
+        let base_url = env(&agency_env_name(&id, "URL")).unwrap_or(entry.base_url).trim_end_matches('/').to_owned();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(format!("agency {id}: base URL must be http(s)://, not {base_url}"));
+        }
+        let secret = |what: &str, dev: String, meaning: &str| match env(&agency_env_name(&id, what)) {
+            Some(k) => Ok(Secret(k)),
+            None if development => Ok(Secret(dev)),
+            None => Err(format!("agency {id}: set its {meaning} in {}", agency_env_name(&id, what))),
+        };
+        let credential = secret("KEY", format!("dev-{id}-key"), "credential")?;
+        let callback_secret = secret("CALLBACK_SECRET", format!("dev-{id}-callback"), "callback secret")?;
+        let name = entry.name_fa.zip(entry.name_en).map(|(fa, en)| panjere_api::Text { fa, en });
+        let ca_file = env(&agency_env_name(&id, "CA")).map(Into::into).or(entry.ca_file);
+        agencies.insert(id.clone(), AgencyConfig { id, name, base_url, credential, callback_secret, ca_file, settings });
+    }
+    Ok(agencies)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,5 +482,25 @@ mod tests {
         std::fs::write(&file, "prot = 1\n").unwrap();
         let e = Config::load(env(&[("PANJERE_CONFIG", file.to_str().unwrap())])).unwrap_err();
         assert!(e.to_string().contains("prot"), "{e}");
+    }
+
+    #[test]
+    fn secrets_come_from_the_environment_and_never_print() {
+        let c = Config::load(env(&[("PANJERE_CONFIG", "/dev/null"), ("PANJERE_OTP_KEY", "otp-from-env")])).unwrap();
+        assert_eq!(c.secrets.otp_key.expose(), "otp-from-env");
+        assert_eq!(c.secrets.pseudonym_key.expose(), "dev-pseudonym-key", "development default");
+        assert!(!format!("{c:?}").contains("otp-from-env"), "a secret was printed");
+        let e = Config::load(env(&[("PANJERE_CONFIG", "/dev/null"), ("PANJERE_MODE", "production")])).unwrap_err();
+        assert!(e.to_string().contains("PANJERE_OTP_KEY"), "{e}");
+        let e =
+            Config::load(env(&[("PANJERE_CONFIG", "/dev/null"), ("PANJERE_MODE", "production"), ("PANJERE_OTP_KEY", "k")])).unwrap_err();
+        assert!(e.to_string().contains("PANJERE_PSEUDONYM_KEY"), "{e}");
+    }
+
+    #[test]
+    fn the_shipped_file_is_valid_and_says_the_defaults() {
+        let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../config/panjere.toml");
+        let c = Config::load(env(&[("PANJERE_CONFIG", file)])).unwrap();
+        assert_eq!((c.auth.clone(), c.requests), (AuthSettings::default(), RequestSettings::default()));
     }
 }

@@ -6,7 +6,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use panjere_api::{ApiError, ErrorBody};
 
-use crate::auth::AuthError;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+
+use crate::auth::{AuthError, CheckError};
 use crate::gateway::registry::BuildError;
 use crate::gateway::GatewayError;
 use crate::request_id::current_request_id;
@@ -35,6 +37,51 @@ pub enum AppError {
     CrossSite,
     #[error("state-changing requests must send JSON (Content-Type: application/json)")]
     NotJson,
+    /// A request body that could not be read as the endpoint's JSON (the
+    /// message says where and why).
+    #[error("the request body is not valid: {0}")]
+    BadBody(String),
+    #[error("the request body is too large")]
+    TooLarge,
+}
+
+impl From<CheckError> for AppError {
+    fn from(e: CheckError) -> Self {
+        match e {
+            CheckError::Auth(a) => AppError::Auth(a),
+            CheckError::Session(s) => AppError::Session(s),
+            CheckError::Database(d) => AppError::Database(d),
+        }
+    }
+}
+
+impl From<JsonRejection> for AppError {
+    fn from(r: JsonRejection) -> Self {
+        match r {
+            JsonRejection::MissingJsonContentType(_) => AppError::NotJson,
+            r if r.status() == StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge,
+            r => {
+                AppError::BadBody(r.body_text().trim_start_matches("Failed to deserialize the JSON body into the target type: ").to_owned())
+            }
+        }
+    }
+}
+
+impl From<QueryRejection> for AppError {
+    fn from(r: QueryRejection) -> Self {
+        let text = r.body_text();
+        let message = text.trim_start_matches("Failed to deserialize query string: ");
+        // serde names the parameter at fault first (`unknown field `x``, or
+        // `missing field `y``); otherwise the query as a whole.
+        let parameter = message.split('`').nth(1).filter(|p| !p.is_empty() && !p.contains(' ')).unwrap_or("query");
+        AppError::bad_parameter(parameter, message)
+    }
+}
+
+impl From<PathRejection> for AppError {
+    fn from(r: PathRejection) -> Self {
+        AppError::bad_parameter("path", r.body_text())
+    }
 }
 
 impl AppError {
@@ -55,6 +102,8 @@ impl AppError {
             AppError::InvalidForm(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_form"),
             AppError::BadSignature => (StatusCode::UNAUTHORIZED, "bad_signature"),
             AppError::NotJson => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "not_json"),
+            AppError::BadBody(_) => (StatusCode::BAD_REQUEST, "bad_body"),
+            AppError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             AppError::Gateway(g) => match g {
                 GatewayError::Build(BuildError::UnknownOperation(_)) => (StatusCode::NOT_FOUND, "not_found"),
                 GatewayError::Build(_) => (StatusCode::BAD_REQUEST, "bad_parameter"),
@@ -105,6 +154,7 @@ impl IntoResponse for AppError {
         };
         let parameter = match &self {
             AppError::BadParameter { parameter, .. } => Some(parameter.clone()),
+            AppError::BadBody(_) => Some("body".to_owned()),
             AppError::Gateway(GatewayError::Build(
                 BuildError::UnknownParameter(p) | BuildError::MissingParameter(p) | BuildError::BadParameter { name: p, .. },
             )) => Some(p.clone()),

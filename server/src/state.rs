@@ -1,15 +1,18 @@
-//! The one application state shared by every handler.
+//! The one application state shared by every handler: the HTTP layer's
+//! context. Domain modules never import it; each is handed the parts it
+//! uses (see `startup::build_state`).
 
 use std::sync::Arc;
 
-use sqlx::SqlitePool;
+use axum::extract::FromRef;
 
 use crate::auth::Auth;
 use crate::catalog::Catalog;
+use crate::clock::Clock;
 use crate::gateway::Gateway;
-use crate::requests::store::SqliteRequestStore;
-use crate::requests::{RequestSettings, Requests};
-use crate::web::Shell;
+use crate::requests::Requests;
+use crate::stores::Stores;
+use crate::web::{Shell, Web};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -17,36 +20,38 @@ pub struct AppState {
 }
 
 struct Inner {
-    catalog: Catalog,
-    db: SqlitePool,
-    shell: Option<Shell>,
+    catalog: Arc<Catalog>,
+    shell: Option<Arc<Shell>>,
     gateway: Arc<Gateway>,
-    auth: Auth,
-    requests: Requests,
-    usage: crate::stats::DynUsageStore,
+    auth: Arc<Auth>,
+    requests: Arc<Requests>,
+    stores: Stores,
+    clock: Arc<dyn Clock>,
+}
+
+/// What an [`AppState`] is made of.
+pub struct Parts {
+    pub catalog: Arc<Catalog>,
+    pub shell: Option<Arc<Shell>>,
+    pub gateway: Arc<Gateway>,
+    pub auth: Arc<Auth>,
+    pub requests: Arc<Requests>,
+    pub stores: Stores,
+    pub clock: Arc<dyn Clock>,
 }
 
 impl AppState {
-    pub fn new(catalog: Catalog, db: SqlitePool, shell: Option<Shell>, gateway: Arc<Gateway>, auth: Auth) -> Self {
-        let requests = Requests::new(Arc::new(SqliteRequestStore::new(db.clone())), RequestSettings::default());
-        let usage = Arc::new(crate::stats::SqliteUsageStore::new(db.clone()));
-        AppState { inner: Arc::new(Inner { catalog, db, shell, gateway, auth, requests, usage }) }
+    pub fn new(p: Parts) -> Self {
+        let Parts { catalog, shell, gateway, auth, requests, stores, clock } = p;
+        AppState { inner: Arc::new(Inner { catalog, shell, gateway, auth, requests, stores, clock }) }
     }
 
-    /// Other delivery and polling timings (before the state is shared).
-    pub fn with_request_settings(mut self, settings: RequestSettings) -> Self {
-        if let Some(inner) = Arc::get_mut(&mut self.inner) {
-            inner.requests.settings = settings;
-        }
-        self
-    }
-
-    pub fn requests(&self) -> &Requests {
+    pub fn requests(&self) -> &Arc<Requests> {
         &self.inner.requests
     }
 
-    pub fn usage(&self) -> &crate::stats::DynUsageStore {
-        &self.inner.usage
+    pub fn stores(&self) -> &Stores {
+        &self.inner.stores
     }
 
     pub fn auth(&self) -> &Auth {
@@ -57,15 +62,27 @@ impl AppState {
         &self.inner.catalog
     }
 
-    pub fn db(&self) -> &SqlitePool {
-        &self.inner.db
-    }
-
     pub fn shell(&self) -> Option<&Shell> {
-        self.inner.shell.as_ref()
+        self.inner.shell.as_deref()
     }
 
     pub fn gateway(&self) -> &Arc<Gateway> {
         &self.inner.gateway
+    }
+
+    /// The window's clock: read it once per operation.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.inner.clock
+    }
+
+    /// What the static client's routes need.
+    pub fn web(&self) -> Web {
+        Web { shell: self.inner.shell.clone(), catalog: self.inner.catalog.clone() }
+    }
+}
+
+impl FromRef<AppState> for Web {
+    fn from_ref(state: &AppState) -> Web {
+        state.web()
     }
 }

@@ -16,7 +16,15 @@ use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
-use crate::state::AppState;
+use crate::catalog::Catalog;
+
+/// What serving the client needs: its build (if any) and the catalog the
+/// painted shell reads.
+#[derive(Clone)]
+pub struct Web {
+    pub shell: Option<std::sync::Arc<Shell>>,
+    pub catalog: std::sync::Arc<Catalog>,
+}
 
 /// `index.html` of the build, held in memory, and the CSP that allows
 /// exactly its inline scripts.
@@ -64,7 +72,7 @@ impl Shell {
     /// title) to paint before the app arrives, the app then taking over the
     /// same content; the other routes get an empty `main` rather than the
     /// home page's hero. Persian, like the rest of the shell.
-    pub fn page(&self, path: &str, catalog: &crate::catalog::Catalog) -> String {
+    pub fn page(&self, path: &str, catalog: &Catalog) -> String {
         let (Some(title), Some(main)) = (&self.title, &self.main) else {
             return self.index_html.clone();
         };
@@ -230,11 +238,11 @@ pub fn default_csp() -> String {
 }
 
 /// Security headers on every response.
-pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn security_headers(State(web): State<Web>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     static DEFAULT_CSP: std::sync::OnceLock<HeaderValue> = std::sync::OnceLock::new();
-    let csp = match state.shell() {
+    let csp = match web.shell.as_deref() {
         Some(s) => s.csp_header.clone(),
         None => DEFAULT_CSP.get_or_init(|| HeaderValue::from_str(&default_csp()).expect("an ASCII policy")).clone(),
     };
@@ -273,12 +281,16 @@ pub fn cache_control(path: &str) -> &'static str {
 }
 
 /// Everything that is not `/api/…`: static files, else the SPA shell.
-pub fn router() -> Router<AppState> {
+pub fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Web: axum::extract::FromRef<S>,
+{
     Router::new().fallback(serve_static)
 }
 
-async fn serve_static(State(state): State<AppState>, uri: Uri, req: Request) -> Response {
-    let Some(shell) = state.shell() else {
+async fn serve_static(State(web): State<Web>, uri: Uri, req: Request) -> Response {
+    let Some(shell) = web.shell.as_deref() else {
         return (
             StatusCode::SERVICE_UNAVAILABLE,
             Html("<!doctype html><html lang=\"en\"><title>Panjere</title><p>The client is not built. Run <code>cargo xtask run</code>.</p></html>"),
@@ -298,7 +310,7 @@ async fn serve_static(State(state): State<AppState>, uri: Uri, req: Request) -> 
         return (StatusCode::NOT_FOUND, [(header::CACHE_CONTROL, "no-cache")], "not found").into_response();
     }
     // Every client route answers the shell; the app shows its own 404 page.
-    ([(header::CACHE_CONTROL, "no-cache"), (header::CONTENT_TYPE, "text/html; charset=utf-8")], shell.page(&path, state.catalog()))
+    ([(header::CACHE_CONTROL, "no-cache"), (header::CONTENT_TYPE, "text/html; charset=utf-8")], shell.page(&path, &web.catalog))
         .into_response()
 }
 

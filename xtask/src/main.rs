@@ -8,7 +8,12 @@
 //!   freshly started portal on free ports; ends with `N passed, N failed`.
 //! - `cargo xtask setup`: only installs what is missing.
 //! - `cargo xtask build`: only builds the client into `dist/`.
+//! - `cargo xtask cycles`: the modules of `server/` and `xtask/` and which
+//!   others each uses; fails on an import cycle.
 
+mod client;
+mod cycles;
+mod files;
 mod portal;
 mod split;
 mod steps;
@@ -35,10 +40,13 @@ fn main() -> ExitCode {
         Some("run") => portal::run_command(&args[1..]),
         Some("test") => steps::test_command(),
         Some("setup") => tools::ensure(tools::Need::Everything),
-        Some("build") => tools::ensure(tools::Need::Build).and_then(|()| tools::build_client()),
+        Some("build") => tools::ensure(tools::Need::Build).and_then(|()| client::build_client()),
+        Some("cycles") => cycles::command(),
         Some("serve-e2e") => portal::serve_e2e(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <run|test|setup|build>\n  run  [--address IP] [--port N] [--data-dir DIR] [--release]\n  test");
+            eprintln!(
+                "usage: cargo xtask <run|test|setup|build|cycles>\n  run  [--address IP] [--port N] [--data-dir DIR] [--release]\n  test"
+            );
             return ExitCode::from(2);
         }
     };

@@ -252,7 +252,7 @@ pub fn run_command(args: &[String]) -> Result {
     let data_dir = f.get("data-dir").map(PathBuf::from).unwrap_or_else(|| root().join("var"));
     let release = f.contains_key("release");
     tools::ensure(Need::Build)?;
-    tools::build_client_if_stale()?;
+    crate::client::build_client_if_stale()?;
     build_binaries(release)?;
     say(format!("Starting the simulated agencies and the server (database in {})", data_dir.display()));
     let mut portal =
@@ -277,7 +277,7 @@ pub fn serve_e2e(args: &[String]) -> Result {
     let port: u16 = f.get("port").and_then(|p| p.parse().ok()).ok_or("serve-e2e needs --port")?;
     let admin_port: u16 = f.get("admin-port").and_then(|p| p.parse().ok()).unwrap_or(0);
     tools::ensure(Need::Build)?;
-    tools::build_client_if_stale()?;
+    crate::client::build_client_if_stale()?;
     build_binaries(false)?;
     let data_dir = root().join("target/e2e").join(format!("data-{}", std::process::id()));
     let mut portal = Portal::start(&PortalOptions {

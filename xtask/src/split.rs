@@ -166,9 +166,9 @@ fn wasm_opt(from: &Path, to: &Path) -> Result {
 /// The first 16 hex digits of the hash of a directory's files.
 fn content_hash(dir: &Path) -> Result<String> {
     let mut names = Vec::new();
-    crate::tools::files_under(dir, dir, &mut names)?;
+    crate::files::files_under(dir, dir, &mut names)?;
     names.sort();
-    Ok(crate::tools::hash_files(dir, &names)?[..16].to_owned())
+    Ok(crate::files::hash_files(dir, &names)?[..16].to_owned())
 }
 
 /// Minifies an ES module (esbuild, from the build tools' npm packages):

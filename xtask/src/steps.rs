@@ -100,7 +100,7 @@ pub fn test_command() -> Result {
     }
     steps.push(Step { name: "Rust tests", passed: p, failed: f, secs: t.elapsed().as_secs(), note: String::new() });
 
-    let wasm = gate("wasm32 release build of app (Trunk)", tools::build_client_if_stale);
+    let wasm = gate("wasm32 release build of app (Trunk)", crate::client::build_client_if_stale);
     let wasm_ok = wasm.failed == 0;
     steps.push(wasm);
     let bins = gate("server and agencies binaries", || build_binaries(false));

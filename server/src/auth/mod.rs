@@ -3,20 +3,18 @@
 //! Sessions are tower-sessions records in a [`SessionStore`] (SQLite by
 //! default, behind [`DynStore`] so Redis or PostgreSQL can replace it). The
 //! citizen's own data in a session is [`SignedIn`]; idle and absolute
-//! timeouts are checked by the [`Citizen`] extractor against the window's
-//! [`Clock`]. The index of a citizen's sessions ("my sessions"), the
-//! one-time-code challenges and the sign-in record live in an [`AuthStore`].
+//! timeouts are checked by [`Auth::check`] (the HTTP layer's `Citizen`
+//! extractor) against the window's clock. The index of a citizen's sessions
+//! ("my sessions"), the one-time-code challenges and the sign-in record live
+//! in an [`AuthStore`].
 
 pub mod device;
 pub mod limit;
 pub mod store;
 
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
@@ -25,9 +23,7 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
-use crate::config::AuthSettings;
-use crate::error::AppError;
-use crate::state::AppState;
+use crate::config::{AuthSettings, Secret};
 
 use self::limit::Limiter;
 use self::store::AuthStore;
@@ -35,38 +31,6 @@ use self::store::AuthStore;
 /// Session keys.
 pub const CITIZEN: &str = "citizen";
 pub const PENDING: &str = "pending";
-
-/// The window's idea of now, in Unix seconds (a manual clock in tests).
-pub trait Clock: Send + Sync + 'static {
-    fn now(&self) -> i64;
-}
-
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> i64 {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
-    }
-}
-
-/// A clock tests move by hand.
-#[derive(Default)]
-pub struct ManualClock(AtomicI64);
-
-impl ManualClock {
-    pub fn at(now: i64) -> Self {
-        ManualClock(AtomicI64::new(now))
-    }
-    pub fn advance(&self, secs: i64) {
-        self.0.fetch_add(secs, Ordering::SeqCst);
-    }
-}
-
-impl Clock for ManualClock {
-    fn now(&self) -> i64 {
-        self.0.load(Ordering::SeqCst)
-    }
-}
 
 /// Any session store, so the layer's type does not name the backend.
 #[derive(Clone, Debug)]
@@ -203,28 +167,19 @@ pub struct Auth {
     pub secure_cookie: bool,
     pub store: Arc<dyn AuthStore>,
     pub sessions: DynStore,
-    pub clock: Arc<dyn Clock>,
     pub limiter: Arc<dyn Limiter>,
     otp_key: Vec<u8>,
 }
 
 impl Auth {
-    pub fn new(
-        settings: AuthSettings,
-        secure_cookie: bool,
-        store: Arc<dyn AuthStore>,
-        sessions: DynStore,
-        clock: Arc<dyn Clock>,
-        otp_key: &str,
-    ) -> Self {
+    pub fn new(settings: AuthSettings, secure_cookie: bool, store: Arc<dyn AuthStore>, sessions: DynStore, otp_key: &Secret) -> Self {
         Auth {
             settings,
             secure_cookie,
             store,
             sessions,
-            clock,
             limiter: Arc::new(limit::MemoryLimiter::default()),
-            otp_key: otp_key.as_bytes().to_vec(),
+            otp_key: otp_key.expose().as_bytes().to_vec(),
         }
     }
 
@@ -253,12 +208,12 @@ impl Auth {
     /// The stored form of a code: HMAC-SHA256 under the window's key, bound
     /// to its challenge.
     pub fn code_hash(&self, challenge: &str, code: &str) -> String {
-        crate::hex::encode(&self.code_mac(challenge, code).finalize().into_bytes())
+        hex::encode(self.code_mac(challenge, code).finalize().into_bytes())
     }
 
     /// Compares a typed code with the stored hash in constant time.
     pub fn code_matches(&self, challenge: &str, code: &str, stored_hex: &str) -> bool {
-        crate::hex::decode(stored_hex).is_some_and(|stored| self.code_mac(challenge, code).verify_slice(&stored).is_ok())
+        hex::decode(stored_hex).is_ok_and(|stored| self.code_mac(challenge, code).verify_slice(&stored).is_ok())
     }
 
     fn code_mac(&self, challenge: &str, code: &str) -> Hmac<Sha256> {
@@ -282,46 +237,13 @@ impl Auth {
     }
 }
 
-/// Random bytes from the operating system's CSPRNG.
-fn random_bytes<const N: usize>() -> [u8; N] {
-    let mut b = [0u8; N];
-    getrandom::getrandom(&mut b).expect("the operating system's random source");
-    b
-}
-
-/// A random, unguessable identifier (128 bits, hex).
-pub fn random_id() -> String {
-    crate::hex::encode(&random_bytes::<16>())
-}
-
-/// A uniformly random six-digit code (rejection sampling: no modulo bias).
-pub fn random_code() -> String {
-    loop {
-        let n = u32::from_le_bytes(random_bytes::<4>());
-        // 4_294_000_000 is the largest multiple of 1_000_000 below 2^32.
-        if n < 4_294_000_000 {
-            return format!("{:06}", n % 1_000_000);
-        }
-    }
-}
-
-/// A signed-in citizen, extracted from the session. Refuses with 401 when
-/// nobody is signed in or the session passed its idle or absolute timeout
-/// (and then ends it); otherwise counts the request as activity.
-pub struct Citizen {
-    pub data: SignedIn,
-    pub session: Session,
-}
-
-impl FromRequestParts<AppState> for Citizen {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let session = parts.extensions.get::<Session>().cloned().ok_or(AuthError::NotSignedIn)?;
-        let auth = state.auth();
+/// The session's citizen, checked against the idle and absolute timeouts
+/// at `now` (the expired session is ended); otherwise the request counts as
+/// activity. `Err(NotSignedIn)` when nobody is signed in.
+impl Auth {
+    pub async fn check(&self, session: &Session, now: i64) -> Result<SignedIn, CheckError> {
         let mut data = session.get::<SignedIn>(CITIZEN).await?.ok_or(AuthError::NotSignedIn)?;
-        let now = auth.clock.now();
-        let s = &auth.settings;
+        let s = &self.settings;
         let expired = if now - data.started_at >= s.absolute_timeout_s as i64 {
             Some(AuthError::AbsoluteTimeout)
         } else if now - data.last_seen >= s.idle_timeout_s as i64 {
@@ -331,7 +253,7 @@ impl FromRequestParts<AppState> for Citizen {
         };
         if let Some(e) = expired {
             let reason = if e == AuthError::IdleTimeout { "idle" } else { "absolute" };
-            auth.store.end_session(&data.handle, now, reason).await?;
+            self.store.end_session(&data.handle, now, reason).await?;
             session.flush().await?;
             return Err(e.into());
         }
@@ -339,43 +261,21 @@ impl FromRequestParts<AppState> for Citizen {
         // "My sessions" shows last-seen to the minute: write the index at
         // most once a minute per session.
         if now - data.indexed_at >= 60 {
-            auth.store.touch_session(&data.handle, now).await?;
+            self.store.touch_session(&data.handle, now).await?;
             data.indexed_at = now;
         }
         session.insert(CITIZEN, &data).await?;
-        Ok(Citizen { data, session })
+        Ok(data)
     }
 }
 
-/// The client's address, for rate limits: the connection's peer, or the
-/// last `X-Forwarded-For` entry when configured to trust a proxy.
-pub struct ClientAddress(pub String);
-
-impl FromRequestParts<AppState> for ClientAddress {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        if state.auth().settings.trust_forwarded {
-            let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join(",");
-            if let Some(last) = forwarded.rsplit(',').map(str::trim).find(|s| !s.is_empty()) {
-                return Ok(ClientAddress(last.to_owned()));
-            }
-        }
-        let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
-        Ok(ClientAddress(peer.unwrap_or_else(|| "unknown".to_owned())))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn codes_are_six_digits_and_vary() {
-        let codes: std::collections::BTreeSet<String> = (0..50).map(|_| random_code()).collect();
-        assert!(codes.iter().all(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit())));
-        assert!(codes.len() > 45, "50 random codes gave only {} distinct", codes.len());
-        assert_ne!(random_id(), random_id());
-        assert_eq!(random_id().len(), 32);
-    }
+/// Why [`Auth::check`] refused: the citizen's case, or a store failing.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    #[error("session store: {0}")]
+    Session(#[from] tower_sessions::session::Error),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
 }

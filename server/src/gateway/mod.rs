@@ -26,6 +26,9 @@ use serde_json::value::RawValue;
 use sha2::Sha256;
 use tokio::sync::Semaphore;
 
+use crate::clock::{rfc3339, Clock};
+use crate::config::Secret;
+
 use self::audit::{AuditRow, AuditSink};
 use self::breaker::{Admit, Breaker, Phase};
 use self::client::{AgencyClient, ClientError};
@@ -101,6 +104,7 @@ pub struct Gateway {
     agencies: BTreeMap<String, Runtime>,
     audit: Arc<dyn AuditSink>,
     pseudonym_key: Vec<u8>,
+    clock: Arc<dyn Clock>,
 }
 
 const MAX_RETRY_TOKENS: u64 = 10_000;
@@ -109,7 +113,13 @@ const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
 impl Gateway {
     /// `names` gives each agency's display name (from the catalog).
-    pub fn new(registry: Registry, audit: Arc<dyn AuditSink>, pseudonym_key: &str, names: &dyn Fn(&str) -> Text) -> Result<Self, String> {
+    pub fn new(
+        registry: Registry,
+        audit: Arc<dyn AuditSink>,
+        pseudonym_key: &Secret,
+        names: &dyn Fn(&str) -> Text,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, String> {
         let mut agencies = BTreeMap::new();
         for (id, config) in &registry.agencies {
             let s = &config.settings;
@@ -143,7 +153,7 @@ impl Gateway {
                 },
             );
         }
-        Ok(Gateway { registry, agencies, audit, pseudonym_key: pseudonym_key.as_bytes().to_vec() })
+        Ok(Gateway { registry, agencies, audit, pseudonym_key: pseudonym_key.expose().as_bytes().to_vec(), clock })
     }
 
     pub fn registry(&self) -> &Registry {
@@ -160,7 +170,7 @@ impl Gateway {
     pub fn pseudonym(&self, national_code: &str) -> String {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.pseudonym_key).expect("any key length");
         mac.update(national_code.as_bytes());
-        crate::hex::encode(&mac.finalize().into_bytes()[..16])
+        hex::encode(&mac.finalize().into_bytes()[..16])
     }
 
     /// Calls a registered operation and audits the call: the agency's
@@ -204,7 +214,7 @@ impl Gateway {
         };
         tracing::info!(agency = %operation.agency, operation = %operation.id, citizen = citizen.as_deref().unwrap_or("-"), outcome, latency_ms = latency.as_secs_f64() * 1000.0, "agency call");
         self.audit.record(AuditRow {
-            at: crate::now_rfc3339(),
+            at: rfc3339(self.clock.now()),
             request_id: ctx.request_id.clone(),
             agency: operation.agency.clone(),
             operation: operation.id.clone(),
@@ -275,11 +285,12 @@ impl Gateway {
     /// Probes every agency's `/health` every `probe_interval_ms`, so status
     /// and breakers follow agencies even without citizen traffic. Probes are
     /// not audited (they concern no citizen).
-    pub fn spawn_prober(self: &Arc<Self>) {
+    pub fn spawn_prober(self: &Arc<Self>) -> Vec<tokio::task::JoinHandle<()>> {
+        let mut tasks = Vec::new();
         for id in self.agencies.keys() {
             let g = self.clone();
             let id = id.clone();
-            tokio::spawn(async move {
+            tasks.push(tokio::spawn(async move {
                 let rt = &g.agencies[&id];
                 let out = Outgoing { method: Method::GET, path: "/health".to_owned(), body: None };
                 let mut tick = tokio::time::interval(Duration::from_millis(rt.config.settings.probe_interval_ms.max(100)));
@@ -289,8 +300,9 @@ impl Gateway {
                     // The answer is only checked (a malformed one counts as a failure).
                     let _ = g.send::<serde::de::IgnoredAny>(rt, &out, false, "health-probe", None).await;
                 }
-            });
+            }));
         }
+        tasks
     }
 
     /// Every agency's current state.

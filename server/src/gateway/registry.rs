@@ -1,103 +1,13 @@
-//! What the gateway may call: agencies (from `config/agencies.toml` and the
-//! environment) and their operations (from `data/operations.toml`), and the
-//! only way a request to an agency is built.
+//! What the gateway may call: agencies (from the configuration:
+//! `config/agencies.toml` and the environment) and their operations (from
+//! `data/operations.toml`), and the only way a request to an agency is built.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::time::Duration;
 
 use serde::Deserialize;
 
-/// Per-agency settings, every field defaulted from `[defaults]`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Settings {
-    pub connect_timeout_ms: u64,
-    pub timeout_ms: u64,
-    pub concurrency: usize,
-    pub retries: u32,
-    pub backoff_ms: u64,
-    pub retry_budget: f64,
-    pub breaker_consecutive: u32,
-    pub breaker_window: usize,
-    pub breaker_rate: f64,
-    pub breaker_open_ms: u64,
-    pub max_response_bytes: usize,
-    pub probe_interval_ms: u64,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PartialSettings {
-    connect_timeout_ms: Option<u64>,
-    timeout_ms: Option<u64>,
-    concurrency: Option<usize>,
-    retries: Option<u32>,
-    backoff_ms: Option<u64>,
-    retry_budget: Option<f64>,
-    breaker_consecutive: Option<u32>,
-    breaker_window: Option<usize>,
-    breaker_rate: Option<f64>,
-    breaker_open_ms: Option<u64>,
-    max_response_bytes: Option<usize>,
-    probe_interval_ms: Option<u64>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AgencyEntry {
-    base_url: String,
-    /// Display name, for agencies that are not in the catalog.
-    name_fa: Option<String>,
-    name_en: Option<String>,
-    /// Extra trusted roots (PEM) for an `https://` agency whose certificate
-    /// is issued by a private CA, as in a government network.
-    ca_file: Option<std::path::PathBuf>,
-    #[serde(flatten)]
-    settings: PartialSettings,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AgenciesFile {
-    defaults: Settings,
-    agency: BTreeMap<String, AgencyEntry>,
-}
-
-/// A secret that never prints.
-#[derive(Clone)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct AgencyConfig {
-    pub id: String,
-    pub name: Option<panjere_api::Text>,
-    pub base_url: String,
-    pub credential: Secret,
-    /// The secret the agency signs its callbacks with.
-    pub callback_secret: Secret,
-    /// Extra trusted roots for `https://` (PEM). Env: `PANJERE_AGENCY_<ID>_CA`.
-    pub ca_file: Option<std::path::PathBuf>,
-    pub settings: Settings,
-}
-
-impl AgencyConfig {
-    pub fn timeout(&self) -> Duration {
-        Duration::from_millis(self.settings.timeout_ms)
-    }
-}
+pub use crate::config::{AgencyConfig, AgencySettings as Settings};
 
 /// The type of an operation parameter: how its value is validated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -202,82 +112,20 @@ pub struct Registry {
     pub operations: HashMap<String, Operation>,
 }
 
-fn env_name(id: &str, what: &str) -> String {
-    format!("PANJERE_AGENCY_{}_{what}", id.to_uppercase().replace('-', "_"))
-}
-
 /// RFC 3986 unreserved characters pass; everything else is %-encoded, so a
 /// value can never add a path segment, a query or a host.
-pub fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
-}
+pub use panjere_api::url::encode;
 
 impl Registry {
-    /// Reads both files; `env` supplies URLs and credentials. In development
-    /// a missing credential falls back to the simulators' default.
-    pub fn load(
-        agencies_file: &Path,
-        operations_file: &Path,
-        env: &dyn Fn(&str) -> Option<String>,
-        development: bool,
-    ) -> Result<Registry, String> {
-        let text = std::fs::read_to_string(agencies_file).map_err(|e| format!("cannot read {}: {e}", agencies_file.display()))?;
-        let file: AgenciesFile = toml::from_str(&text).map_err(|e| format!("{}: {e}", agencies_file.display()))?;
-        let mut agencies = BTreeMap::new();
-        for (id, entry) in file.agency {
-            let d = &file.defaults;
-            let p = entry.settings;
-            let settings = Settings {
-                connect_timeout_ms: p.connect_timeout_ms.unwrap_or(d.connect_timeout_ms),
-                timeout_ms: p.timeout_ms.unwrap_or(d.timeout_ms),
-                concurrency: p.concurrency.unwrap_or(d.concurrency),
-                retries: p.retries.unwrap_or(d.retries),
-                backoff_ms: p.backoff_ms.unwrap_or(d.backoff_ms),
-                retry_budget: p.retry_budget.unwrap_or(d.retry_budget),
-                breaker_consecutive: p.breaker_consecutive.unwrap_or(d.breaker_consecutive),
-                breaker_window: p.breaker_window.unwrap_or(d.breaker_window),
-                breaker_rate: p.breaker_rate.unwrap_or(d.breaker_rate),
-                breaker_open_ms: p.breaker_open_ms.unwrap_or(d.breaker_open_ms),
-                max_response_bytes: p.max_response_bytes.unwrap_or(d.max_response_bytes),
-                probe_interval_ms: p.probe_interval_ms.unwrap_or(d.probe_interval_ms),
-            };
-            let base_url = env(&env_name(&id, "URL")).unwrap_or(entry.base_url).trim_end_matches('/').to_owned();
-            if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-                return Err(format!("agency {id}: base URL must be http(s)://, not {base_url}"));
-            }
-            let credential = match env(&env_name(&id, "KEY")) {
-                Some(k) => k,
-                None if development => format!("dev-{id}-key"),
-                None => return Err(format!("agency {id}: set its credential in {}", env_name(&id, "KEY"))),
-            };
-            let callback_secret = match env(&env_name(&id, "CALLBACK_SECRET")) {
-                Some(k) => k,
-                None if development => format!("dev-{id}-callback"),
-                None => return Err(format!("agency {id}: set its callback secret in {}", env_name(&id, "CALLBACK_SECRET"))),
-            };
-            let name = entry.name_fa.zip(entry.name_en).map(|(fa, en)| panjere_api::Text { fa, en });
-            let ca_file = env(&env_name(&id, "CA")).map(Into::into).or(entry.ca_file);
-            agencies.insert(
-                id.clone(),
-                AgencyConfig {
-                    id,
-                    name,
-                    base_url,
-                    credential: Secret(credential),
-                    callback_secret: Secret(callback_secret),
-                    ca_file,
-                    settings,
-                },
-            );
-        }
+    /// The configured agencies and the operations file; every operation must
+    /// name a configured agency and a safe path.
+    pub fn new(agencies: BTreeMap<String, AgencyConfig>, operations_file: &Path) -> Result<Registry, String> {
         let text = std::fs::read_to_string(operations_file).map_err(|e| format!("cannot read {}: {e}", operations_file.display()))?;
         let ops: OperationsFile = toml::from_str(&text).map_err(|e| format!("{}: {e}", operations_file.display()))?;
         let mut operations = HashMap::new();
         for op in ops.operation {
             if !agencies.contains_key(&op.agency) {
-                return Err(format!("operation {}: agency {} is not in {}", op.id, op.agency, agencies_file.display()));
+                return Err(format!("operation {}: agency {} is not configured (config/agencies.toml)", op.id, op.agency));
             }
             let template_ok = op.path.replace(['{', '}'], "").parse::<http::uri::PathAndQuery>().is_ok_and(|p| p.query().is_none());
             if !template_ok || !op.path.starts_with('/') || op.path.contains("..") || op.path.contains("//") {
@@ -343,10 +191,16 @@ impl Registry {
 mod tests {
     use super::*;
 
-    fn registry() -> Registry {
+    /// The shipped files, as the configuration reads them.
+    fn load(env: &dyn Fn(&str) -> Option<String>, mode: crate::config::Mode) -> Result<Registry, String> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let config = crate::config::Config { agencies_file: root.join("config/agencies.toml"), mode, ..Default::default() };
+        Registry::new(config.agencies(env).map_err(|e| e.to_string())?, &root.join("data/operations.toml"))
+    }
+
+    fn registry() -> Registry {
         let env = |k: &str| (k == "PANJERE_AGENCY_POST_URL").then(|| "http://10.1.2.3:9999/".to_owned());
-        Registry::load(&root.join("config/agencies.toml"), &root.join("data/operations.toml"), &env, true).unwrap()
+        load(&env, crate::config::Mode::Development).unwrap()
     }
 
     fn p(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -368,9 +222,8 @@ mod tests {
 
     #[test]
     fn a_ca_file_comes_from_the_environment() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let env = |k: &str| (k == "PANJERE_AGENCY_POST_CA").then(|| "/etc/panjere/gov-ca.pem".to_owned());
-        let r = Registry::load(&root.join("config/agencies.toml"), &root.join("data/operations.toml"), &env, true).unwrap();
+        let r = load(&env, crate::config::Mode::Development).unwrap();
         assert_eq!(r.agencies["post"].ca_file.as_deref(), Some(Path::new("/etc/panjere/gov-ca.pem")));
         assert_eq!(r.agencies["tax"].ca_file, None);
     }
@@ -393,9 +246,8 @@ mod tests {
 
     #[test]
     fn production_needs_credentials_and_secrets_never_print() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let none = |_: &str| None;
-        let e = Registry::load(&root.join("config/agencies.toml"), &root.join("data/operations.toml"), &none, false).unwrap_err();
+        let e = load(&none, crate::config::Mode::Production).unwrap_err();
         assert!(e.contains("PANJERE_AGENCY_"), "{e}");
         let r = registry();
         assert!(!format!("{:?}", r.agencies["post"]).contains("dev-post-key"));

@@ -1,24 +1,53 @@
 //! Drafts, requests, their timelines and notifications, behind
-//! [`RequestStore`] (SQLite here; PostgreSQL can implement it).
+//! [`RequestStore`] (SQLite here; PostgreSQL can implement it). JSON kept in
+//! a column is read and written as its own type ([`Values`],
+//! [`InquiryRecord`], [`Text`]), never by string keys.
+
+use std::collections::BTreeMap;
 
 use async_trait::async_trait;
+use panjere_api::Text;
+use serde::{Deserialize, Serialize};
+use sqlx::types::Json;
 use sqlx::SqlitePool;
 
 pub type StoreResult<T> = Result<T, sqlx::Error>;
+
+/// A form's values: field → value.
+pub type Values = BTreeMap<String, String>;
+
+/// One inter-agency inquiry the window made for a request before
+/// forwarding it (the `inquiries` column).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InquiryRecord {
+    pub operation: String,
+    /// The agency asked.
+    pub agency: String,
+    /// What it establishes, for the citizen.
+    pub label: Text,
+    /// RFC 3339.
+    pub answered_at: String,
+    pub ok: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct DraftRow {
     pub id: String,
     pub citizen: String,
     pub service: String,
-    pub data: String,
+    /// As typed, whatever its errors.
+    pub data: Json<Values>,
     pub step: i64,
     pub created_at: i64,
     pub updated_at: i64,
     pub request_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct RequestRow {
     pub id: String,
     pub tracking_code: String,
@@ -27,8 +56,10 @@ pub struct RequestRow {
     pub national_code: String,
     pub service: String,
     pub agency: String,
-    pub data: String,
-    pub inquiries: Option<String>,
+    /// Checked and normalised.
+    pub data: Json<Values>,
+    /// Made once, before the first forward.
+    pub inquiries: Option<Json<Vec<InquiryRecord>>>,
     pub status: String,
     pub agency_reference: Option<String>,
     pub attempts: i64,
@@ -55,8 +86,8 @@ pub struct NotificationRow {
     pub status: String,
     pub created_at: i64,
     pub read_at: Option<i64>,
-    /// An agency's notice (JSON text in both languages), if it is one.
-    pub notice: Option<String>,
+    /// An agency's notice, if it is one.
+    pub notice: Option<Json<Text>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -93,7 +124,7 @@ pub trait RequestStore: Send + Sync + 'static {
     async fn add_draft(&self, d: &DraftRow) -> StoreResult<()>;
     async fn draft(&self, id: &str, citizen: &str) -> StoreResult<Option<DraftRow>>;
     async fn drafts(&self, citizen: &str) -> StoreResult<Vec<DraftRow>>;
-    async fn save_draft(&self, id: &str, citizen: &str, data: &str, step: i64, now: i64) -> StoreResult<bool>;
+    async fn save_draft(&self, id: &str, citizen: &str, data: &Values, step: i64, now: i64) -> StoreResult<bool>;
     async fn delete_draft(&self, id: &str, citizen: &str) -> StoreResult<bool>;
     /// Stores the request, its first event and notification, and marks the
     /// draft submitted, in one transaction; a draft submitted before
@@ -108,7 +139,7 @@ pub trait RequestStore: Send + Sync + 'static {
     async fn due(&self, now: i64, limit: i64) -> StoreResult<Vec<RequestRow>>;
     /// Forwarded requests not finished and not polled since `before`.
     async fn pollable(&self, before: i64, limit: i64) -> StoreResult<Vec<RequestRow>>;
-    async fn set_inquiries(&self, id: &str, inquiries: &str) -> StoreResult<()>;
+    async fn set_inquiries(&self, id: &str, inquiries: &[InquiryRecord]) -> StoreResult<()>;
     async fn set_polled(&self, id: &str, now: i64) -> StoreResult<()>;
     /// Delivery failed: try again at `next`.
     async fn requeue(&self, id: &str, next: i64, error: &str, now: i64) -> StoreResult<()>;
@@ -118,7 +149,7 @@ pub trait RequestStore: Send + Sync + 'static {
     async fn add_status(&self, r: &RequestRow, status: &str, source: &str, notification_id: &str, now: i64) -> StoreResult<bool>;
     async fn events(&self, request_id: &str) -> StoreResult<Vec<EventRow>>;
     /// An agency's notice about a request, into the citizen's inbox.
-    async fn add_notice(&self, r: &RequestRow, notice: &str, id: &str, now: i64) -> StoreResult<()>;
+    async fn add_notice(&self, r: &RequestRow, notice: &Text, id: &str, now: i64) -> StoreResult<()>;
     async fn notifications(&self, citizen: &str) -> StoreResult<Vec<NotificationRow>>;
     async fn mark_read(&self, id: &str, citizen: &str, now: i64) -> StoreResult<bool>;
     /// Stores a file for a draft's field.
@@ -146,17 +177,20 @@ const REQUEST: &str = "id, tracking_code, draft_id, citizen, national_code, serv
 #[async_trait]
 impl RequestStore for SqliteRequestStore {
     async fn add_draft(&self, d: &DraftRow) -> StoreResult<()> {
-        sqlx::query(&format!("INSERT INTO draft ({DRAFT}) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)"))
-            .bind(&d.id)
-            .bind(&d.citizen)
-            .bind(&d.service)
-            .bind(&d.data)
-            .bind(d.step)
-            .bind(d.created_at)
-            .bind(d.updated_at)
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
+        sqlx::query(
+            "INSERT INTO draft (id, citizen, service, data, step, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&d.id)
+        .bind(&d.citizen)
+        .bind(&d.service)
+        .bind(&d.data)
+        .bind(d.step)
+        .bind(d.created_at)
+        .bind(d.updated_at)
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
     }
 
     async fn draft(&self, id: &str, citizen: &str) -> StoreResult<Option<DraftRow>> {
@@ -174,9 +208,9 @@ impl RequestStore for SqliteRequestStore {
             .await
     }
 
-    async fn save_draft(&self, id: &str, citizen: &str, data: &str, step: i64, now: i64) -> StoreResult<bool> {
+    async fn save_draft(&self, id: &str, citizen: &str, data: &Values, step: i64, now: i64) -> StoreResult<bool> {
         let r = sqlx::query("UPDATE draft SET data = ?, step = ?, updated_at = ? WHERE id = ? AND citizen = ? AND request_id IS NULL")
-            .bind(data)
+            .bind(Json(data))
             .bind(step)
             .bind(now)
             .bind(id)
@@ -204,21 +238,25 @@ impl RequestStore for SqliteRequestStore {
                 return Ok(Submitted::Existing(e));
             }
         }
-        sqlx::query(&format!("INSERT INTO request ({REQUEST}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL, 0, ?, NULL, ?, ?, 0, NULL)"))
-            .bind(&r.id)
-            .bind(&r.tracking_code)
-            .bind(&r.draft_id)
-            .bind(&r.citizen)
-            .bind(&r.national_code)
-            .bind(&r.service)
-            .bind(&r.agency)
-            .bind(&r.data)
-            .bind(&r.status)
-            .bind(r.next_attempt_at)
-            .bind(r.created_at)
-            .bind(r.updated_at)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO request (id, tracking_code, draft_id, citizen, national_code, service, agency, data, status, \
+             next_attempt_at, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(&r.id)
+        .bind(&r.tracking_code)
+        .bind(&r.draft_id)
+        .bind(&r.citizen)
+        .bind(&r.national_code)
+        .bind(&r.service)
+        .bind(&r.agency)
+        .bind(&r.data)
+        .bind(&r.status)
+        .bind(r.next_attempt_at)
+        .bind(r.created_at)
+        .bind(r.updated_at)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("INSERT INTO request_event (request_id, status, source, at) VALUES (?, ?, 'window', ?)")
             .bind(&r.id)
             .bind(&r.status)
@@ -297,8 +335,8 @@ impl RequestStore for SqliteRequestStore {
         .await
     }
 
-    async fn set_inquiries(&self, id: &str, inquiries: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE request SET inquiries = ? WHERE id = ?").bind(inquiries).bind(id).execute(&self.pool).await.map(|_| ())
+    async fn set_inquiries(&self, id: &str, inquiries: &[InquiryRecord]) -> StoreResult<()> {
+        sqlx::query("UPDATE request SET inquiries = ? WHERE id = ?").bind(Json(inquiries)).bind(id).execute(&self.pool).await.map(|_| ())
     }
 
     async fn set_polled(&self, id: &str, now: i64) -> StoreResult<()> {
@@ -369,13 +407,13 @@ impl RequestStore for SqliteRequestStore {
             .await
     }
 
-    async fn add_notice(&self, r: &RequestRow, notice: &str, id: &str, now: i64) -> StoreResult<()> {
+    async fn add_notice(&self, r: &RequestRow, notice: &Text, id: &str, now: i64) -> StoreResult<()> {
         sqlx::query("INSERT INTO notification (id, citizen, request_id, status, created_at, notice) VALUES (?, ?, ?, 'notice', ?, ?)")
             .bind(id)
             .bind(&r.citizen)
             .bind(&r.id)
             .bind(now)
-            .bind(notice)
+            .bind(Json(notice))
             .execute(&self.pool)
             .await
             .map(|_| ())
@@ -402,18 +440,20 @@ impl RequestStore for SqliteRequestStore {
     }
 
     async fn add_file(&self, f: &FileRow) -> StoreResult<()> {
-        sqlx::query("INSERT INTO draft_file (id, draft_id, field, name, mime, size, content, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind(&f.id)
-            .bind(&f.draft_id)
-            .bind(&f.field)
-            .bind(&f.name)
-            .bind(&f.mime)
-            .bind(f.size)
-            .bind(&f.content)
-            .bind(f.created_at)
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
+        sqlx::query(
+            "INSERT INTO draft_file (id, draft_id, field, name, mime, size, content, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&f.id)
+        .bind(&f.draft_id)
+        .bind(&f.field)
+        .bind(&f.name)
+        .bind(&f.mime)
+        .bind(f.size)
+        .bind(&f.content)
+        .bind(f.created_at)
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
     }
 
     async fn file_meta(&self, draft_id: &str, id: &str) -> StoreResult<Option<(String, String, i64)>> {

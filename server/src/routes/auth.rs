@@ -18,10 +18,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::store::{Challenge, SessionRow};
-use crate::auth::{device, random_code, random_id, AuthError, Citizen, ClientAddress, Names, Pending, SignedIn, CITIZEN, PENDING};
+use crate::auth::{device, AuthError, Names, Pending, SignedIn, CITIZEN, PENDING};
 use crate::error::AppError;
 use crate::gateway::{CallContext, GatewayError};
+use crate::rand::{random_code, random_id};
 use crate::request_id::current_request_id;
+use crate::routes::extract::{AppJson, Citizen, ClientAddress};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -39,7 +41,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 200, description = "The signed-in citizen, or `me: null`", body = SessionState)))]
 async fn session_state(State(state): State<AppState>, citizen: Result<Citizen, AppError>) -> Result<Json<SessionState>, AppError> {
     match citizen {
-        Ok(c) => Ok(Json(SessionState { me: Some(crate::routes::me::me_of(&state, &c.data, state.auth().clock.now())), ended: None })),
+        Ok(c) => Ok(Json(SessionState { me: Some(crate::routes::me::me_of(&state, &c.data, state.clock().now())), ended: None })),
         Err(AppError::Auth(AuthError::NotSignedIn)) => Ok(Json(SessionState { me: None, ended: None })),
         Err(AppError::Auth(e @ (AuthError::IdleTimeout | AuthError::AbsoluteTimeout))) => {
             Ok(Json(SessionState { me: None, ended: Some(e.parts().1.to_owned()) }))
@@ -52,12 +54,12 @@ fn context(national_code: &str) -> CallContext {
     CallContext { request_id: current_request_id().unwrap_or_default(), citizen: Some(national_code.to_owned()), requested_by: None }
 }
 
-/// Counts a sign-in request against the client address's allowance.
-fn limit_address(state: &AppState, address: &str) -> Result<(), AuthError> {
+/// Counts a sign-in request at `now` against the client address's allowance.
+fn limit_address(state: &AppState, address: &str, now: i64) -> Result<(), AuthError> {
     let auth = state.auth();
     let s = &auth.settings;
     auth.limiter
-        .hit(&format!("sign-in:{address}"), auth.clock.now(), s.address_limit, s.address_window_s as i64)
+        .hit(&format!("sign-in:{address}"), now, s.address_limit, s.address_window_s as i64)
         .map_err(|retry_after_s| AuthError::RateLimited { retry_after_s })
 }
 
@@ -76,15 +78,16 @@ async fn start(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
     session: Session,
-    Json(req): Json<StartRequest>,
+    AppJson(req): AppJson<StartRequest>,
 ) -> Result<Json<CodeSent>, AppError> {
-    limit_address(&state, &address)?;
+    let now = state.clock().now();
+    limit_address(&state, &address, now)?;
     let national_code = panjere_api::ids::national_code(&req.national_code).map_err(AuthError::NationalCode)?;
     let mobile = panjere_api::ids::mobile(&req.mobile).map_err(AuthError::Mobile)?;
     let citizen = state.gateway().pseudonym(&national_code);
-    check_allowance(&state, &citizen).await?;
-    let names = check_person(&state, &national_code, &mobile).await?;
-    let challenge = send_code(&state, &national_code, &mobile, &citizen).await?;
+    check_allowance(&state, &citizen, now).await?;
+    let names = check_person(&state, &national_code, &mobile, now).await?;
+    let challenge = send_code(&state, &national_code, &mobile, &citizen, now).await?;
     session.insert(PENDING, Pending { national_code, mobile: mobile.clone(), challenge, names }).await?;
     Ok(Json(code_sent(&state, &mobile)))
 }
@@ -104,11 +107,12 @@ async fn resend(
     ClientAddress(address): ClientAddress,
     session: Session,
 ) -> Result<Json<CodeSent>, AppError> {
-    limit_address(&state, &address)?;
+    let now = state.clock().now();
+    limit_address(&state, &address, now)?;
     let mut pending = session.get::<Pending>(PENDING).await?.ok_or(AuthError::NoPendingSignIn)?;
     let citizen = state.gateway().pseudonym(&pending.national_code);
-    check_allowance(&state, &citizen).await?;
-    pending.challenge = send_code(&state, &pending.national_code, &pending.mobile, &citizen).await?;
+    check_allowance(&state, &citizen, now).await?;
+    pending.challenge = send_code(&state, &pending.national_code, &pending.mobile, &citizen, now).await?;
     let mobile = pending.mobile.clone();
     session.insert(PENDING, pending).await?;
     Ok(Json(code_sent(&state, &mobile)))
@@ -125,10 +129,9 @@ fn code_sent(state: &AppState, mobile: &str) -> CodeSent {
 }
 
 /// Lockout after a dead code, codes per hour, and the resend cooldown.
-async fn check_allowance(state: &AppState, citizen: &str) -> Result<(), AppError> {
+async fn check_allowance(state: &AppState, citizen: &str, now: i64) -> Result<(), AppError> {
     let auth = state.auth();
     let s = &auth.settings;
-    let now = auth.clock.now();
     if let Some(last) = auth.store.latest_challenge(citizen).await? {
         if let Some(locked) = last.locked_at {
             let until = locked + s.lockout_s as i64;
@@ -150,7 +153,7 @@ async fn check_allowance(state: &AppState, citizen: &str) -> Result<(), AppError
 }
 
 /// The telecom regulator, then the civil registry.
-async fn check_person(state: &AppState, national_code: &str, mobile: &str) -> Result<Names, AppError> {
+async fn check_person(state: &AppState, national_code: &str, mobile: &str, now: i64) -> Result<Names, AppError> {
     let g = state.gateway();
     let ctx = context(national_code);
     let params = [("national_code".to_owned(), national_code.to_owned()), ("mobile".to_owned(), mobile.to_owned())];
@@ -166,7 +169,7 @@ async fn check_person(state: &AppState, national_code: &str, mobile: &str) -> Re
     if person.get("alive").and_then(Value::as_bool) != Some(true) {
         return Err(AuthError::PersonDeceased.into());
     }
-    let today = panjere_api::time::date_of(state.auth().clock.now());
+    let today = panjere_api::time::date_of(now);
     let age = person.get("birth_date").and_then(Value::as_str).and_then(|b| panjere_api::time::age(b, today));
     match age {
         Some(a) if a >= 18 => {}
@@ -184,14 +187,13 @@ async fn check_person(state: &AppState, national_code: &str, mobile: &str) -> Re
 
 /// Sends a fresh code by SMS, then stores its hash (a code that could not
 /// be sent is never stored, so the citizen may try again at once).
-async fn send_code(state: &AppState, national_code: &str, mobile: &str, citizen: &str) -> Result<String, AppError> {
+async fn send_code(state: &AppState, national_code: &str, mobile: &str, citizen: &str, now: i64) -> Result<String, AppError> {
     let auth = state.auth();
     let code = random_code();
     let id = random_id();
     let text = format!("پنجره: کد ورود شما {code} است. این کد را به هیچ‌کس ندهید. Panjere sign-in code: {code}. Never share it.");
     let params = [("to".to_owned(), mobile.to_owned()), ("text".to_owned(), text)];
     state.gateway().call("sms.send", &params, &context(national_code)).await?;
-    let now = auth.clock.now();
     let challenge = Challenge {
         code_hash: auth.code_hash(&id, &code),
         id: id.clone(),
@@ -221,14 +223,14 @@ async fn verify(
     ClientAddress(address): ClientAddress,
     session: Session,
     headers: HeaderMap,
-    Json(req): Json<VerifyRequest>,
+    AppJson(req): AppJson<VerifyRequest>,
 ) -> Result<Json<Me>, AppError> {
-    limit_address(&state, &address)?;
+    let now = state.clock().now();
+    limit_address(&state, &address, now)?;
     let auth = state.auth();
     let s = &auth.settings;
     let pending = session.get::<Pending>(PENDING).await?.ok_or(AuthError::NoPendingSignIn)?;
     let code = panjere_api::auth::one_time_code(&req.code).ok_or(AuthError::CodeFormat)?;
-    let now = auth.clock.now();
     let challenge = auth.store.challenge(&pending.challenge).await?.ok_or(AuthError::CodeExpired)?;
     if challenge.locked_at.is_some() || challenge.attempts >= i64::from(s.max_attempts) {
         let until = challenge.locked_at.unwrap_or(now) + s.lockout_s as i64;
@@ -297,7 +299,7 @@ async fn verify(
     ))]
 async fn sign_out(State(state): State<AppState>, session: Session) -> Result<StatusCode, AppError> {
     if let Some(data) = session.get::<SignedIn>(CITIZEN).await? {
-        state.auth().store.end_session(&data.handle, state.auth().clock.now(), "sign_out").await?;
+        state.auth().store.end_session(&data.handle, state.clock().now(), "sign_out").await?;
     }
     session.flush().await?;
     Ok(StatusCode::NO_CONTENT)

@@ -23,8 +23,19 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(callback))
 }
 
+/// What an agency pushes; anything else in it is refused.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Callback {
+    /// The agency (also in `X-Panjere-Agency`, which is what is trusted).
+    #[allow(dead_code)]
+    agency: Option<String>,
+    /// The service the request is for.
+    #[allow(dead_code)]
+    service: Option<String>,
+    /// When the status changed, at the agency.
+    #[allow(dead_code)]
+    at: Option<String>,
     reference: String,
     status: String,
     decision: Option<String>,
@@ -33,7 +44,7 @@ struct Callback {
 }
 
 fn verify(secret: &str, body: &[u8], signature: &str) -> bool {
-    let Some(bytes) = signature.strip_prefix("sha256=").and_then(crate::hex::decode) else { return false };
+    let Some(bytes) = signature.strip_prefix("sha256=").and_then(|h| hex::decode(h).ok()) else { return false };
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
     mac.update(body);
     mac.verify_slice(&bytes).is_ok()
@@ -56,16 +67,15 @@ async fn callback(State(state): State<AppState>, headers: HeaderMap, body: Bytes
         return Err(AppError::BadSignature);
     }
     let cb: Callback = serde_json::from_slice(&body).map_err(|e| AppError::bad_parameter("body", format!("not a status update: {e}")))?;
-    let r = state
-        .requests()
-        .store
+    let store = &state.stores().requests;
+    let r = store
         .by_reference(&agency, &cb.reference)
         .await?
         .ok_or_else(|| AppError::NotFound { what: "request", id: cb.reference.clone() })?;
-    crate::requests::apply_agency_status(&state, &r, &cb.status, cb.decision.as_deref(), "callback").await;
+    let now = state.clock().now();
+    state.requests().apply_agency_status(&r, &cb.status, cb.decision.as_deref(), "callback", now).await;
     if let Some(notice) = cb.notice.filter(|n| !n.fa.trim().is_empty() && n.fa.len() <= 2000 && n.en.len() <= 2000) {
-        let now = state.auth().clock.now();
-        state.requests().store.add_notice(&r, &serde_json::to_string(&notice).unwrap_or_default(), &crate::auth::random_id(), now).await?;
+        store.add_notice(&r, &notice, &crate::rand::random_id(), now).await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,6 +1,6 @@
 //! The public catalog: `/api/catalog/…`.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -14,6 +14,7 @@ use utoipa_axum::routes;
 
 use crate::catalog::ServiceQuery;
 use crate::error::AppError;
+use crate::routes::extract::{AppPath, AppQuery};
 use crate::state::AppState;
 
 /// The catalog changes only with a deployment: let browsers and the service
@@ -134,7 +135,7 @@ async fn categories(State(state): State<AppState>) -> Response {
 /// Every agency, in catalog order, paged.
 #[utoipa::path(get, path = "/api/catalog/agencies", tag = "catalog", params(PageParams),
     responses((status = 200, description = "Agencies", body = Page<Agency>), (status = 400, description = "A bad parameter", body = ErrorBody)))]
-async fn agencies(State(state): State<AppState>, Query(raw): Query<Vec<(String, String)>>) -> Result<Response, AppError> {
+async fn agencies(State(state): State<AppState>, AppQuery(raw): AppQuery<Vec<(String, String)>>) -> Result<Response, AppError> {
     let p = Params::new(raw, &["page", "per_page"])?;
     let (page, per_page) = p.paging()?;
     Ok(cached(page_of(state.catalog().agencies().to_vec(), page, per_page)))
@@ -143,7 +144,7 @@ async fn agencies(State(state): State<AppState>, Query(raw): Query<Vec<(String, 
 /// One agency with its services.
 #[utoipa::path(get, path = "/api/catalog/agencies/{id}", tag = "catalog", params(("id" = String, Path, description = "Agency id")),
     responses((status = 200, description = "The agency", body = AgencyDetail), (status = 404, description = "No such agency", body = ErrorBody)))]
-async fn agency(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn agency(State(state): State<AppState>, AppPath(id): AppPath<String>) -> Result<Response, AppError> {
     state.catalog().agency(&id).map(cached).ok_or(AppError::NotFound { what: "agency", id })
 }
 
@@ -151,7 +152,7 @@ async fn agency(State(state): State<AppState>, Path(id): Path<String>) -> Result
 /// popularity alone; filtered; paged.
 #[utoipa::path(get, path = "/api/catalog/services", tag = "catalog", params(ServiceParams, PageParams),
     responses((status = 200, description = "Services", body = Page<ServiceSummary>), (status = 400, description = "A bad parameter", body = ErrorBody)))]
-async fn services(State(state): State<AppState>, Query(raw): Query<Vec<(String, String)>>) -> Result<Response, AppError> {
+async fn services(State(state): State<AppState>, AppQuery(raw): AppQuery<Vec<(String, String)>>) -> Result<Response, AppError> {
     let p = Params::new(raw, &["q", "category", "agency", "event", "kind", "level", "page", "per_page"])?;
     let c = state.catalog();
     let q = p.get("q").map(str::to_owned);
@@ -175,7 +176,7 @@ async fn services(State(state): State<AppState>, Query(raw): Query<Vec<(String, 
 /// One service with everything its page shows.
 #[utoipa::path(get, path = "/api/catalog/services/{id}", tag = "catalog", params(("id" = String, Path, description = "Service id")),
     responses((status = 200, description = "The service", body = Service), (status = 404, description = "No such service", body = ErrorBody)))]
-async fn service(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn service(State(state): State<AppState>, AppPath(id): AppPath<String>) -> Result<Response, AppError> {
     state.catalog().service(&id).map(cached).ok_or(AppError::NotFound { what: "service", id })
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use panjere_api::forms::{check_form, FieldError, FieldType, FileValue, Form};
@@ -12,10 +12,12 @@ use panjere_api::{ErrorBody, ServiceKind};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::{random_id, Citizen};
 use crate::error::AppError;
+use crate::rand::random_id;
 use crate::requests::store::{DraftRow, RequestRow, Submitted};
+use crate::routes::extract::{AppJson, AppPath, Citizen};
 use crate::state::AppState;
+use sqlx::types::Json as Stored;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -51,7 +53,7 @@ fn to_draft(state: &AppState, d: &DraftRow, errors: BTreeMap<String, FieldError>
         id: d.id.clone(),
         service: d.service.clone(),
         service_name: state.catalog().service(&d.service).map(|s| s.name.clone()).unwrap_or_default(),
-        values: serde_json::from_str(&d.data).unwrap_or_default(),
+        values: d.data.0.clone(),
         step: d.step.max(1) as u32,
         updated_at: panjere_api::time::rfc3339(d.updated_at.max(0) as u64),
         errors,
@@ -91,22 +93,22 @@ fn step_errors(form: &Form, input: &DraftInput) -> BTreeMap<String, FieldError> 
 async fn create(
     State(state): State<AppState>,
     citizen: Citizen,
-    Json(input): Json<DraftInput>,
+    AppJson(input): AppJson<DraftInput>,
 ) -> Result<(StatusCode, Json<Draft>), AppError> {
     let form = application_form(&state, &input.service)?;
     check_size(&input.values)?;
-    let now = state.auth().clock.now();
+    let now = state.clock().now();
     let row = DraftRow {
         id: random_id(),
-        citizen: state.gateway().pseudonym(&citizen.data.national_code),
+        citizen: citizen.pseudonym.clone(),
         service: input.service.clone(),
-        data: serde_json::to_string(&input.values).unwrap_or_default(),
+        data: Stored(input.values.clone()),
         step: i64::from(input.step.clamp(1, form.step_count())),
         created_at: now,
         updated_at: now,
         request_id: None,
     };
-    state.requests().store.add_draft(&row).await?;
+    state.stores().requests.add_draft(&row).await?;
     Ok((StatusCode::CREATED, Json(to_draft(&state, &row, step_errors(form, &input)))))
 }
 
@@ -114,23 +116,18 @@ async fn create(
 #[utoipa::path(get, path = "/api/drafts", tag = "requests",
     responses((status = 200, description = "Drafts, last saved first", body = Drafts), (status = 401, description = "Not signed in", body = ErrorBody)))]
 async fn list(State(state): State<AppState>, citizen: Citizen) -> Result<Json<Drafts>, AppError> {
-    let rows = state.requests().store.drafts(&state.gateway().pseudonym(&citizen.data.national_code)).await?;
+    let rows = state.stores().requests.drafts(&citizen.pseudonym).await?;
     Ok(Json(Drafts { items: rows.iter().map(|d| to_draft(&state, d, BTreeMap::new())).collect() }))
 }
 
 async fn own_draft(state: &AppState, citizen: &Citizen, id: &str) -> Result<DraftRow, AppError> {
-    state
-        .requests()
-        .store
-        .draft(id, &state.gateway().pseudonym(&citizen.data.national_code))
-        .await?
-        .ok_or_else(|| AppError::NotFound { what: "draft", id: id.to_owned() })
+    state.stores().requests.draft(id, &citizen.pseudonym).await?.ok_or_else(|| AppError::NotFound { what: "draft", id: id.to_owned() })
 }
 
 #[utoipa::path(get, path = "/api/drafts/{id}", tag = "requests", params(("id" = String, Path)),
     responses((status = 200, description = "The draft", body = Draft), (status = 401, description = "Not signed in", body = ErrorBody),
               (status = 404, description = "No such draft of this citizen", body = ErrorBody)))]
-async fn read(State(state): State<AppState>, citizen: Citizen, Path(id): Path<String>) -> Result<Json<Draft>, AppError> {
+async fn read(State(state): State<AppState>, citizen: Citizen, AppPath(id): AppPath<String>) -> Result<Json<Draft>, AppError> {
     let d = own_draft(&state, &citizen, &id).await?;
     Ok(Json(to_draft(&state, &d, BTreeMap::new())))
 }
@@ -145,28 +142,26 @@ async fn read(State(state): State<AppState>, citizen: Citizen, Path(id): Path<St
 async fn update(
     State(state): State<AppState>,
     citizen: Citizen,
-    Path(id): Path<String>,
-    Json(input): Json<DraftInput>,
+    AppPath(id): AppPath<String>,
+    AppJson(input): AppJson<DraftInput>,
 ) -> Result<Json<Draft>, AppError> {
     check_size(&input.values)?;
     let d = own_draft(&state, &citizen, &id).await?;
     let form = application_form(&state, &d.service)?;
-    let now = state.auth().clock.now();
-    let data = serde_json::to_string(&input.values).unwrap_or_default();
+    let now = state.clock().now();
     let step = i64::from(input.step.clamp(1, form.step_count()));
-    if !state.requests().store.save_draft(&id, &d.citizen, &data, step, now).await? {
+    if !state.stores().requests.save_draft(&id, &d.citizen, &input.values, step, now).await? {
         return Err(AppError::NotFound { what: "draft", id });
     }
-    let saved = DraftRow { data, step, updated_at: now, ..d };
+    let saved = DraftRow { data: Stored(input.values.clone()), step, updated_at: now, ..d };
     Ok(Json(to_draft(&state, &saved, step_errors(form, &input))))
 }
 
 #[utoipa::path(delete, path = "/api/drafts/{id}", tag = "requests", params(("id" = String, Path)),
     responses((status = 204, description = "Deleted"), (status = 401, description = "Not signed in", body = ErrorBody),
               (status = 404, description = "No such draft of this citizen", body = ErrorBody)))]
-async fn delete(State(state): State<AppState>, citizen: Citizen, Path(id): Path<String>) -> Result<StatusCode, AppError> {
-    let pseudonym = state.gateway().pseudonym(&citizen.data.national_code);
-    if state.requests().store.delete_draft(&id, &pseudonym).await? {
+async fn delete(State(state): State<AppState>, citizen: Citizen, AppPath(id): AppPath<String>) -> Result<StatusCode, AppError> {
+    if state.stores().requests.delete_draft(&id, &citizen.pseudonym).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(AppError::NotFound { what: "draft", id })
@@ -185,35 +180,34 @@ async fn delete(State(state): State<AppState>, citizen: Citizen, Path(id): Path<
 async fn submit(
     State(state): State<AppState>,
     citizen: Citizen,
-    Path(id): Path<String>,
+    AppPath(id): AppPath<String>,
 ) -> Result<(StatusCode, Json<RequestDetail>), AppError> {
     let d = own_draft(&state, &citizen, &id).await?;
-    let store = &state.requests().store;
+    let store = &state.stores().requests;
     if let Some(existing) = &d.request_id {
         let r = store.request(existing).await?.ok_or_else(|| AppError::NotFound { what: "request", id: existing.clone() })?;
         return Ok((StatusCode::OK, Json(crate::routes::requests::detail(&state, &r).await?)));
     }
     let form = application_form(&state, &d.service)?;
-    let values: BTreeMap<String, String> = serde_json::from_str(&d.data).unwrap_or_default();
-    let (ok, mut errors) = check_form(form, &values, None);
+    let (ok, mut errors) = check_form(form, &d.data, None);
     check_calendar(form, &ok, &mut errors);
     check_files(&state, form, &d.id, &ok, &mut errors).await?;
     if !errors.is_empty() {
         return Err(AppError::InvalidForm(errors));
     }
     let agency = state.catalog().service(&d.service).map(|s| s.agency.clone()).unwrap_or_default();
-    let now = state.auth().clock.now();
+    let now = state.clock().now();
     let mut last = sqlx::Error::RowNotFound;
     for _ in 0..5 {
         let row = RequestRow {
             id: random_id(),
-            tracking_code: crate::requests::new_tracking_code(),
+            tracking_code: crate::rand::tracking_code(),
             draft_id: Some(d.id.clone()),
             citizen: d.citizen.clone(),
             national_code: citizen.data.national_code.clone(),
             service: d.service.clone(),
             agency: agency.clone(),
-            data: serde_json::to_string(&ok).unwrap_or_default(),
+            data: Stored(ok.clone()),
             inquiries: None,
             status: "submitted".into(),
             agency_reference: None,
@@ -227,7 +221,7 @@ async fn submit(
         };
         match store.submit(&row, &random_id()).await {
             Ok(Submitted::New(r)) => {
-                state.requests().wake.notify_one();
+                state.requests().submitted();
                 tracing::info!(request = %r.id, service = %r.service, "request submitted");
                 return Ok((StatusCode::CREATED, Json(crate::routes::requests::detail(&state, &r).await?)));
             }
@@ -255,7 +249,7 @@ async fn check_files(
         let Some(v) = values.get(&f.name).filter(|v| !v.is_empty()) else { continue };
         let file: Option<FileValue> = serde_json::from_str(v).ok();
         let stored = match &file {
-            Some(file) if !file.id.is_empty() => state.requests().store.file_meta(draft, &file.id).await?,
+            Some(file) if !file.id.is_empty() => state.stores().requests.file_meta(draft, &file.id).await?,
             _ => None,
         };
         let matches = matches!((&file, &stored), (Some(file), Some((field, mime, size))) if *field == f.name && *mime == file.mime && *size as u64 == file.size);
@@ -281,7 +275,7 @@ async fn check_files(
 async fn upload(
     State(state): State<AppState>,
     citizen: Citizen,
-    Path((id, field)): Path<(String, String)>,
+    AppPath((id, field)): AppPath<(String, String)>,
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Json<FileValue>, AppError> {
@@ -294,8 +288,11 @@ async fn upload(
         .ok_or_else(|| AppError::NotFound { what: "file field", id: field.clone() })?;
     let text = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     let mime = text("content-type").split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    let name =
-        percent_decode(&text("x-file-name")).chars().filter(|c| !c.is_control() && !matches!(c, '/' | '\\')).take(200).collect::<String>();
+    let name = panjere_api::url::decode(&text("x-file-name"))
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '/' | '\\'))
+        .take(200)
+        .collect::<String>();
     let name = if name.trim().is_empty() { "file".to_owned() } else { name };
     let value = FileValue { id: String::new(), name, mime, size: body.len() as u64 };
     if let Err(e) = panjere_api::forms::check_field(f, &serde_json::to_string(&value).unwrap_or_default()) {
@@ -309,39 +306,8 @@ async fn upload(
         mime: value.mime.clone(),
         size: body.len() as i64,
         content: body.to_vec(),
-        created_at: state.auth().clock.now(),
+        created_at: state.clock().now(),
     };
-    state.requests().store.add_file(&stored).await?;
+    state.stores().requests.add_file(&stored).await?;
     Ok(Json(FileValue { id: stored.id, ..value }))
-}
-
-/// `%XX` sequences decoded (UTF-8, lossy).
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                out.push(h * 16 + l);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn percent_decoding() {
-        assert_eq!(super::percent_decode("%D8%B3%D9%86%D8%AF.pdf"), "سند.pdf");
-        assert_eq!(super::percent_decode("a%2"), "a%2");
-        assert_eq!(super::percent_decode("%zz%"), "%zz%");
-        assert_eq!(super::percent_decode("plain"), "plain");
-    }
 }

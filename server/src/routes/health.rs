@@ -15,7 +15,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// Version and status of the server and its database.
 #[utoipa::path(get, path = "/api/health", tag = "system", responses((status = 200, description = "Status", body = Health)))]
 async fn health(State(state): State<AppState>) -> Json<Health> {
-    let database = crate::db::ping(state.db()).await;
+    let database = state.stores().database.ping().await;
     Json(Health {
         status: if database { "ok" } else { "degraded" }.to_owned(),
         version: env!("CARGO_PKG_VERSION").to_owned(),

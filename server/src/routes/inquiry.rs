@@ -1,19 +1,19 @@
 //! `POST /api/services/{id}/inquiry`: an inquiry answered at once by the
 //! agency, through the gateway, with the form's values checked first.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use panjere_api::forms::check_form;
 use panjere_api::requests::{InquiryAnswer, InquiryRequest};
 use panjere_api::{ErrorBody, ServiceKind};
-use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::Citizen;
+use crate::clock::rfc3339;
 use crate::error::AppError;
 use crate::gateway::CallContext;
 use crate::request_id::current_request_id;
+use crate::routes::extract::{AppJson, AppPath, Citizen};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -32,8 +32,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn inquiry(
     State(state): State<AppState>,
     citizen: Citizen,
-    Path(id): Path<String>,
-    Json(req): Json<InquiryRequest>,
+    AppPath(id): AppPath<String>,
+    AppJson(req): AppJson<InquiryRequest>,
 ) -> Result<Json<InquiryAnswer>, AppError> {
     let service = state.catalog().service(&id).ok_or_else(|| AppError::NotFound { what: "service", id: id.clone() })?;
     let (Some(form), ServiceKind::Inquiry) = (&service.form, service.kind) else {
@@ -43,9 +43,8 @@ async fn inquiry(
     if !errors.is_empty() {
         return Err(AppError::InvalidForm(errors));
     }
-    let values = Value::Object(ok.into_iter().map(|(k, v)| (k, Value::String(v))).collect());
     let op = form.operation.as_deref().unwrap_or_default();
-    let params = crate::requests::params_for(&form.params, &citizen.data.national_code, &values);
+    let params = crate::requests::params_for(&form.params, &citizen.data.national_code, &ok);
     let ctx = CallContext {
         request_id: current_request_id().unwrap_or_default(),
         citizen: Some(citizen.data.national_code.clone()),
@@ -56,7 +55,7 @@ async fn inquiry(
         service: id,
         agency: service.agency.clone(),
         agency_name: service.agency_name.clone(),
-        answered_at: crate::now_rfc3339(),
+        answered_at: rfc3339(state.clock().now()),
         result,
     }))
 }

@@ -2,7 +2,7 @@
 //! such as a postal code's address), answered by the agency through the
 //! gateway. Operations about a person need a signed-in citizen.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use panjere_api::{ErrorBody, LookupAnswer, Text};
 use serde::Serialize;
@@ -10,10 +10,12 @@ use serde_json::value::RawValue;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::clock::rfc3339;
 use crate::error::AppError;
 use crate::gateway::registry::BuildError;
 use crate::gateway::{CallContext, GatewayError};
 use crate::request_id::current_request_id;
+use crate::routes::extract::{AppPath, AppQuery};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -34,8 +36,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     ))]
 async fn lookup(
     State(state): State<AppState>,
-    Path(operation): Path<String>,
-    Query(params): Query<Vec<(String, String)>>,
+    AppPath(operation): AppPath<String>,
+    AppQuery(params): AppQuery<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let g = state.gateway();
     g.registry()
@@ -48,8 +50,13 @@ async fn lookup(
     // passed on as sent: never parsed into a tree and written out again.
     let (agency, result) = g.call_raw(&operation, &params, &ctx).await?;
     let agency_name = state.catalog().agency_name(&agency).cloned().unwrap_or_default();
-    let answer =
-        Answer { operation: &operation, agency: &agency, agency_name: &agency_name, answered_at: crate::now_rfc3339(), result: &result };
+    let answer = Answer {
+        operation: &operation,
+        agency: &agency,
+        agency_name: &agency_name,
+        answered_at: rfc3339(state.clock().now()),
+        result: &result,
+    };
     Ok(axum::Json(answer).into_response())
 }
 

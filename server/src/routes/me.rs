@@ -3,7 +3,7 @@
 
 use std::str::FromStr;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use panjere_api::auth::{Me, Profile, SessionItem, Sessions, SignedOut};
 use panjere_api::ErrorBody;
@@ -14,10 +14,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::store::SessionRow;
-use crate::auth::{Citizen, SignedIn};
+use crate::auth::SignedIn;
+use crate::clock::rfc3339;
 use crate::error::AppError;
 use crate::gateway::CallContext;
 use crate::request_id::current_request_id;
+use crate::routes::extract::{AppPath, Citizen};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -47,7 +49,7 @@ pub fn me_of(state: &AppState, s: &SignedIn, now: i64) -> Me {
         (status = 401, description = "not_signed_in, session_idle_timeout or session_absolute_timeout", body = ErrorBody)
     ))]
 async fn me(State(state): State<AppState>, citizen: Citizen) -> Json<Me> {
-    Json(me_of(&state, &citizen.data, state.auth().clock.now()))
+    Json(me_of(&state, &citizen.data, state.clock().now()))
 }
 
 /// The citizen as the civil registry has them, fetched now through the
@@ -79,21 +81,15 @@ async fn profile(State(state): State<AppState>, citizen: Citizen) -> Result<Json
         certificate_place: text(&certificate, "issued_in"),
         mobile: citizen.data.mobile.clone(),
         source_agency: state.catalog().agency_name(agency).cloned().unwrap_or_default(),
-        fetched_at: crate::now_rfc3339(),
+        fetched_at: rfc3339(state.clock().now()),
     }))
 }
 
-async fn active(state: &AppState, citizen: &Citizen) -> Result<Vec<SessionRow>, AppError> {
+async fn active(state: &AppState, citizen: &Citizen, now: i64) -> Result<Vec<SessionRow>, AppError> {
     let auth = state.auth();
-    let now = auth.clock.now();
     let s = &auth.settings;
-    let pseudonym = state.gateway().pseudonym(&citizen.data.national_code);
-    // The index's last_seen lags by up to a minute (see Citizen).
-    Ok(auth.store.active_sessions(&pseudonym, now - s.idle_timeout_s as i64 - 60, now - s.absolute_timeout_s as i64).await?)
-}
-
-fn rfc3339(t: i64) -> String {
-    panjere_api::time::rfc3339(t.max(0) as u64)
+    // The index's last_seen lags by up to a minute (see Auth::check).
+    Ok(auth.store.active_sessions(&citizen.pseudonym, now - s.idle_timeout_s as i64 - 60, now - s.absolute_timeout_s as i64).await?)
 }
 
 /// The citizen's active sessions, this one marked `current`.
@@ -101,7 +97,7 @@ fn rfc3339(t: i64) -> String {
     responses((status = 200, description = "Active sessions, most recently used first", body = Sessions),
               (status = 401, description = "Not signed in", body = ErrorBody)))]
 async fn sessions(State(state): State<AppState>, citizen: Citizen) -> Result<Json<Sessions>, AppError> {
-    let rows = active(&state, &citizen).await?;
+    let rows = active(&state, &citizen, state.clock().now()).await?;
     let items = rows
         .into_iter()
         .map(|r| {
@@ -114,12 +110,12 @@ async fn sessions(State(state): State<AppState>, citizen: Citizen) -> Result<Jso
 }
 
 /// Ends a session in the store and in the index.
-async fn end(state: &AppState, row: &SessionRow, reason: &str) -> Result<(), AppError> {
+async fn end(state: &AppState, row: &SessionRow, reason: &str, now: i64) -> Result<(), AppError> {
     let auth = state.auth();
     if let Ok(id) = Id::from_str(&row.session_id) {
         auth.sessions.delete(&id).await.map_err(|e| AppError::Session(tower_sessions::session::Error::Store(e)))?;
     }
-    auth.store.end_session(&row.handle, auth.clock.now(), reason).await?;
+    auth.store.end_session(&row.handle, now, reason).await?;
     Ok(())
 }
 
@@ -131,14 +127,15 @@ async fn end(state: &AppState, row: &SessionRow, reason: &str) -> Result<(), App
               (status = 404, description = "No such active session of this citizen", body = ErrorBody),
               (status = 403, description = "cross_site: not from this site's own pages", body = ErrorBody),
         (status = 415, description = "not_json: not sent as JSON", body = ErrorBody)))]
-async fn end_session(State(state): State<AppState>, citizen: Citizen, Path(id): Path<String>) -> Result<Json<SignedOut>, AppError> {
-    let rows = active(&state, &citizen).await?;
+async fn end_session(State(state): State<AppState>, citizen: Citizen, AppPath(id): AppPath<String>) -> Result<Json<SignedOut>, AppError> {
+    let now = state.clock().now();
+    let rows = active(&state, &citizen, now).await?;
     let row = rows.iter().find(|r| r.handle == id).ok_or_else(|| AppError::NotFound { what: "session", id: id.clone() })?;
     if row.handle == citizen.data.handle {
-        state.auth().store.end_session(&row.handle, state.auth().clock.now(), "sign_out").await?;
+        state.auth().store.end_session(&row.handle, now, "sign_out").await?;
         citizen.session.flush().await?;
     } else {
-        end(&state, row, "signed_out_elsewhere").await?;
+        end(&state, row, "signed_out_elsewhere", now).await?;
     }
     Ok(Json(SignedOut { count: 1 }))
 }
@@ -150,9 +147,10 @@ async fn end_session(State(state): State<AppState>, citizen: Citizen, Path(id): 
               (status = 403, description = "cross_site: not from this site's own pages", body = ErrorBody),
         (status = 415, description = "not_json: not sent as JSON", body = ErrorBody)))]
 async fn sign_out_others(State(state): State<AppState>, citizen: Citizen) -> Result<Json<SignedOut>, AppError> {
+    let now = state.clock().now();
     let mut count = 0;
-    for row in active(&state, &citizen).await?.iter().filter(|r| r.handle != citizen.data.handle) {
-        end(&state, row, "signed_out_elsewhere").await?;
+    for row in active(&state, &citizen, now).await?.iter().filter(|r| r.handle != citizen.data.handle) {
+        end(&state, row, "signed_out_elsewhere", now).await?;
         count += 1;
     }
     Ok(Json(SignedOut { count }))

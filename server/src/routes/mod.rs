@@ -7,6 +7,7 @@ pub mod auth;
 pub mod callbacks;
 pub mod catalog;
 pub mod drafts;
+pub mod extract;
 pub mod health;
 pub mod inquiry;
 pub mod lookup;

@@ -1,7 +1,7 @@
 //! The citizen's requests, the public "track by code" page, the inbox and
 //! "who used my data".
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use panjere_api::requests::{
@@ -10,13 +10,14 @@ use panjere_api::requests::{
 };
 use panjere_api::{ErrorBody, Text};
 use serde::Deserialize;
-use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::{AuthError, Citizen, ClientAddress};
+use crate::auth::AuthError;
+use crate::clock::rfc3339 as time;
 use crate::error::AppError;
 use crate::requests::store::RequestRow;
+use crate::routes::extract::{AppPath, AppQuery, Citizen, ClientAddress};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -28,10 +29,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(unread))
         .routes(routes!(read))
         .routes(routes!(data_use))
-}
-
-fn time(t: i64) -> String {
-    panjere_api::time::rfc3339(t.max(0) as u64)
 }
 
 fn service_name(state: &AppState, id: &str) -> Text {
@@ -56,11 +53,11 @@ pub fn summary(state: &AppState, r: &RequestRow) -> RequestSummary {
 }
 
 async fn timeline(state: &AppState, id: &str) -> Result<Vec<TimelineEvent>, AppError> {
-    Ok(state.requests().store.events(id).await?.into_iter().map(|e| TimelineEvent { status: e.status, at: time(e.at) }).collect())
+    Ok(state.stores().requests.events(id).await?.into_iter().map(|e| TimelineEvent { status: e.status, at: time(e.at) }).collect())
 }
 
 pub async fn detail(state: &AppState, r: &RequestRow) -> Result<RequestDetail, AppError> {
-    let values: Value = serde_json::from_str(&r.data).unwrap_or_default();
+    let values = &r.data;
     let answers = state
         .catalog()
         .form(&r.service)
@@ -68,7 +65,7 @@ pub async fn detail(state: &AppState, r: &RequestRow) -> Result<RequestDetail, A
             form.fields
                 .iter()
                 .filter_map(|f| {
-                    let v = values.get(&f.name).and_then(Value::as_str).filter(|v| !v.is_empty())?;
+                    let v = values.get(&f.name).map(String::as_str).filter(|v| !v.is_empty())?;
                     let value = match &f.kind {
                         panjere_api::forms::FieldType::Choice { options } => options
                             .iter()
@@ -88,16 +85,10 @@ pub async fn detail(state: &AppState, r: &RequestRow) -> Result<RequestDetail, A
         .unwrap_or_default();
     let inquiries = r
         .inquiries
-        .as_deref()
-        .and_then(|s| serde_json::from_str::<Vec<Value>>(s).ok())
-        .unwrap_or_default()
         .iter()
-        .filter(|i| i["ok"] == true)
-        .map(|i| InquiryRecord {
-            label: serde_json::from_value(i["label"].clone()).unwrap_or_default(),
-            agency_name: agency_name(state, i["agency"].as_str().unwrap_or_default()),
-            answered_at: i["answered_at"].as_str().unwrap_or_default().to_owned(),
-        })
+        .flat_map(|done| done.iter())
+        .filter(|i| i.ok)
+        .map(|i| InquiryRecord { label: i.label.clone(), agency_name: agency_name(state, &i.agency), answered_at: i.answered_at.clone() })
         .collect();
     Ok(RequestDetail {
         summary: summary(state, r),
@@ -109,6 +100,7 @@ pub async fn detail(state: &AppState, r: &RequestRow) -> Result<RequestDetail, A
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
 struct ListQuery {
     /// Only requests with this status.
     status: Option<String>,
@@ -119,8 +111,8 @@ struct ListQuery {
 /// The citizen's requests, newest first.
 #[utoipa::path(get, path = "/api/requests", tag = "requests", params(ListQuery),
     responses((status = 200, description = "Requests", body = Requests), (status = 401, description = "Not signed in", body = ErrorBody)))]
-async fn list(State(state): State<AppState>, citizen: Citizen, Query(q): Query<ListQuery>) -> Result<Json<Requests>, AppError> {
-    let rows = state.requests().store.requests_of(&state.gateway().pseudonym(&citizen.data.national_code)).await?;
+async fn list(State(state): State<AppState>, citizen: Citizen, AppQuery(q): AppQuery<ListQuery>) -> Result<Json<Requests>, AppError> {
+    let rows = state.stores().requests.requests_of(&citizen.pseudonym).await?;
     let items = rows
         .iter()
         .filter(|r| q.status.as_deref().is_none_or(|s| r.status == s))
@@ -134,14 +126,18 @@ async fn list(State(state): State<AppState>, citizen: Citizen, Query(q): Query<L
 #[utoipa::path(get, path = "/api/requests/{id}", tag = "requests", params(("id" = String, Path)),
     responses((status = 200, description = "The request", body = RequestDetail), (status = 401, description = "Not signed in", body = ErrorBody),
               (status = 404, description = "No such request of this citizen", body = ErrorBody)))]
-async fn one(State(state): State<AppState>, citizen: Citizen, Path(id): Path<String>) -> Result<Json<RequestDetail>, AppError> {
-    let pseudonym = state.gateway().pseudonym(&citizen.data.national_code);
-    let r =
-        state.requests().store.request_of(&id, &pseudonym).await?.ok_or_else(|| AppError::NotFound { what: "request", id: id.clone() })?;
+async fn one(State(state): State<AppState>, citizen: Citizen, AppPath(id): AppPath<String>) -> Result<Json<RequestDetail>, AppError> {
+    let r = state
+        .stores()
+        .requests
+        .request_of(&id, &citizen.pseudonym)
+        .await?
+        .ok_or_else(|| AppError::NotFound { what: "request", id: id.clone() })?;
     Ok(Json(detail(&state, &r).await?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
 struct TrackQuery {
     /// The applicant's national code (any digit script).
     national_code: String,
@@ -157,19 +153,20 @@ struct TrackQuery {
 async fn track(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
-    Path(code): Path<String>,
-    Query(q): Query<TrackQuery>,
+    AppPath(code): AppPath<String>,
+    AppQuery(q): AppQuery<TrackQuery>,
 ) -> Result<Json<TrackAnswer>, AppError> {
-    let auth = state.auth();
-    auth.limiter
-        .hit(&format!("track:{address}"), auth.clock.now(), 60, 600)
+    state
+        .auth()
+        .limiter
+        .hit(&format!("track:{address}"), state.clock().now(), 60, 600)
         .map_err(|retry_after_s| AuthError::RateLimited { retry_after_s })?;
     let code =
         panjere_api::tracking::parse(&code).ok_or_else(|| AppError::bad_parameter("tracking_code", "not a tracking code (check digit)"))?;
     let nc = panjere_api::ids::national_code(&q.national_code)
         .map_err(|_| AppError::bad_parameter("national_code", "not a valid national code"))?;
     let not_found = || AppError::NotFound { what: "request", id: code.clone() };
-    let r = state.requests().store.by_tracking_code(&code).await?.ok_or_else(not_found)?;
+    let r = state.stores().requests.by_tracking_code(&code).await?.ok_or_else(not_found)?;
     if r.national_code != nc {
         return Err(not_found());
     }
@@ -186,12 +183,12 @@ async fn track(
 #[utoipa::path(get, path = "/api/inbox", tag = "requests",
     responses((status = 200, description = "Newest first, with the unread count", body = Inbox), (status = 401, description = "Not signed in", body = ErrorBody)))]
 async fn inbox(State(state): State<AppState>, citizen: Citizen) -> Result<Json<Inbox>, AppError> {
-    let rows = state.requests().store.notifications(&state.gateway().pseudonym(&citizen.data.national_code)).await?;
+    let rows = state.stores().requests.notifications(&citizen.pseudonym).await?;
     let items: Vec<Notification> = rows
         .into_iter()
         .map(|n| Notification {
             service_name: service_name(&state, &n.service),
-            notice: n.notice.as_deref().and_then(|t| serde_json::from_str(t).ok()),
+            notice: n.notice.map(|t| t.0),
             id: n.id,
             request_id: n.request_id,
             tracking_code: n.tracking_code,
@@ -207,7 +204,7 @@ async fn inbox(State(state): State<AppState>, citizen: Citizen) -> Result<Json<I
 #[utoipa::path(get, path = "/api/inbox/unread", tag = "requests",
     responses((status = 200, description = "How many notifications are unread", body = Unread), (status = 401, description = "Not signed in", body = ErrorBody)))]
 async fn unread(State(state): State<AppState>, citizen: Citizen) -> Result<Json<Unread>, AppError> {
-    let rows = state.requests().store.notifications(&state.gateway().pseudonym(&citizen.data.national_code)).await?;
+    let rows = state.stores().requests.notifications(&citizen.pseudonym).await?;
     Ok(Json(Unread { unread: rows.iter().filter(|n| n.read_at.is_none()).count() as u32 }))
 }
 
@@ -215,9 +212,8 @@ async fn unread(State(state): State<AppState>, citizen: Citizen) -> Result<Json<
     responses((status = 204, description = "Marked read"), (status = 401, description = "Not signed in", body = ErrorBody),
               (status = 403, description = "cross_site", body = ErrorBody),
               (status = 404, description = "No such notification of this citizen", body = ErrorBody)))]
-async fn read(State(state): State<AppState>, citizen: Citizen, Path(id): Path<String>) -> Result<StatusCode, AppError> {
-    let pseudonym = state.gateway().pseudonym(&citizen.data.national_code);
-    if state.requests().store.mark_read(&id, &pseudonym, state.auth().clock.now()).await? {
+async fn read(State(state): State<AppState>, citizen: Citizen, AppPath(id): AppPath<String>) -> Result<StatusCode, AppError> {
+    if state.stores().requests.mark_read(&id, &citizen.pseudonym, state.clock().now()).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(AppError::NotFound { what: "notification", id })
@@ -229,10 +225,10 @@ async fn read(State(state): State<AppState>, citizen: Citizen, Path(id): Path<St
 #[utoipa::path(get, path = "/api/me/data-use", tag = "requests",
     responses((status = 200, description = "Newest first", body = DataUse), (status = 401, description = "Not signed in", body = ErrorBody)))]
 async fn data_use(State(state): State<AppState>, citizen: Citizen) -> Result<Json<DataUse>, AppError> {
-    state.gateway().audit().flush().await;
-    let pseudonym = state.gateway().pseudonym(&citizen.data.national_code);
-    let store = &state.requests().store;
-    let rows = store.data_use(&pseudonym, 500).await?;
+    state.stores().audit.flush().await;
+    let pseudonym = &citizen.pseudonym;
+    let store = &state.stores().requests;
+    let rows = store.data_use(pseudonym, 500).await?;
     let mut items = Vec::with_capacity(rows.len());
     // Many calls share a request (sign-in, a request's inquiries): look
     // each one up once.
@@ -241,7 +237,7 @@ async fn data_use(State(state): State<AppState>, citizen: Citizen) -> Result<Jso
         let tracking_code = match codes.get(&u.request_id) {
             Some(c) => c.clone(),
             None => {
-                let c = store.request(&u.request_id).await?.filter(|r| r.citizen == pseudonym).map(|r| r.tracking_code);
+                let c = store.request(&u.request_id).await?.filter(|r| r.citizen == *pseudonym).map(|r| r.tracking_code);
                 codes.insert(u.request_id.clone(), c.clone());
                 c
             }

@@ -19,8 +19,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 async fn current(state: &AppState) -> Result<Stats, AppError> {
-    let usage = state.usage().usage().await?;
-    Ok(crate::stats::compute(state.catalog(), &usage, state.auth().clock.now()))
+    let usage = state.stores().usage.usage().await?;
+    Ok(crate::stats::compute(state.catalog(), &usage, state.clock().now()))
 }
 
 /// Every figure of the accountability dashboard, computed now from the

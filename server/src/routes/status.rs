@@ -18,6 +18,6 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// latency, last success.
 #[utoipa::path(get, path = "/api/status", tag = "gateway", responses((status = 200, description = "Agencies' connection status", body = StatusReport)))]
 async fn status(State(state): State<AppState>) -> impl IntoResponse {
-    let report = StatusReport { agencies: state.gateway().status(), checked_at: crate::now_rfc3339() };
+    let report = StatusReport { agencies: state.gateway().status(), checked_at: crate::clock::rfc3339(state.clock().now()) };
     ([(header::CACHE_CONTROL, "no-store")], Json(report))
 }

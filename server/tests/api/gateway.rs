@@ -1,85 +1,71 @@
 //! The gateway against real simulated agencies: both spawned on free ports,
 //! driven over HTTP.
 
-use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use panjere_agencies::faults::Faults;
-use panjere_agencies::{Options, Running};
-use panjere_server::catalog::Catalog;
-use panjere_server::config::Config;
 use panjere_server::gateway::{CallContext, Gateway};
-use panjere_server::{app, build_gateway, db, AppState};
 use serde_json::Value;
+
+use crate::helpers::{TestApp, TestOptions};
 
 const TIMEOUT_MS: u64 = 600;
 const OPEN_MS: u64 = 400;
 
 struct Harness {
-    sims: Running,
-    base: String,
-    http: reqwest::Client,
+    app: TestApp,
     gateway: Arc<Gateway>,
     pool: sqlx::SqlitePool,
     _dir: tempfile::TempDir,
 }
 
-/// Simulators, then the server configured to call them, with short timeouts.
+/// Simulators, then the server configured to call them, with short timeouts
+/// (the URLs come from the environment, as in a deployment).
 async fn spawn(env_extra: &[(&str, &str)]) -> Harness {
-    let sims = panjere_agencies::start(Options { step: Duration::from_millis(200), ..Default::default() }).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let agencies_file = dir.path().join("agencies.toml");
     let mut toml = format!(
         "[defaults]\nconnect_timeout_ms = 200\ntimeout_ms = {TIMEOUT_MS}\nconcurrency = 64\nretries = 2\nbackoff_ms = 5\nretry_budget = 0.5\n\
          breaker_consecutive = 3\nbreaker_window = 20\nbreaker_rate = 0.5\nbreaker_open_ms = {OPEN_MS}\nmax_response_bytes = 65536\nprobe_interval_ms = 60000\n"
     );
     for id in panjere_agencies::AGENCIES {
-        toml.push_str(&format!("[agency.{id}]\nbase_url = \"{}\"\n", sims.url(id)));
+        toml.push_str(&format!("[agency.{id}]\nbase_url = \"http://127.0.0.1:9\"\n"));
         if *id == "sms" {
             toml.push_str("name_fa = \"سامانه پیامک دولت\"\nname_en = \"Government SMS gateway\"\n");
         }
     }
     std::fs::write(&agencies_file, toml).unwrap();
-    let config = Config {
-        agencies_file,
-        operations_file: root.join("data/operations.toml"),
-        data_dir: dir.path().join("var"),
+    let env = env_extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    let app = TestApp::spawn(TestOptions {
+        agencies_file: Some(agencies_file),
+        step: Duration::from_millis(200),
+        env,
+        background: false,
         ..Default::default()
-    };
-    let pool = db::open(&config.data_dir).await.unwrap();
-    let catalog = Catalog::load(&root.join("data")).unwrap();
-    let extra: Vec<(String, String)> = env_extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
-    let env = move |k: &str| extra.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-    let gateway = build_gateway(&config, &catalog, pool.clone(), &env).unwrap();
-    let auth = panjere_server::build_auth(&config, pool.clone(), Arc::new(panjere_server::auth::SystemClock), &env).await.unwrap();
-    let state = AppState::new(catalog, pool.clone(), None, gateway.clone(), auth);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
-    Harness { sims, base, http: reqwest::Client::new(), gateway, pool, _dir: dir }
+    })
+    .await;
+    let gateway = app.state.gateway().clone();
+    let pool = app.pool().await;
+    Harness { app, gateway, pool, _dir: dir }
 }
 
 impl Harness {
     async fn get(&self, path: &str) -> (u16, Value) {
-        let r = self.http.get(format!("{}{path}", self.base)).send().await.unwrap();
-        let status = r.status().as_u16();
-        (status, r.json().await.unwrap_or(Value::Null))
+        self.app.browser().get(path).await.pair()
     }
 
     fn fault(&self, id: &str, f: Faults) {
-        self.sims.agency(id).faults.send_replace(f);
+        self.app.fault(id, f);
     }
 
     fn hits(&self, id: &str) -> usize {
-        self.sims.agency(id).requests.lock().unwrap().len()
+        self.app.sims.agency(id).requests.lock().unwrap().len()
     }
 
     async fn audit(&self) -> Vec<(String, String, Option<String>, String)> {
-        self.gateway.audit().flush().await;
+        self.app.state.stores().audit.flush().await;
         sqlx::query_as("SELECT agency, operation, citizen, outcome FROM audit_log ORDER BY id").fetch_all(&self.pool).await.unwrap()
     }
 
@@ -149,7 +135,7 @@ async fn personal_calls_carry_a_pseudonym_never_the_national_code() {
 #[tokio::test]
 async fn credentials_are_enforced() {
     let h = spawn(&[("PANJERE_AGENCY_POST_KEY", "not-the-key")]).await;
-    let raw = reqwest::get(format!("{}/v1/postal-codes/1314567891", h.sims.url("post"))).await.unwrap();
+    let raw = reqwest::get(format!("{}/v1/postal-codes/1314567891", h.app.sims.url("post"))).await.unwrap();
     assert_eq!(raw.status().as_u16(), 401, "an agency refuses calls without its credential");
     let (status, body) = h.get("/api/lookup/post.address?postal_code=1314567891").await;
     assert_eq!(status, 502, "{body}");
@@ -307,7 +293,7 @@ async fn clients_cannot_steer_the_gateway_elsewhere() {
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert_eq!(hits.load(Ordering::SeqCst), 0, "the canary was called");
     // nothing reached the post office either
-    assert_eq!(h.hits("post"), 0, "{:?}", h.sims.agency("post").requests.lock().unwrap());
+    assert_eq!(h.hits("post"), 0, "{:?}", h.app.sims.agency("post").requests.lock().unwrap());
 }
 
 #[tokio::test]

@@ -2,22 +2,15 @@
 //! files, the database and the date, and the open-data files say the same
 //! as the JSON.
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::Path;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
-use panjere_server::auth::ManualClock;
-use panjere_server::catalog::Catalog;
-use panjere_server::{app, db, AppState};
 use serde_json::Value;
-use sqlx::SqlitePool;
 use tower::ServiceExt;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use crate::helpers::{root, TestApp, TestOptions};
 
 /// A copy of `data/` to change on purpose.
 fn copy_of_data() -> tempfile::TempDir {
@@ -40,16 +33,9 @@ fn copy_of_data() -> tempfile::TempDir {
 /// 2026-11-28 12:00 UTC.
 const NOW: i64 = 1_795_867_200;
 
-async fn router(data: &Path, pool: &SqlitePool, now: i64) -> axum::Router {
-    let catalog = Catalog::load(data).unwrap_or_else(|e| panic!("{e}"));
-    let config = panjere_server::config::Config {
-        agencies_file: root().join("config/agencies.toml"),
-        operations_file: root().join("data/operations.toml"),
-        ..Default::default()
-    };
-    let gateway = panjere_server::build_gateway(&config, &catalog, pool.clone(), &|_| None).unwrap();
-    let auth = panjere_server::build_auth(&config, pool.clone(), Arc::new(ManualClock::at(now)), &|_| None).await.unwrap();
-    app(AppState::new(catalog, pool.clone(), None, gateway, auth))
+/// The portal on the catalog in `data`, its clock stopped at `now`.
+async fn portal(data: &Path, now: i64) -> TestApp {
+    TestApp::spawn(TestOptions { catalog_dir: Some(data.to_owned()), manual_clock: Some(now), ..Default::default() }).await
 }
 
 async fn fetch(router: &axum::Router, uri: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
@@ -80,9 +66,8 @@ fn verdict<'a>(a: &'a Value, target: &str) -> &'a str {
 #[tokio::test]
 async fn figures_follow_the_catalog_files() {
     let data = copy_of_data();
-    let db_dir = tempfile::tempdir().unwrap();
-    let pool = db::open(db_dir.path()).await.unwrap();
-    let before = stats(&router(data.path(), &pool, NOW).await).await;
+    let mut app = portal(data.path(), NOW).await;
+    let before = stats(&app.router()).await;
 
     let n = &before["national"];
     assert_eq!(n["agencies"], 72);
@@ -121,7 +106,8 @@ async fn figures_follow_the_catalog_files() {
     );
     std::fs::write(&tax, text).unwrap();
 
-    let after = stats(&router(data.path(), &pool, NOW).await).await;
+    app.restart().await;
+    let after = stats(&app.router()).await;
     let m = &after["national"];
     assert_eq!(m["counts"]["services"].as_u64().unwrap(), services + 1);
     assert_eq!(m["counts"]["smart"].as_u64().unwrap(), n["counts"]["smart"].as_u64().unwrap() + 1);
@@ -138,9 +124,9 @@ async fn figures_follow_the_catalog_files() {
 #[tokio::test]
 async fn figures_follow_the_database() {
     let data = root().join("data");
-    let db_dir = tempfile::tempdir().unwrap();
-    let pool = db::open(db_dir.path()).await.unwrap();
-    let r = router(&data, &pool, NOW).await;
+    let app = portal(&data, NOW).await;
+    let pool = app.pool().await;
+    let r = app.router();
     let before = stats(&r).await;
     assert_eq!(before["national"]["citizens_signed_in"], 0);
     assert_eq!(before["national"]["requests_submitted"], 0);
@@ -201,17 +187,17 @@ async fn figures_follow_the_database() {
 async fn verdicts_follow_the_jalali_date() {
     // The migration organisation does not offer its most-used service online.
     let data = root().join("data");
-    let db_dir = tempfile::tempdir().unwrap();
-    let pool = db::open(db_dir.path()).await.unwrap();
     // 31 Shahrivar 1401, 23:59:59 in Tehran: the deadline's last second.
     let last = 1_663_878_599;
-    let on_the_day = stats(&router(&data, &pool, last).await).await;
+    let app = portal(&data, last).await;
+    let on_the_day = stats(&app.router()).await;
     assert_eq!(on_the_day["today_jalali"], "1401-06-31");
     assert_eq!(verdict(agency(&on_the_day, "migration-org"), "offered_third"), "not_yet_due");
     assert_eq!(target(&on_the_day, "offered_third")["verdict"], "not_yet_due");
     assert_eq!(target(&on_the_day, "offered_third")["due_jalali"], "1401-06-31");
     assert_eq!(target(&on_the_day, "fully_electronic")["due"], "2023-11-21");
-    let next_day = stats(&router(&data, &pool, last + 1).await).await;
+    app.advance(1);
+    let next_day = stats(&app.router()).await;
     assert_eq!(next_day["today_jalali"], "1401-07-01");
     assert_eq!(verdict(agency(&next_day, "migration-org"), "offered_third"), "missed");
     assert_eq!(target(&next_day, "offered_third")["verdict"], "missed");
@@ -242,9 +228,8 @@ fn csv_cells(line: &str) -> Vec<String> {
 #[tokio::test]
 async fn open_data_says_what_the_api_says() {
     let data = root().join("data");
-    let db_dir = tempfile::tempdir().unwrap();
-    let pool = db::open(db_dir.path()).await.unwrap();
-    let r = router(&data, &pool, NOW).await;
+    let app = portal(&data, NOW).await;
+    let r = app.router();
     let json = stats(&r).await;
 
     let (status, headers, body) = fetch(&r, "/api/stats/agencies.csv").await;

@@ -1,0 +1,69 @@
+//! The API's extractors. Every one refuses with the app's own
+//! [`AppError`] (the documented `ErrorBody`), never axum's plain text:
+//! [`AppJson`], [`AppQuery`] and [`AppPath`] for a malformed body, query or
+//! path; [`Citizen`] for a request that needs a signed-in citizen.
+
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::request::Parts;
+use tower_sessions::Session;
+
+use crate::auth::{AuthError, SignedIn};
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// A JSON body; a malformed one, a wrong type or an unknown field is the
+/// app's error (`bad_body`, or `not_json` without the JSON content type).
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(AppError))]
+pub struct AppJson<T>(pub T);
+
+/// A query string.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(AppError))]
+pub struct AppQuery<T>(pub T);
+
+/// Path parameters.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(AppError))]
+pub struct AppPath<T>(pub T);
+
+/// A signed-in citizen, extracted from the session. Refuses with 401 when
+/// nobody is signed in or the session passed its idle or absolute timeout
+/// (and then ends it); otherwise counts the request as activity. The
+/// citizen's pseudonym (what the window's own records name them by) is
+/// computed here, once per request.
+pub struct Citizen {
+    pub data: SignedIn,
+    pub session: Session,
+    pub pseudonym: String,
+}
+
+impl FromRequestParts<AppState> for Citizen {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let session = parts.extensions.get::<Session>().cloned().ok_or(AuthError::NotSignedIn)?;
+        let data = state.auth().check(&session, state.clock().now()).await?;
+        let pseudonym = state.gateway().pseudonym(&data.national_code);
+        Ok(Citizen { data, session, pseudonym })
+    }
+}
+
+/// The client's address, for rate limits: the connection's peer, or the
+/// last `X-Forwarded-For` entry when configured to trust a proxy.
+pub struct ClientAddress(pub String);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if state.auth().settings.trust_forwarded {
+            let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join(",");
+            if let Some(last) = forwarded.rsplit(',').map(str::trim).find(|s| !s.is_empty()) {
+                return Ok(ClientAddress(last.to_owned()));
+            }
+        }
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
+        Ok(ClientAddress(peer.unwrap_or_else(|| "unknown".to_owned())))
+    }
+}

@@ -1,0 +1,103 @@
+//! One way to build the application, used by `main` and by every test:
+//! [`build_state`] turns the configuration into an [`AppState`], and
+//! [`spawn_background`] starts the work that runs beside the requests.
+
+use std::sync::Arc;
+
+use crate::auth::{Auth, DynStore};
+use crate::catalog::{Catalog, CatalogErrors};
+use crate::clock::Clock;
+use crate::config::{Config, ConfigError, LogFormat, Mode};
+use crate::gateway::registry::Registry;
+use crate::gateway::Gateway;
+use crate::requests::Requests;
+use crate::state::{AppState, Parts};
+use crate::stores::Stores;
+use crate::web::Shell;
+
+/// Why the server could not start; `main` reports it once.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("{0}")]
+    Config(#[from] ConfigError),
+    #[error("cannot load the catalog from {0}: {1}")]
+    Catalog(String, CatalogErrors),
+    #[error("cannot open the database in {0}: {1}")]
+    Database(String, sqlx::Error),
+    #[error("cannot set up the agency gateway: {0}")]
+    Gateway(String),
+    #[error("cannot listen on {0}: {1}")]
+    Listen(String, std::io::Error),
+    #[error("cannot start the serving threads: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Builds the application from its configuration on the embedded SQLite
+/// database; `env` gives the agencies' URLs and secrets
+/// ([`Config::agencies`]), `clock` the window's time.
+pub async fn build_state(config: &Config, env: &dyn Fn(&str) -> Option<String>, clock: Arc<dyn Clock>) -> Result<AppState, StartupError> {
+    let catalog = Catalog::load(&config.catalog_dir).map_err(|e| StartupError::Catalog(config.catalog_dir.display().to_string(), e))?;
+    let database = |e| StartupError::Database(config.data_dir.display().to_string(), e);
+    let pool = crate::db::open(&config.data_dir).await.map_err(database)?;
+    let stores = crate::db::sqlite_stores(pool).await.map_err(database)?;
+    build_state_with(config, env, clock, catalog, stores)
+}
+
+/// Builds the application on the given stores.
+pub fn build_state_with(
+    config: &Config,
+    env: &dyn Fn(&str) -> Option<String>,
+    clock: Arc<dyn Clock>,
+    catalog: Catalog,
+    stores: Stores,
+) -> Result<AppState, StartupError> {
+    let registry = Registry::new(config.agencies(env)?, &config.operations_file).map_err(StartupError::Gateway)?;
+    crate::catalog::forms::check_operations(&catalog, &registry).map_err(StartupError::Gateway)?;
+    let names = |id: &str| {
+        catalog
+            .agency_name(id)
+            .cloned()
+            .or_else(|| registry.agencies.get(id).and_then(|a| a.name.clone()))
+            .unwrap_or_else(|| panjere_api::Text { fa: id.to_owned(), en: id.to_owned() })
+    };
+    let gateway = Gateway::new(registry.clone(), stores.audit.clone(), &config.secrets.pseudonym_key, &names, clock.clone())
+        .map_err(StartupError::Gateway)?;
+    let gateway = Arc::new(gateway);
+    let secure = config.auth.cookie_secure.unwrap_or(config.mode == Mode::Production);
+    let auth = Auth::new(config.auth.clone(), secure, stores.auth.clone(), DynStore(stores.sessions.clone()), &config.secrets.otp_key);
+    let catalog = Arc::new(catalog);
+    let requests = Requests::new(stores.requests.clone(), gateway.clone(), catalog.clone(), clock.clone(), config.requests);
+    let shell = Shell::load(&config.dist_dir).map(Arc::new);
+    Ok(AppState::new(Parts { catalog, shell, gateway, auth: Arc::new(auth), requests: Arc::new(requests), stores, clock }))
+}
+
+/// The work beside the requests: agency health probes, request delivery
+/// and polling, the database's upkeep. Stopped when dropped.
+pub struct Background(Vec<tokio::task::JoinHandle<()>>);
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        for task in &self.0 {
+            task.abort();
+        }
+    }
+}
+
+pub fn spawn_background(state: &AppState) -> Background {
+    let mut tasks = state.gateway().spawn_prober();
+    tasks.push(crate::requests::spawn_worker(state.requests().clone()));
+    let database = state.stores().database.clone();
+    tasks.push(tokio::spawn(async move { database.maintain().await }));
+    Background(tasks)
+}
+
+/// Sets up structured logging (JSON lines by default).
+pub fn init_tracing(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("PANJERE_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Json => builder.json().with_current_span(true).with_span_list(false).init(),
+        LogFormat::Pretty => builder.init(),
+    }
+}

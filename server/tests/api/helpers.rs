@@ -1,0 +1,366 @@
+//! The one harness of the server's integration tests: [`TestApp::spawn`]
+//! starts the simulated agencies on free ports, builds the server with the
+//! same `build_state` as `main` (a fresh database, the shipped registry
+//! pointed at the simulators by environment), serves it on a free port with
+//! its background work, and hands out [`Browser`]s: cookie-keeping clients
+//! that read one-time codes from the SMS simulator's outbox, as the browser
+//! tests do. The router is there too, for `oneshot` tests.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use panjere_agencies::faults::Faults;
+use panjere_agencies::{Options, Running};
+use panjere_server::clock::{Clock, ManualClock, SystemClock};
+use panjere_server::config::{AuthSettings, Config, RequestSettings};
+use panjere_server::startup::Background;
+use panjere_server::{app, build_state, spawn_background, AppState};
+use serde_json::{json, Value};
+
+pub const ADULT: (&str, &str) = ("0076229645", "09121111111");
+
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// What differs between tests; `Default` is the shipped configuration on
+/// the system clock.
+pub struct TestOptions {
+    pub auth: AuthSettings,
+    pub requests: RequestSettings,
+    /// A manual clock starting at this Unix time (tests move it by hand);
+    /// `None`: the system clock.
+    pub manual_clock: Option<i64>,
+    /// Agencies push status changes to the server (else only polling).
+    pub callbacks: bool,
+    /// How long a simulated application stays in each status.
+    pub step: Duration,
+    /// Another catalog directory (default `data/`).
+    pub catalog_dir: Option<PathBuf>,
+    /// Another agencies file (default `config/agencies.toml`).
+    pub agencies_file: Option<PathBuf>,
+    /// A client build to serve (default: none, API only).
+    pub dist_dir: Option<PathBuf>,
+    /// More environment for the server (agency URLs are set already).
+    pub env: Vec<(String, String)>,
+    /// Run the background work (health probes, request delivery) as `main`
+    /// does; off for tests that count every call an agency receives.
+    pub background: bool,
+}
+
+impl Default for TestOptions {
+    fn default() -> Self {
+        TestOptions {
+            auth: AuthSettings::default(),
+            requests: RequestSettings { poll_interval_s: 1, max_backoff_s: 2 },
+            manual_clock: None,
+            callbacks: true,
+            step: Duration::from_millis(300),
+            catalog_dir: None,
+            agencies_file: None,
+            dist_dir: None,
+            env: Vec::new(),
+            background: true,
+        }
+    }
+}
+
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+    pub sims: Running,
+    pub config: Config,
+    pub state: AppState,
+    manual: Option<Arc<ManualClock>>,
+    env: Vec<(String, String)>,
+    with_background: bool,
+    server: Option<tokio::task::JoinHandle<()>>,
+    background: Option<Background>,
+    /// (method, path template, status) of every answer a [`Browser`] saw.
+    pub seen: Arc<Mutex<Vec<(String, String, u16)>>>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    pub async fn spawn(opts: TestOptions) -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let sims = panjere_agencies::start(Options {
+            step: opts.step,
+            callback_url: opts.callbacks.then(|| format!("{base}/api/agency-callbacks")),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config {
+            agencies_file: opts.agencies_file.unwrap_or_else(|| root().join("config/agencies.toml")),
+            operations_file: root().join("data/operations.toml"),
+            catalog_dir: opts.catalog_dir.unwrap_or_else(|| root().join("data")),
+            dist_dir: opts.dist_dir.unwrap_or_else(|| dir.path().join("no-client")),
+            data_dir: dir.path().join("var"),
+            auth: opts.auth,
+            requests: opts.requests,
+            ..Default::default()
+        };
+        // The simulators' URLs the way a deployment points the registry at
+        // agencies: by environment.
+        let mut env = sims.url_env();
+        env.extend(opts.env);
+        let manual = opts.manual_clock.map(|t| Arc::new(ManualClock::at(t)));
+        let clock: Arc<dyn Clock> = match &manual {
+            Some(m) => m.clone(),
+            None => Arc::new(SystemClock),
+        };
+        let (state, server, background) = serve(&config, &env, clock, listener, opts.background).await;
+        TestApp {
+            base,
+            sims,
+            config,
+            state,
+            manual,
+            env,
+            with_background: opts.background,
+            server: Some(server),
+            background,
+            seen: Arc::default(),
+            _dir: dir,
+        }
+    }
+
+    /// Stops the server and its background work and starts them again on
+    /// the same port, database and configuration (the catalog is read
+    /// again).
+    pub async fn restart(&mut self) {
+        if let Some(t) = self.server.take() {
+            t.abort();
+            let _ = t.await;
+        }
+        self.background = None;
+        let addr = self.base.trim_start_matches("http://").to_owned();
+        let listener = loop {
+            match tokio::net::TcpListener::bind(&addr).await {
+                Ok(l) => break l,
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        };
+        let clock = self.state.clock().clone();
+        let (state, server, background) = serve(&self.config, &self.env, clock, listener, self.with_background).await;
+        (self.state, self.server, self.background) = (state, Some(server), background);
+    }
+
+    /// The application's router, for `oneshot` tests.
+    pub fn router(&self) -> Router {
+        app(self.state.clone())
+    }
+
+    /// Moves the manual clock on.
+    pub fn advance(&self, secs: i64) {
+        self.manual.as_ref().expect("a test with a manual clock").advance(secs);
+    }
+
+    /// A database connection of its own, to look at what was stored.
+    pub async fn pool(&self) -> sqlx::SqlitePool {
+        panjere_server::db::open(&self.config.data_dir).await.unwrap()
+    }
+
+    pub fn fault(&self, agency: &str, f: Faults) {
+        self.sims.agency(agency).faults.send_replace(f);
+    }
+
+    /// Applications the agency holds.
+    pub fn applications(&self, agency: &str) -> usize {
+        self.sims.agency(agency).apps.lock().unwrap().by_ref.len()
+    }
+
+    /// A new browser with no cookie.
+    pub fn browser(&self) -> Browser {
+        Browser { base: self.base.clone(), http: reqwest::Client::new(), cookie: None, user_agent: None, seen: self.seen.clone() }
+    }
+
+    /// A new browser with no cookie and this User-Agent.
+    pub fn browser_as(&self, user_agent: &'static str) -> Browser {
+        Browser { user_agent: Some(user_agent), ..self.browser() }
+    }
+
+    /// What the SMS simulator sent to `mobile`, newest first.
+    async fn outbox(&self, mobile: &str) -> Vec<Value> {
+        let url = format!("{}/outbox?mobile={mobile}", self.sims.url("sms"));
+        let outbox: Value = reqwest::Client::new().get(url).bearer_auth("dev-sms-key").send().await.unwrap().json().await.unwrap();
+        outbox["items"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// The newest code sent to `mobile`.
+    pub async fn code_for(&self, mobile: &str) -> Option<String> {
+        let text = self.outbox(mobile).await.first()?["text"].as_str()?.to_owned();
+        let digits: Vec<char> = text.chars().collect();
+        digits.windows(6).find(|w| w.iter().all(char::is_ascii_digit)).map(|w| w.iter().collect())
+    }
+
+    pub async fn outbox_len(&self, mobile: &str) -> usize {
+        self.outbox(mobile).await.len()
+    }
+
+    pub async fn start(&self, b: &mut Browser, who: (&str, &str)) -> Answer {
+        b.post("/api/auth/start", json!({ "national_code": who.0, "mobile": who.1 })).await
+    }
+
+    /// Signs `b` in as `who` with the code from the outbox.
+    pub async fn sign_in(&self, b: &mut Browser, who: (&str, &str)) -> Answer {
+        let a = self.start(b, who).await;
+        assert_eq!(a.status, 200, "{}", a.body);
+        let code = self.code_for(who.1).await.expect("a code in the outbox");
+        let a = b.post("/api/auth/verify", json!({ "code": code })).await;
+        assert_eq!(a.status, 200, "{}", a.body);
+        a
+    }
+
+    /// A new browser signed in as `who`.
+    pub async fn citizen(&self, who: (&str, &str)) -> Browser {
+        let mut b = self.browser();
+        self.sign_in(&mut b, who).await;
+        b
+    }
+}
+
+/// Builds the server as `main` does and serves it on `listener` with its
+/// background work (if `background`).
+async fn serve(
+    config: &Config,
+    env: &[(String, String)],
+    clock: Arc<dyn Clock>,
+    listener: tokio::net::TcpListener,
+    background: bool,
+) -> (AppState, tokio::task::JoinHandle<()>, Option<Background>) {
+    let lookup = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let state = build_state(config, &lookup, clock).await.unwrap_or_else(|e| panic!("{e}"));
+    let background = background.then(|| spawn_background(&state));
+    let service = app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, service).await;
+    });
+    (state, server, background)
+}
+
+/// An answer: status, headers, the session cookie set (if any) and the
+/// JSON body (`null` when not JSON).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub set_cookie: Option<String>,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Answer {
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+
+    /// (status, body).
+    pub fn pair(self) -> (u16, Value) {
+        (self.status, self.body)
+    }
+}
+
+/// One browser: its session cookie, its User-Agent. Same-origin, JSON
+/// writes, as the app sends them. Cloning it copies the cookie (a second
+/// tab, or a stolen cookie).
+#[derive(Clone)]
+pub struct Browser {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub cookie: Option<String>,
+    pub user_agent: Option<&'static str>,
+    seen: Arc<Mutex<Vec<(String, String, u16)>>>,
+}
+
+impl Browser {
+    /// A request of this browser (its cookie and User-Agent), to finish
+    /// and [`Self::send_built`].
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(c) = &self.cookie {
+            req = req.header("cookie", c);
+        }
+        if let Some(ua) = self.user_agent {
+            req = req.header("user-agent", ua);
+        }
+        req
+    }
+
+    pub async fn send(&mut self, method: reqwest::Method, path: &str, body: Option<Value>) -> Answer {
+        let mut req = self.request(method.clone(), path);
+        if method != reqwest::Method::GET {
+            req = req.header("origin", &self.base).json(&body.unwrap_or(json!({})));
+        }
+        self.send_built(req).await
+    }
+
+    /// Sends a request built by [`Self::request`], keeping the cookie the
+    /// server sets or clears.
+    pub async fn send_built(&mut self, req: reqwest::RequestBuilder) -> Answer {
+        let req = req.build().unwrap();
+        let (method, path) = (req.method().to_string(), req.url().path().to_owned());
+        let res = self.http.execute(req).await.unwrap();
+        let status = res.status().as_u16();
+        let set_cookie = res.headers().get("set-cookie").map(|v| v.to_str().unwrap().to_owned());
+        if let Some(sc) = &set_cookie {
+            let pair = sc.split(';').next().unwrap().to_owned();
+            let removed = sc.contains("Max-Age=0") || pair.ends_with('=');
+            self.cookie = if removed { None } else { Some(pair) };
+        }
+        let headers = res.headers().clone();
+        let body = res.json().await.unwrap_or(Value::Null);
+        let template = if path.starts_with("/api/me/sessions/") { "/api/me/sessions/{id}".to_owned() } else { path };
+        self.seen.lock().unwrap().push((method.to_lowercase(), template, status));
+        Answer { status, set_cookie, headers, body }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Answer {
+        self.send(reqwest::Method::GET, path, None).await
+    }
+
+    pub async fn post(&mut self, path: &str, body: Value) -> Answer {
+        self.send(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    pub async fn put(&mut self, path: &str, body: Value) -> Answer {
+        self.send(reqwest::Method::PUT, path, Some(body)).await
+    }
+
+    pub async fn delete(&mut self, path: &str) -> Answer {
+        self.send(reqwest::Method::DELETE, path, None).await
+    }
+
+    /// A filled-in passport application, submitted; answers the request.
+    pub async fn apply_for_passport(&mut self) -> Value {
+        let a = self.post("/api/drafts", json!({ "service": "passport-issuance", "values": { "purpose": "tourism" } })).await;
+        assert_eq!(a.status, 201, "{}", a.body);
+        let id = a.body["id"].as_str().unwrap().to_owned();
+        let values = json!({ "purpose": "tourism", "travel_date": "۱۴۰۵/۰۹/۲۰", "postal_code": "1314567891", "mobile": "09121111111" });
+        let a = self.put(&format!("/api/drafts/{id}"), json!({ "values": values, "step": 2, "check_step": 2 })).await;
+        assert_eq!((a.status, a.body["errors"].as_object().map(|e| e.len())), (200, Some(0)), "{}", a.body);
+        let a = self.post(&format!("/api/drafts/{id}/submit"), json!({})).await;
+        assert_eq!(a.status, 201, "{}", a.body);
+        a.body
+    }
+
+    /// Waits until the request reaches `status` (or later).
+    pub async fn wait_for(&mut self, id: &str, status: &str) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let r = self.get(&format!("/api/requests/{id}")).await.body;
+            let now = r["status"].as_str().unwrap_or_default().to_owned();
+            if panjere_api::requests::rank(&now) >= panjere_api::requests::rank(status) {
+                return r;
+            }
+            assert!(Instant::now() < deadline, "request {id} stuck at {now}, waiting for {status}: {r}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}

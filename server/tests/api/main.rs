@@ -1,0 +1,9 @@
+//! The server's integration tests: one crate, one harness
+//! ([`helpers::TestApp`]).
+
+mod auth;
+mod gateway;
+mod helpers;
+mod requests;
+mod router;
+mod stats;
