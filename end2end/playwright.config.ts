@@ -13,7 +13,11 @@ function freePort(): number {
 // The config is evaluated again in every worker: choose ports once and pass
 // them on through the environment, which the workers inherit.
 const given = process.env.BASE_URL;
-if (!given) {
+if (given) {
+  // A running portal: its simulators' admin endpoint (faults, the SMS
+  // outbox) is where `cargo xtask run` puts it unless told otherwise.
+  process.env.PANJERE_AGENCIES_ADMIN_URL ??= 'http://127.0.0.1:7100';
+} else {
   process.env.PANJERE_E2E_PORT ??= String(freePort());
   process.env.PANJERE_E2E_ADMIN_PORT ??= String(freePort());
   process.env.PANJERE_AGENCIES_ADMIN_URL ??= `http://127.0.0.1:${process.env.PANJERE_E2E_ADMIN_PORT}`;

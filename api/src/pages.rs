@@ -1,48 +1,135 @@
-//! Which wasm module holds a page's code (`cargo xtask build` cuts the
-//! client into modules by journey: `app/src/lib.rs`, `lazy_page!`). The
-//! server names the module of the page it serves, so the loader can fetch
-//! that code alongside the main module on a direct visit instead of after
-//! it. The client's router is the source; a test in `app` checks this table
-//! against it.
+//! The client's pages, in one table ([`with_pages!`]): each route's path,
+//! the wasm module its code is in (`cargo xtask build` cuts the client into
+//! modules by journey), who may see it, what the server paints into the
+//! shell for it, and the view the router shows. The client's router is
+//! generated from it (`app/src/lib.rs`), and so is [`PAGES`], which the
+//! server reads to paint a page, to name the code a direct visit needs
+//! (so the loader fetches it alongside the main module instead of after
+//! it), and to answer an unknown page with the not-found page and 404.
 
-/// Each lazily loaded client route (`:id` is one path segment) and its
-/// module. Routes not listed (home, a service page) are in the main module.
-pub const PAGE_MODULES: &[(&str, &str)] = &[
-    ("/search", "catalog"),
-    ("/services", "catalog"),
-    ("/agencies", "catalog"),
-    ("/agencies/:id", "catalog"),
-    ("/status", "catalog"),
-    ("/categories/:id", "catalog"),
-    ("/life-events/:id", "catalog"),
-    ("/dashboard", "dashboard"),
-    ("/sign-in", "account"),
-    ("/me", "account"),
-    ("/me/sessions", "account"),
-    ("/me/data-use", "account"),
-    ("/inbox", "account"),
-    ("/services/:id/use", "apply"),
-    ("/drafts/:id", "apply"),
-    ("/requests", "apply"),
-    ("/requests/:id", "apply"),
-    ("/track", "apply"),
-];
+/// Calls `$then!` with every page, grouped by who may see it:
+/// `public { (path, route fn, module, paint, view)… }` and
+/// `citizen { … }` (signed in; anyone else is sent to sign in). `module` is
+/// `main` for pages in the main module (where most citizens arrive: home
+/// and a service page), `paint` what the server puts in the shell (`service`,
+/// `agency` or `none`), `view` the page's view (tokens only the client
+/// expands).
+#[macro_export]
+macro_rules! with_pages {
+    ($then:ident) => {
+        $then! {
+            public {
+                ("/", home_route, main, none, { view! { <HomePage/> } }),
+                ("/services/:id", service_route, main, service, { view! { <ServicePage/> } }),
+                // Browsing the catalog and the window's status: public, offline-capable.
+                ("/search", search_route, catalog, none, { view! { <SearchPage/> } }),
+                ("/services", services_route, catalog, none, { view! { <ServicesPage/> } }),
+                ("/agencies", agencies_route, catalog, none, { view! { <AgenciesPage/> } }),
+                ("/agencies/:id", agency_route, catalog, agency, { view! { <AgencyPage/> } }),
+                ("/categories/:id", category_route, catalog, none, { view! { <TopicPage event=false/> } }),
+                ("/life-events/:id", life_event_route, catalog, none, { view! { <TopicPage event=true/> } }),
+                ("/status", status_route, catalog, none, { view! { <StatusPage/> } }),
+                // The law's targets and the figures behind them (charts and tables).
+                ("/dashboard", dashboard_route, dashboard, none, { view! { <DashboardPage/> } }),
+                ("/sign-in", sign_in_route, account, none, { view! { <SignInPage/> } }),
+                ("/track", track_route, apply, none, { view! { <TrackPage/> } }),
+            }
+            citizen {
+                // The citizen's own account.
+                ("/me", profile_route, account, none, { view! { <ProfilePage/> } }),
+                ("/me/sessions", sessions_route, account, none, { view! { <SessionsPage/> } }),
+                ("/me/data-use", data_use_route, account, none, { view! { <DataUsePage/> } }),
+                ("/inbox", inbox_route, account, none, { view! { <InboxPage/> } }),
+                // Using a service: the application, drafts and requests.
+                ("/services/:id/use", use_service_route, apply, none, { view! { <UseServicePage/> } }),
+                ("/drafts/:id", draft_route, apply, none, { view! { <DraftPage/> } }),
+                ("/requests", requests_route, apply, none, { view! { <RequestsPage/> } }),
+                ("/requests/:id", request_route, apply, none, { view! { <RequestPage/> } }),
+            }
+        }
+    };
+}
+
+/// What the server paints into the shell for a page, before the app runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paint {
+    /// Nothing beyond the shell (an empty, labelled `main`).
+    None,
+    /// The service's heading, agency and summary (`/services/:id`).
+    Service,
+    /// The agency's heading, short name and description (`/agencies/:id`).
+    Agency,
+}
+
+/// One client route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRoute {
+    /// `:id` stands for one path segment.
+    pub path: &'static str,
+    /// The wasm module holding its code; `None`: the main module.
+    pub module: Option<&'static str>,
+    /// Only for a signed-in citizen.
+    pub signed_in: bool,
+    pub paint: Paint,
+}
+
+macro_rules! page_table {
+    (
+        public { $(($path:literal, $route:ident, $module:ident, $paint:ident, $view:tt)),* $(,)? }
+        citizen { $(($cpath:literal, $croute:ident, $cmodule:ident, $cpaint:ident, $cview:tt)),* $(,)? }
+    ) => {
+        /// Every client route ([`with_pages!`]).
+        pub const PAGES: &[PageRoute] = &[
+            $(PageRoute { path: $path, module: module!($module), signed_in: false, paint: paint!($paint) },)*
+            $(PageRoute { path: $cpath, module: module!($cmodule), signed_in: true, paint: paint!($cpaint) },)*
+        ];
+    };
+}
+
+macro_rules! module {
+    (main) => {
+        None
+    };
+    ($m:ident) => {
+        Some(stringify!($m))
+    };
+}
+
+macro_rules! paint {
+    (none) => {
+        Paint::None
+    };
+    (service) => {
+        Paint::Service
+    };
+    (agency) => {
+        Paint::Agency
+    };
+}
+
+with_pages!(page_table);
+
+/// The route a path is a page of (a trailing `/` is the same page); `None`:
+/// no such page.
+pub fn page(path: &str) -> Option<&'static PageRoute> {
+    let trimmed = path.trim_end_matches('/');
+    let segments: Vec<&str> = if trimmed.is_empty() { Vec::new() } else { trimmed.split('/').skip(1).collect() };
+    PAGES.iter().find(|r| {
+        let pattern: Vec<&str> = r.path.split('/').skip(1).filter(|s| !s.is_empty()).collect();
+        pattern.len() == segments.len()
+            && pattern.iter().zip(&segments).all(|(p, s)| if p.starts_with(':') { !s.is_empty() } else { p == s })
+    })
+}
 
 /// The module holding the code of the page at `path`, if not the main one
 /// (an unknown path too: its 404 page is not worth fetching ahead).
 pub fn page_module(path: &str) -> Option<&'static str> {
-    let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
-    PAGE_MODULES.iter().find_map(|(route, module)| {
-        let pattern: Vec<&str> = route.split('/').skip(1).collect();
-        let fits = pattern.len() == segments.len()
-            && pattern.iter().zip(&segments).all(|(p, s)| if p.starts_with(':') { !s.is_empty() } else { p == s });
-        fits.then_some(*module)
-    })
+    page(path).and_then(|r| r.module)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::page_module;
+    use super::{page, page_module, Paint, PAGES};
 
     #[test]
     fn pages_are_found_by_their_route() {
@@ -55,5 +142,21 @@ mod tests {
         assert_eq!(page_module("/services/passport-issuance"), None, "so is a service page");
         assert_eq!(page_module("/no/such/page"), None);
         assert_eq!(page_module("/agencies//"), Some("catalog"), "trailing slashes are the list's");
+    }
+
+    #[test]
+    fn known_and_unknown_pages() {
+        assert_eq!(page("/").map(|p| p.path), Some("/"));
+        assert_eq!(page("/services/passport-issuance").map(|p| p.paint), Some(Paint::Service));
+        assert_eq!(page("/agencies/post").map(|p| p.paint), Some(Paint::Agency));
+        assert!(page("/me").is_some_and(|p| p.signed_in));
+        assert!(page("/services").is_some_and(|p| !p.signed_in));
+        for unknown in ["/no/such/page", "/servicez", "/services/a/b/c", "/me/x"] {
+            assert_eq!(page(unknown), None, "{unknown}");
+        }
+        let mut paths: Vec<&str> = PAGES.iter().map(|p| p.path).collect();
+        paths.sort_unstable();
+        paths.dedup();
+        assert_eq!(paths.len(), PAGES.len(), "every path once");
     }
 }

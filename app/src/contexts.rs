@@ -80,6 +80,9 @@ pub struct Auth {
     absolute_deadline: RwSignal<Option<f64>>,
     /// Unread notifications (the header shows the count).
     pub unread: RwSignal<u32>,
+    /// Where a signed-out citizen on a signed-in page is sent, when the app
+    /// signed them out on purpose (the idle timeout, "sign out").
+    exit: RwSignal<Option<String>>,
 }
 
 impl Auth {
@@ -92,6 +95,7 @@ impl Auth {
             idle_timeout_s: RwSignal::new(0),
             absolute_deadline: RwSignal::new(None),
             unread: RwSignal::new(0),
+            exit: RwSignal::new(None),
         };
         provide_context(auth);
         leptos::task::spawn_local(async move {
@@ -112,6 +116,7 @@ impl Auth {
         let absolute = now + c.absolute_remaining_s as f64 * 1000.0;
         self.absolute_deadline.set(Some(absolute));
         self.deadline.set(Some((now + c.idle_remaining_s as f64 * 1000.0).min(absolute)));
+        self.exit.set(None);
         self.status.set(AuthStatus::SignedIn(Box::new(me)));
     }
 
@@ -138,6 +143,27 @@ impl Auth {
         self.status.set(AuthStatus::SignedOut);
     }
 
+    /// Signed out by the app on purpose: a signed-in page sends the citizen
+    /// to `href` (which says why) rather than to a plain sign-in.
+    pub fn signed_out_to(self, href: String) {
+        self.exit.set(Some(href));
+        self.signed_out();
+    }
+
+    /// Where a signed-in page sends a citizen who is not signed in: to sign
+    /// in and come back here, or where the app's own sign-out said.
+    pub fn sign_in_href(self) -> String {
+        self.exit.get_untracked().unwrap_or_else(|| {
+            let location = window().location();
+            let path = location.pathname().unwrap_or_default();
+            let here = match location.search().unwrap_or_default().trim_start_matches('?') {
+                "" => path,
+                q => format!("{path}?{q}"),
+            };
+            crate::logic::sign_in_href(&here, None)
+        })
+    }
+
     /// The signed-in citizen, if any (reactive).
     pub fn me(self) -> Option<panjere_api::auth::Me> {
         match self.status.get() {
@@ -162,8 +188,8 @@ pub fn use_auth() -> Auth {
 }
 
 /// A resource loaded on the citizen's behalf: success restarts the session
-/// clock, a 401 signs the app out (and the page's `RequireAuth` sends the
-/// citizen to sign in).
+/// clock, a 401 signs the app out (and the router's `ProtectedRoute` sends
+/// the citizen to sign in).
 pub fn signed_in_resource<T, Fut>(fetch: impl Fn() -> Fut + 'static) -> Fetched<T>
 where
     T: Clone + Send + Sync + 'static,
@@ -172,6 +198,25 @@ where
     let auth = use_auth();
     Fetched::new(move || {
         let pending = fetch();
+        async move {
+            let r = pending.await;
+            auth.note(&r);
+            r
+        }
+    })
+}
+
+/// A write on the citizen's behalf, as an action (pending, value, version):
+/// success restarts the session clock, a 401 signs the app out.
+pub fn signed_in_action<I, T, Fut>(act: impl Fn(&I) -> Fut + 'static) -> Action<I, Result<T, FetchError>>
+where
+    I: 'static,
+    T: 'static,
+    Fut: std::future::Future<Output = Result<T, FetchError>> + 'static,
+{
+    let auth = use_auth();
+    Action::new_local(move |input: &I| {
+        let pending = act(input);
         async move {
             let r = pending.await;
             auth.note(&r);

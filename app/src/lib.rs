@@ -9,12 +9,13 @@ pub mod fmt;
 pub mod i18n;
 pub mod logic;
 pub mod pages;
+pub mod params;
 pub mod pwa;
 pub mod search_engine;
 pub mod shell;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ProtectedRoute, Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::path;
 use wasm_bindgen::JsCast;
@@ -23,6 +24,7 @@ use crate::components::footer::Footer;
 use crate::components::header::Header;
 use crate::components::later::{after_first_render, Later};
 use crate::components::lazy_page::{lazy_page, lazy_part};
+use crate::components::loading::Loading;
 use crate::components::offline_banner::OfflineBanner;
 use crate::components::session_timeout::SessionTimeout;
 use crate::components::update_prompt::UpdatePrompt;
@@ -66,46 +68,68 @@ fn mount_now() {
 /// A page whose code is in a wasm module of its own, fetched when one of its
 /// pages is first opened: `cargo xtask build` cuts the client at these
 /// functions (xtask/src/split.rs). The home and service pages, where most
-/// citizens arrive, stay in the main module. Pages are grouped by journey
-/// (`$module`): a module per page made the draft page fetch 39 files.
-/// `$route` is the route's view; `$page` builds the page inside the module
-/// (see `components::lazy_page` for what shows while it loads, or if it
-/// cannot be fetched).
-macro_rules! lazy_page {
-    ($route:ident, $page:ident in $module:ident, $view:expr) => {
+/// citizens arrive, stay in the main module (`main`). Pages are grouped by
+/// journey (`$module`): a module per page made the draft page fetch 39
+/// files. `$route` is the route's view (see `components::lazy_page` for what
+/// shows while it loads, or if it cannot be fetched).
+macro_rules! page_view {
+    ($route:ident, main, $view:tt) => {
+        fn $route() -> AnyView {
+            $view.into_any()
+        }
+    };
+    ($route:ident, $module:ident, $view:tt) => {
         fn $route() -> AnyView {
             #[leptos::wasm_split::wasm_split($module, wasm_split_path = ::leptos::wasm_split, fallible)]
-            fn $page() -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
+            fn $route() -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
                 Ok($view.into_any())
             }
-            lazy_page(Box::pin($page()))
+            lazy_page(Box::pin($route()))
         }
     };
 }
 
-// Browsing the catalog and the window's status: public, offline-capable.
-lazy_page!(search_route, search_page in catalog, view! { <SearchPage/> });
-lazy_page!(services_route, services_page in catalog, view! { <ServicesPage/> });
-lazy_page!(agencies_route, agencies_page in catalog, view! { <AgenciesPage/> });
-lazy_page!(agency_route, agency_page in catalog, view! { <AgencyPage/> });
-lazy_page!(category_route, category_page in catalog, view! { <TopicPage event=false/> });
-lazy_page!(life_event_route, life_event_page in catalog, view! { <TopicPage event=true/> });
-lazy_page!(status_route, status_page in catalog, view! { <StatusPage/> });
-lazy_page!(not_found_route, not_found_page in catalog, view! { <NotFoundPage/> });
-// The law's targets and the figures behind them (charts and tables).
-lazy_page!(dashboard_route, dashboard_page in dashboard, view! { <DashboardPage/> });
-// Signing in and the citizen's own account.
-lazy_page!(sign_in_route, sign_in_page in account, view! { <SignInPage/> });
-lazy_page!(profile_route, profile_page in account, view! { <ProfilePage/> });
-lazy_page!(sessions_route, sessions_page in account, view! { <SessionsPage/> });
-lazy_page!(data_use_route, data_use_page in account, view! { <DataUsePage/> });
-lazy_page!(inbox_route, inbox_page in account, view! { <InboxPage/> });
-// Using a service: the application, drafts and requests.
-lazy_page!(use_service_route, use_service_page in apply, view! { <UseServicePage/> });
-lazy_page!(draft_route, draft_page in apply, view! { <DraftPage/> });
-lazy_page!(requests_route, requests_page in apply, view! { <RequestsPage/> });
-lazy_page!(request_route, request_page in apply, view! { <RequestPage/> });
-lazy_page!(track_route, track_page in apply, view! { <TrackPage/> });
+/// Every page's view and the router's routes, from the one table
+/// (`panjere_api::with_pages!`): the server paints, preloads and answers
+/// 404 from the same table.
+macro_rules! app_routes {
+    (
+        public { $(($path:tt, $route:ident, $module:ident, $paint:ident, $view:tt)),* $(,)? }
+        citizen { $(($cpath:tt, $croute:ident, $cmodule:ident, $cpaint:ident, $cview:tt)),* $(,)? }
+    ) => {
+        $(page_view!($route, $module, $view);)*
+        $(page_view!($croute, $cmodule, $cview);)*
+
+        /// The routes; a citizen's pages only for a signed-in citizen, anyone
+        /// else is sent to sign in and comes back afterwards.
+        fn routes(auth: contexts::Auth) -> impl IntoView {
+            let signed_in = move || match auth.status.get() {
+                contexts::AuthStatus::SignedIn(_) => Some(true),
+                contexts::AuthStatus::SignedOut => Some(false),
+                contexts::AuthStatus::Checking => None,
+            };
+            let sign_in = move || auth.sign_in_href();
+            view! {
+                <Routes fallback=not_found_route>
+                    $(<Route path=path!($path) view={$route as Page}/>)*
+                    $(<ProtectedRoute path=path!($cpath) view={$croute as Page} condition=signed_in redirect_path=sign_in fallback=|| view! { <Loading/> }/>)*
+                </Routes>
+            }
+        }
+    };
+}
+
+panjere_api::with_pages!(app_routes);
+
+/// The page for an address that is none of the table's.
+#[leptos::wasm_split::wasm_split(catalog, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn not_found_page() -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
+    Ok(view! { <NotFoundPage/> }.into_any())
+}
+
+fn not_found_route() -> AnyView {
+    lazy_page(Box::pin(not_found_page()))
+}
 
 /// The idle-timeout warning, in a module of its own: only a signed-in
 /// citizen's browser fetches it.
@@ -118,14 +142,6 @@ fn session_timeout() -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
 /// pointer rather than each page's own function: the router's code is then
 /// compiled once per kind of path, not once per route.
 type Page = fn() -> AnyView;
-
-fn home_route() -> AnyView {
-    view! { <HomePage/> }.into_any()
-}
-
-fn service_route() -> AnyView {
-    view! { <ServicePage/> }.into_any()
-}
 
 /// The whole app: language context, catalog index, layout and routes.
 #[component]
@@ -167,28 +183,7 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 // An unstyled div: the painted page lays out as it did.
                 <Later fallback=move || view! { <div class="painted" inner_html=painted.clone()></div> }>
-                    <Routes fallback=not_found_route>
-                        <Route path=path!("/") view={home_route as Page}/>
-                        <Route path=path!("/search") view={search_route as Page}/>
-                        <Route path=path!("/services") view={services_route as Page}/>
-                        <Route path=path!("/services/:id") view={service_route as Page}/>
-                        <Route path=path!("/agencies") view={agencies_route as Page}/>
-                        <Route path=path!("/agencies/:id") view={agency_route as Page}/>
-                        <Route path=path!("/status") view={status_route as Page}/>
-                        <Route path=path!("/dashboard") view={dashboard_route as Page}/>
-                        <Route path=path!("/sign-in") view={sign_in_route as Page}/>
-                        <Route path=path!("/me") view={profile_route as Page}/>
-                        <Route path=path!("/me/sessions") view={sessions_route as Page}/>
-                        <Route path=path!("/me/data-use") view={data_use_route as Page}/>
-                        <Route path=path!("/services/:id/use") view={use_service_route as Page}/>
-                        <Route path=path!("/drafts/:id") view={draft_route as Page}/>
-                        <Route path=path!("/requests") view={requests_route as Page}/>
-                        <Route path=path!("/requests/:id") view={request_route as Page}/>
-                        <Route path=path!("/inbox") view={inbox_route as Page}/>
-                        <Route path=path!("/track") view={track_route as Page}/>
-                        <Route path=path!("/categories/:id") view={category_route as Page}/>
-                        <Route path=path!("/life-events/:id") view={life_event_route as Page}/>
-                    </Routes>
+                    {routes(auth)}
                 </Later>
             </main>
             <Later>
@@ -265,34 +260,5 @@ fn focus_heading_when_ready(attempts_left: u32) {
             }
         })
         .forget();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::collections::HashMap;
-
-    /// The server names a page's module from `panjere_api::pages`; this is
-    /// the router's own answer, read from this file's `lazy_page!` and
-    /// `<Route>` lines.
-    #[test]
-    fn the_shared_page_table_matches_the_router() {
-        let source = include_str!("lib.rs");
-        let mut module_of_view = HashMap::new();
-        for line in source.lines().filter_map(|l| l.strip_prefix("lazy_page!(")) {
-            let (view, rest) = line.split_once(',').expect("lazy_page!(view, page in module, …)");
-            let module = rest.split(" in ").nth(1).and_then(|m| m.split(',').next()).expect("a module");
-            module_of_view.insert(view.trim(), module.trim());
-        }
-        let mut routes = 0;
-        for line in source.lines().map(str::trim).filter_map(|l| l.strip_prefix("<Route path=path!(\"")) {
-            let (path, rest) = line.split_once("\")").expect("a path");
-            let view = rest.split("view={").nth(1).and_then(|v| v.split(" as Page").next()).expect("a view");
-            let concrete = path.replace(":id", "x");
-            assert_eq!(panjere_api::pages::page_module(&concrete), module_of_view.get(view).copied(), "{path}");
-            routes += usize::from(module_of_view.contains_key(view));
-        }
-        assert!(routes > 10, "the router's lines were read");
-        assert_eq!(routes, panjere_api::pages::PAGE_MODULES.len(), "every listed page is a route");
     }
 }

@@ -91,6 +91,18 @@ test.describe('service page', () => {
     await expectAccessible(page);
   });
 
+  test('breadcrumbs are a trail with no list numbers, as painted and as the app renders them', async ({ page }) => {
+    const release = await holdResponses(page, '**/api/catalog/services/passport-issuance');
+    await page.goto('/services/passport-issuance');
+    const markers = () => page.locator('.breadcrumbs li').evaluateAll((items) => items.map((li) => getComputedStyle(li).listStyleType));
+    await expect(page.locator('main h1.shell-title')).toHaveText('صدور گذرنامه');
+    expect(await markers()).toEqual(['none', 'none', 'none']);
+    release();
+    await expect(page.locator('main h1:not(.shell-title)')).toHaveText('صدور گذرنامه');
+    await expect(page.locator('main h1.shell-title')).toHaveCount(0);
+    expect(await markers()).toEqual(['none', 'none', 'none']);
+  });
+
   test('the server paints the page; the app keeps it, unmoved, until its own page has the data', async ({ page }) => {
     // Hold the service's data until the app has started.
     const release = await holdResponses(page, '**/api/catalog/services/passport-issuance');

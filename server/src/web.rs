@@ -16,6 +16,8 @@ use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
+use panjere_api::pages::Paint;
+
 use crate::catalog::Catalog;
 
 /// What serving the client needs: its build (if any) and the catalog the
@@ -66,13 +68,16 @@ impl Shell {
         Some(Shell { dist: dist.to_owned(), csp_header, title, main, index_html, module_files })
     }
 
-    /// The shell for a client route. The home page's hero is in
-    /// `index.html` itself. For a service or an agency the server already
-    /// knows the heading and summary, so they are put in `main` (and the
-    /// title) to paint before the app arrives, the app then taking over the
-    /// same content; the other routes get an empty `main` rather than the
-    /// home page's hero. Persian, like the rest of the shell.
+    /// The shell for a client route (`panjere_api::pages`' table says what
+    /// is painted for it). The home page's hero is in `index.html` itself.
+    /// For a service or an agency the server already knows the heading and
+    /// summary, so they are put in `main` (and the title) to paint before
+    /// the app arrives, the app then taking over the same content; the other
+    /// routes get an empty `main` rather than the home page's hero. Persian,
+    /// like the rest of the shell.
     pub fn page(&self, path: &str, catalog: &Catalog) -> String {
+        let paint = panjere_api::pages::page(path).map_or(Paint::None, |r| r.paint);
+        let id = path.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
         let (Some(title), Some(main)) = (&self.title, &self.main) else {
             return self.index_html.clone();
         };
@@ -83,11 +88,10 @@ impl Shell {
         let words = &*SHELL_WORDS;
         let loading = format!("<p class=\"visually-hidden\" role=\"status\">{}</p>", escape_html(&words.loading));
         let empty = || (None, format!("<div class=\"wrap\">{loading}</div>"));
-        let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
         // The breadcrumbs are the app's, so its page takes the shell's
         // place without moving the heading.
-        let (page_title, content) = match segments.as_slice() {
-            ["services", id] => match catalog.service(id) {
+        let (page_title, content) = match paint {
+            Paint::Service => match catalog.service(id) {
                 Some(s) => (
                     Some(format!("{} | {site}", s.name.fa)),
                     format!(
@@ -102,7 +106,7 @@ impl Shell {
                 ),
                 None => empty(),
             },
-            ["agencies", id] => match catalog.agency_record(id) {
+            Paint::Agency => match catalog.agency_record(id) {
                 Some(a) => (
                     Some(format!("{} | {site}", a.name.fa)),
                     format!(
@@ -115,7 +119,7 @@ impl Shell {
                 ),
                 None => empty(),
             },
-            _ => empty(),
+            Paint::None => empty(),
         };
         let html = &self.index_html;
         let mut out = String::with_capacity(html.len() + content.len());
@@ -136,6 +140,20 @@ impl Shell {
             out.insert_str(at, &format!("<meta name=\"page-code\" content=\"{}\">", escape_html(urls)));
         }
         out
+    }
+}
+
+/// Whether `path` names something that exists: a page of
+/// `panjere_api::pages`' table, and for a service's or an agency's page, one
+/// in the catalog. Anything else is answered 404 (the app shows its
+/// not-found page).
+pub fn exists(path: &str, catalog: &Catalog) -> bool {
+    let id = path.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+    match panjere_api::pages::page(path).map(|r| r.paint) {
+        None => false,
+        Some(Paint::Service) => catalog.service(id).is_some(),
+        Some(Paint::Agency) => catalog.agency_record(id).is_some(),
+        Some(Paint::None) => true,
     }
 }
 
@@ -309,9 +327,11 @@ async fn serve_static(State(web): State<Web>, uri: Uri, req: Request) -> Respons
         }
         return (StatusCode::NOT_FOUND, [(header::CACHE_CONTROL, "no-cache")], "not found").into_response();
     }
-    // Every client route answers the shell; the app shows its own 404 page.
-    ([(header::CACHE_CONTROL, "no-cache"), (header::CONTENT_TYPE, "text/html; charset=utf-8")], shell.page(&path, &web.catalog))
-        .into_response()
+    // Every path answers the shell; the app shows the page, or its own
+    // not-found page for a path that is none of its routes (then 404).
+    let status = if exists(&path, &web.catalog) { StatusCode::OK } else { StatusCode::NOT_FOUND };
+    let html = shell.page(&path, &web.catalog);
+    (status, [(header::CACHE_CONTROL, "no-cache"), (header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
 }
 
 #[cfg(test)]
@@ -374,6 +394,19 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
             assert!(page.contains("<title>پنجره</title>"), "{other}");
         }
         assert_eq!(escape_html("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+    }
+
+    #[test]
+    fn only_the_tables_pages_and_the_catalogs_ids_exist() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let catalog = crate::catalog::Catalog::load(&root.join("data")).unwrap();
+        for path in ["/", "/services", "/services/passport-issuance", "/services/passport-issuance/use", "/agencies/post/", "/me/sessions"]
+        {
+            assert!(exists(path, &catalog), "{path}");
+        }
+        for path in ["/no/such/page", "/services/no-such-service", "/agencies/no-such-agency", "/servicez", "/me/x"] {
+            assert!(!exists(path, &catalog), "{path}");
+        }
     }
 
     #[test]

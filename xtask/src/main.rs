@@ -1,6 +1,6 @@
 //! Panjere's task runner (matklad's xtask pattern).
 //!
-//! - `cargo xtask run [--address IP] [--port N] [--data-dir DIR] [--release]`:
+//! - `cargo xtask run [--address IP] [--port N] [--admin-port N] [--data-dir DIR] [--release]`:
 //!   installs what is missing, builds the client (release), starts the
 //!   simulated agencies and the server, prints the URL; Ctrl-C stops all.
 //! - `cargo xtask test`: installs what is missing, then fmt, clippy, all Rust
@@ -45,7 +45,7 @@ fn main() -> ExitCode {
         Some("serve-e2e") => portal::serve_e2e(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run|test|setup|build|cycles>\n  run  [--address IP] [--port N] [--data-dir DIR] [--release]\n  test"
+                "usage: cargo xtask <run|test|setup|build|cycles>\n  run  [--address IP] [--port N] [--admin-port N] [--data-dir DIR] [--release]\n  test"
             );
             return ExitCode::from(2);
         }

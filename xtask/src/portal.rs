@@ -25,6 +25,10 @@ pub struct PortalOptions {
     pub e2e: bool,
 }
 
+/// The simulators' admin port of `cargo xtask run` (`--admin-port`): the
+/// browser tests find it there when only `BASE_URL` is given.
+pub const RUN_ADMIN_PORT: u16 = 7100;
+
 /// The idle timeout of the browser tests' portal, in seconds (the app warns
 /// 120 s before it).
 pub const E2E_IDLE_SECONDS: u64 = 150;
@@ -251,14 +255,23 @@ pub fn run_command(args: &[String]) -> Result {
         .map_err(|_| "--port must be a number from 0 to 65535".to_owned())?;
     let data_dir = f.get("data-dir").map(PathBuf::from).unwrap_or_else(|| root().join("var"));
     let release = f.contains_key("release");
+    let admin_port: u16 = f
+        .get("admin-port")
+        .map_or(Ok(RUN_ADMIN_PORT), |p| p.parse())
+        .map_err(|_| "--admin-port must be a number from 0 to 65535".to_owned())?;
     tools::ensure(Need::Build)?;
     crate::client::build_client_if_stale()?;
     build_binaries(release)?;
     say(format!("Starting the simulated agencies and the server (database in {})", data_dir.display()));
     let mut portal =
-        Portal::start(&PortalOptions { address: address.clone(), port, data_dir, release, admin_port: 0, log: None, e2e: false })?;
+        Portal::start(&PortalOptions { address: address.clone(), port, data_dir, release, admin_port, log: None, e2e: false })?;
     println!();
     say(format!("Panjere is running at {}", portal.url));
+    println!("    Simulated agencies' admin endpoint (faults, SMS outbox): {}", portal.admin);
+    println!(
+        "    Browser tests against this portal: cd end2end && BASE_URL={} PANJERE_AGENCIES_ADMIN_URL={} npm test",
+        portal.url, portal.admin
+    );
     if address == "0.0.0.0" {
         println!(
             "    (listening on every interface: open http://<this machine's LAN address>:{} on a phone)",

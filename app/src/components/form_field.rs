@@ -148,7 +148,39 @@ pub fn FormField(
         }
         .into_any(),
         FieldType::File { types, .. } => {
-            let uploading = RwSignal::new(false);
+            // Uploading a chosen file to the draft: (draft, field, file).
+            let upload = crate::contexts::signed_in_action(|(draft, field, file): &(String, String, web_sys::File)| {
+                let (draft, field, file) = (draft.clone(), field.clone(), file.clone());
+                async move { crate::api::upload_file(&draft, &field, file).await.map(|v| (field, v)) }
+            });
+            let uploading = upload.pending();
+            let name3 = name.clone();
+            Effect::new(move || {
+                if upload.version().get() == 0 {
+                    return;
+                }
+                match upload.value().get_untracked() {
+                    Some(Ok((name, v))) => {
+                        state.values.update(|m| {
+                            m.insert(name.clone(), serde_json::to_string(&v).unwrap_or_default());
+                        });
+                        state.errors.update(|m| {
+                            m.remove(&name);
+                        });
+                    }
+                    Some(Err(e)) => {
+                        let err = match e {
+                            crate::api::FetchError::Refused { fields: Some(f), .. } => f.read().remove(&name3),
+                            _ => None,
+                        };
+                        let err = err.unwrap_or(FieldError { code: "file_missing".into(), min: None, max: None });
+                        state.errors.update(|m| {
+                            m.insert(name3.clone(), err);
+                        });
+                    }
+                    None => {}
+                }
+            });
             let name2 = name.clone();
             let current = {
                 move || {
@@ -178,30 +210,7 @@ pub fn FormField(
                     return;
                 }
                 let Some(draft) = draft.clone() else { return };
-                uploading.set(true);
-                leptos::task::spawn_local(async move {
-                    match crate::api::upload_file(&draft, &name, file).await {
-                        Ok(v) => {
-                            state.values.update(|m| {
-                                m.insert(name.clone(), serde_json::to_string(&v).unwrap_or_default());
-                            });
-                            state.errors.update(|m| {
-                                m.remove(&name);
-                            });
-                        }
-                        Err(e) => {
-                            let err = match e {
-                                crate::api::FetchError::Refused { fields: Some(f), .. } => f.read().remove(&name),
-                                _ => None,
-                            };
-                            let err = err.unwrap_or(FieldError { code: "file_missing".into(), min: None, max: None });
-                            state.errors.update(|m| {
-                                m.insert(name.clone(), err);
-                            });
-                        }
-                    }
-                    uploading.set(false);
-                });
+                upload.dispatch((draft, name, file));
             };
             view! {
                 <input

@@ -17,7 +17,6 @@ pub mod loading;
 pub mod offline_banner;
 pub mod page_load_failed;
 pub mod pager;
-pub mod require_auth;
 pub mod search_box;
 pub mod service_list;
 pub mod session_timeout;

@@ -47,35 +47,47 @@ pub fn SessionTimeout() -> impl IntoView {
         }
     });
 
+    // Signing out on the server: at the deadline (`false`), or because the
+    // citizen asked (`true`: then on to the sign-in page, saying so).
+    let ending = Action::new_local(|asked: &bool| {
+        let asked = *asked;
+        async move {
+            let _ = api::sign_out().await;
+            asked
+        }
+    });
+    let navigate_out = use_navigate();
+    Effect::new(move || {
+        if ending.value().get() == Some(true) {
+            navigate_out("/sign-in?reason=signed-out", Default::default());
+        }
+    });
     // At the deadline: sign out here and on the server.
     let expired = move || remaining_s() == Some(0);
     Effect::new(move || {
         if expired() {
             let here = location.pathname.get_untracked();
-            navigate(&sign_in_href(&here, Some("idle")), Default::default());
-            auth.signed_out();
-            leptos::task::spawn_local(async move {
-                let _ = api::sign_out().await;
-            });
+            let exit = sign_in_href(&here, Some("idle"));
+            navigate(&exit, Default::default());
+            auth.signed_out_to(exit);
+            ending.dispatch(false);
         }
     });
 
+    // "Stay signed in": a signed-in call restarts the server's idle clock,
+    // and its answer the app's.
+    let staying = Action::new_local(|_: &()| api::me());
+    Effect::new(move || match staying.value().get() {
+        Some(Ok(me)) => auth.signed_in(me),
+        Some(Err(e)) => auth.note::<()>(&Err(e)),
+        None => {}
+    });
     let stay = move |_| {
-        leptos::task::spawn_local(async move {
-            match api::me().await {
-                Ok(me) => auth.signed_in(me),
-                Err(e) => auth.note::<()>(&Err(e)),
-            }
-        });
+        staying.dispatch(());
     };
-    let navigate_out = use_navigate();
     let sign_out = move |_| {
-        auth.signed_out();
-        let navigate_out = navigate_out.clone();
-        leptos::task::spawn_local(async move {
-            let _ = api::sign_out().await;
-            navigate_out("/sign-in?reason=signed-out", Default::default());
-        });
+        auth.signed_out_to("/sign-in?reason=signed-out".to_owned());
+        ending.dispatch(true);
     };
     view! {
         <dialog

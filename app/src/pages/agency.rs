@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use panjere_api::AgencyDetail;
 
 use crate::api;
@@ -15,9 +14,9 @@ use crate::logic::{agency_kind_label, stage_label};
 #[component]
 pub fn AgencyPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
+    let id = crate::params::use_id();
     let agency = Fetched::new(move || {
-        let id = params.read().get("id").unwrap_or_default();
+        let id = id.get();
         async move { api::agency(&id).await }
     });
     use_title(move || agency.get().and_then(Result::ok).map(|a| a.agency.name.get(i18n.get()).to_owned()));

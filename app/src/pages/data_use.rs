@@ -3,7 +3,6 @@ use panjere_api::requests::DataUseItem;
 
 use crate::api;
 use crate::components::async_view::AsyncView;
-use crate::components::require_auth::RequireAuth;
 use crate::contexts::signed_in_resource;
 use crate::fmt::fill;
 use crate::i18n::{use_i18n, use_title};
@@ -15,9 +14,7 @@ pub fn DataUsePage() -> impl IntoView {
     let i18n = use_i18n();
     use_title(move || Some(i18n.t().data_use_title.to_owned()));
     view! {
-        <RequireAuth>
-            <DataUseList/>
-        </RequireAuth>
+        <DataUseList/>
     }
 }
 

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use panjere_api::forms::Form;
 use panjere_api::requests::Draft;
 use panjere_api::Service;
@@ -7,8 +7,7 @@ use panjere_api::Service;
 use crate::api::{self, FetchError};
 use crate::components::async_view::AsyncView;
 use crate::components::form_field::{focus_error_summary, ErrorSummary, FormField, FormState};
-use crate::components::require_auth::RequireAuth;
-use crate::contexts::use_auth;
+use crate::contexts::{signed_in_action, use_auth};
 use crate::fetched::Fetched;
 use crate::fmt::{fill, num};
 use crate::i18n::{use_i18n, use_title};
@@ -19,18 +18,16 @@ use crate::i18n::{use_i18n, use_title};
 #[component]
 pub fn DraftPage() -> impl IntoView {
     view! {
-        <RequireAuth>
-            <DraftLoader/>
-        </RequireAuth>
+        <DraftLoader/>
     }
 }
 
 #[component]
 fn DraftLoader() -> impl IntoView {
     let auth = use_auth();
-    let params = use_params_map();
+    let id = crate::params::use_id();
     let loaded = Fetched::new(move || {
-        let id = params.read().get("id").unwrap_or_default();
+        let id = id.get();
         async move {
             let draft = api::draft(&id).await;
             auth.note(&draft);
@@ -46,10 +43,22 @@ fn DraftLoader() -> impl IntoView {
     }
 }
 
+/// One save of the draft: what the browser asked for.
+#[derive(Clone)]
+struct Save {
+    values: std::collections::BTreeMap<String, String>,
+    /// The step to save at (the next one, when this one is valid).
+    target: u32,
+    /// The step the server checks.
+    check: Option<u32>,
+    current: u32,
+    /// Whether the step was valid in the browser.
+    valid: bool,
+}
+
 #[component]
 fn DraftForm(d: Draft, s: Service) -> impl IntoView {
     let i18n = use_i18n();
-    let auth = use_auth();
     let navigate = use_navigate();
     let form: Form = s.form.clone().unwrap_or_else(|| unreachable!("drafts exist only for services with forms"));
     let count = form.step_count();
@@ -58,9 +67,18 @@ fn DraftForm(d: Draft, s: Service) -> impl IntoView {
     let state = FormState::new(d.values.clone());
     let general = RwSignal::new(None::<String>);
     let saved_at = RwSignal::new(d.updated_at.clone());
-    let busy = RwSignal::new(false);
     let form = StoredValue::new(form);
     let draft_id = StoredValue::new(d.id.clone());
+    let saving = signed_in_action(move |save: &Save| {
+        let save = save.clone();
+        let id = draft_id.get_value();
+        async move { api::save_draft(&id, save.values.clone(), save.target, save.check).await.map(|saved| (save, saved)) }
+    });
+    let submitting = signed_in_action(move |_: &()| {
+        let id = draft_id.get_value();
+        async move { api::submit_draft(&id).await }
+    });
+    let busy = Signal::derive(move || saving.pending().get() || submitting.pending().get());
     let name = s.name;
     use_title({
         let name = name.clone();
@@ -81,67 +99,65 @@ fn DraftForm(d: Draft, s: Service) -> impl IntoView {
         let current = step.get_untracked();
         let fields = form.with_value(|f| f.fields.iter().filter(|x| x.step == current).cloned().collect::<Vec<_>>());
         let valid = next.is_none_or(|n| n < current) || state.check_all(&fields);
-        busy.set(true);
-        let values = state.values.get_untracked();
         let target = next.filter(|_| valid).unwrap_or(current);
-        leptos::task::spawn_local(async move {
-            let r = api::save_draft(&draft_id.get_value(), values, target, next.filter(|n| *n > current).map(|_| current)).await;
-            auth.note(&r);
-            match r {
-                Ok(saved) if saved.errors.is_empty() => {
-                    saved_at.set(saved.updated_at);
-                    if valid {
-                        step.set(target);
-                        scroll_top();
-                    } else {
-                        focus_error_summary();
-                    }
-                }
-                Ok(saved) => {
-                    saved_at.set(saved.updated_at);
-                    state.errors.set(saved.errors);
-                    step.set(current);
-                    focus_error_summary();
-                }
-                Err(e) => {
-                    general.set(Some(e.message(i18n.t())));
-                    focus_error_summary();
-                }
-            }
-            busy.set(false);
-        });
+        let check = next.filter(|n| *n > current).map(|_| current);
+        saving.dispatch(Save { values: state.values.get_untracked(), target, check, current, valid });
     };
-
-    let submit = {
-        let navigate = navigate.clone();
-        move |_| {
-            if busy.get_untracked() {
-                return;
-            }
-            busy.set(true);
-            general.set(None);
-            let navigate = navigate.clone();
-            leptos::task::spawn_local(async move {
-                let r = api::submit_draft(&draft_id.get_value()).await;
-                auth.note(&r);
-                match r {
-                    Ok(req) => navigate(&format!("/requests/{}?new=1", req.summary.id), Default::default()),
-                    Err(FetchError::Refused { fields: Some(f), .. }) => {
-                        let f = f.read();
-                        let first = form.with_value(|form| form.fields.iter().filter(|x| f.contains_key(&x.name)).map(|x| x.step).min());
-                        state.errors.set(f);
-                        step.set(first.unwrap_or(1));
-                        focus_error_summary();
-                    }
-                    Err(e) => {
-                        general.set(Some(e.message(i18n.t())));
-                        focus_error_summary();
-                    }
-                }
-                busy.set(false);
-            });
+    Effect::new(move || {
+        if saving.version().get() == 0 {
+            return;
         }
+        match saving.value().get_untracked() {
+            Some(Ok((save, saved))) if saved.errors.is_empty() => {
+                saved_at.set(saved.updated_at);
+                if save.valid {
+                    step.set(save.target);
+                    scroll_top();
+                } else {
+                    focus_error_summary();
+                }
+            }
+            Some(Ok((save, saved))) => {
+                saved_at.set(saved.updated_at);
+                state.errors.set(saved.errors);
+                step.set(save.current);
+                focus_error_summary();
+            }
+            Some(Err(e)) => {
+                general.set(Some(e.message(i18n.t())));
+                focus_error_summary();
+            }
+            None => {}
+        }
+    });
+
+    let submit = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        general.set(None);
+        submitting.dispatch(());
     };
+    Effect::new(move || {
+        if submitting.version().get() == 0 {
+            return;
+        }
+        match submitting.value().get_untracked() {
+            Some(Ok(req)) => navigate(&format!("/requests/{}?new=1", req.summary.id), Default::default()),
+            Some(Err(FetchError::Refused { fields: Some(f), .. })) => {
+                let f = f.read();
+                let first = form.with_value(|form| form.fields.iter().filter(|x| f.contains_key(&x.name)).map(|x| x.step).min());
+                state.errors.set(f);
+                step.set(first.unwrap_or(1));
+                focus_error_summary();
+            }
+            Some(Err(e)) => {
+                general.set(Some(e.message(i18n.t())));
+                focus_error_summary();
+            }
+            None => {}
+        }
+    });
 
     let step_title = move || {
         let s = step.get();
@@ -187,7 +203,7 @@ fn DraftForm(d: Draft, s: Service) -> impl IntoView {
         }}
         {move || (step.get() == review).then(|| view! {
             <div class="button-row">
-                <button type="button" class="button" id="submit-application" on:click=submit.clone() aria-disabled=move || busy.get().to_string()>
+                <button type="button" class="button" id="submit-application" on:click=submit aria-disabled=move || busy.get().to_string()>
                     {move || i18n.t().apply_submit}
                 </button>
                 <button type="button" class="button secondary" on:click=move |_| save(Some(count))>{move || i18n.t().apply_back}</button>

@@ -3,8 +3,7 @@ use panjere_api::requests::Notification;
 
 use crate::api;
 use crate::components::async_view::AsyncView;
-use crate::components::require_auth::RequireAuth;
-use crate::contexts::use_auth;
+use crate::contexts::{signed_in_action, use_auth};
 use crate::fetched::Fetched;
 use crate::fmt::fill;
 use crate::i18n::{use_i18n, use_title};
@@ -16,9 +15,7 @@ pub fn InboxPage() -> impl IntoView {
     let i18n = use_i18n();
     use_title(move || Some(i18n.t().inbox_title.to_owned()));
     view! {
-        <RequireAuth>
-            <InboxList/>
-        </RequireAuth>
+        <InboxList/>
     }
 }
 
@@ -34,11 +31,17 @@ fn InboxList() -> impl IntoView {
         }
         r
     });
-    let read = Callback::new(move |id: String| {
-        leptos::task::spawn_local(async move {
-            let _ = api::mark_read(&id).await;
+    let mark_read = signed_in_action(|id: &String| {
+        let id = id.clone();
+        async move { api::mark_read(&id).await }
+    });
+    Effect::new(move || {
+        if mark_read.version().get() > 0 {
             inbox.refetch();
-        });
+        }
+    });
+    let read = Callback::new(move |id: String| {
+        mark_read.dispatch(id);
     });
     view! {
         <div class="wrap narrow">

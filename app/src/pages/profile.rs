@@ -5,7 +5,6 @@ use panjere_api::Lang;
 
 use crate::api;
 use crate::components::async_view::AsyncView;
-use crate::components::require_auth::RequireAuth;
 use crate::contexts::{signed_in_resource, use_auth};
 use crate::fmt::fill;
 use crate::i18n::{use_i18n, use_title};
@@ -18,9 +17,7 @@ pub fn ProfilePage() -> impl IntoView {
     let i18n = use_i18n();
     use_title(move || Some(i18n.t().profile_title.to_owned()));
     view! {
-        <RequireAuth>
-            <ProfileContent/>
-        </RequireAuth>
+        <ProfileContent/>
     }
 }
 
@@ -30,13 +27,15 @@ fn ProfileContent() -> impl IntoView {
     let auth = use_auth();
     let profile = signed_in_resource(api::profile);
     let navigate = use_navigate();
-    let sign_out = move |_| {
-        let navigate = navigate.clone();
-        auth.signed_out();
-        leptos::task::spawn_local(async move {
-            let _ = api::sign_out().await;
+    let signing_out = Action::new_local(|_: &()| api::sign_out());
+    Effect::new(move || {
+        if signing_out.version().get() > 0 {
             navigate("/sign-in?reason=signed-out", Default::default());
-        });
+        }
+    });
+    let sign_out = move |_| {
+        auth.signed_out_to("/sign-in?reason=signed-out".to_owned());
+        signing_out.dispatch(());
     };
     view! {
         <div class="wrap narrow">

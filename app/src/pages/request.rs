@@ -1,10 +1,9 @@
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use panjere_api::requests::RequestDetail;
 
 use crate::api;
 use crate::components::async_view::AsyncView;
-use crate::components::require_auth::RequireAuth;
 use crate::contexts::signed_in_resource;
 use crate::fmt::fill;
 use crate::i18n::{use_i18n, use_title};
@@ -15,19 +14,17 @@ use crate::logic::status_label;
 #[component]
 pub fn RequestPage() -> impl IntoView {
     view! {
-        <RequireAuth>
-            <RequestLoader/>
-        </RequireAuth>
+        <RequestLoader/>
     }
 }
 
 #[component]
 fn RequestLoader() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
+    let id = crate::params::use_id();
     let query = use_query_map();
     let request = signed_in_resource(move || {
-        let id = params.read().get("id").unwrap_or_default();
+        let id = id.get();
         async move { api::request(&id).await }
     });
     // Refresh every 3 s until the request is finished.

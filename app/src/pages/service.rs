@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use panjere_api::Text;
 
 use crate::api::{self, ServiceOverview};
@@ -17,8 +16,8 @@ use crate::logic::{audience_label, fee_text, how_step_text, how_to_steps, kind_l
 #[component]
 pub fn ServicePage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
+    let id = crate::params::use_id();
+    let id = move || id.get();
     let service = Fetched::new(move || {
         let id = id();
         async move { api::service_overview(&id).await }

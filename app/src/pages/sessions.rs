@@ -1,10 +1,9 @@
 use leptos::prelude::*;
 use panjere_api::auth::{SessionItem, Sessions};
 
-use crate::api::{self, FetchError};
+use crate::api;
 use crate::components::async_view::AsyncView;
-use crate::components::require_auth::RequireAuth;
-use crate::contexts::{signed_in_resource, use_auth};
+use crate::contexts::{signed_in_action, signed_in_resource};
 use crate::fmt::{fill, num};
 use crate::i18n::{use_i18n, use_title};
 
@@ -15,29 +14,34 @@ pub fn SessionsPage() -> impl IntoView {
     let i18n = use_i18n();
     use_title(move || Some(i18n.t().sessions_title.to_owned()));
     view! {
-        <RequireAuth>
-            <SessionsContent/>
-        </RequireAuth>
+        <SessionsContent/>
     }
 }
 
 #[component]
 fn SessionsContent() -> impl IntoView {
     let i18n = use_i18n();
-    let auth = use_auth();
     let list = signed_in_resource(api::sessions);
-    // The outcome of the last action, announced.
-    let outcome = RwSignal::new(None::<Result<u32, FetchError>>);
-    let act = Callback::new(move |id: Option<String>| {
-        leptos::task::spawn_local(async move {
-            let r = match id {
+    // Sign out one session (`Some(id)`) or all the others (`None`); the
+    // outcome of the last one is announced.
+    let sign_out = signed_in_action(|id: &Option<String>| {
+        let id = id.clone();
+        async move {
+            match id {
                 Some(id) => api::end_session(id).await,
                 None => api::sign_out_others().await,
-            };
-            auth.note(&r);
-            outcome.set(Some(r.map(|s| s.count)));
+            }
+            .map(|s| s.count)
+        }
+    });
+    let outcome = sign_out.value();
+    Effect::new(move || {
+        if sign_out.version().get() > 0 {
             list.refetch();
-        });
+        }
+    });
+    let act = Callback::new(move |id: Option<String>| {
+        sign_out.dispatch(id);
     });
     view! {
         <div class="wrap narrow">

@@ -46,7 +46,21 @@ pub fn SignInPage() -> impl IntoView {
     let mobile = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let step = RwSignal::new(Step::Details);
-    let busy = RwSignal::new(false);
+    // Sending a code: `Some((national code, mobile))` starts a sign-in,
+    // `None` sends a new code for the one waiting.
+    let sending = Action::new_local(|details: &Option<(String, String)>| {
+        let details = details.clone();
+        async move {
+            let resent = details.is_none();
+            match details {
+                Some((nc, m)) => api::auth_start(nc, m).await,
+                None => api::auth_resend().await,
+            }
+            .map(|sent| (resent, sent))
+        }
+    });
+    let verifying = Action::new_local(|typed: &String| api::auth_verify(typed.clone()));
+    let busy = Signal::derive(move || sending.pending().get() || verifying.pending().get());
     let nc_error: FieldError = RwSignal::new(None);
     let mobile_error: FieldError = RwSignal::new(None);
     let code_error: FieldError = RwSignal::new(None);
@@ -102,74 +116,66 @@ pub fn SignInPage() -> impl IntoView {
             focus_summary();
             return;
         }
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            match api::auth_start(nc, m).await {
-                Ok(sent) => {
-                    sent_at.set(js_sys::Date::now());
-                    code.set(String::new());
-                    step.set(Step::Code(sent));
-                    focus_by_id("code");
-                }
-                Err(e) => place_error(e),
-            }
-            busy.set(false);
-        });
+        sending.dispatch(Some((nc, m)));
     };
-
-    let verify = {
-        let navigate = navigate.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            if busy.get_untracked() {
-                return;
-            }
-            clear_errors();
-            let typed = code.get_untracked();
-            if panjere_api::auth::one_time_code(&typed).is_none() {
-                code_error.set(Some(refused("code_format")));
-                focus_summary();
-                return;
-            }
-            busy.set(true);
-            let navigate = navigate.clone();
-            leptos::task::spawn_local(async move {
-                match api::auth_verify(typed).await {
-                    Ok(me) => {
-                        auth.signed_in(me);
-                        navigate(&next(), Default::default());
-                    }
-                    Err(e) => {
-                        if matches!(&e, FetchError::Refused { code, .. } if code == "no_pending_sign_in") {
-                            step.set(Step::Details);
-                        }
-                        place_error(e);
-                    }
-                }
-                busy.set(false);
-            });
+    Effect::new(move || {
+        if sending.version().get() == 0 {
+            return;
         }
+        match sending.value().get_untracked() {
+            Some(Ok((resent, sent))) => {
+                sent_at.set(js_sys::Date::now());
+                code.set(String::new());
+                step.set(Step::Code(sent));
+                if resent {
+                    notice.set(Some(i18n.t().sign_in_code_resent));
+                }
+                focus_by_id("code");
+            }
+            Some(Err(e)) => place_error(e),
+            None => {}
+        }
+    });
+
+    let verify = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        clear_errors();
+        let typed = code.get_untracked();
+        if panjere_api::auth::one_time_code(&typed).is_none() {
+            code_error.set(Some(refused("code_format")));
+            focus_summary();
+            return;
+        }
+        verifying.dispatch(typed);
     };
+    Effect::new(move || {
+        if verifying.version().get() == 0 {
+            return;
+        }
+        match verifying.value().get_untracked() {
+            Some(Ok(me)) => {
+                auth.signed_in(me);
+                navigate(&next(), Default::default());
+            }
+            Some(Err(e)) => {
+                if matches!(&e, FetchError::Refused { code, .. } if code == "no_pending_sign_in") {
+                    step.set(Step::Details);
+                }
+                place_error(e);
+            }
+            None => {}
+        }
+    });
 
     let resend = move |_| {
         if busy.get_untracked() {
             return;
         }
         clear_errors();
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            match api::auth_resend().await {
-                Ok(sent) => {
-                    sent_at.set(js_sys::Date::now());
-                    code.set(String::new());
-                    step.set(Step::Code(sent));
-                    notice.set(Some(i18n.t().sign_in_code_resent));
-                    focus_by_id("code");
-                }
-                Err(e) => place_error(e),
-            }
-            busy.set(false);
-        });
+        sending.dispatch(None);
     };
 
     let errors = move || {
@@ -238,7 +244,7 @@ pub fn SignInPage() -> impl IntoView {
                             }}
                         </p>
                         {move || notice.get().map(|n| view! { <div class="notice notice-success" role="status"><p>{n}</p></div> })}
-                        <form class="form" novalidate on:submit=verify.clone()>
+                        <form class="form" novalidate on:submit=verify>
                             <Field id="code" label=|t| t.sign_in_code hint=|t| t.sign_in_code_hint error=code_error value=code inputmode="numeric" autocomplete="one-time-code" input_type="text"/>
                             <p class="hint" aria-live="off">
                                 {move || {

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crate::api::{self, FetchError};
 use crate::components::async_view::AsyncView;
@@ -16,9 +16,8 @@ use crate::logic::ServiceFilter;
 #[component]
 pub fn TopicPage(event: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
     let query = use_query_map();
-    let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let id = crate::params::use_id();
     let filter = Memo::new(move |_| {
         let page = ServiceFilter::from_query(|k| query.read().get(k)).page;
         let id = Some(id.get());

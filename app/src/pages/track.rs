@@ -13,25 +13,36 @@ pub fn TrackPage() -> impl IntoView {
     use_title(move || Some(i18n.t().track_title.to_owned()));
     let code = RwSignal::new(String::new());
     let national_code = RwSignal::new(String::new());
-    let answer = RwSignal::new(None::<Result<TrackAnswer, String>>);
+    let lookup = Action::new_local(|(c, n): &(String, String)| {
+        let (c, n) = (c.clone(), n.clone());
+        async move { api::track(&c, &n).await }
+    });
+    // What the form itself refused, before asking.
+    let refused = RwSignal::new(None::<String>);
+    let answer = move || -> Option<Result<TrackAnswer, String>> {
+        if let Some(e) = refused.get() {
+            return Some(Err(e));
+        }
+        lookup.value().get().map(|r| {
+            r.map_err(|e| match e {
+                crate::api::FetchError::NotFound { .. } => i18n.t().track_not_found.to_owned(),
+                e => e.message(i18n.t()),
+            })
+        })
+    };
     let look = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (c, n) = (code.get_untracked(), national_code.get_untracked());
         if panjere_api::tracking::parse(&c).is_none() {
-            answer.set(Some(Err(i18n.t().track_bad_code.to_owned())));
+            refused.set(Some(i18n.t().track_bad_code.to_owned()));
             return;
         }
         if panjere_api::ids::national_code(&n).is_err() {
-            answer.set(Some(Err(i18n.t().err_national_code_check_digit.to_owned())));
+            refused.set(Some(i18n.t().err_national_code_check_digit.to_owned()));
             return;
         }
-        leptos::task::spawn_local(async move {
-            let r = api::track(&c, &n).await.map_err(|e| match e {
-                crate::api::FetchError::NotFound { .. } => i18n.t().track_not_found.to_owned(),
-                e => e.message(i18n.t()),
-            });
-            answer.set(Some(r));
-        });
+        refused.set(None);
+        lookup.dispatch((c, n));
     };
     view! {
         <div class="wrap narrow">
@@ -50,7 +61,7 @@ pub fn TrackPage() -> impl IntoView {
                 <button type="submit" class="button">{move || i18n.t().track_look}</button>
             </form>
             <div aria-live="polite">
-                {move || answer.get().map(|a| match a {
+                {move || answer().map(|a| match a {
                     Ok(t) => {
                         let status = t.status.clone();
                         view! {

@@ -1,13 +1,12 @@
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use panjere_api::requests::InquiryAnswer;
 use panjere_api::{Service, ServiceKind};
 
 use crate::api::{self, FetchError};
 use crate::components::async_view::AsyncView;
 use crate::components::form_field::{focus_error_summary, ErrorSummary, FormField, FormState};
-use crate::components::require_auth::RequireAuth;
-use crate::contexts::use_auth;
+use crate::contexts::{signed_in_action, use_auth};
 use crate::fetched::Fetched;
 use crate::fmt::fill;
 use crate::i18n::{use_i18n, use_title};
@@ -18,18 +17,16 @@ use crate::logic::result_text;
 #[component]
 pub fn UseServicePage() -> impl IntoView {
     view! {
-        <RequireAuth>
-            <UseService/>
-        </RequireAuth>
+        <UseService/>
     }
 }
 
 #[component]
 fn UseService() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
+    let id = crate::params::use_id();
     let service = Fetched::new(move || {
-        let id = params.read().get("id").unwrap_or_default();
+        let id = id.get();
         async move { api::service(&id).await }
     });
     use_title(move || service.get().and_then(Result::ok).map(|s| s.name.get(i18n.get()).to_owned()));
@@ -61,13 +58,33 @@ fn NotOnline(s: Service) -> impl IntoView {
 #[component]
 fn InquiryPanel(s: Service) -> impl IntoView {
     let i18n = use_i18n();
-    let auth = use_auth();
     let form = s.form.clone().unwrap_or_else(|| unreachable!("checked by the caller"));
     let fields = form.fields.clone();
     let state = FormState::new(Default::default());
     let answer = RwSignal::new(None::<InquiryAnswer>);
     let general = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    let asking = signed_in_action(|(id, values): &(String, std::collections::BTreeMap<String, String>)| {
+        let (id, values) = (id.clone(), values.clone());
+        async move { api::inquiry(&id, values).await }
+    });
+    let busy = asking.pending();
+    Effect::new(move || {
+        if asking.version().get() == 0 {
+            return;
+        }
+        match asking.value().get_untracked() {
+            Some(Ok(a)) => answer.set(Some(a)),
+            Some(Err(FetchError::Refused { fields: Some(f), .. })) => {
+                state.errors.set(f.read());
+                focus_error_summary();
+            }
+            Some(Err(e)) => {
+                general.set(Some(e.message(i18n.t())));
+                focus_error_summary();
+            }
+            None => {}
+        }
+    });
     let service_id = s.id.clone();
     let result_fields = StoredValue::new(form.result);
     let ask = {
@@ -82,26 +99,8 @@ fn InquiryPanel(s: Service) -> impl IntoView {
             if busy.get_untracked() {
                 return;
             }
-            busy.set(true);
             answer.set(None);
-            let id = service_id.clone();
-            let values = state.values.get_untracked();
-            leptos::task::spawn_local(async move {
-                let r = api::inquiry(&id, values).await;
-                auth.note(&r);
-                match r {
-                    Ok(a) => answer.set(Some(a)),
-                    Err(FetchError::Refused { fields: Some(f), .. }) => {
-                        state.errors.set(f.read());
-                        focus_error_summary();
-                    }
-                    Err(e) => {
-                        general.set(Some(e.message(i18n.t())));
-                        focus_error_summary();
-                    }
-                }
-                busy.set(false);
-            });
+            asking.dispatch((service_id.clone(), state.values.get_untracked()));
         }
     };
     let no_fields = fields.is_empty();
@@ -167,23 +166,26 @@ fn ApplyStart(s: Service) -> impl IntoView {
         auth.note(&r);
         r
     });
-    let busy = RwSignal::new(false);
+    let starting = signed_in_action(|id: &String| api::create_draft(id.clone()));
+    let busy = starting.pending();
     let failed = RwSignal::new(None::<String>);
+    Effect::new(move || {
+        if starting.version().get() == 0 {
+            return;
+        }
+        match starting.value().get_untracked() {
+            Some(Ok(d)) => navigate(&format!("/drafts/{}", d.id), Default::default()),
+            Some(Err(e)) => failed.set(Some(e.message(i18n.t()))),
+            None => {}
+        }
+    });
     let start = {
         let service_id = service_id.clone();
         move |_| {
             if busy.get_untracked() {
                 return;
             }
-            busy.set(true);
-            let (navigate, id) = (navigate.clone(), service_id.clone());
-            leptos::task::spawn_local(async move {
-                match api::create_draft(id).await {
-                    Ok(d) => navigate(&format!("/drafts/{}", d.id), Default::default()),
-                    Err(e) => failed.set(Some(e.message(i18n.t()))),
-                }
-                busy.set(false);
-            });
+            starting.dispatch(service_id.clone());
         }
     };
     let steps = form.steps.clone();

@@ -421,9 +421,18 @@ async fn security_headers_everywhere() {
 #[tokio::test]
 async fn static_client_spa_fallback_and_caching() {
     let app = test_app(true).await;
-    for uri in ["/", "/services/tax-clearance", "/search?q=x", "/agencies/tax", "/no/such/page"] {
+    for uri in ["/", "/services/tax-clearance", "/search?q=x", "/agencies/tax"] {
         let a = get(&app, uri).await;
         assert_eq!(a.status, StatusCode::OK, "{uri}");
+        assert_eq!(a.header("cache-control"), "no-cache", "{uri}");
+        assert!(a.header("content-type").starts_with("text/html"));
+        assert!(String::from_utf8_lossy(&a.body).contains("shell"));
+    }
+    // An address that is no page (or no such service or agency) gets the
+    // shell too, where the app shows its not-found page, with a 404.
+    for uri in ["/no/such/page", "/services/no-such-service", "/agencies/nope"] {
+        let a = get(&app, uri).await;
+        assert_eq!(a.status, StatusCode::NOT_FOUND, "{uri}");
         assert_eq!(a.header("cache-control"), "no-cache", "{uri}");
         assert!(a.header("content-type").starts_with("text/html"));
         assert!(String::from_utf8_lossy(&a.body).contains("shell"));
