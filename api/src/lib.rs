@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod catalog;
 pub mod error;
+pub mod filter;
 pub mod forms;
 pub mod ids;
 pub mod normalize;
@@ -20,6 +21,7 @@ pub mod url;
 
 pub use catalog::*;
 pub use error::{ApiError, ErrorBody};
+pub use filter::ServiceFilter;
 pub use status::{AgencyStatus, LookupAnswer, StatusReport};
 
 /// `GET /api/health` answer.

@@ -5,7 +5,7 @@
 use panjere_api::stats::{AgencyStats, TargetId, Verdict};
 use panjere_api::Lang;
 
-use crate::fmt::{fill, num, percent};
+use crate::fmt::{num, percent};
 use crate::i18n::Strings;
 
 /// The columns the agency table sorts by.
@@ -177,22 +177,6 @@ pub fn stage_bars(counts: &[(u8, u32)], rtl: bool) -> Vec<Bar> {
         .collect()
 }
 
-/// A number of seconds in the largest whole unit that fits: "3 days",
-/// "5 hours", "12 minutes", "40 seconds".
-pub fn duration_text(secs: i64, lang: Lang, t: &Strings) -> String {
-    let secs = secs.max(0) as u64;
-    let (n, template) = if secs >= 86_400 {
-        (secs / 86_400, t.dash_duration_days)
-    } else if secs >= 3_600 {
-        (secs / 3_600, t.dash_duration_hours)
-    } else if secs >= 60 {
-        (secs / 60, t.dash_duration_minutes)
-    } else {
-        (secs, t.dash_duration_seconds)
-    };
-    fill(template, &[("n", &num(n, lang))])
-}
-
 /// A percentage, or a dash when there is nothing to count.
 pub fn percent_text(p: Option<f64>, lang: Lang, t: &Strings) -> String {
     p.map(|p| percent(p, lang)).unwrap_or_else(|| t.dash_dash.to_owned())
@@ -232,6 +216,7 @@ pub fn progress(value: Option<f64>, target: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fmt::{duration, Round};
     use panjere_api::stats::Counts;
     use panjere_api::{AgencyKind, Text};
 
@@ -326,10 +311,10 @@ mod tests {
     #[test]
     fn durations_and_progress() {
         let t = crate::i18n::strings(Lang::En);
-        assert_eq!(duration_text(200, Lang::En, t), "3 minutes");
-        assert_eq!(duration_text(3 * 86_400 + 5, Lang::En, t), "3 days");
-        assert_eq!(duration_text(7_200, Lang::En, t), "2 hours");
-        assert_eq!(duration_text(-5, Lang::En, t), "0 seconds");
+        assert_eq!(duration(200, Round::Down, Lang::En, t), "3 minutes");
+        assert_eq!(duration(3 * 86_400 + 5, Round::Down, Lang::En, t), "3 days");
+        assert_eq!(duration(7_200, Round::Down, Lang::En, t), "2 hours");
+        assert_eq!(duration(-5, Round::Down, Lang::En, t), "0 seconds");
         assert_eq!(progress(Some(10.0), 20.0), 50.0);
         assert_eq!(progress(Some(40.0), 20.0), 100.0);
         assert_eq!(progress(None, 20.0), 0.0);

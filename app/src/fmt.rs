@@ -58,10 +58,52 @@ pub fn num(n: u64, lang: Lang) -> String {
     f.call1(&wasm_bindgen::JsValue::NULL, &(n as f64).into()).ok().and_then(|v| v.as_string()).unwrap_or_else(|| n.to_string())
 }
 
-/// A whole number (native builds, used by unit tests: ASCII digits).
+/// A whole number (native builds, used by unit tests): a stand-in for
+/// `Intl` with the language's digits and no grouping.
 #[cfg(not(target_arch = "wasm32"))]
-pub fn num(n: u64, _lang: Lang) -> String {
-    n.to_string()
+pub fn num(n: u64, lang: Lang) -> String {
+    match lang {
+        Lang::En => n.to_string(),
+        Lang::Fa => n.to_string().chars().map(|c| c.to_digit(10).and_then(|d| char::from_u32(0x06F0 + d)).unwrap_or(c)).collect(),
+    }
+}
+
+/// The ASCII digits of `s` in the language's digits (a display transform,
+/// not a number format: for clock faces, codes and identifiers), each
+/// written by [`num`], so by `Intl`.
+pub fn digits(s: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return s.to_owned();
+    }
+    let mut glyphs: [Option<String>; 10] = Default::default();
+    s.chars()
+        .map(|c| match c.to_digit(10) {
+            Some(d) if c.is_ascii_digit() => glyphs[d as usize].get_or_insert_with(|| num(u64::from(d), lang)).clone(),
+            _ => c.to_string(),
+        })
+        .collect()
+}
+
+/// Which way a duration is rounded to its unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Round {
+    /// A time taken ("3 days" for 3 days and 5 seconds).
+    Down,
+    /// A wait: never less than it is ("2 minutes" for 61 seconds).
+    Up,
+}
+
+/// A number of seconds in the largest whole unit that fits: days, hours,
+/// minutes or seconds ("3 days", "5 hours", "12 minutes", "40 seconds").
+pub fn duration(secs: i64, round: Round, lang: Lang, t: &crate::i18n::Strings) -> String {
+    let secs = secs.max(0) as u64;
+    let units = [(86_400, t.duration_days), (3_600, t.duration_hours), (60, t.duration_minutes), (1, t.duration_seconds)];
+    let (size, template) = units.into_iter().find(|(size, _)| secs >= *size).unwrap_or((1, t.duration_seconds));
+    let n = match round {
+        Round::Down => secs / size,
+        Round::Up => secs.div_ceil(size).max(1),
+    };
+    fill(template, &[("n", &num(n, lang))])
 }
 
 /// Builds the number formatter of `lang` ahead of use, in a task of its
@@ -182,5 +224,16 @@ mod tests {
     fn fill_replaces_every_placeholder() {
         assert_eq!(fill("{a} of {b}, {a}", &[("a", "1"), ("b", "2")]), "1 of 2, 1");
         assert_eq!(fill("no placeholders", &[("a", "1")]), "no placeholders");
+    }
+
+    #[test]
+    fn durations_in_the_largest_unit_either_way() {
+        let t = crate::i18n::strings(Lang::En);
+        assert_eq!(duration(200, Round::Down, Lang::En, t), "3 minutes");
+        assert_eq!(duration(200, Round::Up, Lang::En, t), "4 minutes");
+        assert_eq!(duration(3 * 86_400 + 5, Round::Down, Lang::En, t), "3 days");
+        assert_eq!(duration(0, Round::Up, Lang::En, t), "1 seconds");
+        assert_eq!(digits("0912***1111", Lang::En), "0912***1111");
+        assert_eq!(digits("12:05", Lang::Fa), "۱۲:۰۵");
     }
 }

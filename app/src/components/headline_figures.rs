@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 use panjere_api::stats::National;
 
-use crate::dashboard::{duration_text, percent_text};
+use crate::dashboard::percent_text;
+use crate::fmt::{duration, Round};
 use crate::fmt::{fill, num};
 use crate::i18n::use_i18n;
 
@@ -62,7 +63,7 @@ pub fn HeadlineFigures(national: National) -> impl IntoView {
                 <div data-figure="median">
                     <dt>{move || i18n.t().dash_fig_median}</dt>
                     <dd class="figure">
-                        {move || median.map(|s| duration_text(s, i18n.get(), i18n.t())).unwrap_or_else(|| i18n.t().dash_none.to_owned())}
+                        {move || median.map(|s| duration(s, Round::Down, i18n.get(), i18n.t())).unwrap_or_else(|| i18n.t().dash_none.to_owned())}
                     </dd>
                     <dd>{move || fill(i18n.t().dash_fig_decided, &[("n", &num(decided, i18n.get()))])}</dd>
                 </div>

@@ -5,8 +5,9 @@ use leptos_router::hooks::{use_location, use_navigate};
 use crate::api;
 use crate::contexts::use_auth;
 use crate::fmt::fill;
+use crate::fmt::{duration, Round};
 use crate::i18n::use_i18n;
-use crate::logic::{countdown, duration_words, sign_in_href};
+use crate::logic::{countdown, sign_in_href};
 
 /// The GOV.UK timeout warning: a modal dialog shortly before the idle
 /// timeout, with a countdown, "stay signed in" and "sign out". The page
@@ -106,7 +107,7 @@ pub fn SessionTimeout() -> impl IntoView {
                         return String::new();
                     }
                     let lang = i18n.get();
-                    let words = duration_words(remaining_s().unwrap_or(0), i18n.t(), lang);
+                    let words = duration(remaining_s().unwrap_or(0) as i64, Round::Up, lang, i18n.t());
                     let template = if auth.at_absolute_limit() { i18n.t().timeout_absolute_text } else { i18n.t().timeout_text };
                     fill(template, &[("time", &words)])
                 }}

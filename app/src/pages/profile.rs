@@ -6,9 +6,9 @@ use panjere_api::Lang;
 use crate::api;
 use crate::components::async_view::AsyncView;
 use crate::contexts::{signed_in_resource, use_auth};
+use crate::fmt::digits;
 use crate::fmt::fill;
 use crate::i18n::{use_i18n, use_title};
-use crate::logic::localise_digits;
 
 /// "My profile": the person as the civil registry has them, fetched by the
 /// window (the citizen never types it), and the verified mobile.
@@ -73,7 +73,7 @@ fn ProfileDetails(p: Profile) -> impl IntoView {
         <dl class="summary-list" id="profile">
             {row(|t| t.profile_name, Box::new(name))}
             {row(|t| t.profile_father_name, Box::new(move || p.with_value(|p| p.father_name.clone())))}
-            {row(|t| t.profile_national_code, Box::new(move || localise_digits(&p.with_value(|p| p.national_code.clone()), i18n.get())))}
+            {row(|t| t.profile_national_code, Box::new(move || digits(&p.with_value(|p| p.national_code.clone()), i18n.get())))}
             {row(|t| t.profile_birth_date, Box::new(move || crate::fmt::date(&p.with_value(|p| p.birth_date.clone()), i18n.get())))}
             {row(
                 |t| t.profile_gender,
@@ -86,10 +86,10 @@ fn ProfileDetails(p: Profile) -> impl IntoView {
                 |t| t.profile_certificate,
                 Box::new(move || {
                     let (serial, place) = p.with_value(|p| (p.certificate_serial.clone(), p.certificate_place.clone()));
-                    fill(i18n.t().profile_certificate_value, &[("serial", &localise_digits(&serial, i18n.get())), ("place", &place)])
+                    fill(i18n.t().profile_certificate_value, &[("serial", &digits(&serial, i18n.get())), ("place", &place)])
                 }),
             )}
-            {row(|t| t.profile_mobile, Box::new(move || localise_digits(&p.with_value(|p| p.mobile.clone()), i18n.get())))}
+            {row(|t| t.profile_mobile, Box::new(move || digits(&p.with_value(|p| p.mobile.clone()), i18n.get())))}
         </dl>
         <p class="hint">
             {move || {

@@ -4,10 +4,11 @@ use panjere_api::auth::CodeSent;
 
 use crate::api::{self, FetchError};
 use crate::contexts::use_auth;
+use crate::fmt::digits;
 use crate::fmt::fill;
 use crate::i18n::Strings;
 use crate::i18n::{use_i18n, use_title};
-use crate::logic::{check_sign_in, countdown, localise_digits};
+use crate::logic::{check_sign_in, countdown};
 
 /// What the form shows: the details step or the code step.
 #[derive(Clone, PartialEq)]
@@ -239,7 +240,7 @@ pub fn SignInPage() -> impl IntoView {
                             {move || {
                                 let lang = i18n.get();
                                 // Isolated left-to-right, so the digits keep their order in Persian.
-                                let mobile = format!("\u{2066}{}\u{2069}", localise_digits(&masked, lang));
+                                let mobile = format!("\u{2066}{}\u{2069}", digits(&masked, lang));
                                 fill(i18n.t().sign_in_code_sent, &[("mobile", &mobile)])
                             }}
                         </p>

@@ -10,25 +10,12 @@ use std::path::Path;
 use panjere_api::normalize::normalize;
 use panjere_api::search::SearchIndex;
 use panjere_api::stats::{ServiceFacts, Shares, TargetId};
-use panjere_api::{
-    Agency, AgencyDetail, Categories, Category, ElectronicLevel, LifeEvent, SearchIndexData, Service, ServiceKind, ServiceSummary,
-};
+use panjere_api::{Agency, AgencyDetail, Categories, Category, LifeEvent, SearchIndexData, Service, ServiceFilter, ServiceSummary};
 
 pub use source::{CatalogErrors, TargetRec};
 
 #[cfg(test)]
 pub mod tests;
-
-/// Filters of `GET /api/catalog/services`, already validated.
-#[derive(Debug, Clone, Default)]
-pub struct ServiceQuery {
-    pub q: Option<String>,
-    pub category: Option<String>,
-    pub agency: Option<String>,
-    pub event: Option<String>,
-    pub kind: Option<ServiceKind>,
-    pub level: Option<ElectronicLevel>,
-}
 
 /// The loaded catalog with its lookups and search index.
 #[derive(Debug, Clone)]
@@ -284,15 +271,9 @@ impl Catalog {
 
     /// The services matching `q`: searched and ranked when `q.q` is given,
     /// otherwise by popularity; then filtered.
-    pub fn services(&self, q: &ServiceQuery) -> Vec<ServiceSummary> {
-        let matches = |s: &Service| {
-            q.category.as_deref().is_none_or(|c| s.category == c)
-                && q.agency.as_deref().is_none_or(|a| s.agency == a)
-                && q.event.as_deref().is_none_or(|e| s.life_events.iter().any(|x| x == e))
-                && q.kind.is_none_or(|k| s.kind == k)
-                && q.level.is_none_or(|l| s.level == l)
-        };
-        match q.q.as_deref().filter(|t| !t.trim().is_empty()) {
+    pub fn services(&self, q: &ServiceFilter) -> Vec<ServiceSummary> {
+        let matches = |s: &Service| q.admits(&s.category, &s.agency, s.kind, s.level, Some(&s.life_events));
+        match q.text() {
             Some(text) => {
                 self.search.search(text).into_iter().map(|h| &self.services[h.index]).filter(|s| matches(s)).map(Service::summary).collect()
             }

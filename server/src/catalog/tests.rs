@@ -2,7 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Catalog, ServiceQuery};
+use super::Catalog;
+use panjere_api::ServiceFilter as ServiceQuery;
 use panjere_api::{ElectronicLevel, ServiceKind};
 
 pub fn data_dir() -> PathBuf {

@@ -5,14 +5,13 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use panjere_api::{
-    Agency, AgencyDetail, Categories, ElectronicLevel, ErrorBody, Page, SearchIndexData, Service, ServiceKind, ServiceSummary,
-    DEFAULT_PER_PAGE, MAX_PER_PAGE,
+    Agency, AgencyDetail, Categories, ElectronicLevel, ErrorBody, Page, SearchIndexData, Service, ServiceFilter, ServiceKind,
+    ServiceSummary, DEFAULT_PER_PAGE, MAX_PER_PAGE,
 };
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::catalog::ServiceQuery;
 use crate::error::AppError;
 use crate::routes::extract::{AppPath, AppQuery};
 use crate::state::AppState;
@@ -48,24 +47,6 @@ pub struct PageParams {
     /// Items per page, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<usize>,
-}
-
-/// Filters of the service list.
-#[derive(Debug, Default, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ServiceParams {
-    /// Search text (Persian or English, up to 200 characters).
-    pub q: Option<String>,
-    /// A category id.
-    pub category: Option<String>,
-    /// An agency id.
-    pub agency: Option<String>,
-    /// A life-event id.
-    pub event: Option<String>,
-    /// `information`, `inquiry` or `application`.
-    pub kind: Option<String>,
-    /// `in_person`, `partly_electronic`, `fully_electronic` or `smart`.
-    pub level: Option<String>,
 }
 
 /// Reads the query string strictly: unknown, repeated or malformed
@@ -150,7 +131,7 @@ async fn agency(State(state): State<AppState>, AppPath(id): AppPath<String>) -> 
 
 /// Services: searched (`q`) and ranked by relevance then popularity, or by
 /// popularity alone; filtered; paged.
-#[utoipa::path(get, path = "/api/catalog/services", tag = "catalog", params(ServiceParams, PageParams),
+#[utoipa::path(get, path = "/api/catalog/services", tag = "catalog", params(ServiceFilter, PageParams),
     responses((status = 200, description = "Services", body = Page<ServiceSummary>), (status = 400, description = "A bad parameter", body = ErrorBody)))]
 async fn services(State(state): State<AppState>, AppQuery(raw): AppQuery<Vec<(String, String)>>) -> Result<Response, AppError> {
     let p = Params::new(raw, &["q", "category", "agency", "event", "kind", "level", "page", "per_page"])?;
@@ -161,15 +142,16 @@ async fn services(State(state): State<AppState>, AppQuery(raw): AppQuery<Vec<(St
             return Err(AppError::bad_parameter("q", format!("must be at most {MAX_QUERY_CHARS} characters")));
         }
     }
-    let query = ServiceQuery {
+    let (page, per_page) = p.paging()?;
+    let query = ServiceFilter {
         q,
         category: p.known_id("category", |id| c.has_category(id))?,
         agency: p.known_id("agency", |id| c.has_agency(id))?,
         event: p.known_id("event", |id| c.has_event(id))?,
         kind: p.choice("kind", ServiceKind::parse, ServiceKind::expected())?,
         level: p.choice("level", ElectronicLevel::parse, ElectronicLevel::expected())?,
+        page,
     };
-    let (page, per_page) = p.paging()?;
     Ok(cached(page_of(c.services(&query), page, per_page)))
 }
 

@@ -1,0 +1,66 @@
+//! The labels of the catalog's and requests' coded values.
+
+use panjere_api::{AgencyKind, Audience, ElectronicLevel, ServiceKind};
+
+use crate::i18n::Strings;
+
+pub fn kind_label(kind: ServiceKind, t: &Strings) -> &'static str {
+    match kind {
+        ServiceKind::Information => t.kind_information,
+        ServiceKind::Inquiry => t.kind_inquiry,
+        ServiceKind::Application => t.kind_application,
+    }
+}
+
+pub fn level_label(level: ElectronicLevel, t: &Strings) -> &'static str {
+    match level {
+        ElectronicLevel::InPerson => t.level_in_person,
+        ElectronicLevel::Partly => t.level_partly_electronic,
+        ElectronicLevel::Fully => t.level_fully_electronic,
+        ElectronicLevel::Smart => t.level_smart,
+    }
+}
+
+pub fn audience_label(audience: Audience, t: &Strings) -> &'static str {
+    match audience {
+        Audience::Anyone => t.audience_anyone,
+        Audience::Citizen => t.audience_signed_in_citizen,
+    }
+}
+
+pub fn agency_kind_label(kind: AgencyKind, t: &Strings) -> &'static str {
+    match kind {
+        AgencyKind::Ministry => t.agency_kind_ministry,
+        AgencyKind::Organisation => t.agency_kind_organisation,
+        AgencyKind::Police => t.agency_kind_police,
+        AgencyKind::Company => t.agency_kind_company,
+        AgencyKind::Bank => t.agency_kind_bank,
+        AgencyKind::Judiciary => t.agency_kind_judiciary,
+        AgencyKind::Foundation => t.agency_kind_foundation,
+    }
+}
+
+pub fn stage_label(stage: u8, t: &Strings) -> &'static str {
+    match stage {
+        0 => t.stage_0,
+        1 => t.stage_1,
+        2 => t.stage_2,
+        3 => t.stage_3,
+        _ => t.stage_4,
+    }
+}
+
+/// A request status's label.
+pub fn status_label(status: &str, t: &Strings) -> &'static str {
+    match status {
+        "submitted" => t.req_status_submitted,
+        "queued" => t.req_status_queued,
+        "forwarded" => t.req_status_forwarded,
+        "in_review" => t.req_status_in_review,
+        "more_info" => t.req_status_more_info,
+        "approved" => t.req_status_approved,
+        "rejected" => t.req_status_rejected,
+        "delivered" => t.req_status_delivered,
+        _ => t.req_status_unknown,
+    }
+}

@@ -1,0 +1,225 @@
+//! Unit tests of the labels, service texts, messages and sign-in helpers.
+
+use super::*;
+use crate::i18n::{strings, EN, FA};
+use panjere_api::{Agency, AgencyKind, Audience, ElectronicLevel, Fee, Lang, Service, ServiceKind};
+use panjere_api::{Document, Text};
+
+fn service(kind: ServiceKind, level: ElectronicLevel, audience: Audience, fetched: bool) -> Service {
+    Service {
+        id: "s".into(),
+        agency: "a".into(),
+        agency_name: Text::default(),
+        category: "c".into(),
+        category_name: Text::default(),
+        life_events: vec![],
+        kind,
+        level,
+        audience,
+        name: Text::default(),
+        summary: Text::default(),
+        how_to: vec![],
+        fee: Fee::Free,
+        processing_days: 0,
+        documents: vec![Document {
+            name: Text::default(),
+            fetched_from: fetched.then(|| "sabt-ahval".to_owned()),
+            fetched_from_name: None,
+            carried_from: None,
+            carried_from_name: None,
+        }],
+        popularity: 1,
+        keywords: vec![],
+        form: None,
+    }
+}
+
+#[test]
+fn query_strings_round_trip() {
+    let f = ServiceFilter::from_query(|k| match k {
+        "q" => Some(" مالیات ".into()),
+        "kind" => Some("inquiry".into()),
+        "level" => Some("bogus".into()),
+        "page" => Some("۳".into()),
+        _ => None,
+    });
+    assert_eq!(f.q.as_deref(), Some("مالیات"));
+    assert_eq!(f.kind, Some(ServiceKind::Inquiry));
+    assert_eq!(f.level, None);
+    assert_eq!(f.page, 3);
+    assert_eq!(f.href("/search"), "/search?q=%D9%85%D8%A7%D9%84%DB%8C%D8%A7%D8%AA&kind=inquiry&page=3");
+    assert_eq!(f.api_query(), "q=%D9%85%D8%A7%D9%84%DB%8C%D8%A7%D8%AA&kind=inquiry&page=3&per_page=20");
+    // changing a filter goes back to page 1
+    assert_eq!(f.with_kind(None).href("/search"), "/search?q=%D9%85%D8%A7%D9%84%DB%8C%D8%A7%D8%AA");
+    let topic = ServiceFilter { category: Some("tax".into()), ..Default::default() };
+    assert_eq!(topic.api_query(), "category=tax&page=1&per_page=20");
+    assert_eq!(topic.with_page(2).href("/categories/tax"), "/categories/tax?page=2");
+    assert_eq!(ServiceFilter::from_query(|_| Some("0".into())).page, 1);
+}
+
+#[test]
+fn pages() {
+    assert_eq!(page_count(0, 20), 1);
+    assert_eq!(page_count(20, 20), 1);
+    assert_eq!(page_count(21, 20), 2);
+    assert_eq!(page_count(313, 20), 16);
+}
+
+#[test]
+fn encoding() {
+    assert_eq!(encode("a b&c=d"), "a%20b%26c%3Dd");
+    assert_eq!(encode("tax-clearance"), "tax-clearance");
+}
+
+#[test]
+fn how_to_follows_kind_level_and_documents() {
+    use HowStep::*;
+    let s = service(ServiceKind::Application, ElectronicLevel::Fully, Audience::Citizen, true);
+    assert_eq!(how_to_steps(&s), vec![SignIn, ApplyOnline, Fetched, Track]);
+    let s = service(ServiceKind::Inquiry, ElectronicLevel::Fully, Audience::Citizen, false);
+    assert_eq!(how_to_steps(&s), vec![SignIn, Inquiry]);
+    let s = service(ServiceKind::Application, ElectronicLevel::Partly, Audience::Citizen, false);
+    assert_eq!(how_to_steps(&s), vec![SignIn, ApplyOnline, PartlyVisit, Track]);
+    let s = service(ServiceKind::Application, ElectronicLevel::Smart, Audience::Citizen, true);
+    assert_eq!(how_to_steps(&s), vec![SignIn, ApplyOnline, Fetched, Track, Smart]);
+    let s = service(ServiceKind::Application, ElectronicLevel::InPerson, Audience::Citizen, true);
+    assert_eq!(how_to_steps(&s), vec![InPerson]);
+    let s = service(ServiceKind::Information, ElectronicLevel::Fully, Audience::Anyone, false);
+    assert_eq!(how_to_steps(&s), vec![Information]);
+    assert!(how_step_text(PartlyVisit, "گمرک", &FA).contains("گمرک"));
+    assert!(how_step_text(InPerson, "Customs", &EN).contains("Customs"));
+}
+
+#[test]
+fn fees_and_times() {
+    assert_eq!(fee_text(Fee::Free, Lang::Fa, &FA), "رایگان");
+    assert_eq!(fee_text(Fee::Fixed { rials: 3_000_000 }, Lang::En, &EN), "3000000 rials (300000 toman)");
+    assert_eq!(fee_text(Fee::Varies, Lang::En, &EN), "Depends on the case");
+    assert_eq!(time_text(0, Lang::En, &EN), "Immediate");
+    assert_eq!(time_text(10, Lang::En, &EN), "About 10 working days");
+}
+
+#[test]
+fn labels_exist_in_both_languages() {
+    for lang in [Lang::Fa, Lang::En] {
+        let t = strings(lang);
+        for k in ServiceKind::ALL {
+            assert!(!kind_label(*k, t).is_empty());
+        }
+        for l in ElectronicLevel::ALL {
+            assert!(!level_label(*l, t).is_empty());
+        }
+        for s in 1..=4 {
+            assert!(!stage_label(s, t).is_empty());
+        }
+    }
+    assert_eq!(level_label(ElectronicLevel::Smart, &FA), "هوشمند");
+}
+
+fn agency(id: &str, fa: &str, en: &str) -> Agency {
+    Agency {
+        id: id.into(),
+        name: Text { fa: fa.into(), en: en.into() },
+        short_name: None,
+        kind: AgencyKind::Organisation,
+        description: Text::default(),
+        connected: true,
+        connected_on: None,
+        connected_on_jalali: None,
+        stage: 1,
+        website: None,
+        service_count: 1,
+    }
+}
+
+#[test]
+fn agency_filter_normalises() {
+    let list = vec![agency("tax", "سازمان امور مالیاتی کشور", "Tax Administration"), agency("post", "شرکت ملی پست", "Iran Post")];
+    assert_eq!(filter_agencies(&list, "ماليات").len(), 1);
+    assert_eq!(filter_agencies(&list, "POST")[0].id, "post");
+    assert_eq!(filter_agencies(&list, "  ").len(), 2);
+    assert!(filter_agencies(&list, "گمرک").is_empty());
+}
+
+#[test]
+fn every_refusal_code_has_a_message_in_both_languages() {
+    for code in panjere_api::auth::ERROR_CODES {
+        for t in [&crate::i18n::FA, &crate::i18n::EN] {
+            let text = refusal_text(code, t).unwrap_or_else(|| panic!("no message for {code}"));
+            assert!(!text.is_empty());
+        }
+    }
+    assert_eq!(refusal_text("no_such_code", &crate::i18n::EN), None);
+}
+
+#[test]
+fn refusals_say_how_long_to_wait_and_how_many_tries_are_left() {
+    let en = &crate::i18n::EN;
+    let wrong = fill_refusal(refusal_text("code_wrong", en).unwrap(), None, Some(3), en);
+    assert!(wrong.contains('3'), "{wrong}");
+    let locked = fill_refusal(refusal_text("code_locked", en).unwrap(), Some(601), None, en);
+    assert!(locked.contains("11 minutes"), "{locked}");
+    assert_eq!(crate::fmt::duration(45, crate::fmt::Round::Up, Lang::En, en), "45 seconds");
+}
+
+#[test]
+fn countdowns_and_digits() {
+    assert_eq!(countdown(125, Lang::En), "2:05");
+    assert_eq!(countdown(125, Lang::Fa), "۲:۰۵");
+    assert_eq!(countdown(0, Lang::En), "0:00");
+    assert_eq!(crate::fmt::digits("0912***1111", Lang::Fa), "۰۹۱۲***۱۱۱۱");
+}
+
+#[test]
+fn sign_in_links_carry_the_way_back() {
+    assert_eq!(sign_in_href("/me/sessions", None), "/sign-in?next=%2Fme%2Fsessions");
+    assert_eq!(sign_in_href("/me", Some("idle")), "/sign-in?next=%2Fme&reason=idle");
+}
+
+#[test]
+fn sign_in_form_checks() {
+    assert_eq!(check_sign_in("۰۰۷۶۲۲۹۶۴۵", "+989121111111"), (None, None));
+    assert_eq!(check_sign_in("0076229646", "0912"), (Some("national_code_check_digit"), Some("mobile_format")));
+    assert_eq!(check_sign_in("", ""), (Some("national_code_empty"), Some("mobile_empty")));
+}
+
+#[test]
+fn field_errors_and_results_read_well() {
+    use panjere_api::forms::{FieldError, ResultField, ResultFormat};
+    let en = &crate::i18n::EN;
+    let e = FieldError { code: "rials_range".into(), min: Some(10), max: Some(500) };
+    assert_eq!(field_error_text(&e, en), "Enter an amount from 10 to 500 rials.");
+    let e = FieldError { code: "national_code_check_digit".into(), min: None, max: None };
+    assert_eq!(field_error_text(&e, en), en.err_national_code_check_digit);
+    assert_eq!(rials_text(1_250_000, en), "1250000 rials (125000 toman)");
+    let answer = serde_json::json!({ "status": "valid", "fines": [1, 2, 3], "cleared": false, "total": 15 });
+    let rf = |pointer: &str, format| ResultField { pointer: pointer.into(), label: Default::default(), format, labels: Default::default() };
+    assert_eq!(result_text(&answer, &rf("/fines", ResultFormat::Count), en).as_deref(), Some("3"));
+    assert_eq!(result_text(&answer, &rf("/cleared", ResultFormat::YesNo), en).as_deref(), Some("No"));
+    assert_eq!(result_text(&answer, &rf("/missing", ResultFormat::Text), en), None);
+    let mut status = rf("/status", ResultFormat::Text);
+    status.labels.insert("valid".into(), panjere_api::Text { fa: "معتبر".into(), en: "Valid".into() });
+    assert_eq!(result_text(&answer, &status, en).as_deref(), Some("Valid"));
+    for s in panjere_api::requests::STATUSES {
+        assert_ne!(status_label(s, en), en.req_status_unknown, "{s}");
+    }
+}
+
+#[test]
+fn answers_read_as_the_citizen_expects() {
+    use panjere_api::forms::{Field, FieldType};
+    let en = &crate::i18n::EN;
+    let field = |kind| Field { name: "f".into(), label: Default::default(), hint: None, kind, required: true, step: 1 };
+    assert_eq!(answer_text(&field(FieldType::Rials { min: 0, max: 10_000_000 }), "1,250,000", en), "1250000 rials (125000 toman)");
+    assert_eq!(
+        answer_text(
+            &field(FieldType::File { types: vec![], max_kb: 1 }),
+            r#"{"id":"x","name":"deed.pdf","type":"application/pdf","size":3}"#,
+            en
+        ),
+        "deed.pdf"
+    );
+    assert_eq!(answer_text(&field(FieldType::PostalCode), "۱۳۱۴۵-۶۷۸۹۱", en), "1314567891");
+    assert_eq!(answer_text(&field(FieldType::PostalCode), "1314567891", &crate::i18n::FA), "۱۳۱۴۵۶۷۸۹۱");
+    assert_eq!(answer_text(&field(FieldType::PostalCode), "", en), "—");
+}
