@@ -10,7 +10,7 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(
 
 /// Percent-encodes one path segment or query value.
 pub fn encode(s: &str) -> String {
-    utf8_percent_encode(s, COMPONENT).to_string()
+    utf8_percent_encode(s, COMPONENT).collect()
 }
 
 /// `%XX` sequences decoded as UTF-8 (invalid sequences replaced); a `%`

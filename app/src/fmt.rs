@@ -75,13 +75,14 @@ pub fn digits(s: &str, lang: Lang) -> String {
     if lang == Lang::En {
         return s.to_owned();
     }
-    let mut glyphs: [Option<String>; 10] = Default::default();
-    s.chars()
-        .map(|c| match c.to_digit(10) {
-            Some(d) if c.is_ascii_digit() => glyphs[d as usize].get_or_insert_with(|| num(u64::from(d), lang)).clone(),
-            _ => c.to_string(),
-        })
-        .collect()
+    let mut out = String::with_capacity(s.len() * 2);
+    for c in s.chars() {
+        match c.to_digit(10) {
+            Some(d) if c.is_ascii_digit() => out.push_str(&num(u64::from(d), lang)),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Which way a duration is rounded to its unit.

@@ -15,7 +15,7 @@ pub mod search_engine;
 pub mod shell;
 
 use leptos::prelude::*;
-use leptos_router::components::{ProtectedRoute, Route, Router, Routes};
+use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::path;
 use wasm_bindgen::JsCast;
@@ -24,7 +24,6 @@ use crate::components::footer::Footer;
 use crate::components::header::Header;
 use crate::components::later::{after_first_render, Later};
 use crate::components::lazy_page::{lazy_page, lazy_part};
-use crate::components::loading::Loading;
 use crate::components::offline_banner::OfflineBanner;
 use crate::components::session_timeout::SessionTimeout;
 use crate::components::update_prompt::UpdatePrompt;
@@ -87,6 +86,17 @@ macro_rules! page_view {
             lazy_page(Box::pin($route()))
         }
     };
+    // A citizen's page: guarded inside its own module (the guard's code is
+    // fetched with the page, not with the main module everyone loads).
+    (citizen $route:ident, $module:ident, $view:tt) => {
+        fn $route() -> AnyView {
+            #[leptos::wasm_split::wasm_split($module, wasm_split_path = ::leptos::wasm_split, fallible)]
+            fn $route() -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
+                Ok(components::citizen_page::citizen_page(|| $view.into_any()))
+            }
+            lazy_page(Box::pin($route()))
+        }
+    };
 }
 
 /// Every page's view and the router's routes, from the one table
@@ -98,21 +108,16 @@ macro_rules! app_routes {
         citizen { $(($cpath:tt, $croute:ident, $cmodule:ident, $cpaint:ident, $cview:tt)),* $(,)? }
     ) => {
         $(page_view!($route, $module, $view);)*
-        $(page_view!($croute, $cmodule, $cview);)*
+        $(page_view!(citizen $croute, $cmodule, $cview);)*
 
-        /// The routes; a citizen's pages only for a signed-in citizen, anyone
-        /// else is sent to sign in and comes back afterwards.
-        fn routes(auth: contexts::Auth) -> impl IntoView {
-            let signed_in = move || match auth.status.get() {
-                contexts::AuthStatus::SignedIn(_) => Some(true),
-                contexts::AuthStatus::SignedOut => Some(false),
-                contexts::AuthStatus::Checking => None,
-            };
-            let sign_in = move || auth.sign_in_href();
+        /// The routes; a citizen's pages are shown to a signed-in citizen only
+        /// (`components::citizen_page`), anyone else is sent to sign in and
+        /// comes back afterwards.
+        fn routes() -> impl IntoView {
             view! {
                 <Routes fallback=not_found_route>
                     $(<Route path=path!($path) view={$route as Page}/>)*
-                    $(<ProtectedRoute path=path!($cpath) view={$croute as Page} condition=signed_in redirect_path=sign_in fallback=|| view! { <Loading/> }/>)*
+                    $(<Route path=path!($cpath) view={$croute as Page}/>)*
                 </Routes>
             }
         }
@@ -183,7 +188,7 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 // An unstyled div: the painted page lays out as it did.
                 <Later fallback=move || view! { <div class="painted" inner_html=painted.clone()></div> }>
-                    {routes(auth)}
+                    {routes()}
                 </Later>
             </main>
             <Later>

@@ -1,7 +1,7 @@
 //! The route parameters pages read, typed (`#[derive(Params)]`).
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params;
+use leptos_router::hooks::use_params_map;
 use leptos_router::params::Params;
 
 /// `:id` of `/services/:id`, `/agencies/:id`, `/drafts/:id`, … (the router
@@ -12,8 +12,10 @@ pub struct IdParams {
     pub id: Option<String>,
 }
 
-/// The page's `:id`, tracked.
-pub fn use_id() -> Memo<String> {
-    let params = use_params::<IdParams>();
-    Memo::new(move |_| params.read().as_ref().ok().and_then(|p| p.id.clone()).unwrap_or_default())
+/// The page's `:id`, tracked: read as [`IdParams`] from the router's own
+/// memo of the parameters (no memo of its own: less code in the main
+/// module, where the service page reads it).
+pub fn use_id() -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    move || params.with(|map| IdParams::from_map(map).ok().and_then(|p| p.id)).unwrap_or_default()
 }

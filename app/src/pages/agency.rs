@@ -16,7 +16,7 @@ pub fn AgencyPage() -> impl IntoView {
     let i18n = use_i18n();
     let id = crate::params::use_id();
     let agency = Fetched::new(move || {
-        let id = id.get();
+        let id = id();
         async move { api::agency(&id).await }
     });
     use_title(move || agency.get().and_then(Result::ok).map(|a| a.agency.name.get(i18n.get()).to_owned()));

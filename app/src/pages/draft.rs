@@ -27,7 +27,7 @@ fn DraftLoader() -> impl IntoView {
     let auth = use_auth();
     let id = crate::params::use_id();
     let loaded = Fetched::new(move || {
-        let id = id.get();
+        let id = id();
         async move {
             let draft = api::draft(&id).await;
             auth.note(&draft);

@@ -24,7 +24,7 @@ fn RequestLoader() -> impl IntoView {
     let id = crate::params::use_id();
     let query = use_query_map();
     let request = signed_in_resource(move || {
-        let id = id.get();
+        let id = id();
         async move { api::request(&id).await }
     });
     // Refresh every 3 s until the request is finished.

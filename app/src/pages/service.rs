@@ -17,7 +17,7 @@ use crate::logic::{audience_label, fee_text, how_step_text, how_to_steps, kind_l
 pub fn ServicePage() -> impl IntoView {
     let i18n = use_i18n();
     let id = crate::params::use_id();
-    let id = move || id.get();
+
     let service = Fetched::new(move || {
         let id = id();
         async move { api::service_overview(&id).await }

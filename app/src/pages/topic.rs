@@ -20,7 +20,7 @@ pub fn TopicPage(event: bool) -> impl IntoView {
     let id = crate::params::use_id();
     let filter = Memo::new(move |_| {
         let page = ServiceFilter::from_query(|k| query.read().get(k)).page;
-        let id = Some(id.get());
+        let id = Some(id());
         if event {
             ServiceFilter { event: id, page, ..Default::default() }
         } else {
@@ -28,7 +28,7 @@ pub fn TopicPage(event: bool) -> impl IntoView {
         }
     });
     let topic = Fetched::new(move || {
-        let id = id.get();
+        let id = id();
         async move {
             let c = api::categories().await?;
             let found = if event {
@@ -44,7 +44,7 @@ pub fn TopicPage(event: bool) -> impl IntoView {
         async move { api::services(&f).await }
     });
     use_title(move || topic.get().and_then(Result::ok).map(|(n, _)| n.get(i18n.get()).to_owned()));
-    let path = move || format!("/{}/{}", if event { "life-events" } else { "categories" }, id.get());
+    let path = move || format!("/{}/{}", if event { "life-events" } else { "categories" }, id());
     view! {
         <div class="wrap">
             <AsyncView resource=topic render=move |(name, description)| {

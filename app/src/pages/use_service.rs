@@ -26,7 +26,7 @@ fn UseService() -> impl IntoView {
     let i18n = use_i18n();
     let id = crate::params::use_id();
     let service = Fetched::new(move || {
-        let id = id.get();
+        let id = id();
         async move { api::service(&id).await }
     });
     use_title(move || service.get().and_then(Result::ok).map(|s| s.name.get(i18n.get()).to_owned()));
