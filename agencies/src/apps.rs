@@ -28,9 +28,21 @@ pub struct Application {
     pub status: String,
     /// `approved` or `rejected` once decided.
     pub decision: Option<String>,
+    /// What the agency asks for (`more_info`) or why it refused
+    /// (`rejected`), in Persian and English.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<serde_json::Value>,
+    /// The reference of the document issued on approval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
     pub history: Vec<serde_json::Value>,
     #[serde(skip)]
     pub idempotency_key: String,
+    #[serde(skip)]
+    pub citizen: String,
+    /// The citizen's answers to requests for more information.
+    #[serde(skip)]
+    pub replies: Vec<String>,
 }
 
 #[derive(Default)]
@@ -68,8 +80,12 @@ pub async fn submit(State(a): State<Arc<Agency>>, Json(n): Json<NewApplication>)
         service: n.service,
         status: FLOW[0].to_owned(),
         decision: None,
+        message: None,
+        document: None,
         history: vec![json!({ "status": FLOW[0], "at": now_rfc3339() })],
         idempotency_key: n.idempotency_key.clone(),
+        citizen: n.citizen,
+        replies: Vec::new(),
     };
     store.by_key.insert(n.idempotency_key, reference.clone());
     store.by_ref.insert(reference, app.clone());
@@ -83,20 +99,72 @@ pub async fn status(State(a): State<Arc<Agency>>, Path(reference): Path<String>)
     }
 }
 
+#[derive(Deserialize)]
+pub struct Reply {
+    text: String,
+}
+
+/// `POST /v1/applications/{reference}/replies`: the citizen's answer to a
+/// request for more information; the application goes back to review.
+pub async fn reply(State(a): State<Arc<Agency>>, Path(reference): Path<String>, Json(r): Json<Reply>) -> Response {
+    let n = r.text.trim().chars().count();
+    if n == 0 || n > 480 {
+        return bad("`text` must be 1 to 480 characters");
+    }
+    let mut store = a.apps.lock().expect("applications lock");
+    let Some(app) = store.by_ref.get_mut(&reference) else {
+        return (StatusCode::NOT_FOUND, Json(json!({ "error": format!("no application {reference}") }))).into_response();
+    };
+    if app.status != "more_info" {
+        return (StatusCode::CONFLICT, Json(json!({ "error": "this application is not waiting for more information" }))).into_response();
+    }
+    app.replies.push(r.text);
+    app.status = "in_review".to_owned();
+    app.message = None;
+    app.history.push(json!({ "status": app.status, "at": now_rfc3339() }));
+    Json(app.clone()).into_response()
+}
+
+fn asks_more(app: &Application) -> bool {
+    app.citizen == crate::data::MORE_INFO && app.replies.is_empty()
+}
+
 /// Moves every unfinished application one step on; returns those changed.
+/// The persona [`MORE_INFO`](crate::data::MORE_INFO) is asked for more
+/// information once; [`REFUSED`](crate::data::REFUSED) is rejected with a
+/// reason; about one in eight others is rejected (deterministic per
+/// reference); an approval issues a document reference.
 pub fn advance(a: &Agency) -> Vec<Application> {
     let mut store = a.apps.lock().expect("applications lock");
     let mut changed = Vec::new();
     for app in store.by_ref.values_mut() {
-        let i = FLOW.iter().position(|s| *s == app.status).unwrap_or(FLOW.len() - 1);
-        if i + 1 >= FLOW.len() || app.decision.as_deref() == Some("rejected") {
+        if app.status == "more_info" || app.decision.as_deref() == Some("rejected") {
             continue;
         }
-        app.status = FLOW[i + 1].to_owned();
+        let i = FLOW.iter().position(|s| *s == app.status).unwrap_or(FLOW.len() - 1);
+        if i + 1 >= FLOW.len() {
+            continue;
+        }
+        if app.status == "in_review" && asks_more(app) {
+            app.status = "more_info".to_owned();
+            app.message = Some(json!({
+                "fa": "برای بررسی درخواست، نشانی دقیق و زمانی را که برای تماس کارشناس مناسب است بنویسید.",
+                "en": "To review the application we need your exact address and a good time for our officer to call you.",
+            }));
+        } else {
+            app.status = FLOW[i + 1].to_owned();
+        }
         if app.status == "decided" {
-            // Deterministic per reference: about one in eight is rejected.
-            let rejected = Rng::new(&app.reference).below(8) == 0;
+            let rejected = app.citizen == crate::data::REFUSED || Rng::new(&app.reference).below(8) == 0;
             app.decision = Some(if rejected { "rejected" } else { "approved" }.to_owned());
+            if rejected {
+                app.message = Some(json!({
+                    "fa": "درخواست رد شد: شرایط این خدمت در پرونده شما فراهم نیست. می‌توانید با رفع مورد، درخواست تازه بدهید یا ظرف ۲۰ روز اعتراض کنید.",
+                    "en": "The application was rejected: your record does not meet this service's conditions. You may apply again once that is resolved, or object within 20 days.",
+                }));
+            } else {
+                app.document = Some(format!("{}-DOC-{:08}", a.id.to_uppercase(), Rng::new(&format!("doc-{}", app.reference)).below(100_000_000)));
+            }
         }
         app.history.push(json!({ "status": app.status, "decision": app.decision, "at": now_rfc3339() }));
         changed.push(app.clone());
@@ -115,13 +183,15 @@ pub fn signature(secret: &str, body: &[u8]) -> String {
 /// Pushes a status change to the window, signed with the agency's secret.
 pub async fn callback(client: &reqwest::Client, a: &Agency, url: &str, app: &Application) {
     // On delivery the agency also sends the citizen a notice.
-    let notice = (app.status == "delivered").then(|| {
-        json!({
+    let notice = match app.status.as_str() {
+        "delivered" => Some(json!({
             "fa": format!("نتیجه درخواست {} با پست به نشانی شما فرستاده شد.", app.reference),
             "en": format!("The outcome of application {} has been posted to your address.", app.reference),
-        })
-    });
-    let body = json!({ "agency": a.id, "reference": app.reference, "service": app.service, "status": app.status, "decision": app.decision, "notice": notice, "at": now_rfc3339() }).to_string();
+        })),
+        "more_info" | "decided" => app.message.clone(),
+        _ => None,
+    };
+    let body = json!({ "agency": a.id, "reference": app.reference, "service": app.service, "status": app.status, "decision": app.decision, "document": app.document, "notice": notice, "at": now_rfc3339() }).to_string();
     let sig = signature(&a.callback_secret, body.as_bytes());
     let sent = client
         .post(url)

@@ -152,6 +152,30 @@ pub const PERSONAS: &[Persona] = &[
         deceased: false,
     },
     Persona {
+        national_code: NOTHING_ON_RECORD,
+        case: "nothing on record: every data-driven inquiry about this person answers 404",
+        mobile: "09120000001",
+        gender: Gender::Male,
+        age: 38,
+        deceased: false,
+    },
+    Persona {
+        national_code: REFUSED,
+        case: "every application is rejected, with a reason",
+        mobile: "09120000002",
+        gender: Gender::Female,
+        age: 47,
+        deceased: false,
+    },
+    Persona {
+        national_code: MORE_INFO,
+        case: "every application asks for more information once, then is approved",
+        mobile: "09120000003",
+        gender: Gender::Male,
+        age: 33,
+        deceased: false,
+    },
+    Persona {
         national_code: UNREGISTERED,
         case: "unknown to the civil registry (the telecom regulator has a line for it)",
         mobile: "09128888888",
@@ -160,6 +184,14 @@ pub const PERSONAS: &[Persona] = &[
         deceased: false,
     },
 ];
+
+/// Agencies have nothing on record about this person (their data-driven
+/// inquiries answer 404).
+pub const NOTHING_ON_RECORD: &str = "0091234565";
+/// Every application of this person is rejected with a reason.
+pub const REFUSED: &str = "0092345670";
+/// Every application of this person needs more information once.
+pub const MORE_INFO: &str = "0093456786";
 
 /// A valid national code the civil registry has no record of (404).
 pub const UNREGISTERED: &str = "0067812341";

@@ -34,6 +34,9 @@ pub struct Faults {
     pub malformed: bool,
     /// Send the body in pieces spread over this long.
     pub slow_body_ms: u64,
+    /// Publish a description that no longer matches the registration
+    /// (every path moved under `/v2`), as after a careless upgrade.
+    pub drift: bool,
 }
 
 impl Faults {
@@ -58,7 +61,10 @@ impl Faults {
                 "hang" => f.hang = flag(v)?,
                 "refuse" => f.refuse = flag(v)?,
                 "malformed" => f.malformed = flag(v)?,
-                _ => return Err(format!("unknown fault '{k}' (latency_ms, jitter_ms, error_rate, hang, refuse, malformed, slow_body_ms)")),
+                "drift" => f.drift = flag(v)?,
+                _ => return Err(format!(
+                    "unknown fault '{k}' (latency_ms, jitter_ms, error_rate, hang, refuse, malformed, slow_body_ms, drift)"
+                )),
             }
         }
         Ok(f)

@@ -9,6 +9,7 @@ pub mod checks;
 pub mod data;
 pub mod faults;
 pub mod ops;
+pub mod systems;
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
@@ -25,9 +26,10 @@ use tokio::sync::watch;
 
 use crate::faults::Faults;
 
-/// The simulated agencies (catalog ids; `sms` is the SMS gateway).
-pub const AGENCIES: &[&str] =
-    &["sabt-ahval", "cra", "sms", "traffic-police", "passport-police", "tax", "customs", "social-security", "post", "conscription"];
+/// The simulated agencies (catalog ids; `sms` is the SMS gateway), in the
+/// order of `agencies/systems.toml`: agency i listens on `base_port + i`.
+pub static AGENCIES: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| systems::SPEC.system.iter().map(|s| s.id.as_str()).collect());
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -95,6 +97,7 @@ pub fn callback_secret(id: &str) -> String {
 /// One simulated agency's state.
 pub struct Agency {
     pub id: &'static str,
+    pub system: &'static systems::System,
     pub key: String,
     pub callback_secret: String,
     pub mode: Mode,
@@ -106,9 +109,11 @@ pub struct Agency {
 }
 
 impl Agency {
-    pub fn new(id: &'static str, mode: Mode) -> Arc<Agency> {
+    pub fn new(system: &'static systems::System, mode: Mode) -> Arc<Agency> {
+        let id = system.id.as_str();
         Arc::new(Agency {
             id,
+            system,
             key: credential(id),
             callback_secret: callback_secret(id),
             mode,
@@ -127,11 +132,15 @@ pub fn now_rfc3339() -> String {
 
 /// The router of one agency: faults first, then the credential check.
 pub fn agency_router(agency: Arc<Agency>) -> Router {
-    Router::new()
-        .route("/health", get(health))
-        .route("/v1/applications", axum::routing::post(apps::submit))
-        .route("/v1/applications/{reference}", get(apps::status))
-        .merge(ops::routes(agency.id))
+    let mut r = Router::new().route("/health", get(health)).route(systems::DESCRIPTION_PATH, get(description));
+    if agency.system.applications {
+        r = r
+            .route("/v1/applications", axum::routing::post(apps::submit))
+            .route("/v1/applications/{reference}", get(apps::status))
+            .route("/v1/applications/{reference}/replies", axum::routing::post(apps::reply));
+    }
+    r.merge(ops::routes(agency.id))
+        .merge(systems::routes(agency.system))
         .layer(middleware::from_fn_with_state(agency.clone(), require_credential))
         .layer(middleware::from_fn_with_state(agency.clone(), faults::inject))
         .with_state(agency)
@@ -139,6 +148,11 @@ pub fn agency_router(agency: Arc<Agency>) -> Router {
 
 async fn health(State(a): State<Arc<Agency>>) -> Json<serde_json::Value> {
     Json(json!({ "agency": a.id, "status": "up" }))
+}
+
+/// The published description of the agency's operations.
+async fn description(State(a): State<Arc<Agency>>) -> Json<serde_json::Value> {
+    Json(systems::description(a.system, a.faults.borrow().drift))
 }
 
 /// Every request must carry `Authorization: Bearer <credential>`.
@@ -302,12 +316,12 @@ impl Running {
 pub async fn start(opts: Options) -> std::io::Result<Running> {
     let mut agencies = Vec::new();
     let mut tasks = tokio::task::JoinSet::new();
-    for (i, id) in AGENCIES.iter().enumerate() {
+    for (i, system) in systems::SPEC.system.iter().enumerate() {
         let port = if opts.base_port == 0 { 0 } else { opts.base_port + i as u16 };
         let listener = tokio::net::TcpListener::bind(SocketAddr::new(opts.address, port)).await?;
         let addr = listener.local_addr()?;
-        let agency = Agency::new(id, opts.mode);
-        if let Some((_, f)) = opts.faults.iter().find(|(a, _)| a == id) {
+        let agency = Agency::new(system, opts.mode);
+        if let Some((_, f)) = opts.faults.iter().find(|(a, _)| a == agency.id) {
             agency.faults.send_replace(f.clone());
         }
         agencies.push((agency.clone(), addr));

@@ -56,7 +56,7 @@ async fn every_agency_answers_its_operations_and_validates_input() {
 #[tokio::test]
 async fn credentials_are_required_everywhere() {
     let r = sims(Mode::Test, None).await;
-    for id in panjere_agencies::AGENCIES {
+    for id in panjere_agencies::AGENCIES.iter() {
         let res = client().get(format!("{}/health", r.url(id))).send().await.unwrap();
         assert_eq!(res.status().as_u16(), 401, "{id}");
         let res = client().get(format!("{}/health", r.url(id))).bearer_auth(credential("post") + "x").send().await.unwrap();

@@ -22,6 +22,12 @@ pub enum FieldType {
     Plate,
     /// A Jalali date `YYYY/MM/DD` (any digit script).
     JalaliDate,
+    /// A number that identifies something (a cheque's Sayad id, an IMEI, a
+    /// bill id, a case number): `min` to `max` digits in any script.
+    Digits {
+        min: u32,
+        max: u32,
+    },
     /// An amount in rials, whole, between `min` and `max`.
     Rials {
         min: u64,
@@ -104,6 +110,7 @@ enum FieldKind {
     PostalCode,
     Plate,
     JalaliDate,
+    Digits,
     Rials,
     Text,
     Choice,
@@ -123,6 +130,10 @@ impl TryFrom<RawField> for Field {
             FieldKind::PostalCode => FieldType::PostalCode,
             FieldKind::Plate => FieldType::Plate,
             FieldKind::JalaliDate => FieldType::JalaliDate,
+            FieldKind::Digits => FieldType::Digits {
+                min: small("min", min.ok_or_else(|| need("min"))?)?,
+                max: small("max", max.ok_or_else(|| need("max"))?)?,
+            },
             FieldKind::Rials => FieldType::Rials { min: min.ok_or_else(|| need("min"))?, max: max.ok_or_else(|| need("max"))? },
             FieldKind::Text => FieldType::Text {
                 min: small("min", min.ok_or_else(|| need("min"))?)?,
@@ -216,6 +227,10 @@ pub struct Form {
     pub submit: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// Applications: the operation that sends the citizen's answer when the
+    /// agency asks for more information.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply: Option<String>,
 }
 
 /// Where an operation parameter's value comes from.
@@ -295,6 +310,17 @@ pub fn check_field(field: &Field, value: &str) -> Result<String, FieldError> {
         FieldType::PostalCode => crate::ids::postal_code(value).ok_or_else(|| FieldError::code("postal_code")),
         FieldType::Plate => crate::ids::plate(value).ok_or_else(|| FieldError::code("plate")),
         FieldType::JalaliDate => jalali_date(value).ok_or_else(|| FieldError::code("jalali_date")),
+        FieldType::Digits { min, max } => {
+            let d: String = crate::normalize::ascii_digits(value.trim()).chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+            let n = d.chars().count() as u64;
+            if d.is_empty() || !d.bytes().all(|b| b.is_ascii_digit()) {
+                Err(FieldError::range("digits_format", u64::from(*min), u64::from(*max)))
+            } else if n < u64::from(*min) || n > u64::from(*max) {
+                Err(FieldError::range("digits_length", u64::from(*min), u64::from(*max)))
+            } else {
+                Ok(d)
+            }
+        }
         FieldType::Rials { min, max } => match rials(value) {
             None => Err(FieldError::code("rials_format")),
             Some(n) if n < *min || n > *max => Err(FieldError::range("rials_range", *min, *max)),

@@ -9,7 +9,8 @@ use crate::forms::FieldError;
 use crate::Text;
 
 /// The statuses of a request, in the order they happen.
-pub const STATUSES: &[&str] = &["submitted", "queued", "forwarded", "in_review", "more_info", "approved", "rejected", "delivered"];
+/// `answered`: the citizen sent the information the agency asked for.
+pub const STATUSES: &[&str] = &["submitted", "queued", "forwarded", "in_review", "more_info", "answered", "approved", "rejected", "delivered"];
 
 /// Whether `status` ends the agency's work (no more polling).
 pub fn is_final(status: &str) -> bool {
@@ -161,6 +162,28 @@ pub struct RequestDetail {
     /// The agency's own reference, once it has the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agency_reference: Option<String>,
+    /// What the agency said: what more it needs, why it refused, the
+    /// reference of the document it issued. Oldest first.
+    #[serde(default)]
+    pub messages: Vec<AgencyMessage>,
+}
+
+/// A message from the agency about a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgencyMessage {
+    pub at: String,
+    pub text: Text,
+}
+
+/// `POST /api/requests/{id}/reply`: the citizen's answer when the agency
+/// asks for more information.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReplyRequest {
+    /// 1 to 480 characters.
+    pub text: String,
 }
 
 /// `GET /api/track/{code}`: status only, no personal data.

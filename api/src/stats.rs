@@ -226,6 +226,50 @@ pub fn agency_meets(t: TargetId, share: Fraction, services: &[ServiceFacts]) -> 
     }
 }
 
+/// The level the window verifies for a service: not offered (in person)
+/// unless its agency is connected and its form's operations are registered
+/// and described; fully electronic when, besides, every document it needs
+/// from an agency is fetched by the window itself and none is carried by
+/// the citizen; smart when fully electronic and claimed smart (the window
+/// does not yet verify how a service is decided).
+pub fn verified_level(claimed: ElectronicLevel, offered: bool, every_document_fetched: bool, any_carried: bool) -> ElectronicLevel {
+    match (offered, every_document_fetched && !any_carried) {
+        (false, _) => ElectronicLevel::InPerson,
+        (true, false) => ElectronicLevel::Partly,
+        (true, true) if claimed == ElectronicLevel::Smart => ElectronicLevel::Smart,
+        (true, true) => ElectronicLevel::Fully,
+    }
+}
+
+/// Why the level the window verifies differs from the level claimed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Gap {
+    /// `no_form` (the window has no form for it), `agency_not_connected`,
+    /// `operation_not_described` (the agency's description does not match
+    /// the registered operation), `document_not_fetched` (no inquiry of the
+    /// window fetches it), `document_agency_not_connected`,
+    /// `document_carried` (the citizen still brings it).
+    pub code: String,
+    /// The document, agency or operation concerned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<Text>,
+}
+
+/// One service's claimed and verified level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServiceCheck {
+    pub id: String,
+    pub agency: String,
+    pub name: Text,
+    /// What the catalog (the agency) says.
+    pub claimed: ElectronicLevel,
+    /// What the window measures.
+    pub verified: ElectronicLevel,
+    pub gaps: Vec<Gap>,
+}
+
 /// An agency's maturity stage, 0 (not connected) to 4 (smart).
 pub fn stage(connected: bool, shares: &Shares, services: &[ServiceFacts]) -> u8 {
     if !connected {
@@ -302,10 +346,14 @@ pub struct TargetStatus {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct National {
     pub agencies: u32,
+    /// Connected now, by the gateway's checks (see `AgencyStatus`).
     pub agencies_connected: u32,
     pub connected_percent: Option<f64>,
-    /// Over every service in the catalog.
+    /// Over every service in the catalog, as the window verifies them: the
+    /// law's targets are judged on these.
     pub counts: Counts,
+    /// The same, as the catalog claims them.
+    pub claimed: Counts,
     pub offered_percent: Option<f64>,
     pub fully_electronic_percent: Option<f64>,
     pub smart_percent: Option<f64>,
@@ -346,11 +394,16 @@ pub struct AgencyStats {
     pub id: String,
     pub name: Text,
     pub kind: AgencyKind,
+    /// Connected now, by the gateway's checks: registered, credential
+    /// accepted, description matching, health probe answered.
     pub connected: bool,
     pub connected_on: Option<String>,
     pub connected_on_jalali: Option<String>,
     pub stage: u8,
+    /// As the window verifies them (the percentages and verdicts too).
     pub counts: Counts,
+    /// As the catalog claims them.
+    pub claimed: Counts,
     pub offered_percent: Option<f64>,
     pub fully_electronic_percent: Option<f64>,
     pub smart_percent: Option<f64>,
@@ -374,6 +427,9 @@ pub struct Stats {
     /// Stages 0 to 4, each with its number of agencies.
     pub stages: Vec<StageCount>,
     pub agencies: Vec<AgencyStats>,
+    /// Every service whose verified level differs from its claim, or that
+    /// has a gap, with why.
+    pub differences: Vec<ServiceCheck>,
 }
 
 #[cfg(test)]

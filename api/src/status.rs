@@ -10,6 +10,16 @@ use crate::Text;
 pub struct AgencyStatus {
     pub id: String,
     pub name: Text,
+    /// Connected: registered, its credential accepted, its published
+    /// description matching every registered operation and its last health
+    /// probe answered. Measured by the gateway, never a flag.
+    #[serde(default)]
+    pub connected: bool,
+    /// Why not: each operation that does not match the agency's
+    /// description (and why), a refused credential, an unreadable
+    /// description.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
     /// `up`, `degraded`, `down` or `unknown` (not called yet).
     pub state: String,
     /// The circuit breaker: `closed`, `open` or `half_open`.

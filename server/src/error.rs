@@ -43,6 +43,9 @@ pub enum AppError {
     BadBody(String),
     #[error("the request body is too large")]
     TooLarge,
+    /// The action does not fit the resource's current state.
+    #[error("{0}")]
+    Conflict(String),
 }
 
 impl From<CheckError> for AppError {
@@ -104,6 +107,7 @@ impl AppError {
             AppError::NotJson => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "not_json"),
             AppError::BadBody(_) => (StatusCode::BAD_REQUEST, "bad_body"),
             AppError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+            AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             AppError::Gateway(g) => match g {
                 GatewayError::Build(BuildError::UnknownOperation(_)) => (StatusCode::NOT_FOUND, "not_found"),
                 GatewayError::Build(_) => (StatusCode::BAD_REQUEST, "bad_parameter"),
@@ -114,6 +118,7 @@ impl AppError {
                 GatewayError::Rejected { status: 404, .. } => (StatusCode::NOT_FOUND, "not_found"),
                 GatewayError::Rejected { .. } => (StatusCode::BAD_GATEWAY, "agency_rejected"),
                 GatewayError::Failed { .. } => (StatusCode::BAD_GATEWAY, "agency_error"),
+                GatewayError::NotConnected { .. } => (StatusCode::SERVICE_UNAVAILABLE, "not_offered"),
             },
         }
     }
@@ -127,7 +132,8 @@ impl AppError {
                 | GatewayError::Timeout { agency }
                 | GatewayError::BadAnswer { agency }
                 | GatewayError::Rejected { agency, .. }
-                | GatewayError::Failed { agency, .. },
+                | GatewayError::Failed { agency, .. }
+                | GatewayError::NotConnected { agency, .. },
             ) => Some(agency.clone()),
             _ => None,
         }
@@ -145,6 +151,9 @@ impl IntoResponse for AppError {
             match g {
                 GatewayError::Build(b) => gateway_build_message(b),
                 GatewayError::Rejected { agency, status: 404, .. } => format!("agency {agency} has no such record"),
+                GatewayError::NotConnected { agency, .. } => {
+                    format!("this service is not offered through the window while agency {agency} is not connected (see /api/status)")
+                }
                 // Say which agency and that it is worth retrying; nothing internal.
                 other => format!("{other}; please try again later"),
             }

@@ -19,6 +19,7 @@ pub mod startup;
 pub mod state;
 pub mod stats;
 pub mod stores;
+pub mod verify;
 pub mod web;
 
 use axum::middleware;

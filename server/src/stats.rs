@@ -15,6 +15,7 @@ use panjere_api::stats::{
 use sqlx::SqlitePool;
 
 use crate::catalog::Catalog;
+use crate::verify::Verification;
 
 /// What the database knows about the window's use.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -67,27 +68,35 @@ impl UsageStore for SqliteUsageStore {
     }
 }
 
-/// Every figure, for a Unix time `now`.
-pub fn compute(catalog: &Catalog, usage: &Usage, now: i64) -> Stats {
+/// Every figure, for a Unix time `now`: the claimed counts from the
+/// catalog, the verified ones (which the targets are judged on) and the
+/// live connections from `verified`.
+pub fn compute(catalog: &Catalog, verified: &Verification, usage: &Usage, now: i64) -> Stats {
     let (today, today_jalali) = crate::jalali::tehran_day(now);
     let shares = catalog.shares();
     let targets = catalog.targets();
     let due = |t: TargetId| targets.iter().find(|x| x.id == t).and_then(|x| x.due.as_ref());
 
     let mut national_counts = Counts::default();
+    let mut national_claimed = Counts::default();
     let mut met_by = HashMap::<TargetId, u32>::new();
     let mut stages = [0u32; 5];
     let mut agencies = Vec::new();
     let mut connected = 0u32;
-    for (a, facts) in catalog.agencies_with_facts() {
+    for (a, claimed_facts) in catalog.agencies_with_facts() {
+        let facts = verified.facts.get(&a.id).map(Vec::as_slice).unwrap_or_default();
+        let is_connected = verified.connected.get(&a.id).copied().unwrap_or(false);
         let counts = Counts::of(facts);
+        let claimed = Counts::of(claimed_facts);
         national_counts = national_counts.plus(counts);
-        stages[usize::from(a.stage.min(4))] += 1;
-        connected += u32::from(a.connected);
+        national_claimed = national_claimed.plus(claimed);
+        let stage = panjere_api::stats::stage(is_connected, &shares, facts);
+        stages[usize::from(stage.min(4))] += 1;
+        connected += u32::from(is_connected);
         let verdicts = TargetId::ALL
             .into_iter()
             .map(|t| {
-                let met = a.connected && agency_meets(t, shares.get(t), facts);
+                let met = is_connected && agency_meets(t, shares.get(t), facts);
                 if met {
                     *met_by.entry(t).or_default() += 1;
                 }
@@ -98,11 +107,12 @@ pub fn compute(catalog: &Catalog, usage: &Usage, now: i64) -> Stats {
             id: a.id.clone(),
             name: a.name.clone(),
             kind: a.kind,
-            connected: a.connected,
+            connected: is_connected,
             connected_on: a.connected_on.clone(),
             connected_on_jalali: a.connected_on_jalali.clone(),
-            stage: a.stage,
+            stage,
             counts,
+            claimed,
             offered_percent: percent(counts.offered, counts.services),
             fully_electronic_percent: percent(counts.fully_electronic, counts.services),
             smart_percent: percent(counts.smart, counts.services),
@@ -151,6 +161,7 @@ pub fn compute(catalog: &Catalog, usage: &Usage, now: i64) -> Stats {
             agencies_connected: connected,
             connected_percent: percent(connected, total_agencies),
             counts: c,
+            claimed: national_claimed,
             offered_percent: percent(c.offered, c.services),
             fully_electronic_percent: percent(c.fully_electronic, c.services),
             smart_percent: percent(c.smart, c.services),
@@ -164,6 +175,7 @@ pub fn compute(catalog: &Catalog, usage: &Usage, now: i64) -> Stats {
         targets,
         stages: (0..=4u8).map(|s| StageCount { stage: s, agencies: stages[usize::from(s)] }).collect(),
         agencies,
+        differences: verified.services.iter().filter(|s| s.claimed != s.verified || !s.gaps.is_empty()).cloned().collect(),
     }
 }
 
@@ -174,7 +186,7 @@ pub const AGENCY_COLUMNS: &[(&str, &str, &str)] = &[
     ("name_fa", "string", "Name in Persian"),
     ("name_en", "string", "Name in English"),
     ("kind", "string", "ministry, organisation, police, company, bank, judiciary or foundation"),
-    ("connected", "boolean", "Connected to the national window"),
+    ("connected", "boolean", "Connected to the national window now (the gateway's checks, not a flag)"),
     ("connected_on", "date", "Connection date (Gregorian, ISO 8601); empty when not connected"),
     ("connected_on_jalali", "string", "Connection date in the Jalali calendar, YYYY-MM-DD"),
     (
@@ -183,11 +195,15 @@ pub const AGENCY_COLUMNS: &[(&str, &str, &str)] = &[
         "Maturity stage: 0 not connected, 1 connected, 2 services offered, 3 fully electronic with its inquiries, 4 smart",
     ),
     ("services", "integer", "Services in the catalog"),
-    ("offered", "integer", "Services offered through the window"),
-    ("fully_electronic", "integer", "Services fully electronic (smart included)"),
-    ("smart", "integer", "Smart (proactive) services"),
+    ("offered", "integer", "Services offered through the window, as verified by the window"),
+    ("fully_electronic", "integer", "Services fully electronic (smart included), as verified"),
+    ("smart", "integer", "Smart (proactive) services, as verified"),
     ("inquiries", "integer", "Inter-agency inquiries its services need"),
-    ("inquiries_electronic", "integer", "Of those, made electronically by the window"),
+    ("inquiries_electronic", "integer", "Of those, made electronically by the window through a connected agency"),
+    ("claimed_offered", "integer", "Services offered, as the catalog claims"),
+    ("claimed_fully_electronic", "integer", "Services fully electronic, as the catalog claims"),
+    ("claimed_smart", "integer", "Smart services, as the catalog claims"),
+    ("claimed_inquiries_electronic", "integer", "Inquiries made electronically, as the catalog claims"),
     ("offered_percent", "number", "offered / services, percent; empty when it has no services"),
     ("fully_electronic_percent", "number", "fully_electronic / services, percent"),
     ("smart_percent", "number", "smart / services, percent"),
@@ -224,6 +240,10 @@ pub fn agencies_csv(stats: &Stats) -> String {
                 c.smart.to_string(),
                 c.inquiries.to_string(),
                 c.inquiries_electronic.to_string(),
+                a.claimed.offered.to_string(),
+                a.claimed.fully_electronic.to_string(),
+                a.claimed.smart.to_string(),
+                a.claimed.inquiries_electronic.to_string(),
                 num(a.offered_percent),
                 num(a.fully_electronic_percent),
                 num(a.smart_percent),
@@ -318,6 +338,7 @@ mod tests {
                 agencies_connected: 0,
                 connected_percent: None,
                 counts: Counts::default(),
+                claimed: Counts::default(),
                 offered_percent: None,
                 fully_electronic_percent: None,
                 smart_percent: None,
@@ -331,6 +352,7 @@ mod tests {
             targets: vec![],
             stages: vec![],
             agencies: vec![],
+            differences: vec![],
         };
         let header = agencies_csv(&stats);
         let names: Vec<&str> = fields.iter().map(|f| f["name"].as_str().unwrap()).collect();

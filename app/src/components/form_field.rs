@@ -246,7 +246,7 @@ pub fn FormField(
             let (input_type, inputmode, autocomplete, ltr) = match kind {
                 FieldType::NationalCode | FieldType::PostalCode | FieldType::Rials { .. } => ("text", "numeric", "off", true),
                 FieldType::Mobile => ("tel", "tel", "tel", true),
-                FieldType::JalaliDate => ("text", "numeric", "off", true),
+                FieldType::JalaliDate | FieldType::Digits { .. } => ("text", "numeric", "off", true),
                 _ => ("text", "text", "off", false),
             };
             view! {

@@ -53,6 +53,8 @@ pub fn field_error_text(e: &panjere_api::forms::FieldError, t: &'static Strings)
         "postal_code" => t.form_err_postal_code,
         "plate" => t.form_err_plate,
         "jalali_date" => t.form_err_jalali_date,
+        "digits_format" => t.form_err_digits_format,
+        "digits_length" => t.form_err_digits_length,
         "rials_format" => t.form_err_rials_format,
         "rials_range" => t.form_err_rials_range,
         "text_short" => t.form_err_text_short,

@@ -74,7 +74,9 @@ const SESSION_COLUMNS: &str = "handle, session_id, citizen, device, started_at, 
 #[async_trait]
 impl AuthStore for SqliteAuthStore {
     async fn add_challenge(&self, c: &Challenge) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        // IMMEDIATE: take the write lock first, so a concurrent writer makes this
+        // wait (busy_timeout) rather than fail on upgrading a read.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         sqlx::query("UPDATE otp_challenge SET replaced = 1 WHERE citizen = ? AND replaced = 0").bind(&c.citizen).execute(&mut *tx).await?;
         sqlx::query("INSERT INTO otp_challenge (id, citizen, code_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
             .bind(&c.id)

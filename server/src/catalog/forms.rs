@@ -1,6 +1,6 @@
-//! `forms.toml`: how services are used through the window (see the file's
-//! header). Checked at load against the catalog, and against the gateway's
-//! operations by [`check_operations`].
+//! `data/forms/*.toml`: how services are used through the window (see
+//! `data/forms/README.md`), one file per agency. Checked at load against the
+//! catalog, and against the gateway's operations by [`check_operations`].
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -19,19 +19,31 @@ struct FormsFile {
     form: Vec<Form>,
 }
 
-/// Reads `dir/forms.toml` (none: no forms) and checks every form.
+/// Reads every `dir/forms/*.toml` (no directory: no forms) and checks
+/// every form; each problem names its file and form.
 pub fn load(dir: &Path, catalog: &Catalog) -> Result<Vec<Form>, Vec<String>> {
-    let path = dir.join("forms.toml");
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
+    let forms_dir = dir.join("forms");
+    let mut paths: Vec<std::path::PathBuf> = match std::fs::read_dir(&forms_dir) {
+        Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(vec![format!("cannot read {}: {e}", path.display())]),
+        Err(e) => return Err(vec![format!("cannot read {}: {e}", forms_dir.display())]),
     };
-    let file: FormsFile = toml::from_str(&text).map_err(|e| vec![format!("forms.toml: {e}")])?;
+    paths.sort();
     let mut errors = Vec::new();
+    let mut all = Vec::new();
+    for path in &paths {
+        let name = format!("forms/{}", path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        let parsed = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {name}: {e}"))
+            .and_then(|t| toml::from_str::<FormsFile>(&t).map_err(|e| format!("{name}: {e}")));
+        match parsed {
+            Ok(file) => all.extend(file.form.into_iter().map(|f| (name.clone(), f))),
+            Err(e) => errors.push(e),
+        }
+    }
     let mut seen = BTreeSet::new();
-    for form in &file.form {
-        let mut err = |msg: String| errors.push(format!("forms.toml, form {}: {msg}", form.service));
+    for (file, form) in &all {
+        let mut err = |msg: String| errors.push(format!("{file}, form {}: {msg}", form.service));
         if !seen.insert(form.service.clone()) {
             err("declared twice".into());
         }
@@ -59,12 +71,18 @@ pub fn load(dir: &Path, catalog: &Catalog) -> Result<Vec<Form>, Vec<String>> {
             ServiceKind::Application if form.submit.is_none() || form.status.is_none() => {
                 err("an application needs submit and status operations".into())
             }
+            ServiceKind::Application if form.operation.is_some() || !form.result.is_empty() => {
+                err("an application has no `operation` or `result` (those are an inquiry's)".into())
+            }
+            ServiceKind::Inquiry if form.submit.is_some() || form.status.is_some() || form.reply.is_some() => {
+                err("an inquiry has no `submit`, `status` or `reply` (those are an application's)".into())
+            }
             ServiceKind::Information => err("an information service has no form".into()),
             _ => {}
         }
     }
     if errors.is_empty() {
-        Ok(file.form)
+        Ok(all.into_iter().map(|(_, f)| f).collect())
     } else {
         Err(errors)
     }
@@ -83,7 +101,7 @@ pub fn check_operations(catalog: &Catalog, registry: &Registry) -> Result<(), St
         for i in &form.inquiries {
             uses.push((&i.operation, Some(&i.params)));
         }
-        for op in [&form.submit, &form.status].into_iter().flatten() {
+        for op in [&form.submit, &form.status, &form.reply].into_iter().flatten() {
             uses.push((op, None));
         }
         for (op, params) in uses {
@@ -100,7 +118,7 @@ pub fn check_operations(catalog: &Catalog, registry: &Registry) -> Result<(), St
                 }
             }
         }
-        for op in [&form.submit, &form.status].into_iter().flatten() {
+        for op in [&form.submit, &form.status, &form.reply].into_iter().flatten() {
             if registry.operations.get(op).is_some_and(|o| o.agency != owner) {
                 errors.push(format!("form {}: {op} is not an operation of the owning agency {owner}", form.service));
             }

@@ -221,6 +221,11 @@ impl Catalog {
         self.agencies.iter().zip(self.facts.iter().map(Vec::as_slice))
     }
 
+    /// Every service, most used first.
+    pub fn all_services(&self) -> &[Service] {
+        &self.services
+    }
+
     pub fn agencies(&self) -> &[Agency] {
         &self.agencies
     }

@@ -106,7 +106,7 @@ impl Drop for SqliteAudit {
 const ROWS_PER_STATEMENT: usize = 128;
 
 async fn write(pool: &SqlitePool, rows: &[AuditRow]) -> Result<(), sqlx::Error> {
-    let mut t = pool.begin().await?;
+    let mut t = pool.begin_with("BEGIN IMMEDIATE").await?;
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let mut q = sqlx::QueryBuilder::new(
             "INSERT INTO audit_log (at, request_id, agency, operation, citizen, requested_by, outcome, latency_ms) ",

@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod breaker;
 pub mod client;
+pub mod conformance;
 pub mod registry;
 pub mod stats;
 
@@ -32,6 +33,7 @@ use crate::config::Secret;
 use self::audit::{AuditRow, AuditSink};
 use self::breaker::{Admit, Breaker, Phase};
 use self::client::{AgencyClient, ClientError};
+use self::conformance::{Connection, DESCRIPTION_PATH};
 use self::registry::{AgencyConfig, BuildError, Method, Outgoing, Registry};
 use self::stats::Stats;
 
@@ -61,6 +63,10 @@ pub enum GatewayError {
     Rejected { agency: String, status: u16, message: String },
     #[error("agency {agency} failed ({status})")]
     Failed { agency: String, status: u16 },
+    /// The agency's description does not match this operation, or it
+    /// refused the window's credential: the call would be wrong.
+    #[error("agency {agency} is not connected to the window for {operation}")]
+    NotConnected { agency: String, operation: String },
 }
 
 impl GatewayError {
@@ -73,6 +79,7 @@ impl GatewayError {
             GatewayError::BadAnswer { .. } => "bad_answer",
             GatewayError::Rejected { .. } => "rejected",
             GatewayError::Failed { .. } => "error",
+            GatewayError::NotConnected { .. } => "not_connected",
         }
     }
 
@@ -82,7 +89,7 @@ impl GatewayError {
 
     /// Whether the agency itself is at fault (counts against its breaker).
     fn agency_failed(&self) -> bool {
-        !matches!(self, GatewayError::Rejected { .. } | GatewayError::Build(_) | GatewayError::Busy { .. })
+        !matches!(self, GatewayError::Rejected { .. } | GatewayError::Build(_) | GatewayError::Busy { .. } | GatewayError::NotConnected { .. })
     }
 }
 
@@ -97,6 +104,10 @@ struct Runtime {
     /// Retry allowance in thousandths of a retry.
     retry_tokens: AtomicU64,
     name: Text,
+    /// This agency's registered operations (checked against its description).
+    operations: Vec<registry::Operation>,
+    /// What the last probe and description check found.
+    connection: std::sync::Mutex<Connection>,
 }
 
 pub struct Gateway {
@@ -147,6 +158,13 @@ impl Gateway {
                     stats: Stats::default(),
                     retry_tokens: AtomicU64::new(MAX_RETRY_TOKENS),
                     name: names(id),
+                    operations: {
+                        let mut ops: Vec<registry::Operation> =
+                            registry.operations.values().filter(|o| &o.agency == id).cloned().collect();
+                        ops.sort_by(|a, b| a.id.cmp(&b.id));
+                        ops
+                    },
+                    connection: std::sync::Mutex::default(),
                     client,
                     authorization,
                     config: config.clone(),
@@ -201,6 +219,9 @@ impl Gateway {
     ) -> Result<(String, T), GatewayError> {
         let (operation, _, out) = self.registry.build(op, params).map_err(GatewayError::Build)?;
         let rt = &self.agencies[&operation.agency];
+        if !rt.connection.lock().expect("connection lock").may_call(&operation.id) {
+            return Err(GatewayError::NotConnected { agency: operation.agency.clone(), operation: operation.id.clone() });
+        }
         let citizen = ctx.citizen.as_deref().map(|c| self.pseudonym(c));
         let start = Instant::now();
         let result = self
@@ -292,17 +313,79 @@ impl Gateway {
             let id = id.clone();
             tasks.push(tokio::spawn(async move {
                 let rt = &g.agencies[&id];
-                let out = Outgoing { method: Method::GET, path: "/health".to_owned(), body: None };
                 let mut tick = tokio::time::interval(Duration::from_millis(rt.config.settings.probe_interval_ms.max(100)));
                 tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
                 loop {
                     tick.tick().await;
-                    // The answer is only checked (a malformed one counts as a failure).
-                    let _ = g.send::<serde::de::IgnoredAny>(rt, &out, false, "health-probe", None).await;
+                    g.probe(rt).await;
                 }
             }));
         }
         tasks
+    }
+
+    /// Probes every agency once now (what the prober does on each tick).
+    pub async fn probe_all(&self) {
+        futures_util::future::join_all(self.agencies.values().map(|rt| self.probe(rt))).await;
+    }
+
+    /// One health probe and description check: the agency is reachable,
+    /// accepts the window's credential, and describes every operation the
+    /// window has registered for it as registered.
+    async fn probe(&self, rt: &Runtime) {
+        let health = Outgoing { method: Method::GET, path: "/health".to_owned(), body: None };
+        // The answer is only checked (a malformed one counts as a failure).
+        let probed = self.send::<serde::de::IgnoredAny>(rt, &health, false, "health-probe", None).await;
+        let before = rt.connection.lock().expect("connection lock").clone();
+        let mut now = Connection { checked: true, ..Connection::default() };
+        match &probed {
+            Ok(_) => {
+                now.probe_ok = true;
+                now.credential_accepted = Some(true);
+            }
+            Err(GatewayError::Failed { status: 401 | 403, .. }) => {
+                now.credential_accepted = Some(false);
+                now.problems.push("the agency refused the window's credential".to_owned());
+            }
+            Err(e) => {
+                // Down: what was known about its credential and description stands.
+                now.credential_accepted = before.credential_accepted;
+                now.described = before.described;
+                now.undescribed = before.undescribed.clone();
+                now.problems = before.problems.clone();
+                let _ = e;
+            }
+        }
+        if now.probe_ok {
+            let out = Outgoing { method: Method::GET, path: DESCRIPTION_PATH.to_owned(), body: None };
+            match self.send::<serde_json::Value>(rt, &out, false, "description-check", None).await {
+                Ok(doc) => {
+                    let ops: Vec<&registry::Operation> = rt.operations.iter().collect();
+                    let mismatches = conformance::check(&ops, &doc);
+                    now.described = Some(true);
+                    now.undescribed = mismatches.iter().map(|m| m.operation.clone()).collect();
+                    now.problems.extend(mismatches.iter().map(ToString::to_string));
+                }
+                Err(e) => {
+                    now.described = Some(false);
+                    now.problems.push(format!("its description at {DESCRIPTION_PATH} could not be read: {e}"));
+                }
+            }
+        }
+        if now.problems != before.problems || now.connected() != before.connected() {
+            if now.problems.is_empty() {
+                tracing::info!(agency = %rt.config.id, connected = now.connected(), "agency description matches its registration");
+            }
+            for p in now.problems.iter().filter(|p| !before.problems.contains(p)) {
+                tracing::warn!(agency = %rt.config.id, problem = %p, "agency not connected: its description does not match");
+            }
+        }
+        *rt.connection.lock().expect("connection lock") = now;
+    }
+
+    /// What the last check found about `agency` (default: never checked).
+    pub fn connection(&self, agency: &str) -> Connection {
+        self.agencies.get(agency).map(|rt| rt.connection.lock().expect("connection lock").clone()).unwrap_or_default()
     }
 
     /// Every agency's current state.
@@ -321,7 +404,10 @@ impl Gateway {
                     Phase::Closed if snap.recent_failure_rate >= 0.1 || slow => "degraded",
                     Phase::Closed => "up",
                 };
+                let connection = rt.connection.lock().expect("connection lock").clone();
                 AgencyStatus {
+                    connected: connection.connected(),
+                    problems: connection.problems.clone(),
                     id: rt.config.id.clone(),
                     name: rt.name.clone(),
                     state: state.to_owned(),

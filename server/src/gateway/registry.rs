@@ -18,6 +18,8 @@ pub enum ParamType {
     PostalCode,
     Plate,
     DeclarationNumber,
+    /// An identifying number: 1 to 30 digits (any script, sent ASCII).
+    Digits,
     Text,
     /// A lower-case identifier (`passport-issuance`).
     Slug,
@@ -41,6 +43,12 @@ impl ParamType {
                 ((8..=14).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()))
                     .then_some(d)
                     .ok_or_else(|| "not a declaration number (8 to 14 digits)".to_owned())
+            }
+            ParamType::Digits => {
+                let d = panjere_api::normalize::ascii_digits(value.trim());
+                ((1..=30).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()))
+                    .then_some(d)
+                    .ok_or_else(|| "not a number of 1 to 30 digits".to_owned())
             }
             ParamType::Slug => {
                 (!value.is_empty() && value.len() <= 64 && value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))

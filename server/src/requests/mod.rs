@@ -133,7 +133,9 @@ impl Requests {
                 }
                 tracing::info!(request = %r.id, agency = %r.agency, "request forwarded");
                 let status = answer.get("status").and_then(Value::as_str).unwrap_or("received");
-                self.apply_agency_status(&r, status, answer.get("decision").and_then(Value::as_str), "window", now).await;
+                if self.apply_agency_status(&r, status, answer.get("decision").and_then(Value::as_str), "window", now).await {
+                    self.agency_news(&r, &answer, now).await;
+                }
             }
             Err(e) if transient(&e) => self.queue(&r, &e.to_string(), now).await,
             Err(e) => {
@@ -162,7 +164,8 @@ impl Requests {
     }
 
     /// Records an agency's status at `now` (and every status it implies
-    /// before it, so the timeline has no gaps).
+    /// before it, so the timeline has no gaps); whether the window's
+    /// status is new (an unknown agency status is not).
     pub async fn apply_agency_status(&self, r: &RequestRow, status: &str, decision: Option<&str>, source: &str, now: i64) -> bool {
         let Some(window) = panjere_api::requests::from_agency(status, decision) else {
             tracing::warn!(request = %r.id, status, "unknown agency status");
@@ -173,12 +176,57 @@ impl Requests {
                 self.add_status(r, earlier, source, now).await;
             }
         }
+        let mut new = false;
         if matches!(window, "delivered") {
             let decided = decision.map(|d| if d == "rejected" { "rejected" } else { "approved" }).unwrap_or("approved");
-            self.add_status(r, decided, source, now).await;
+            new |= self.store.add_status(r, decided, source, &random_id(), now).await.unwrap_or(false);
         }
-        self.add_status(r, window, source, now).await;
-        true
+        match self.store.add_status(r, window, source, &random_id(), now).await {
+            Ok(added) => new || added,
+            Err(e) => {
+                tracing::error!(request = %r.id, error = %e, "cannot record a status");
+                false
+            }
+        }
+    }
+
+    /// What an agency says with a new status (in its callback or its
+    /// status answer): its message (what it needs, why it refused) and the
+    /// reference of a document it issued, into the citizen's inbox.
+    pub async fn agency_news(&self, r: &RequestRow, answer: &Value, now: i64) {
+        let text = |v: &Value| -> Option<panjere_api::Text> {
+            let t: panjere_api::Text = serde_json::from_value(v.clone()).ok()?;
+            (!t.fa.trim().is_empty() && !t.en.trim().is_empty() && t.fa.len() <= 2000 && t.en.len() <= 2000).then_some(t)
+        };
+        let message = ["message", "notice"].iter().find_map(|k| answer.get(*k).and_then(text));
+        let document = answer.get("document").and_then(Value::as_str).filter(|d| {
+            !d.is_empty() && d.len() <= 64 && d.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'/')
+        });
+        let document = document.map(|d| panjere_api::Text {
+            fa: format!("سند این درخواست به شماره {d} صادر شد."),
+            en: format!("The document for this request has been issued, number {d}."),
+        });
+        for notice in message.into_iter().chain(document) {
+            if let Err(e) = self.store.add_notice(r, &notice, &random_id(), now).await {
+                tracing::error!(request = %r.id, error = %e, "cannot record the agency's message");
+            }
+        }
+    }
+
+    /// Sends the citizen's answer to the agency's request for more
+    /// information, then records it.
+    pub async fn reply(&self, r: &RequestRow, text: &str, now: i64) -> Result<(), GatewayError> {
+        let (Some(op), Some(reference)) = (self.form_of(r).and_then(|f| f.reply.clone()), r.agency_reference.clone()) else {
+            return Err(GatewayError::Rejected {
+                agency: r.agency.clone(),
+                status: 409,
+                message: "the agency cannot take an answer for this request".into(),
+            });
+        };
+        let ctx = CallContext { request_id: r.id.clone(), citizen: Some(r.national_code.clone()), requested_by: None };
+        self.gateway.call(&op, &[("reference".to_owned(), reference), ("text".to_owned(), text.to_owned())], &ctx).await?;
+        self.add_status(r, "answered", "window", now).await;
+        Ok(())
     }
 
     /// Asks agencies for forwarded requests' status (the fallback when a
@@ -196,7 +244,9 @@ impl Requests {
             match self.gateway.call(op, &[("reference".to_owned(), reference)], &ctx).await {
                 Ok(answer) => {
                     if let Some(status) = answer.get("status").and_then(Value::as_str) {
-                        self.apply_agency_status(&r, status, answer.get("decision").and_then(Value::as_str), "poll", now).await;
+                        if self.apply_agency_status(&r, status, answer.get("decision").and_then(Value::as_str), "poll", now).await {
+                            self.agency_news(&r, &answer, now).await;
+                        }
                     }
                 }
                 Err(e) => tracing::info!(request = %r.id, error = %e, "status poll failed; will try again"),

@@ -150,6 +150,8 @@ pub trait RequestStore: Send + Sync + 'static {
     async fn events(&self, request_id: &str) -> StoreResult<Vec<EventRow>>;
     /// An agency's notice about a request, into the citizen's inbox.
     async fn add_notice(&self, r: &RequestRow, notice: &Text, id: &str, now: i64) -> StoreResult<()>;
+    /// A request's notices, oldest first.
+    async fn notices(&self, request_id: &str) -> StoreResult<Vec<(i64, Json<Text>)>>;
     async fn notifications(&self, citizen: &str) -> StoreResult<Vec<NotificationRow>>;
     async fn mark_read(&self, id: &str, citizen: &str, now: i64) -> StoreResult<bool>;
     /// Stores a file for a draft's field.
@@ -230,7 +232,9 @@ impl RequestStore for SqliteRequestStore {
     }
 
     async fn submit(&self, r: &RequestRow, notification_id: &str) -> StoreResult<Submitted> {
-        let mut tx = self.pool.begin().await?;
+        // IMMEDIATE: take the write lock first, so a concurrent writer makes this
+        // wait (busy_timeout) rather than fail on upgrading a read.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         if let Some(draft) = &r.draft_id {
             let existing: Option<RequestRow> =
                 sqlx::query_as(&format!("SELECT {REQUEST} FROM request WHERE draft_id = ?")).bind(draft).fetch_optional(&mut *tx).await?;
@@ -365,7 +369,9 @@ impl RequestStore for SqliteRequestStore {
     }
 
     async fn add_status(&self, r: &RequestRow, status: &str, source: &str, notification_id: &str, now: i64) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await?;
+        // IMMEDIATE: take the write lock first, so a concurrent writer makes this
+        // wait (busy_timeout) rather than fail on upgrading a read.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let inserted = sqlx::query("INSERT OR IGNORE INTO request_event (request_id, status, source, at) VALUES (?, ?, ?, ?)")
             .bind(&r.id)
             .bind(status)
@@ -417,6 +423,15 @@ impl RequestStore for SqliteRequestStore {
             .execute(&self.pool)
             .await
             .map(|_| ())
+    }
+
+    async fn notices(&self, request_id: &str) -> StoreResult<Vec<(i64, Json<Text>)>> {
+        sqlx::query_as(
+            "SELECT created_at, notice FROM notification WHERE request_id = $1 AND status = 'notice' AND notice IS NOT NULL ORDER BY created_at, rowid",
+        )
+        .bind(request_id)
+        .fetch_all(&self.pool)
+        .await
     }
 
     async fn notifications(&self, citizen: &str) -> StoreResult<Vec<NotificationRow>> {

@@ -40,7 +40,9 @@ struct Callback {
     status: String,
     decision: Option<String>,
     /// A message to the citizen, in both languages.
-    notice: Option<panjere_api::Text>,
+    notice: Option<serde_json::Value>,
+    /// The reference of the document issued, once decided.
+    document: Option<String>,
 }
 
 fn verify(secret: &str, body: &[u8], signature: &str) -> bool {
@@ -73,9 +75,9 @@ async fn callback(State(state): State<AppState>, headers: HeaderMap, body: Bytes
         .await?
         .ok_or_else(|| AppError::NotFound { what: "request", id: cb.reference.clone() })?;
     let now = state.clock().now();
-    state.requests().apply_agency_status(&r, &cb.status, cb.decision.as_deref(), "callback", now).await;
-    if let Some(notice) = cb.notice.filter(|n| !n.fa.trim().is_empty() && n.fa.len() <= 2000 && n.en.len() <= 2000) {
-        store.add_notice(&r, &notice, &crate::rand::random_id(), now).await?;
+    if state.requests().apply_agency_status(&r, &cb.status, cb.decision.as_deref(), "callback", now).await {
+        let news = serde_json::json!({ "notice": cb.notice, "document": cb.document });
+        state.requests().agency_news(&r, &news, now).await;
     }
     Ok(StatusCode::NO_CONTENT)
 }

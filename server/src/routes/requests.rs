@@ -5,8 +5,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use panjere_api::requests::{
-    DataUse, DataUseItem, GivenAnswer, Inbox, InquiryRecord, Notification, RequestDetail, RequestSummary, Requests, TimelineEvent,
-    TrackAnswer, Unread,
+    AgencyMessage, DataUse, DataUseItem, GivenAnswer, Inbox, InquiryRecord, Notification, ReplyRequest, RequestDetail, RequestSummary,
+    Requests, TimelineEvent, TrackAnswer, Unread,
 };
 use panjere_api::{ErrorBody, Text};
 use serde::Deserialize;
@@ -17,13 +17,14 @@ use crate::auth::AuthError;
 use crate::clock::rfc3339 as time;
 use crate::error::AppError;
 use crate::requests::store::RequestRow;
-use crate::routes::extract::{AppPath, AppQuery, Citizen, ClientAddress};
+use crate::routes::extract::{AppJson, AppPath, AppQuery, Citizen, ClientAddress};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list))
         .routes(routes!(one))
+        .routes(routes!(reply))
         .routes(routes!(track))
         .routes(routes!(inbox))
         .routes(routes!(unread))
@@ -90,12 +91,15 @@ pub async fn detail(state: &AppState, r: &RequestRow) -> Result<RequestDetail, A
         .filter(|i| i.ok)
         .map(|i| InquiryRecord { label: i.label.clone(), agency_name: agency_name(state, &i.agency), answered_at: i.answered_at.clone() })
         .collect();
+    let messages =
+        state.stores().requests.notices(&r.id).await?.into_iter().map(|(at, text)| AgencyMessage { at: time(at), text: text.0 }).collect();
     Ok(RequestDetail {
         summary: summary(state, r),
         answers,
         timeline: timeline(state, &r.id).await?,
         inquiries,
         agency_reference: r.agency_reference.clone(),
+        messages,
     })
 }
 
@@ -133,6 +137,41 @@ async fn one(State(state): State<AppState>, citizen: Citizen, AppPath(id): AppPa
         .request_of(&id, &citizen.pseudonym)
         .await?
         .ok_or_else(|| AppError::NotFound { what: "request", id: id.clone() })?;
+    Ok(Json(detail(&state, &r).await?))
+}
+
+/// Answers the agency's request for more information: sent to the agency
+/// at once (its answer is awaited), then the request is `answered`.
+#[utoipa::path(post, path = "/api/requests/{id}/reply", tag = "requests", params(("id" = String, Path)), request_body = ReplyRequest,
+    responses((status = 200, description = "Sent; the request as it is now", body = RequestDetail),
+              (status = 400, description = "`text` is empty or longer than 480 characters", body = ErrorBody),
+              (status = 401, description = "Not signed in", body = ErrorBody),
+              (status = 404, description = "No such request of this citizen", body = ErrorBody),
+              (status = 409, description = "The request is not waiting for more information", body = ErrorBody),
+              (status = 502, description = "The agency failed", body = ErrorBody),
+              (status = 503, description = "The agency is unavailable: send it again later", body = ErrorBody)))]
+async fn reply(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    AppPath(id): AppPath<String>,
+    AppJson(body): AppJson<ReplyRequest>,
+) -> Result<Json<RequestDetail>, AppError> {
+    let r = state
+        .stores()
+        .requests
+        .request_of(&id, &citizen.pseudonym)
+        .await?
+        .ok_or_else(|| AppError::NotFound { what: "request", id: id.clone() })?;
+    let text = body.text.trim();
+    let n = text.chars().count();
+    if n == 0 || n > 480 || text.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(AppError::bad_parameter("text", "write 1 to 480 characters, without control characters"));
+    }
+    if r.status != "more_info" {
+        return Err(AppError::Conflict(format!("this request is {}, not waiting for more information", r.status)));
+    }
+    state.requests().reply(&r, text, state.clock().now()).await?;
+    let r = state.stores().requests.request_of(&id, &citizen.pseudonym).await?.ok_or_else(|| AppError::NotFound { what: "request", id })?;
     Ok(Json(detail(&state, &r).await?))
 }
 

@@ -30,7 +30,7 @@ async fn spawn(env_extra: &[(&str, &str)]) -> Harness {
         "[defaults]\nconnect_timeout_ms = 200\ntimeout_ms = {TIMEOUT_MS}\nconcurrency = 64\nretries = 2\nbackoff_ms = 5\nretry_budget = 0.5\n\
          breaker_consecutive = 3\nbreaker_window = 20\nbreaker_rate = 0.5\nbreaker_open_ms = {OPEN_MS}\nmax_response_bytes = 65536\nprobe_interval_ms = 60000\n"
     );
-    for id in panjere_agencies::AGENCIES {
+    for id in panjere_agencies::AGENCIES.iter() {
         toml.push_str(&format!("[agency.{id}]\nbase_url = \"http://127.0.0.1:9\"\n"));
         if *id == "sms" {
             toml.push_str("name_fa = \"سامانه پیامک دولت\"\nname_en = \"Government SMS gateway\"\n");

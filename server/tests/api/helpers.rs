@@ -97,10 +97,11 @@ impl TestApp {
         .await
         .unwrap();
         let dir = tempfile::tempdir().unwrap();
+        let catalog_dir = opts.catalog_dir.unwrap_or_else(|| root().join("data"));
         let config = Config {
             agencies_file: opts.agencies_file.unwrap_or_else(|| root().join("config/agencies.toml")),
-            operations_file: root().join("data/operations.toml"),
-            catalog_dir: opts.catalog_dir.unwrap_or_else(|| root().join("data")),
+            operations_file: catalog_dir.join("operations.toml"),
+            catalog_dir,
             dist_dir: opts.dist_dir.unwrap_or_else(|| dir.path().join("no-client")),
             data_dir: dir.path().join("var"),
             auth: opts.auth,
@@ -347,6 +348,20 @@ impl Browser {
         assert_eq!((a.status, a.body["errors"].as_object().map(|e| e.len())), (200, Some(0)), "{}", a.body);
         let a = self.post(&format!("/api/drafts/{id}/submit"), json!({})).await;
         assert_eq!(a.status, 201, "{}", a.body);
+        a.body
+    }
+
+    /// Uploads `bytes` as the file of `field` in draft `draft`: the file's
+    /// value for the form.
+    pub async fn upload(&mut self, draft: &str, field: &str, content_type: &str, name: &str, bytes: Vec<u8>) -> Value {
+        let req = self
+            .request(reqwest::Method::POST, &format!("/api/drafts/{draft}/files/{field}"))
+            .header("origin", &self.base)
+            .header("content-type", content_type)
+            .header("x-file-name", panjere_api::url::encode(name))
+            .body(bytes);
+        let a = self.send_built(req).await;
+        assert_eq!(a.status, 200, "upload {field}: {}", a.body);
         a.body
     }
 

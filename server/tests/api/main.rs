@@ -6,4 +6,5 @@ mod gateway;
 mod helpers;
 mod requests;
 mod router;
+mod services;
 mod stats;

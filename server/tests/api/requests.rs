@@ -57,8 +57,12 @@ async fn an_application_with_the_windows_own_inquiry_is_tracked_to_the_end() {
         assert!(timeline.contains(&status), "{status} missing from {timeline:?}");
     }
     assert!(timeline.contains(&"approved") || timeline.contains(&"rejected"));
-    assert_eq!(done["inquiries"].as_array().unwrap().len(), 1, "{done}");
-    assert_eq!(done["inquiries"][0]["agency_name"]["en"], "Public Conscription Organization (FARAJA)");
+    let fetched: Vec<&str> = done["inquiries"].as_array().unwrap().iter().map(|i| i["agency_name"]["en"].as_str().unwrap()).collect();
+    assert_eq!(
+        fetched,
+        ["National Organization for Civil Registration", "Public Conscription Organization (FARAJA)", "Iran Post Company"],
+        "identity, military service and address, fetched by the window: {done}"
+    );
     assert!(done["answers"].as_array().unwrap().iter().any(|a| a["field"] == "purpose" && a["value"]["en"] == "Tourism"));
     assert_eq!(s.applications("passport-police"), 1);
 
@@ -256,7 +260,7 @@ async fn files_are_checked_by_type_and_size_and_must_be_uploaded() {
     let (status, r) = c.post(&format!("/api/drafts/{id}/submit"), json!({})).await.pair();
     assert_eq!(status, 201, "{r}");
     let done = c.wait_for(r["id"].as_str().unwrap(), "forwarded").await;
-    assert_eq!(done["inquiries"].as_array().unwrap().len(), 2, "identity and address: {done}");
+    assert_eq!(done["inquiries"].as_array().unwrap().len(), 3, "identity, tax file and address: {done}");
 }
 
 #[tokio::test]

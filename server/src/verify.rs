@@ -1,0 +1,127 @@
+//! What the window verifies about each service, beside what the catalog
+//! claims: offered only when its agency is connected now (the gateway's
+//! checks) and its form's operations are registered and described; fully
+//! electronic only when, besides, every document it needs from an agency is
+//! fetched by one of the form's inquiries through a connected agency. No
+//! figure here is read from a flag.
+
+use std::collections::{BTreeSet, HashMap};
+
+use panjere_api::stats::{verified_level, Gap, ServiceCheck, ServiceFacts};
+use panjere_api::{ElectronicLevel, ServiceKind, Text};
+
+use crate::catalog::Catalog;
+use crate::gateway::Gateway;
+
+/// The verified facts, per agency in catalog order, and every service's
+/// check.
+#[derive(Debug, Clone, Default)]
+pub struct Verification {
+    pub services: Vec<ServiceCheck>,
+    /// Verified facts, by agency id.
+    pub facts: HashMap<String, Vec<ServiceFacts>>,
+    /// Connected now, by agency id.
+    pub connected: HashMap<String, bool>,
+}
+
+fn gap(code: &str, subject: Option<Text>) -> Gap {
+    Gap { code: code.to_owned(), subject }
+}
+
+fn op_text(op: &str) -> Text {
+    Text { fa: op.to_owned(), en: op.to_owned() }
+}
+
+/// Verifies every service of the catalog against the gateway's live state.
+pub fn verify(catalog: &Catalog, gateway: &Gateway) -> Verification {
+    let registry = gateway.registry();
+    let connections: HashMap<String, crate::gateway::conformance::Connection> =
+        registry.agencies.keys().map(|id| (id.clone(), gateway.connection(id))).collect();
+    let connected = |agency: &str| connections.get(agency).is_some_and(|c| c.connected());
+    let described = |op: &str| {
+        registry.operations.get(op).is_some_and(|o| connections.get(&o.agency).is_some_and(|c| !c.undescribed.contains(op)))
+    };
+    let agency_of = |op: &str| registry.operations.get(op).map(|o| o.agency.clone());
+    let name_of = |agency: &str| catalog.agency_name(agency).cloned().unwrap_or_else(|| op_text(agency));
+
+    let mut out = Verification {
+        connected: catalog.agencies().iter().map(|a| (a.id.clone(), connected(&a.id))).collect(),
+        ..Verification::default()
+    };
+    for s in catalog.all_services() {
+        let mut gaps = Vec::new();
+        let other = |a: &str| a != s.agency;
+        let inquiries = s.documents.iter().filter(|d| d.fetched_from.as_deref().is_some_and(other)).count()
+            + s.documents.iter().filter(|d| d.carried_from.as_deref().is_some_and(other)).count();
+        let (verified, electronic) = if s.kind == ServiceKind::Information {
+            // Its content is the window's own page.
+            (s.level, 0)
+        } else {
+            let Some(form) = &s.form else {
+                gaps.push(gap("no_form", None));
+                out.services.push(check(s, ElectronicLevel::InPerson, gaps.clone()));
+                out.facts.entry(s.agency.clone()).or_default().push(ServiceFacts {
+                    level: ElectronicLevel::InPerson,
+                    popularity: s.popularity,
+                    inquiries: inquiries as u32,
+                    inquiries_electronic: 0,
+                });
+                continue;
+            };
+            if !connected(&s.agency) {
+                gaps.push(gap("agency_not_connected", Some(name_of(&s.agency))));
+            }
+            let own_ops = [&form.operation, &form.submit, &form.status].into_iter().flatten();
+            let mut offered = connected(&s.agency);
+            for op in own_ops {
+                if !described(op) {
+                    offered = false;
+                    gaps.push(gap("operation_not_described", Some(op_text(op))));
+                }
+            }
+            // The agencies whose documents the window fetches itself: an
+            // inquiry of the form, described, through a connected agency.
+            let mut fetched_by: BTreeSet<String> = BTreeSet::new();
+            let mut asked_of: BTreeSet<String> = BTreeSet::new();
+            for i in &form.inquiries {
+                let Some(agency) = agency_of(&i.operation) else { continue };
+                asked_of.insert(agency.clone());
+                if connected(&agency) && described(&i.operation) {
+                    fetched_by.insert(agency);
+                }
+            }
+            let mut all_fetched = true;
+            let mut electronic = 0;
+            for d in &s.documents {
+                if let Some(from) = &d.fetched_from {
+                    if fetched_by.contains(from) {
+                        electronic += usize::from(other(from));
+                    } else if asked_of.contains(from) {
+                        all_fetched = false;
+                        gaps.push(gap("document_agency_not_connected", Some(d.name.clone())));
+                    } else {
+                        all_fetched = false;
+                        gaps.push(gap("document_not_fetched", Some(d.name.clone())));
+                    }
+                }
+            }
+            let carried = s.documents.iter().any(|d| d.carried_from.is_some());
+            for d in s.documents.iter().filter(|d| d.carried_from.is_some()) {
+                gaps.push(gap("document_carried", Some(d.name.clone())));
+            }
+            (verified_level(s.level, offered, all_fetched, carried), electronic)
+        };
+        out.facts.entry(s.agency.clone()).or_default().push(ServiceFacts {
+            level: verified,
+            popularity: s.popularity,
+            inquiries: inquiries as u32,
+            inquiries_electronic: electronic as u32,
+        });
+        out.services.push(check(s, verified, gaps));
+    }
+    out
+}
+
+fn check(s: &panjere_api::Service, verified: ElectronicLevel, gaps: Vec<Gap>) -> ServiceCheck {
+    ServiceCheck { id: s.id.clone(), agency: s.agency.clone(), name: s.name.clone(), claimed: s.level, verified, gaps }
+}
