@@ -239,6 +239,14 @@ impl TryFrom<RawFee> for Fee {
     }
 }
 
+/// A service another one leads to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RelatedService {
+    pub id: String,
+    pub name: Text,
+}
+
 /// A service in list form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -284,6 +292,12 @@ pub struct Service<F = crate::forms::Form> {
     pub popularity: u32,
     /// Other names citizens use for this service (searchable).
     pub keywords: Vec<String>,
+    /// Information services: what the page says, paragraph by paragraph.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub content: Vec<Text>,
+    /// Information services: the services it leads to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<RelatedService>,
     /// How to use it through the window, when it can be.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form: Option<F>,

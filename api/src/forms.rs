@@ -498,6 +498,19 @@ mod tests {
     }
 
     #[test]
+    fn identifying_numbers() {
+        let f = field(FieldType::Digits { min: 15, max: 15 }, true);
+        assert_eq!(check_field(&f, "۳۵۶۹۳۸۰۳۵۶۴۳۸۰۹").as_deref(), Ok("356938035643809"));
+        assert_eq!(check_field(&f, "3569-3803-5643-809").as_deref(), Ok("356938035643809"));
+        assert_eq!(check_field(&f, "35693803564380").unwrap_err().code, "digits_length");
+        assert_eq!(check_field(&f, "35693803564380x").unwrap_err().code, "digits_format");
+        let raw = r#"{"name": "imei", "label": {"fa": "شناسه", "en": "IMEI"}, "type": "digits", "min": 15, "max": 15}"#;
+        assert_eq!(serde_json::from_str::<Field>(raw).unwrap().kind, FieldType::Digits { min: 15, max: 15 });
+        let no_max = r#"{"name": "imei", "label": {"fa": "شناسه", "en": "IMEI"}, "type": "digits", "min": 15}"#;
+        assert!(serde_json::from_str::<Field>(no_max).unwrap_err().to_string().contains("missing `max`"));
+    }
+
+    #[test]
     fn forms_by_step() {
         let mut a = field(FieldType::PostalCode, true);
         a.name = "a".into();
@@ -514,6 +527,7 @@ mod tests {
             result: vec![],
             submit: None,
             status: None,
+            reply: None,
         };
         assert_eq!(form.step_count(), 2);
         let values: BTreeMap<String, String> = [("a".to_owned(), "1314567891".to_owned())].into();

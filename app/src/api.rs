@@ -370,6 +370,11 @@ pub async fn submit_draft(id: &str) -> Result<RequestDetail, FetchError> {
     send_json(Request::post(&format!("/api/drafts/{}/submit", crate::logic::encode(id))), &serde_json::json!({})).await
 }
 
+pub async fn reply(id: &str, text: String) -> Result<RequestDetail, FetchError> {
+    let body = panjere_api::requests::ReplyRequest { text };
+    send_json(Request::post(&format!("/api/requests/{}/reply", crate::logic::encode(id))), &body).await
+}
+
 pub async fn requests() -> Result<Requests, FetchError> {
     get_json("/api/requests").await
 }

@@ -125,3 +125,14 @@ pub fn verify(catalog: &Catalog, gateway: &Gateway) -> Verification {
 fn check(s: &panjere_api::Service, verified: ElectronicLevel, gaps: Vec<Gap>) -> ServiceCheck {
     ServiceCheck { id: s.id.clone(), agency: s.agency.clone(), name: s.name.clone(), claimed: s.level, verified, gaps }
 }
+
+impl Verification {
+    /// `agency` as it is now: connected by the gateway's checks, at the
+    /// stage its verified services reach.
+    pub fn live(&self, mut agency: panjere_api::Agency, shares: &panjere_api::stats::Shares) -> panjere_api::Agency {
+        agency.connected = self.connected.get(&agency.id).copied().unwrap_or(false);
+        let facts = self.facts.get(&agency.id).map(Vec::as_slice).unwrap_or_default();
+        agency.stage = panjere_api::stats::stage(agency.connected, shares, facts);
+        agency
+    }
+}

@@ -93,6 +93,13 @@ pub fn AgencyStatsTable(agencies: Vec<AgencyStats>) -> impl IntoView {
                                 let (off, full, inq, smart) =
                                     (a.offered_percent, a.fully_electronic_percent, a.inquiries_electronic_percent, a.smart_percent);
                                 let verdicts = a.verdicts.clone();
+                                let cl = a.claimed;
+                                let claimed = move |part: u32, now: Option<f64>| {
+                                    let p = panjere_api::stats::percent(part, cl.services);
+                                    (p != now).then(|| {
+                                        view! { <small class="claimed">{move || fill(i18n.t().dash_claimed_note, &[("p", &pct(p))])}</small> }
+                                    })
+                                };
                                 view! {
                                     <tr data-agency=a.id>
                                         <th scope="row"><a href=href>{move || name.get(i18n.get()).to_owned()}</a></th>
@@ -100,8 +107,8 @@ pub fn AgencyStatsTable(agencies: Vec<AgencyStats>) -> impl IntoView {
                                             {move || stage_text(st, i18n.get(), i18n.t())}
                                         </td>
                                         <td data-col="services">{move || num(u64::from(c.services), i18n.get())}</td>
-                                        <td data-col="offered">{move || pct(off)}</td>
-                                        <td data-col="fully">{move || pct(full)}</td>
+                                        <td data-col="offered">{move || pct(off)} {claimed(cl.offered, off)}</td>
+                                        <td data-col="fully">{move || pct(full)} {claimed(cl.fully_electronic, full)}</td>
                                         <td data-col="inquiries">{move || pct(inq)}</td>
                                         <td data-col="smart">{move || pct(smart)}</td>
                                         <td data-col="requests">{move || num(req, i18n.get())}</td>

@@ -12,6 +12,8 @@ pub fn HeadlineFigures(national: National) -> impl IntoView {
     let i18n = use_i18n();
     let n = national;
     let c = n.counts;
+    let claimed = n.claimed;
+    let claim = move |part: u32| fill(i18n.t().dash_fig_claimed, &[("n", &num(u64::from(part), i18n.get()))]);
     let pct = move |p: Option<f64>| percent_text(p, i18n.get(), i18n.t());
     let of = move |part: u32, whole: u32| {
         let lang = i18n.get();
@@ -34,21 +36,25 @@ pub fn HeadlineFigures(national: National) -> impl IntoView {
                     <dt>{move || i18n.t().dash_fig_offered}</dt>
                     <dd class="figure">{move || num(u64::from(c.offered), i18n.get())}</dd>
                     <dd>{move || of(c.offered, c.services)}</dd>
+                    <dd class="claimed">{move || claim(claimed.offered)}</dd>
                 </div>
                 <div data-figure="fully">
                     <dt>{move || i18n.t().dash_fig_fully}</dt>
                     <dd class="figure">{move || pct(fully_pct)}</dd>
                     <dd>{move || of(c.fully_electronic, c.services)}</dd>
+                    <dd class="claimed">{move || claim(claimed.fully_electronic)}</dd>
                 </div>
                 <div data-figure="smart">
                     <dt>{move || i18n.t().dash_fig_smart}</dt>
                     <dd class="figure">{move || pct(smart_pct)}</dd>
                     <dd>{move || of(c.smart, c.services)}</dd>
+                    <dd class="claimed">{move || claim(claimed.smart)}</dd>
                 </div>
                 <div data-figure="inquiries">
                     <dt>{move || i18n.t().dash_fig_inquiries}</dt>
                     <dd class="figure">{move || pct(inq_pct)}</dd>
                     <dd>{move || of(c.inquiries_electronic, c.inquiries)}</dd>
+                    <dd class="claimed">{move || claim(claimed.inquiries_electronic)}</dd>
                     <dd>{move || fill(i18n.t().dash_fig_inquiries_made, &[("n", &num(made, i18n.get()))])}</dd>
                 </div>
                 <div data-figure="citizens">

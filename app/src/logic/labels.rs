@@ -51,6 +51,22 @@ pub fn stage_label(stage: u8, t: &Strings) -> &'static str {
 }
 
 /// A request status's label.
+/// Why the window's verified level differs from the claim, as a citizen
+/// reads it.
+pub fn gap_text(g: &panjere_api::stats::Gap, t: &Strings, lang: panjere_api::Lang) -> String {
+    let template = match g.code.as_str() {
+        "no_form" => t.gap_no_form,
+        "agency_not_connected" => t.gap_agency_not_connected,
+        "operation_not_described" => t.gap_operation_not_described,
+        "document_not_fetched" => t.gap_document_not_fetched,
+        "document_agency_not_connected" => t.gap_document_agency_not_connected,
+        "document_carried" => t.gap_document_carried,
+        other => other,
+    };
+    let subject = g.subject.as_ref().map(|s| s.get(lang).to_owned()).unwrap_or_default();
+    crate::fmt::fill(template, &[("subject", &subject)])
+}
+
 pub fn status_label(status: &str, t: &Strings) -> &'static str {
     match status {
         "submitted" => t.req_status_submitted,
@@ -58,6 +74,7 @@ pub fn status_label(status: &str, t: &Strings) -> &'static str {
         "forwarded" => t.req_status_forwarded,
         "in_review" => t.req_status_in_review,
         "more_info" => t.req_status_more_info,
+        "answered" => t.req_status_answered,
         "approved" => t.req_status_approved,
         "rejected" => t.req_status_rejected,
         "delivered" => t.req_status_delivered,

@@ -4,6 +4,7 @@ use panjere_api::stats::Stats;
 use crate::api;
 use crate::components::agency_stats_table::AgencyStatsTable;
 use crate::components::async_view::AsyncView;
+use crate::components::claims::Claims;
 use crate::components::headline_figures::HeadlineFigures;
 use crate::components::stage_chart::StageChart;
 use crate::components::target_progress::TargetProgress;
@@ -40,6 +41,7 @@ fn Dashboard(stats: Stats) -> impl IntoView {
             <h2 id="dash-targets">{move || i18n.t().dash_targets_title}</h2>
             <ul class="targets">{targets}</ul>
         </section>
+        <Claims differences=stats.differences/>
         <StageChart stages=stats.stages/>
         <AgencyStatsTable agencies=stats.agencies/>
         <section aria-labelledby="dash-open-data">

@@ -4,6 +4,7 @@ use panjere_api::requests::RequestDetail;
 
 use crate::api;
 use crate::components::async_view::AsyncView;
+use crate::components::reply_form::ReplyForm;
 use crate::contexts::signed_in_resource;
 use crate::fmt::fill;
 use crate::i18n::{use_i18n, use_title};
@@ -45,15 +46,16 @@ fn RequestLoader() -> impl IntoView {
     });
     use_title(move || Some(i18n.t().request_title.to_owned()));
     let fresh = move || query.read().get("new").is_some();
+    let refresh = Callback::new(move |()| request.refetch());
     view! {
         <div class="wrap narrow">
-            <AsyncView resource=request render=move |r| view! { <Receipt r fresh=fresh()/> }/>
+            <AsyncView resource=request render=move |r| view! { <Receipt r fresh=fresh() refresh/> }/>
         </div>
     }
 }
 
 #[component]
-fn Receipt(r: RequestDetail, fresh: bool) -> impl IntoView {
+fn Receipt(r: RequestDetail, fresh: bool, refresh: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let s = r.summary.clone();
     let code = s.tracking_code.clone();
@@ -61,6 +63,8 @@ fn Receipt(r: RequestDetail, fresh: bool) -> impl IntoView {
     let timeline = r.timeline.clone();
     let answers = r.answers.clone();
     let inquiries = r.inquiries;
+    let messages = r.messages;
+    let asked = (s.status == "more_info").then(|| s.id.clone());
     let (service_name, agency_name) = (s.service_name.clone(), s.agency_name.clone());
     view! {
         {fresh.then(|| view! {
@@ -81,6 +85,21 @@ fn Receipt(r: RequestDetail, fresh: bool) -> impl IntoView {
             </div>
             <div class="summary-row"><dt>{move || i18n.t().request_submitted_at}</dt><dd>{move || crate::fmt::time(&s.created_at, i18n.get())}</dd></div>
         </dl>
+        {(!messages.is_empty()).then(|| view! {
+            <h2>{move || i18n.t().request_messages}</h2>
+            <ul class="messages" id="agency-messages">
+                {messages.into_iter().map(|m| {
+                    let at = m.at.clone();
+                    view! {
+                        <li>
+                            <p>{move || m.text.get(i18n.get()).to_owned()}</p>
+                            <p class="hint">{move || crate::fmt::time(&at, i18n.get())}</p>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        })}
+        {asked.map(|id| view! { <ReplyForm id sent=refresh/> })}
         <h2>{move || i18n.t().request_timeline}</h2>
         <ol class="timeline" id="timeline">
             {timeline

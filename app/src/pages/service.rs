@@ -60,7 +60,16 @@ fn ServiceDetail(s: ServiceOverview) -> impl IntoView {
             <section aria-labelledby="what-h">
                 <h2 id="what-h">{move || i18n.t().service_what}</h2>
                 <p class="lead">{tr(&s.summary)}</p>
+                {s.content.iter().map(|p| view! { <p class="content">{tr(p)}</p> }).collect_view()}
             </section>
+            {(!s.related.is_empty()).then(|| view! {
+                <section aria-labelledby="related-h">
+                    <h2 id="related-h">{move || i18n.t().service_related}</h2>
+                    <ul class="related" id="related-services">
+                        {s.related.iter().map(|r| view! { <li><a href=format!("/services/{}", r.id)>{tr(&r.name)}</a></li> }).collect_view()}
+                    </ul>
+                </section>
+            })}
             {s.form.is_some().then(|| {
                 let href = format!("/services/{}/use", s.id);
                 view! {

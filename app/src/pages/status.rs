@@ -61,6 +61,7 @@ fn StatusTable(report: StatusReport) -> impl IntoView {
                 <thead>
                     <tr>
                         <th scope="col">{move || i18n.t().status_col_agency}</th>
+                        <th scope="col">{move || i18n.t().status_col_connected}</th>
                         <th scope="col">{move || i18n.t().status_col_state}</th>
                         <th scope="col">{move || i18n.t().status_col_latency}</th>
                         <th scope="col">{move || i18n.t().status_col_last_success}</th>
@@ -81,9 +82,20 @@ fn StatusRow(a: AgencyStatus) -> impl IntoView {
     let class = format!("badge state-{}", a.state);
     let (p50, p95) = (a.p50_ms, a.p95_ms);
     let last = a.last_success.clone();
+    let connected = a.connected;
+    let problems = a.problems.join("; ");
+    let has_problems = !problems.is_empty();
     view! {
-        <tr data-agency=a.id>
+        <tr data-agency=a.id data-connected=connected.to_string()>
             <th scope="row">{move || name.get(i18n.get()).to_owned()}</th>
+            <td>
+                <span class=if connected { "badge state-up" } else { "badge state-down" }>
+                    {move || if connected { i18n.t().status_connected } else { i18n.t().status_not_connected }}
+                </span>
+                {has_problems.then(|| view! {
+                    <p class="problems" dir="auto">{move || i18n.t().status_problems}<span dir="ltr">{problems.clone()}</span></p>
+                })}
+            </td>
             <td><span class=class>{move || state_label(&state, i18n.t())}</span></td>
             <td>
                 {move || match (p50, p95) {

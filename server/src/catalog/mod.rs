@@ -102,6 +102,13 @@ impl Catalog {
                     .collect(),
                 popularity: s.popularity,
                 keywords: s.keywords.clone(),
+                content: s.content.clone(),
+                related: s
+                    .related
+                    .iter()
+                    .filter_map(|r| src.services.iter().find(|x| &x.id == r))
+                    .map(|r| panjere_api::RelatedService { id: r.id.clone(), name: r.name.clone() })
+                    .collect(),
                 form: None,
             })
             .collect();

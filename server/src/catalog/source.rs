@@ -96,6 +96,11 @@ struct ServiceSrc {
     keywords: Vec<String>,
     how_to_fa: Vec<String>,
     how_to_en: Vec<String>,
+    /// Information services: what the page says, paragraph by paragraph.
+    content_fa: Vec<String>,
+    content_en: Vec<String>,
+    /// Information services: the services it leads to (ids).
+    related: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -176,6 +181,8 @@ pub struct ServiceRec {
     pub documents: Vec<Document>,
     pub popularity: u32,
     pub keywords: Vec<String>,
+    pub content: Vec<Text>,
+    pub related: Vec<String>,
 }
 
 /// The validated content of `data/`.
@@ -592,6 +599,31 @@ fn validate(
                 c.persian(&file, &entry, "how_to_fa", step);
             }
             let how_to = s.how_to_fa.iter().zip(&s.how_to_en).map(|(fa, en)| Text { fa: fa.clone(), en: en.clone() }).collect();
+            if s.content_fa.len() != s.content_en.len() {
+                c.err(&file, &entry, format!("`content_fa` has {} paragraphs but `content_en` has {}", s.content_fa.len(), s.content_en.len()));
+            }
+            for p in &s.content_fa {
+                c.persian(&file, &entry, "content_fa", p);
+            }
+            let content: Vec<Text> = s.content_fa.iter().zip(&s.content_en).map(|(fa, en)| Text { fa: fa.clone(), en: en.clone() }).collect();
+            match kind {
+                Some(ServiceKind::Information) if content.is_empty() || s.related.is_empty() => {
+                    c.err(&file, &entry, "an information service needs its `content_fa`/`content_en` and the `related` services it leads to")
+                }
+                Some(ServiceKind::Inquiry | ServiceKind::Application) if !content.is_empty() || !s.related.is_empty() => {
+                    c.err(&file, &entry, "`content` and `related` are for information services (others have a form)")
+                }
+                _ => {}
+            }
+            if matches!(level, Some(ElectronicLevel::Fully | ElectronicLevel::Smart)) {
+                for d in documents.iter().filter(|d| d.carried_from.is_some()) {
+                    c.err(
+                        &file,
+                        &entry,
+                        format!("document \"{}\" is carried by the citizen (`carried_from`): the service cannot be fully electronic", d.name.en),
+                    );
+                }
+            }
             if matches!(level, Some(ElectronicLevel::Fully | ElectronicLevel::Smart))
                 && !agency_ids.get(agency.as_str()).copied().unwrap_or(true)
             {
@@ -620,8 +652,20 @@ fn validate(
                 documents,
                 popularity,
                 keywords: s.keywords.clone(),
+                content,
+                related: s.related.clone(),
             });
         }
+    }
+    let ids: std::collections::HashSet<String> = out.services.iter().map(|s| s.id.clone()).collect();
+    let mut missing = Vec::new();
+    for s in &out.services {
+        for r in s.related.iter().filter(|r| !ids.contains(*r) || **r == s.id) {
+            missing.push(format!("services, service {}: related service {r} is not another service of the catalog", s.id));
+        }
+    }
+    if !missing.is_empty() {
+        c.errors.extend(missing);
     }
     out
 }

@@ -113,20 +113,32 @@ async fn categories(State(state): State<AppState>) -> Response {
     cached(state.catalog().categories())
 }
 
-/// Every agency, in catalog order, paged.
+/// Every agency, in catalog order, paged; `connected` and `stage` are as
+/// the window verifies them now.
 #[utoipa::path(get, path = "/api/catalog/agencies", tag = "catalog", params(PageParams),
     responses((status = 200, description = "Agencies", body = Page<Agency>), (status = 400, description = "A bad parameter", body = ErrorBody)))]
 async fn agencies(State(state): State<AppState>, AppQuery(raw): AppQuery<Vec<(String, String)>>) -> Result<Response, AppError> {
     let p = Params::new(raw, &["page", "per_page"])?;
     let (page, per_page) = p.paging()?;
-    Ok(cached(page_of(state.catalog().agencies().to_vec(), page, per_page)))
+    let v = crate::verify::verify(state.catalog(), state.gateway());
+    let shares = state.catalog().shares();
+    let live = state.catalog().agencies().iter().map(|a| v.live(a.clone(), &shares)).collect();
+    Ok(live_cached(page_of(live, page, per_page)))
+}
+
+/// Answers that carry the agencies' live connections: ten seconds in caches.
+fn live_cached<T: serde::Serialize>(body: T) -> Response {
+    ([(header::CACHE_CONTROL, "public, max-age=10")], Json(body)).into_response()
 }
 
 /// One agency with its services.
 #[utoipa::path(get, path = "/api/catalog/agencies/{id}", tag = "catalog", params(("id" = String, Path, description = "Agency id")),
     responses((status = 200, description = "The agency", body = AgencyDetail), (status = 404, description = "No such agency", body = ErrorBody)))]
 async fn agency(State(state): State<AppState>, AppPath(id): AppPath<String>) -> Result<Response, AppError> {
-    state.catalog().agency(&id).map(cached).ok_or(AppError::NotFound { what: "agency", id })
+    let mut detail = state.catalog().agency(&id).ok_or(AppError::NotFound { what: "agency", id })?;
+    let v = crate::verify::verify(state.catalog(), state.gateway());
+    detail.agency = v.live(detail.agency, &state.catalog().shares());
+    Ok(live_cached(detail))
 }
 
 /// Services: searched (`q`) and ranked by relevance then popularity, or by
