@@ -132,8 +132,8 @@ fn asks_more(app: &Application) -> bool {
 /// Moves every unfinished application one step on; returns those changed.
 /// The persona [`MORE_INFO`](crate::data::MORE_INFO) is asked for more
 /// information once; [`REFUSED`](crate::data::REFUSED) is rejected with a
-/// reason; about one in eight others is rejected (deterministic per
-/// reference); an approval issues a document reference.
+/// reason; about one in eight people who are not personas is rejected
+/// (deterministic per reference); an approval issues a document reference.
 pub fn advance(a: &Agency) -> Vec<Application> {
     let mut store = a.apps.lock().expect("applications lock");
     let mut changed = Vec::new();
@@ -155,7 +155,10 @@ pub fn advance(a: &Agency) -> Vec<Application> {
             app.status = FLOW[i + 1].to_owned();
         }
         if app.status == "decided" {
-            let rejected = app.citizen == crate::data::REFUSED || Rng::new(&app.reference).below(8) == 0;
+            // Personas do what they say; about one in eight other people is
+            // rejected (deterministic per reference).
+            let random = crate::data::persona(&app.citizen).is_none() && Rng::new(&app.reference).below(8) == 0;
+            let rejected = app.citizen == crate::data::REFUSED || random;
             app.decision = Some(if rejected { "rejected" } else { "approved" }.to_owned());
             if rejected {
                 app.message = Some(json!({

@@ -200,3 +200,120 @@ fn the_agencies_checks_agree_with_the_windows_on_canonical_values() {
         assert_eq!(checks::plate(p).is_ok(), ids::plate(p).as_deref() == Some(p), "{p}");
     }
 }
+
+/// A valid value of a parameter type, for calling every operation.
+fn sample(ty: &str) -> &'static str {
+    match ty {
+        "national_code" => "0076229645",
+        "mobile" => "09121111111",
+        "postal_code" => "1314567891",
+        "plate" => "12ب34567",
+        "declaration_number" => "12345678",
+        "digits" => "1234567890",
+        "slug" => "some-service",
+        "key" => "k-1",
+        "json" => "{}",
+        _ => "text",
+    }
+}
+
+#[tokio::test]
+async fn every_described_operation_answers_what_its_description_says() {
+    let r = sims(Mode::Test, None).await;
+    for system in &panjere_agencies::systems::SPEC.system {
+        let (status, doc) = get(&r, &system.id, panjere_agencies::systems::DESCRIPTION_PATH).await;
+        assert_eq!(status, 200, "{}", system.id);
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+        for op in system.op.iter().filter(|o| !o.builtin) {
+            let described = &doc["paths"][&op.path][op.method.to_lowercase()];
+            assert!(described.is_object(), "{} {} is described", system.id, op.id);
+            let mut path = op.path.clone();
+            let mut query = Vec::new();
+            for (name, ty) in &op.params {
+                let v = sample(ty);
+                if path.contains(&format!("{{{name}}}")) {
+                    path = path.replace(&format!("{{{name}}}"), &panjere_api::url::encode(v));
+                } else {
+                    query.push(format!("{name}={}", panjere_api::url::encode(v)));
+                }
+            }
+            let url = if query.is_empty() { path.clone() } else { format!("{path}?{}", query.join("&")) };
+            let (status, answer) = get(&r, &system.id, &url).await;
+            assert_eq!(status, 200, "{} {url}: {answer}", system.id);
+            let props = described["responses"]["200"]["content"]["application/json"]["schema"]["properties"].as_object().unwrap();
+            for (field, schema) in props {
+                let v = &answer[field];
+                let ok = match schema["type"].as_str() {
+                    Some("integer") => v.is_i64() || v.is_u64(),
+                    Some("boolean") => v.is_boolean(),
+                    Some("array") => v.is_array(),
+                    _ => v.is_string(),
+                };
+                assert!(ok, "{} {}: {field} is {v}, described {schema}", system.id, op.id);
+            }
+            // The same question, the same answer.
+            assert_eq!(get(&r, &system.id, &url).await.1, answer);
+            // Nothing on record for this persona.
+            if op.params.values().any(|t| t == "national_code") && path.contains("0076229645") {
+                let (status, _) = get(&r, &system.id, &url.replace("0076229645", "0091234565")).await;
+                assert_eq!(status, 404, "{} {}", system.id, op.id);
+            }
+            // A bad value is refused by name.
+            if let Some((name, _)) = op.params.iter().find(|(n, t)| *t == "national_code" && op.path.contains(&format!("{{{n}}}"))) {
+                let bad = op.path.replace(&format!("{{{name}}}"), "123");
+                let (status, e) = get(&r, &system.id, &bad).await;
+                assert_eq!(status, 400, "{} {}: {e}", system.id, op.id);
+                assert!(e["error"].as_str().unwrap().contains(name.as_str()), "{e}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_application_waits_for_the_answer_to_a_request_for_more_information() {
+    let r = sims(Mode::Test, None).await;
+    let base = r.url("tax");
+    let post = |path: String, body: Value| {
+        let url = format!("{base}{path}");
+        async move {
+            let res = client().post(url).bearer_auth(credential("tax")).json(&body).send().await.unwrap();
+            (res.status().as_u16(), res.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let (s, app) = post(
+        "/v1/applications".into(),
+        json!({ "service": "economic-code", "citizen": "0093456786", "idempotency_key": "k-more", "data": {} }),
+    )
+    .await;
+    assert_eq!(s, 201);
+    let reference = app["reference"].as_str().unwrap().to_owned();
+    let (s, e) = post(format!("/v1/applications/{reference}/replies"), json!({ "text": "too early" })).await;
+    assert_eq!(s, 409, "{e}");
+    let status = |r: &Running, reference: &str| {
+        let (url, key) = (format!("{}/v1/applications/{reference}", r.url("tax")), credential("tax"));
+        async move { client().get(url).bearer_auth(key).send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let mut now = status(&r, &reference).await;
+    for _ in 0..40 {
+        if now["status"] == "more_info" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        now = status(&r, &reference).await;
+    }
+    assert_eq!(now["status"], "more_info", "{now}");
+    assert!(now["message"]["fa"].as_str().is_some_and(|m| !m.is_empty()));
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(status(&r, &reference).await["status"], "more_info", "it waits for the answer");
+    let (s, answered) = post(format!("/v1/applications/{reference}/replies"), json!({ "text": "the address" })).await;
+    assert_eq!((s, answered["status"].as_str()), (200, Some("in_review")));
+    for _ in 0..40 {
+        now = status(&r, &reference).await;
+        if now["status"] == "delivered" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!((now["status"].as_str(), now["decision"].as_str()), (Some("delivered"), Some("approved")), "{now}");
+    assert!(now["document"].as_str().unwrap().starts_with("TAX-DOC-"));
+}

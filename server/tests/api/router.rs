@@ -136,6 +136,10 @@ async fn agencies_list_is_paged() {
 #[tokio::test]
 async fn agency_detail_and_404() {
     let app = test_app(false).await;
+    // Connected is the gateway's live state: unknown until first probed.
+    let j = get(&app, "/api/catalog/agencies/tax").await.json();
+    assert_eq!(j["agency"]["connected"], false);
+    app.app.state.gateway().probe_all().await;
     let j = get(&app, "/api/catalog/agencies/tax").await.json();
     assert_eq!(j["agency"]["name"]["fa"], "سازمان امور مالیاتی کشور");
     assert_eq!(j["agency"]["connected"], true);

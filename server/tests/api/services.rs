@@ -314,3 +314,194 @@ async fn a_removed_form_takes_its_service_out_of_the_verified_figures() {
     let sims = st["differences"].as_array().unwrap().iter().find(|d| d["id"] == "sim-ownership-inquiry").unwrap();
     assert_eq!(sims["gaps"][0]["code"], "no_form");
 }
+
+/// The new agency's own system, written from scratch as its integration
+/// team would: its credential, a health check, its published description
+/// and its one operation.
+async fn chamber_of_commerce(key: &'static str) -> String {
+    use axum::extract::Path;
+    use axum::http::{HeaderMap, StatusCode};
+    use axum::routing::get;
+    let authorised = move |h: &HeaderMap| h.get("authorization").and_then(|v| v.to_str().ok()) == Some(&*format!("Bearer {key}"));
+    let app = axum::Router::new()
+        .route(
+            "/health",
+            get(move |h: HeaderMap| async move {
+                if authorised(&h) {
+                    (StatusCode::OK, axum::Json(json!({ "status": "up" })))
+                } else {
+                    (StatusCode::UNAUTHORIZED, axum::Json(json!({ "error": "credential" })))
+                }
+            }),
+        )
+        .route(
+            "/.well-known/openapi.json",
+            get(move |h: HeaderMap| async move {
+                if !authorised(&h) {
+                    return (StatusCode::UNAUTHORIZED, axum::Json(json!({ "error": "credential" })));
+                }
+                (StatusCode::OK, axum::Json(json!({
+                    "openapi": "3.0.3",
+                    "info": { "title": "Iran Chamber of Commerce: members", "version": "1" },
+                    "paths": { "/v1/members/{card}": { "get": {
+                        "parameters": [{ "name": "card", "in": "path", "required": true, "schema": { "type": "string", "format": "digits" } }],
+                        "responses": { "200": { "description": "The member", "content": { "application/json": { "schema": {
+                            "type": "object", "properties": { "valid": { "type": "boolean" }, "valid_until": { "type": "string", "format": "date" } } } } } } }
+                    } } }
+                })))
+            }),
+        )
+        .route(
+            "/v1/members/{card}",
+            get(move |h: HeaderMap, Path(card): Path<String>| async move {
+                if !authorised(&h) {
+                    return (StatusCode::UNAUTHORIZED, axum::Json(json!({ "error": "credential" })));
+                }
+                (StatusCode::OK, axum::Json(json!({ "card": card, "valid": card.ends_with('7'), "valid_until": "2027-03-20" })))
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    url
+}
+
+/// README, "Adding an agency", step by step.
+#[tokio::test]
+async fn an_agency_is_added_from_scratch_with_data_and_a_check() {
+    let data = copy_of_data();
+    let d = data.path();
+    let append = |file: &str, text: &str| {
+        let path = d.join(file);
+        let mut all = std::fs::read_to_string(&path).unwrap_or_default();
+        all.push_str(text);
+        std::fs::write(path, all).unwrap();
+    };
+    // 1. Its entry in the catalog, and its service.
+    append(
+        "agencies.toml",
+        r#"
+[[agency]]
+id = "chamber-of-commerce"
+fa = "اتاق بازرگانی، صنایع، معادن و کشاورزی ایران"
+en = "Iran Chamber of Commerce, Industries, Mines and Agriculture"
+short_fa = "اتاق بازرگانی"
+short_en = "Chamber of Commerce"
+kind = "organisation"
+description_fa = "صدور و تمدید کارت عضویت بازرگانان و نمایندگی بخش خصوصی."
+description_en = "Issues and renews traders' membership cards and represents the private sector."
+connected_on = "1405-09-13"
+website = "https://iccima.ir"
+"#,
+    );
+    append(
+        "services/chamber-of-commerce.toml",
+        r#"agency = "chamber-of-commerce"
+
+[[service]]
+id = "chamber-membership-check"
+fa = "استعلام کارت عضویت اتاق بازرگانی"
+en = "Chamber of commerce membership check"
+summary_fa = "ببینید کارت عضویت یک بازرگان در اتاق بازرگانی معتبر است یا نه."
+summary_en = "Check whether a trader's chamber of commerce membership card is valid."
+category = "business"
+kind = "inquiry"
+level = "fully_electronic"
+fee = 0
+days = 0
+popularity = 300
+keywords = ["کارت عضویت", "اتاق بازرگانی"]
+"#,
+    );
+    // 2. Its operations, as the window registers them.
+    append(
+        "operations.toml",
+        r#"
+[[operation]]
+id = "chamber.membership"
+agency = "chamber-of-commerce"
+method = "GET"
+path = "/v1/members/{card}"
+params = { card = "digits" }
+idempotent = true
+"#,
+    );
+    // 3. Its form.
+    append(
+        "forms/chamber-of-commerce.toml",
+        r#"[[form]]
+service = "chamber-membership-check"
+operation = "chamber.membership"
+params = { card = "card" }
+
+[[form.fields]]
+name = "card"
+type = "digits"
+min = 11
+max = 11
+label = { fa = "شماره کارت عضویت", en = "Membership card number" }
+
+[[form.result]]
+pointer = "/valid"
+format = "yes_no"
+label = { fa = "کارت معتبر است", en = "Card valid" }
+
+[[form.result]]
+pointer = "/valid_until"
+format = "date"
+label = { fa = "اعتبار تا", en = "Valid until" }
+"#,
+    );
+    // 4. Where its system is, and 5. its secret (in the environment).
+    let url = chamber_of_commerce("chamber-secret").await;
+    let agencies = d.join("agencies-config.toml");
+    let mut config = std::fs::read_to_string(root().join("config/agencies.toml")).unwrap();
+    config.push_str(&format!("\n[agency.chamber-of-commerce]\nbase_url = \"{url}\"\n"));
+    std::fs::write(&agencies, config).unwrap();
+
+    let s = TestApp::spawn(TestOptions {
+        catalog_dir: Some(d.to_owned()),
+        agencies_file: Some(agencies),
+        env: vec![("PANJERE_AGENCY_CHAMBER_OF_COMMERCE_KEY".into(), "chamber-secret".into())],
+        ..Default::default()
+    })
+    .await;
+    s.state.gateway().probe_all().await;
+    let mut c = s.browser();
+    let status = c.get("/api/status").await.body;
+    let chamber = status["agencies"].as_array().unwrap().iter().find(|a| a["id"] == "chamber-of-commerce").expect("listed");
+    assert_eq!((chamber["connected"].as_bool(), &chamber["problems"]), (Some(true), &Value::Null), "{chamber}");
+    let st = stats(&mut c).await;
+    assert_eq!((st["national"]["agencies"].as_u64(), st["national"]["agencies_connected"].as_u64()), (Some(73), Some(73)));
+    let a = agency(&st, "chamber-of-commerce");
+    assert_eq!((a["counts"]["offered"].as_u64(), a["counts"]["fully_electronic"].as_u64()), (Some(1), Some(1)), "{a}");
+
+    let mut citizen = s.citizen(CITIZEN).await;
+    let (code, answer) =
+        citizen.post("/api/services/chamber-membership-check/inquiry", json!({ "values": { "card": "۱۰۱۲۳۴۵۶۷۸۷" } })).await.pair();
+    assert_eq!((code, &answer["result"]["valid"], &answer["result"]["card"]), (200, &json!(true), &json!("10123456787")), "{answer}");
+    let (code, e) = citizen.post("/api/services/chamber-membership-check/inquiry", json!({ "values": { "card": "123" } })).await.pair();
+    assert_eq!((code, e["error"]["fields"]["card"]["code"].as_str()), (422, Some("digits_length")));
+}
+
+#[test]
+fn a_form_naming_an_unknown_operation_or_field_type_is_refused_with_its_file() {
+    let data = copy_of_data();
+    let path = data.path().join("forms/post.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("operation = \"post.parcel\"", "operation = \"post.nowhere\"", 1)).unwrap();
+    let catalog = Catalog::load(data.path()).unwrap();
+    let registry = panjere_server::gateway::registry::Registry::new(
+        panjere_server::config::Config { agencies_file: root().join("config/agencies.toml"), ..Default::default() }
+            .agencies(&|_| None)
+            .unwrap(),
+        &data.path().join("operations.toml"),
+    )
+    .unwrap();
+    let e = panjere_server::catalog::forms::check_operations(&catalog, &registry).unwrap_err();
+    assert!(e.contains("form parcel-tracking: operation post.nowhere is not in the operations file"), "{e}");
+
+    std::fs::write(&path, text.replacen("type = \"digits\"", "type = \"barcode\"", 1)).unwrap();
+    let e = Catalog::load(data.path()).unwrap_err().to_string();
+    assert!(e.contains("forms/post.toml") && e.contains("barcode"), "{e}");
+}
