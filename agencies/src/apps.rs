@@ -166,7 +166,8 @@ pub fn advance(a: &Agency) -> Vec<Application> {
                     "en": "The application was rejected: your record does not meet this service's conditions. You may apply again once that is resolved, or object within 20 days.",
                 }));
             } else {
-                app.document = Some(format!("{}-DOC-{:08}", a.id.to_uppercase(), Rng::new(&format!("doc-{}", app.reference)).below(100_000_000)));
+                app.document =
+                    Some(format!("{}-DOC-{:08}", a.id.to_uppercase(), Rng::new(&format!("doc-{}", app.reference)).below(100_000_000)));
             }
         }
         app.history.push(json!({ "status": app.status, "decision": app.decision, "at": now_rfc3339() }));

@@ -62,9 +62,11 @@ impl Faults {
                 "refuse" => f.refuse = flag(v)?,
                 "malformed" => f.malformed = flag(v)?,
                 "drift" => f.drift = flag(v)?,
-                _ => return Err(format!(
-                    "unknown fault '{k}' (latency_ms, jitter_ms, error_rate, hang, refuse, malformed, slow_body_ms, drift)"
-                )),
+                _ => {
+                    return Err(format!(
+                        "unknown fault '{k}' (latency_ms, jitter_ms, error_rate, hang, refuse, malformed, slow_body_ms, drift)"
+                    ))
+                }
             }
         }
         Ok(f)

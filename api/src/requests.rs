@@ -10,7 +10,8 @@ use crate::Text;
 
 /// The statuses of a request, in the order they happen.
 /// `answered`: the citizen sent the information the agency asked for.
-pub const STATUSES: &[&str] = &["submitted", "queued", "forwarded", "in_review", "more_info", "answered", "approved", "rejected", "delivered"];
+pub const STATUSES: &[&str] =
+    &["submitted", "queued", "forwarded", "in_review", "more_info", "answered", "approved", "rejected", "delivered"];
 
 /// Whether `status` ends the agency's work (no more polling).
 pub fn is_final(status: &str) -> bool {

@@ -230,6 +230,7 @@ mod tests {
             connected_on_jalali: None,
             stage,
             counts: Counts { services, ..Default::default() },
+            claimed: Counts { services, offered: services, ..Default::default() },
             offered_percent: offered,
             fully_electronic_percent: None,
             smart_percent: None,

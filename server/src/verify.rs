@@ -38,9 +38,8 @@ pub fn verify(catalog: &Catalog, gateway: &Gateway) -> Verification {
     let connections: HashMap<String, crate::gateway::conformance::Connection> =
         registry.agencies.keys().map(|id| (id.clone(), gateway.connection(id))).collect();
     let connected = |agency: &str| connections.get(agency).is_some_and(|c| c.connected());
-    let described = |op: &str| {
-        registry.operations.get(op).is_some_and(|o| connections.get(&o.agency).is_some_and(|c| !c.undescribed.contains(op)))
-    };
+    let described =
+        |op: &str| registry.operations.get(op).is_some_and(|o| connections.get(&o.agency).is_some_and(|c| !c.undescribed.contains(op)));
     let agency_of = |op: &str| registry.operations.get(op).map(|o| o.agency.clone());
     let name_of = |agency: &str| catalog.agency_name(agency).cloned().unwrap_or_else(|| op_text(agency));
 

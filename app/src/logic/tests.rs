@@ -19,6 +19,8 @@ fn service(kind: ServiceKind, level: ElectronicLevel, audience: Audience, fetche
         name: Text::default(),
         summary: Text::default(),
         how_to: vec![],
+        content: vec![],
+        related: vec![],
         fee: Fee::Free,
         processing_days: 0,
         documents: vec![Document {
@@ -222,4 +224,16 @@ fn answers_read_as_the_citizen_expects() {
     assert_eq!(answer_text(&field(FieldType::PostalCode), "۱۳۱۴۵-۶۷۸۹۱", en), "1314567891");
     assert_eq!(answer_text(&field(FieldType::PostalCode), "1314567891", &crate::i18n::FA), "۱۳۱۴۵۶۷۸۹۱");
     assert_eq!(answer_text(&field(FieldType::PostalCode), "", en), "—");
+}
+
+#[test]
+fn gaps_read_as_sentences() {
+    use panjere_api::stats::Gap;
+    let g =
+        Gap { code: "document_carried".into(), subject: Some(Text { fa: "گزارش پزشکی".into(), en: "Medical report".into() }) };
+    assert_eq!(gap_text(&g, &crate::i18n::EN, Lang::En), "The citizen must still bring “Medical report”");
+    assert_eq!(gap_text(&g, &crate::i18n::FA, Lang::Fa), "شهروند هنوز «گزارش پزشکی» را باید بیاورد");
+    let g = Gap { code: "no_form".into(), subject: None };
+    assert_eq!(gap_text(&g, &crate::i18n::EN, Lang::En), "No form in the window");
+    assert_eq!(status_label("answered", &crate::i18n::EN), "Your answer was sent");
 }

@@ -600,16 +600,23 @@ fn validate(
             }
             let how_to = s.how_to_fa.iter().zip(&s.how_to_en).map(|(fa, en)| Text { fa: fa.clone(), en: en.clone() }).collect();
             if s.content_fa.len() != s.content_en.len() {
-                c.err(&file, &entry, format!("`content_fa` has {} paragraphs but `content_en` has {}", s.content_fa.len(), s.content_en.len()));
+                c.err(
+                    &file,
+                    &entry,
+                    format!("`content_fa` has {} paragraphs but `content_en` has {}", s.content_fa.len(), s.content_en.len()),
+                );
             }
             for p in &s.content_fa {
                 c.persian(&file, &entry, "content_fa", p);
             }
-            let content: Vec<Text> = s.content_fa.iter().zip(&s.content_en).map(|(fa, en)| Text { fa: fa.clone(), en: en.clone() }).collect();
+            let content: Vec<Text> =
+                s.content_fa.iter().zip(&s.content_en).map(|(fa, en)| Text { fa: fa.clone(), en: en.clone() }).collect();
             match kind {
-                Some(ServiceKind::Information) if content.is_empty() || s.related.is_empty() => {
-                    c.err(&file, &entry, "an information service needs its `content_fa`/`content_en` and the `related` services it leads to")
-                }
+                Some(ServiceKind::Information) if content.is_empty() || s.related.is_empty() => c.err(
+                    &file,
+                    &entry,
+                    "an information service needs its `content_fa`/`content_en` and the `related` services it leads to",
+                ),
                 Some(ServiceKind::Inquiry | ServiceKind::Application) if !content.is_empty() || !s.related.is_empty() => {
                     c.err(&file, &entry, "`content` and `related` are for information services (others have a form)")
                 }
@@ -620,7 +627,10 @@ fn validate(
                     c.err(
                         &file,
                         &entry,
-                        format!("document \"{}\" is carried by the citizen (`carried_from`): the service cannot be fully electronic", d.name.en),
+                        format!(
+                            "document \"{}\" is carried by the citizen (`carried_from`): the service cannot be fully electronic",
+                            d.name.en
+                        ),
                     );
                 }
             }

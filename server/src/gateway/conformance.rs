@@ -105,7 +105,8 @@ fn described_params(op: &Value) -> BTreeMap<String, Described> {
     }
     let body = op.pointer("/requestBody/content/application~1json/schema");
     if let Some(schema) = body {
-        let required: BTreeSet<&str> = schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+        let required: BTreeSet<&str> =
+            schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
         for (name, s) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
             out.insert(name.clone(), Described { place: "body", required: required.contains(name.as_str()), format: declared_type(s) });
         }
@@ -239,7 +240,8 @@ mod tests {
 
     #[test]
     fn connected_needs_every_check() {
-        let good = Connection { checked: true, credential_accepted: Some(true), probe_ok: true, described: Some(true), ..Default::default() };
+        let good =
+            Connection { checked: true, credential_accepted: Some(true), probe_ok: true, described: Some(true), ..Default::default() };
         assert!(good.connected() && good.may_call("x"));
         assert!(!Connection { probe_ok: false, ..good.clone() }.connected());
         assert!(!Connection { problems: vec!["x".into()], ..good.clone() }.connected());

@@ -89,7 +89,10 @@ impl GatewayError {
 
     /// Whether the agency itself is at fault (counts against its breaker).
     fn agency_failed(&self) -> bool {
-        !matches!(self, GatewayError::Rejected { .. } | GatewayError::Build(_) | GatewayError::Busy { .. } | GatewayError::NotConnected { .. })
+        !matches!(
+            self,
+            GatewayError::Rejected { .. } | GatewayError::Build(_) | GatewayError::Busy { .. } | GatewayError::NotConnected { .. }
+        )
     }
 }
 
@@ -159,8 +162,7 @@ impl Gateway {
                     retry_tokens: AtomicU64::new(MAX_RETRY_TOKENS),
                     name: names(id),
                     operations: {
-                        let mut ops: Vec<registry::Operation> =
-                            registry.operations.values().filter(|o| &o.agency == id).cloned().collect();
+                        let mut ops: Vec<registry::Operation> = registry.operations.values().filter(|o| &o.agency == id).cloned().collect();
                         ops.sort_by(|a, b| a.id.cmp(&b.id));
                         ops
                     },
@@ -407,7 +409,7 @@ impl Gateway {
                 let connection = rt.connection.lock().expect("connection lock").clone();
                 AgencyStatus {
                     connected: connection.connected(),
-                    problems: connection.problems.clone(),
+                    problems: connection.problems,
                     id: rt.config.id.clone(),
                     name: rt.name.clone(),
                     state: state.to_owned(),

@@ -199,9 +199,10 @@ impl Requests {
             (!t.fa.trim().is_empty() && !t.en.trim().is_empty() && t.fa.len() <= 2000 && t.en.len() <= 2000).then_some(t)
         };
         let message = ["message", "notice"].iter().find_map(|k| answer.get(*k).and_then(text));
-        let document = answer.get("document").and_then(Value::as_str).filter(|d| {
-            !d.is_empty() && d.len() <= 64 && d.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'/')
-        });
+        let document = answer
+            .get("document")
+            .and_then(Value::as_str)
+            .filter(|d| !d.is_empty() && d.len() <= 64 && d.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'/'));
         let document = document.map(|d| panjere_api::Text {
             fa: format!("سند این درخواست به شماره {d} صادر شد."),
             en: format!("The document for this request has been issued, number {d}."),

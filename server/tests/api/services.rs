@@ -26,7 +26,9 @@ fn sample(f: &Field) -> String {
         FieldType::JalaliDate => "1405/09/20".into(),
         FieldType::Digits { min, .. } => "1234567890".repeat(4).chars().take(*min as usize).collect(),
         FieldType::Rials { min, max } => (*min).max(1_000).min(*max).to_string(),
-        FieldType::Text { min, max, .. } => "نمونه ".repeat(((*min).max(6) as usize).div_ceil(6)).chars().take((*min).max(6).min(*max) as usize).collect(),
+        FieldType::Text { min, max, .. } => {
+            "نمونه ".repeat(((*min).max(6) as usize).div_ceil(6)).chars().take((*min).max(6).min(*max) as usize).collect()
+        }
         FieldType::Choice { options } => options[0].value.clone(),
         FieldType::File { .. } => String::new(),
     }
@@ -249,10 +251,7 @@ async fn a_description_that_no_longer_matches_disconnects_the_agency_and_moves_t
     let tax = status["agencies"].as_array().unwrap().iter().find(|a| a["id"] == "tax").unwrap();
     assert_eq!(tax["connected"], false);
     let problems: Vec<&str> = tax["problems"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
-    assert!(
-        problems.contains(&"tax.clearance: path /v1/clearances/{national_code} is not in the agency's description"),
-        "{problems:?}"
-    );
+    assert!(problems.contains(&"tax.clearance: path /v1/clearances/{national_code} is not in the agency's description"), "{problems:?}");
     let mut citizen = s.citizen(CITIZEN).await;
     let (code, e) = citizen.post("/api/services/tax-clearance/inquiry", json!({ "values": {} })).await.pair();
     assert_eq!((code, e["error"]["code"].as_str(), e["error"]["agency"].as_str()), (503, Some("not_offered"), Some("tax")), "{e}");
@@ -267,11 +266,8 @@ async fn a_description_that_no_longer_matches_disconnects_the_agency_and_moves_t
 
 #[tokio::test]
 async fn a_refused_credential_disconnects_the_agency() {
-    let s = TestApp::spawn(TestOptions {
-        env: vec![("PANJERE_AGENCY_CUSTOMS_KEY".into(), "not-the-key".into())],
-        ..Default::default()
-    })
-    .await;
+    let s =
+        TestApp::spawn(TestOptions { env: vec![("PANJERE_AGENCY_CUSTOMS_KEY".into(), "not-the-key".into())], ..Default::default() }).await;
     let mut c = s.browser();
     let st = wait_until(&mut c, "customs checked", |st| st["national"]["agencies_connected"] == 71).await;
     assert_eq!(agency(&st, "customs")["connected"], false);
