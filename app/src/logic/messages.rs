@@ -31,6 +31,7 @@ pub fn refusal_text(code: &str, t: &Strings) -> Option<&'static str> {
         "session_idle_timeout" => t.auth_idle_signed_out,
         "session_absolute_timeout" => t.auth_absolute_signed_out,
         "cross_site" | "not_json" => t.err_cross_site,
+        "not_offered" => t.err_not_offered,
         _ => return None,
     })
 }
@@ -54,6 +55,7 @@ pub fn field_error_text(e: &panjere_api::forms::FieldError, t: &'static Strings)
         "plate" => t.form_err_plate,
         "jalali_date" => t.form_err_jalali_date,
         "digits_format" => t.form_err_digits_format,
+        "digits_length" if e.min.is_some() && e.min == e.max => t.form_err_digits_exact,
         "digits_length" => t.form_err_digits_length,
         "rials_format" => t.form_err_rials_format,
         "rials_range" => t.form_err_rials_range,

@@ -63,6 +63,7 @@ fn InquiryPanel(s: Service) -> impl IntoView {
     let state = FormState::new(Default::default());
     let answer = RwSignal::new(None::<InquiryAnswer>);
     let general = RwSignal::new(None::<String>);
+    let agency = s.agency_name.clone();
     let asking = signed_in_action(|(id, values): &(String, std::collections::BTreeMap<String, String>)| {
         let (id, values) = (id.clone(), values.clone());
         async move { api::inquiry(&id, values).await }
@@ -76,6 +77,11 @@ fn InquiryPanel(s: Service) -> impl IntoView {
             Some(Ok(a)) => answer.set(Some(a)),
             Some(Err(FetchError::Refused { fields: Some(f), .. })) => {
                 state.errors.set(f.read());
+                focus_error_summary();
+            }
+            // The agency answered: it has nothing on record for this person.
+            Some(Err(FetchError::NotFound { .. })) => {
+                general.set(Some(fill(i18n.t().use_nothing_on_record, &[("agency", agency.get(i18n.get()))])));
                 focus_error_summary();
             }
             Some(Err(e)) => {
