@@ -55,7 +55,7 @@ fn StatusTable(report: StatusReport) -> impl IntoView {
                 fill(i18n.t().status_summary, &[("up", &num(up as u64, lang)), ("total", &num(total as u64, lang))])
             }}
         </p>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label=move || i18n.t().status_title>
             <table class="status-table">
                 <caption class="visually-hidden">{move || i18n.t().status_title}</caption>
                 <thead>
@@ -88,7 +88,7 @@ fn StatusRow(a: AgencyStatus) -> impl IntoView {
     view! {
         <tr data-agency=a.id data-connected=connected.to_string()>
             <th scope="row">{move || name.get(i18n.get()).to_owned()}</th>
-            <td>
+            <td data-col="connected">
                 <span class=if connected { "badge state-up" } else { "badge state-down" }>
                     {move || if connected { i18n.t().status_connected } else { i18n.t().status_not_connected }}
                 </span>
@@ -96,7 +96,7 @@ fn StatusRow(a: AgencyStatus) -> impl IntoView {
                     <p class="problems" dir="auto">{move || i18n.t().status_problems}<span dir="ltr">{problems.clone()}</span></p>
                 })}
             </td>
-            <td><span class=class>{move || state_label(&state, i18n.t())}</span></td>
+            <td data-col="state"><span class=class>{move || state_label(&state, i18n.t())}</span></td>
             <td>
                 {move || match (p50, p95) {
                     (Some(a), Some(b)) => {
