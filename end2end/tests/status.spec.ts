@@ -12,23 +12,23 @@ test.describe('agency status', () => {
     test.setTimeout(90_000);
     await page.goto('/status');
     await expect(page.locator('main h1')).toHaveText(fa.status_title);
-    const post = page.locator('tr[data-agency="post"] [data-col="state"] .badge');
-    const connection = page.locator('tr[data-agency="post"] [data-col="connected"] .badge');
-    await expect(post).toHaveText(fa.status_up, { timeout: 20_000 });
+    const agency = page.locator('tr[data-agency="meteorology"] [data-col="state"] .badge');
+    const connection = page.locator('tr[data-agency="meteorology"] [data-col="connected"] .badge');
+    await expect(agency).toHaveText(fa.status_up, { timeout: 20_000 });
     await expect(connection).toHaveText(fa.status_connected);
     await expectAccessible(page);
     try {
-      const down = await request.put(`${admin}/faults/post`, { data: { refuse: true }, headers: auth });
+      const down = await request.put(`${admin}/faults/meteorology`, { data: { refuse: true }, headers: auth });
       expect(down.status()).toBe(200);
-      // the gateway's probes fail, its breaker for the post opens: the page says so by itself
-      await expect(post).toHaveText(fa.status_down, { timeout: 30_000 });
+      // the gateway's probes fail, its breaker for the meteorological organisation opens: the page says so by itself
+      await expect(agency).toHaveText(fa.status_down, { timeout: 30_000 });
       await expect(connection).toHaveText(fa.status_not_connected);
       await expect(page.locator('tr[data-agency="customs"] [data-col="state"] .badge')).toHaveText(fa.status_up);
     } finally {
-      const up = await request.delete(`${admin}/faults/post`, { headers: auth });
+      const up = await request.delete(`${admin}/faults/meteorology`, { headers: auth });
       expect(up.status()).toBe(204);
     }
-    await expect(post).toHaveText(fa.status_up, { timeout: 30_000 });
+    await expect(agency).toHaveText(fa.status_up, { timeout: 30_000 });
     await expect(connection).toHaveText(fa.status_connected);
   });
 
