@@ -226,18 +226,32 @@ pub fn agency_meets(t: TargetId, share: Fraction, services: &[ServiceFacts]) -> 
     }
 }
 
-/// The level the window verifies for a service: not offered (in person)
+/// The level the window verifies for a service. Not offered (in person)
 /// unless its agency is connected and its form's operations are registered
-/// and described; fully electronic when, besides, every document it needs
-/// from an agency is fetched by the window itself and none is carried by
-/// the citizen; smart when fully electronic and claimed smart (the window
-/// does not yet verify how a service is decided).
+/// and described. Fully electronic only when, besides, every document it
+/// needs from an agency is fetched by the window itself and none is carried
+/// by the citizen. The window verifies what it does, not what an agency does
+/// away from it: a service is never verified above the level its agency
+/// states (one that needs the citizen in person somewhere is at most partly
+/// electronic, even when its form works through the window), and smart only
+/// when claimed smart (how a service is decided is not yet verified).
 pub fn verified_level(claimed: ElectronicLevel, offered: bool, every_document_fetched: bool, any_carried: bool) -> ElectronicLevel {
-    match (offered, every_document_fetched && !any_carried) {
-        (false, _) => ElectronicLevel::InPerson,
-        (true, false) => ElectronicLevel::Partly,
-        (true, true) if claimed == ElectronicLevel::Smart => ElectronicLevel::Smart,
-        (true, true) => ElectronicLevel::Fully,
+    use ElectronicLevel::*;
+    if !offered {
+        return InPerson;
+    }
+    let measured = if every_document_fetched && !any_carried { Smart } else { Partly };
+    let cap = if claimed == InPerson { Partly } else { claimed };
+    let rank = |l: ElectronicLevel| match l {
+        InPerson => 0,
+        Partly => 1,
+        Fully => 2,
+        Smart => 3,
+    };
+    if rank(measured) < rank(cap) {
+        measured
+    } else {
+        cap
     }
 }
 
@@ -249,7 +263,9 @@ pub struct Gap {
     /// `operation_not_described` (the agency's description does not match
     /// the registered operation), `document_not_fetched` (no inquiry of the
     /// window fetches it), `document_agency_not_connected`,
-    /// `document_carried` (the citizen still brings it).
+    /// `document_carried` (the citizen still brings it), or, for a service
+    /// its agency says needs the citizen in person, `online_part` (the
+    /// window offers the part that can be done online).
     pub code: String,
     /// The document, agency or operation concerned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -448,6 +464,18 @@ mod tests {
             inquiries_electronic: Fraction::parse("1/1").unwrap(),
             smart: Fraction::parse("1/5").unwrap(),
         }
+    }
+
+    #[test]
+    fn verified_levels_never_exceed_the_claim() {
+        assert_eq!(verified_level(Fully, false, true, false), InPerson, "not offered");
+        assert_eq!(verified_level(Fully, true, true, false), Fully);
+        assert_eq!(verified_level(Fully, true, false, false), Partly, "a document not fetched");
+        assert_eq!(verified_level(Smart, true, true, true), Partly, "a document carried");
+        assert_eq!(verified_level(Smart, true, true, false), Smart);
+        assert_eq!(verified_level(Partly, true, true, false), Partly, "the agency needs the citizen somewhere");
+        assert_eq!(verified_level(InPerson, true, true, false), Partly, "its online part is offered");
+        assert_eq!(verified_level(InPerson, false, true, false), InPerson);
     }
 
     #[test]

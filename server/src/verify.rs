@@ -105,6 +105,9 @@ pub fn verify(catalog: &Catalog, gateway: &Gateway) -> Verification {
                 }
             }
             let carried = s.documents.iter().any(|d| d.carried_from.is_some());
+            if offered && s.level == ElectronicLevel::InPerson {
+                gaps.push(gap("online_part", None));
+            }
             for d in s.documents.iter().filter(|d| d.carried_from.is_some()) {
                 gaps.push(gap("document_carried", Some(d.name.clone())));
             }

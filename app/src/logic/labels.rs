@@ -61,6 +61,7 @@ pub fn gap_text(g: &panjere_api::stats::Gap, t: &Strings, lang: panjere_api::Lan
         "document_not_fetched" => t.gap_document_not_fetched,
         "document_agency_not_connected" => t.gap_document_agency_not_connected,
         "document_carried" => t.gap_document_carried,
+        "online_part" => t.gap_online_part,
         other => other,
     };
     let subject = g.subject.as_ref().map(|s| s.get(lang).to_owned()).unwrap_or_default();
