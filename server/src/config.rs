@@ -124,7 +124,9 @@ pub struct AuthSettings {
     /// Codes sent to one national code per hour at most.
     pub codes_per_hour: u32,
     /// Sign-in requests (start, resend, verify) per client address per
-    /// `address_window_s` at most.
+    /// `address_window_s` at most: a flood guard sized for a mobile carrier's
+    /// shared address (CGNAT), not a guessing guard (the limits per national
+    /// code and per code are; see the README).
     pub address_limit: u32,
     pub address_window_s: u64,
     /// `Secure` cookie with a `__Host-` name: for HTTPS deployments. When
@@ -146,7 +148,7 @@ impl Default for AuthSettings {
             max_attempts: 5,
             lockout_s: 15 * 60,
             codes_per_hour: 5,
-            address_limit: 30,
+            address_limit: 600,
             address_window_s: 600,
             cookie_secure: None,
             trust_forwarded: false,

@@ -378,6 +378,53 @@ async fn rate_limits_per_national_code_and_per_address() {
     assert!(a.headers.contains_key(header::RETRY_AFTER));
 }
 
+/// A valid national code from nine digits (the check digit added).
+fn national_code(nine: u64) -> String {
+    let d = format!("{nine:09}");
+    let sum: u32 = d.chars().enumerate().map(|(i, c)| c.to_digit(10).unwrap() * (10 - i as u32)).sum();
+    let r = sum % 11;
+    format!("{d}{}", if r < 2 { r } else { 11 - r })
+}
+
+#[tokio::test]
+async fn many_citizens_behind_one_address_sign_in_while_guessing_one_code_is_stopped() {
+    // Iranian mobile carriers put thousands of subscribers behind one public
+    // address: everyone here comes from 127.0.0.1.
+    let p = portal().await;
+    let mut signed_in = 0;
+    for i in 0..40u64 {
+        let code = national_code(12_345_000 + i * 7_919);
+        let mobile = panjere_agencies::data::person(&code).mobile;
+        let mut b = p.browser();
+        let a = p.start(&mut b, (&code, &mobile)).await;
+        assert_eq!(a.status, 200, "citizen {i} ({code}) from the shared address: {}", a.body);
+        let sent = p.code_for(&mobile).await.unwrap();
+        let a = b.post("/api/auth/verify", json!({ "code": sent })).await;
+        assert_eq!(a.status, 200, "{}", a.body);
+        signed_in += 1;
+    }
+    assert_eq!(signed_in, 40, "80 sign-in requests from one address in a minute, none refused");
+
+    // Someone guessing one citizen's code, from the same address: the code
+    // dies after five wrong tries, and five codes an hour is all it gets.
+    let mut guesser = p.browser();
+    p.start(&mut guesser, ADULT).await;
+    let real = p.code_for(ADULT.1).await.unwrap();
+    let wrong = |n: u32| format!("{:06}", (real.parse::<u32>().unwrap() + n) % 1_000_000);
+    let mut last = String::new();
+    for n in 1..=6 {
+        last = guesser.post("/api/auth/verify", json!({ "code": wrong(n) })).await.code().to_owned();
+    }
+    assert_eq!(last, "code_locked", "the code is dead after five wrong tries");
+    let a = guesser.post("/api/auth/verify", json!({ "code": real })).await;
+    assert_eq!(a.status, 429, "even the right code now: {}", a.body);
+    // Meanwhile another citizen from the same address still signs in.
+    let code = national_code(98_765_432);
+    let mobile = panjere_agencies::data::person(&code).mobile;
+    let mut b = p.browser();
+    assert_eq!(p.start(&mut b, (&code, &mobile)).await.status, 200);
+}
+
 #[tokio::test]
 async fn an_agency_down_during_sign_in_is_named() {
     let p = portal().await;
