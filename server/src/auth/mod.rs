@@ -257,6 +257,19 @@ impl Auth {
             session.flush().await?;
             return Err(e.into());
         }
+        // Ended elsewhere (signed out on this or another device, while this
+        // request's session was being read): a session record written back
+        // by a request that raced the sign-out is never signed in.
+        if self.store.session_ended(&data.handle).await? {
+            session.flush().await?;
+            return Err(AuthError::NotSignedIn.into());
+        }
+        if data.last_seen == now {
+            // Nothing to write: requests of the same second do not save the
+            // session again (which also keeps one in flight during a
+            // sign-out from writing the session back).
+            return Ok(data);
+        }
         data.last_seen = now;
         // "My sessions" shows last-seen to the minute: write the index at
         // most once a minute per session.

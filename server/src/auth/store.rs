@@ -49,6 +49,9 @@ pub trait AuthStore: Send + Sync + 'static {
 
     async fn add_session(&self, s: &SessionRow) -> StoreResult<()>;
     async fn touch_session(&self, handle: &str, now: i64) -> StoreResult<()>;
+    /// Whether the session with this handle has ended (signed out, timed
+    /// out, ended from another device) or was never recorded.
+    async fn session_ended(&self, handle: &str) -> StoreResult<bool>;
     async fn end_session(&self, handle: &str, now: i64, reason: &str) -> StoreResult<()>;
     /// The citizen's sessions not ended and seen since `seen_since`, started
     /// since `started_since`; most recently seen first.
@@ -159,6 +162,14 @@ impl AuthStore for SqliteAuthStore {
             .execute(&self.pool)
             .await
             .map(|_| ())
+    }
+
+    async fn session_ended(&self, handle: &str) -> StoreResult<bool> {
+        let open: Option<i64> = sqlx::query_scalar("SELECT 1 FROM citizen_session WHERE handle = $1 AND ended_at IS NULL")
+            .bind(handle)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(open.is_none())
     }
 
     async fn end_session(&self, handle: &str, now: i64, reason: &str) -> StoreResult<()> {

@@ -378,6 +378,33 @@ async fn rate_limits_per_national_code_and_per_address() {
     assert!(a.headers.contains_key(header::RETRY_AFTER));
 }
 
+#[tokio::test]
+async fn a_request_racing_the_sign_out_cannot_bring_the_session_back() {
+    let p = portal().await;
+    let mut b = p.citizen(ADULT).await;
+    assert_eq!(b.get("/api/me").await.status, 200);
+    // What a request in flight during the sign-out would write back when it
+    // finishes: the session record as it was.
+    let pool = p.pool().await;
+    let saved: Vec<(String, Vec<u8>, String)> =
+        sqlx::query_as("SELECT id, data, expiry_date FROM tower_sessions").fetch_all(&pool).await.unwrap();
+    assert_eq!(saved.len(), 1);
+    let mut other_tab = p.browser();
+    other_tab.cookie = b.cookie.clone();
+    assert_eq!(b.post("/api/auth/sign-out", json!({})).await.status, 204);
+    for (id, data, expiry) in &saved {
+        sqlx::query("INSERT INTO tower_sessions (id, data, expiry_date) VALUES (?, ?, ?)")
+            .bind(id)
+            .bind(data)
+            .bind(expiry)
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    let a = other_tab.get("/api/me").await;
+    assert_eq!((a.status, a.code()), (401, "not_signed_in"), "signed out stays signed out: {}", a.body);
+}
+
 /// A valid national code from nine digits (the check digit added).
 fn national_code(nine: u64) -> String {
     let d = format!("{nine:09}");
