@@ -131,13 +131,18 @@ async fn list(State(state): State<AppState>, citizen: Citizen, AppQuery(q): AppQ
     responses((status = 200, description = "The request", body = RequestDetail), (status = 401, description = "Not signed in", body = ErrorBody),
               (status = 404, description = "No such request of this citizen", body = ErrorBody)))]
 async fn one(State(state): State<AppState>, citizen: Citizen, AppPath(id): AppPath<String>) -> Result<Json<RequestDetail>, AppError> {
-    let r = state
+    let r = own_request(&state, &citizen, &id).await?;
+    Ok(Json(detail(&state, &r).await?))
+}
+
+/// The citizen's own request `id` (another citizen's is not found).
+async fn own_request(state: &AppState, citizen: &Citizen, id: &str) -> Result<RequestRow, AppError> {
+    state
         .stores()
         .requests
-        .request_of(&id, &citizen.pseudonym)
+        .request_of(id, &citizen.pseudonym)
         .await?
-        .ok_or_else(|| AppError::NotFound { what: "request", id: id.clone() })?;
-    Ok(Json(detail(&state, &r).await?))
+        .ok_or_else(|| AppError::NotFound { what: "request", id: id.to_owned() })
 }
 
 /// Answers the agency's request for more information: sent to the agency
@@ -156,12 +161,7 @@ async fn reply(
     AppPath(id): AppPath<String>,
     AppJson(body): AppJson<ReplyRequest>,
 ) -> Result<Json<RequestDetail>, AppError> {
-    let r = state
-        .stores()
-        .requests
-        .request_of(&id, &citizen.pseudonym)
-        .await?
-        .ok_or_else(|| AppError::NotFound { what: "request", id: id.clone() })?;
+    let r = own_request(&state, &citizen, &id).await?;
     let text = body.text.trim();
     let n = text.chars().count();
     if n == 0 || n > 480 || text.chars().any(|c| c.is_control() && c != '\n') {
@@ -171,7 +171,7 @@ async fn reply(
         return Err(AppError::Conflict(format!("this request is {}, not waiting for more information", r.status)));
     }
     state.requests().reply(&r, text, state.clock().now()).await?;
-    let r = state.stores().requests.request_of(&id, &citizen.pseudonym).await?.ok_or_else(|| AppError::NotFound { what: "request", id })?;
+    let r = own_request(&state, &citizen, &id).await?;
     Ok(Json(detail(&state, &r).await?))
 }
 

@@ -12,7 +12,7 @@ use panjere_api::ServiceKind;
 use panjere_server::catalog::Catalog;
 use serde_json::{json, Value};
 
-use crate::helpers::{root, Browser, TestApp, TestOptions};
+use crate::helpers::{copy_of_data, root, Browser, TestApp, TestOptions};
 
 const CITIZEN: (&str, &str) = ("0076229645", "09121111111");
 
@@ -274,26 +274,6 @@ async fn a_refused_credential_disconnects_the_agency() {
     let status = c.get("/api/status").await.body;
     let customs = status["agencies"].as_array().unwrap().iter().find(|a| a["id"] == "customs").unwrap();
     assert_eq!(customs["problems"], json!(["the agency refused the window's credential"]));
-}
-
-/// Copies `data/` to a temporary directory.
-fn copy_of_data() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&root().join("data"), dir.path());
-    dir
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }
 
 #[tokio::test]

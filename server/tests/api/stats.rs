@@ -10,25 +10,7 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
-use crate::helpers::{root, TestApp, TestOptions};
-
-/// A copy of `data/` to change on purpose.
-fn copy_of_data() -> tempfile::TempDir {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for e in std::fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            if e.file_type().unwrap().is_dir() {
-                copy(&e.path(), &to.join(e.file_name()));
-            } else {
-                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-            }
-        }
-    }
-    let dir = tempfile::tempdir().unwrap();
-    copy(&root().join("data"), dir.path());
-    dir
-}
+use crate::helpers::{copy_of_data, root, TestApp, TestOptions};
 
 /// 2026-11-28 12:00 UTC.
 const NOW: i64 = 1_795_867_200;
