@@ -21,7 +21,7 @@ struct FormsFile {
 
 /// Reads every `dir/forms/*.toml` (no directory: no forms) and checks
 /// every form; each problem names its file and form.
-pub fn load(dir: &Path, catalog: &Catalog) -> Result<Vec<Form>, Vec<String>> {
+pub fn load(dir: &Path, catalog: &Catalog) -> Result<Vec<(String, Form)>, Vec<String>> {
     let forms_dir = dir.join("forms");
     let mut paths: Vec<std::path::PathBuf> = match std::fs::read_dir(&forms_dir) {
         Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect(),
@@ -82,7 +82,7 @@ pub fn load(dir: &Path, catalog: &Catalog) -> Result<Vec<Form>, Vec<String>> {
         }
     }
     if errors.is_empty() {
-        Ok(all.into_iter().map(|(_, f)| f).collect())
+        Ok(all)
     } else {
         Err(errors)
     }
@@ -106,21 +106,37 @@ pub fn check_operations(catalog: &Catalog, registry: &Registry) -> Result<(), St
         }
         for (op, params) in uses {
             let Some(o) = registry.operations.get(op) else {
-                errors.push(format!("form {}: operation {op} is not in the operations file", form.service));
+                errors.push(format!(
+                    "{}, form {}: operation {op} is not in the operations file",
+                    catalog.form_file(&form.service),
+                    form.service
+                ));
                 continue;
             };
             if let Some(params) = params {
                 for name in o.params.keys().filter(|k| !params.contains_key(*k)) {
-                    errors.push(format!("form {}: operation {op} needs parameter {name}", form.service));
+                    errors.push(format!(
+                        "{}, form {}: operation {op} needs parameter {name}",
+                        catalog.form_file(&form.service),
+                        form.service
+                    ));
                 }
                 for name in params.keys().filter(|k| !o.params.contains_key(*k)) {
-                    errors.push(format!("form {}: operation {op} has no parameter {name}", form.service));
+                    errors.push(format!(
+                        "{}, form {}: operation {op} has no parameter {name}",
+                        catalog.form_file(&form.service),
+                        form.service
+                    ));
                 }
             }
         }
         for op in [&form.submit, &form.status, &form.reply].into_iter().flatten() {
             if registry.operations.get(op).is_some_and(|o| o.agency != owner) {
-                errors.push(format!("form {}: {op} is not an operation of the owning agency {owner}", form.service));
+                errors.push(format!(
+                    "{}, form {}: {op} is not an operation of the owning agency {owner}",
+                    catalog.form_file(&form.service),
+                    form.service
+                ));
             }
         }
     }

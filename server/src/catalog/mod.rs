@@ -35,6 +35,8 @@ pub struct Catalog {
     /// `agencies`).
     facts: Vec<Vec<ServiceFacts>>,
     shares: Shares,
+    /// Service → the forms file its form is in (for error messages).
+    form_files: HashMap<String, String>,
 }
 
 /// What the stage and target rules need to know about one service: its
@@ -51,8 +53,9 @@ impl Catalog {
     pub fn load(dir: &Path) -> Result<Self, CatalogErrors> {
         let mut catalog = source::load(dir).map(Self::from_source)?;
         let forms = forms::load(dir, &catalog).map_err(CatalogErrors)?;
-        for form in forms {
+        for (file, form) in forms {
             let i = catalog.service_index[&form.service];
+            catalog.form_files.insert(form.service.clone(), file);
             catalog.services[i].form = Some(form);
         }
         Ok(catalog)
@@ -61,6 +64,11 @@ impl Catalog {
     /// The form of a service usable through the window.
     pub fn form(&self, service: &str) -> Option<&panjere_api::forms::Form> {
         self.service(service).and_then(|s| s.form.as_ref())
+    }
+
+    /// The file (under `data/`) a service's form is in.
+    pub fn form_file(&self, service: &str) -> &str {
+        self.form_files.get(service).map_or("forms", String::as_str)
     }
 
     /// Services with forms.
@@ -210,6 +218,7 @@ impl Catalog {
             targets: src.targets,
             facts,
             shares,
+            form_files: HashMap::new(),
         }
     }
 

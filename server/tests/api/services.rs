@@ -475,7 +475,7 @@ fn a_form_naming_an_unknown_operation_or_field_type_is_refused_with_its_file() {
     )
     .unwrap();
     let e = panjere_server::catalog::forms::check_operations(&catalog, &registry).unwrap_err();
-    assert!(e.contains("form parcel-tracking: operation post.nowhere is not in the operations file"), "{e}");
+    assert!(e.contains("forms/post.toml, form parcel-tracking: operation post.nowhere is not in the operations file"), "{e}");
 
     std::fs::write(&path, text.replacen("type = \"digits\"", "type = \"barcode\"", 1)).unwrap();
     let e = Catalog::load(data.path()).unwrap_err().to_string();
