@@ -23,6 +23,10 @@ pub struct Config {
     /// Threads serving requests, each with its own runtime and listening
     /// socket (0: one per core). Env: `PANJERE_WORKERS`.
     pub workers: usize,
+    /// This instance's name, sent in `X-Panjere-Instance` on every answer
+    /// (so a load balancer's spread can be seen). Default: `pid-<process
+    /// id>`. Env: `PANJERE_INSTANCE`.
+    pub instance: Option<String>,
     /// The Trunk build to serve. Env: `PANJERE_DIST`.
     pub dist_dir: PathBuf,
     /// The catalog source files. Env: `PANJERE_CATALOG`.
@@ -177,6 +181,7 @@ impl Default for Config {
             address: IpAddr::from([127, 0, 0, 1]),
             port: 8080,
             workers: 0,
+            instance: None,
             dist_dir: "dist".into(),
             catalog_dir: "data".into(),
             data_dir: "var".into(),
@@ -269,6 +274,12 @@ impl Config {
         }
         if let Some(v) = env("PANJERE_PORT") {
             self.port = parse("PANJERE_PORT", v)?;
+        }
+        if let Some(v) = env("PANJERE_INSTANCE") {
+            if v.is_empty() || v.len() > 64 || !v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b)) {
+                return Err(ConfigError::Env("PANJERE_INSTANCE", v, "1 to 64 letters, digits, '-', '_', '.' or ':'".into()));
+            }
+            self.instance = Some(v);
         }
         if let Some(v) = env("PANJERE_WORKERS") {
             self.workers = parse("PANJERE_WORKERS", v)?;

@@ -31,12 +31,18 @@ pub use state::AppState;
 /// The whole application: API and static client, with request ids and
 /// security headers on every response.
 pub fn app(state: AppState) -> Router {
+    // Names are checked in the configuration; the fallback never applies.
+    let instance = axum::http::HeaderValue::from_str(state.instance()).unwrap_or(axum::http::HeaderValue::from_static("panjere"));
     Router::new()
         .merge(routes::router(state.auth().layer()))
         .merge(web::router())
         .layer(middleware::from_fn(csrf::middleware))
         .layer(middleware::from_fn_with_state(state.web(), web::security_headers))
         .layer(middleware::from_fn(request_id::scope))
+        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            axum::http::HeaderName::from_static("x-panjere-instance"),
+            instance,
+        ))
         .layer(tower_http::request_id::PropagateRequestIdLayer::x_request_id())
         .layer(request_id::set_layer())
         .layer(middleware::map_request(request_id::drop_unacceptable))

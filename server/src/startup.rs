@@ -68,7 +68,8 @@ pub fn build_state_with(
     let catalog = Arc::new(catalog);
     let requests = Requests::new(stores.requests.clone(), gateway.clone(), catalog.clone(), clock.clone(), config.requests);
     let shell = Shell::load(&config.dist_dir).map(Arc::new);
-    Ok(AppState::new(Parts { catalog, shell, gateway, auth: Arc::new(auth), requests: Arc::new(requests), stores, clock }))
+    let instance = config.instance.clone().unwrap_or_else(|| format!("pid-{}", std::process::id()));
+    Ok(AppState::new(Parts { catalog, shell, gateway, auth: Arc::new(auth), requests: Arc::new(requests), stores, clock, instance }))
 }
 
 /// The work beside the requests: agency health probes, request delivery

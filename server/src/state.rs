@@ -27,6 +27,7 @@ struct Inner {
     requests: Arc<Requests>,
     stores: Stores,
     clock: Arc<dyn Clock>,
+    instance: String,
 }
 
 /// What an [`AppState`] is made of.
@@ -38,12 +39,19 @@ pub struct Parts {
     pub requests: Arc<Requests>,
     pub stores: Stores,
     pub clock: Arc<dyn Clock>,
+    /// This instance's name (`X-Panjere-Instance`).
+    pub instance: String,
 }
 
 impl AppState {
     pub fn new(p: Parts) -> Self {
-        let Parts { catalog, shell, gateway, auth, requests, stores, clock } = p;
-        AppState { inner: Arc::new(Inner { catalog, shell, gateway, auth, requests, stores, clock }) }
+        let Parts { catalog, shell, gateway, auth, requests, stores, clock, instance } = p;
+        AppState { inner: Arc::new(Inner { catalog, shell, gateway, auth, requests, stores, clock, instance }) }
+    }
+
+    /// This instance's name, sent on every answer.
+    pub fn instance(&self) -> &str {
+        &self.inner.instance
     }
 
     pub fn requests(&self) -> &Arc<Requests> {

@@ -10,7 +10,9 @@ use panjere_server::db;
 use serde_json::Value;
 use tower::ServiceExt;
 
-use crate::helpers::{TestApp, TestOptions};
+use std::sync::Arc;
+
+use crate::helpers::{root, TestApp, TestOptions};
 
 const INLINE: &str = "import init from '/panjere-app-0123456789abcdef.js';\nawait init();";
 
@@ -99,6 +101,35 @@ async fn health_reports_version_and_database() {
     assert_eq!(j["database"], true);
     assert!(j["services"].as_u64().unwrap() >= 300);
     assert!(j["agencies"].as_u64().unwrap() >= 60);
+}
+
+#[tokio::test]
+async fn every_answer_names_its_instance_and_health_fails_without_the_database() {
+    use panjere_server::clock::SystemClock;
+    use panjere_server::config::Config;
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        agencies_file: root().join("config/agencies.toml"),
+        operations_file: root().join("data/operations.toml"),
+        catalog_dir: root().join("data"),
+        dist_dir: dir.path().join("no-client"),
+        data_dir: dir.path().join("var"),
+        instance: Some("panjere-2".into()),
+        ..Default::default()
+    };
+    let catalog = panjere_server::catalog::Catalog::load(&config.catalog_dir).unwrap();
+    let pool = panjere_server::db::open(&config.data_dir).await.unwrap();
+    let stores = panjere_server::db::sqlite_stores(pool.clone()).await.unwrap();
+    let state = panjere_server::startup::build_state_with(&config, &|_| None, Arc::new(SystemClock), catalog, stores).unwrap();
+    let router = panjere_server::app(state);
+    let res = router.clone().oneshot(Request::get("/api/health").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!((res.status(), res.headers()["x-panjere-instance"].to_str().unwrap()), (StatusCode::OK, "panjere-2"));
+    let res = router.clone().oneshot(Request::get("/api/catalog/services/nope").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(res.headers()["x-panjere-instance"], "panjere-2", "errors too");
+    // The database goes away: the load balancer is told to take this instance out.
+    pool.close().await;
+    let res = router.oneshot(Request::get("/api/health").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
 }
 
 #[tokio::test]
