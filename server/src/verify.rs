@@ -49,75 +49,63 @@ pub fn verify(catalog: &Catalog, gateway: &Gateway) -> Verification {
     };
     for s in catalog.all_services() {
         let mut gaps = Vec::new();
-        let other = |a: &str| a != s.agency;
-        let inquiries = s.documents.iter().filter(|d| d.fetched_from.as_deref().is_some_and(other)).count()
-            + s.documents.iter().filter(|d| d.carried_from.as_deref().is_some_and(other)).count();
-        let (verified, electronic) = if s.kind == ServiceKind::Information {
+        let (fetched, carried) = crate::catalog::other_agency_documents(&s.agency, &s.documents);
+        let (verified, electronic) = match (&s.form, s.kind) {
             // Its content is the window's own page.
-            (s.level, 0)
-        } else {
-            let Some(form) = &s.form else {
+            (_, ServiceKind::Information) => (s.level, 0),
+            (None, _) => {
                 gaps.push(gap("no_form", None));
-                out.services.push(check(s, ElectronicLevel::InPerson, gaps.clone()));
-                out.facts.entry(s.agency.clone()).or_default().push(ServiceFacts {
-                    level: ElectronicLevel::InPerson,
-                    popularity: s.popularity,
-                    inquiries: inquiries as u32,
-                    inquiries_electronic: 0,
-                });
-                continue;
-            };
-            if !connected(&s.agency) {
-                gaps.push(gap("agency_not_connected", Some(name_of(&s.agency))));
+                (ElectronicLevel::InPerson, 0)
             }
-            let own_ops = [&form.operation, &form.submit, &form.status].into_iter().flatten();
-            let mut offered = connected(&s.agency);
-            for op in own_ops {
-                if !described(op) {
-                    offered = false;
-                    gaps.push(gap("operation_not_described", Some(op_text(op))));
+            (Some(form), _) => {
+                if !connected(&s.agency) {
+                    gaps.push(gap("agency_not_connected", Some(name_of(&s.agency))));
                 }
-            }
-            // The agencies whose documents the window fetches itself: an
-            // inquiry of the form, described, through a connected agency.
-            let mut fetched_by: BTreeSet<String> = BTreeSet::new();
-            let mut asked_of: BTreeSet<String> = BTreeSet::new();
-            for i in &form.inquiries {
-                let Some(agency) = agency_of(&i.operation) else { continue };
-                asked_of.insert(agency.clone());
-                if connected(&agency) && described(&i.operation) {
-                    fetched_by.insert(agency);
-                }
-            }
-            let mut all_fetched = true;
-            let mut electronic = 0;
-            for d in &s.documents {
-                if let Some(from) = &d.fetched_from {
-                    if fetched_by.contains(from) {
-                        electronic += usize::from(other(from));
-                    } else if asked_of.contains(from) {
-                        all_fetched = false;
-                        gaps.push(gap("document_agency_not_connected", Some(d.name.clone())));
-                    } else {
-                        all_fetched = false;
-                        gaps.push(gap("document_not_fetched", Some(d.name.clone())));
+                let mut offered = connected(&s.agency);
+                for op in [&form.operation, &form.submit, &form.status].into_iter().flatten() {
+                    if !described(op) {
+                        offered = false;
+                        gaps.push(gap("operation_not_described", Some(op_text(op))));
                     }
                 }
+                // The agencies whose documents the window fetches itself: an
+                // inquiry of the form, described, through a connected agency.
+                let mut fetched_by: BTreeSet<String> = BTreeSet::new();
+                let mut asked_of: BTreeSet<String> = BTreeSet::new();
+                for i in &form.inquiries {
+                    let Some(agency) = agency_of(&i.operation) else { continue };
+                    asked_of.insert(agency.clone());
+                    if connected(&agency) && described(&i.operation) {
+                        fetched_by.insert(agency);
+                    }
+                }
+                let mut all_fetched = true;
+                let mut electronic = 0;
+                for d in &s.documents {
+                    let Some(from) = &d.fetched_from else { continue };
+                    if fetched_by.contains(from) {
+                        electronic += u32::from(*from != s.agency);
+                    } else {
+                        all_fetched = false;
+                        let code = if asked_of.contains(from) { "document_agency_not_connected" } else { "document_not_fetched" };
+                        gaps.push(gap(code, Some(d.name.clone())));
+                    }
+                }
+                let any_carried = s.documents.iter().any(|d| d.carried_from.is_some());
+                if offered && s.level == ElectronicLevel::InPerson {
+                    gaps.push(gap("online_part", None));
+                }
+                for d in s.documents.iter().filter(|d| d.carried_from.is_some()) {
+                    gaps.push(gap("document_carried", Some(d.name.clone())));
+                }
+                (verified_level(s.level, offered, all_fetched, any_carried), electronic)
             }
-            let carried = s.documents.iter().any(|d| d.carried_from.is_some());
-            if offered && s.level == ElectronicLevel::InPerson {
-                gaps.push(gap("online_part", None));
-            }
-            for d in s.documents.iter().filter(|d| d.carried_from.is_some()) {
-                gaps.push(gap("document_carried", Some(d.name.clone())));
-            }
-            (verified_level(s.level, offered, all_fetched, carried), electronic)
         };
         out.facts.entry(s.agency.clone()).or_default().push(ServiceFacts {
             level: verified,
             popularity: s.popularity,
-            inquiries: inquiries as u32,
-            inquiries_electronic: electronic as u32,
+            inquiries: fetched + carried,
+            inquiries_electronic: electronic,
         });
         out.services.push(check(s, verified, gaps));
     }

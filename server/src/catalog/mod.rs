@@ -42,10 +42,17 @@ pub struct Catalog {
 /// What the stage and target rules need to know about one service: its
 /// inter-agency inquiries are the documents from another agency.
 fn service_facts(s: &source::ServiceRec) -> ServiceFacts {
-    let other = |a: &Option<String>| a.as_deref().is_some_and(|a| a != s.agency);
-    let fetched = s.documents.iter().filter(|d| other(&d.fetched_from)).count() as u32;
-    let carried = s.documents.iter().filter(|d| other(&d.carried_from)).count() as u32;
+    let (fetched, carried) = other_agency_documents(&s.agency, &s.documents);
     ServiceFacts { level: s.level, popularity: s.popularity, inquiries: fetched + carried, inquiries_electronic: fetched }
+}
+
+/// How many of a service's documents come from another agency than its
+/// own `agency`: (claimed fetched by the window, carried by the citizen).
+pub fn other_agency_documents(agency: &str, documents: &[panjere_api::Document]) -> (u32, u32) {
+    let other = |a: &Option<String>| a.as_deref().is_some_and(|a| a != agency);
+    let fetched = documents.iter().filter(|d| other(&d.fetched_from)).count() as u32;
+    let carried = documents.iter().filter(|d| other(&d.carried_from)).count() as u32;
+    (fetched, carried)
 }
 
 impl Catalog {
