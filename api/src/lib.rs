@@ -28,12 +28,23 @@ pub use status::{AgencyStatus, LookupAnswer, StatusReport};
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
-    /// `ok` when the server and its database answer, `degraded` otherwise.
+    /// `ok` when the server, its database and (if used) Redis answer,
+    /// `degraded` otherwise.
     pub status: String,
     /// The server's version (Cargo package version).
     pub version: String,
-    /// Whether the embedded database answered a trivial query.
+    /// Whether the database answered a trivial query.
     pub database: bool,
+    /// The database engine: `sqlite` or `postgres`.
+    pub engine: String,
+    /// Whether Redis answered a PING; absent when sessions and limits do
+    /// not live in Redis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redis: Option<bool>,
+    /// Where the sign-in limit is counted: `memory` (this instance),
+    /// `redis` (shared by every instance) or `memory_fallback` (Redis
+    /// should hold it but did not answer).
+    pub limits: String,
     /// Number of agencies and services in the loaded catalog.
     pub agencies: usize,
     pub services: usize,

@@ -31,9 +31,16 @@ pub struct Config {
     pub dist_dir: PathBuf,
     /// The catalog source files. Env: `PANJERE_CATALOG`.
     pub catalog_dir: PathBuf,
-    /// Where the SQLite database lives (created on first run).
-    /// Env: `PANJERE_DATA_DIR`.
+    /// Where the SQLite database lives (created on first run) when no
+    /// PostgreSQL URL is set. Env: `PANJERE_DATA_DIR`.
     pub data_dir: PathBuf,
+    /// Connections this instance opens to PostgreSQL at most (the total over
+    /// every instance must stay under the server's `max_connections`).
+    /// Env: `PANJERE_DATABASE_CONNECTIONS`.
+    pub database_connections: u32,
+    /// Prefix of every key this deployment writes to Redis.
+    /// Env: `PANJERE_REDIS_PREFIX`.
+    pub redis_prefix: String,
     /// `json` (one JSON object a line) or `pretty`. Env: `PANJERE_LOG_FORMAT`.
     pub log_format: LogFormat,
     /// `development`, `test` or `production`: production refuses to start
@@ -80,11 +87,18 @@ pub struct Secrets {
     pub otp_key: Secret,
     /// Citizen pseudonyms (logs, audit log, stored rows) are derived with it.
     pub pseudonym_key: Secret,
+    /// PostgreSQL, for everything durable (`postgres://user:password@host/db`);
+    /// unset: SQLite in the data directory. Env: `PANJERE_DATABASE_URL`.
+    pub database_url: Option<Secret>,
+    /// Redis, for sessions and the sign-in limit shared by every instance
+    /// (`redis://:password@host:6379/0`); unset: sessions in the database
+    /// and limits in memory. Env: `PANJERE_REDIS_URL`.
+    pub redis_url: Option<Secret>,
 }
 
 impl Default for Secrets {
     fn default() -> Self {
-        Secrets { otp_key: Secret::new("dev-otp-key"), pseudonym_key: Secret::new("dev-pseudonym-key") }
+        Secrets { otp_key: Secret::new("dev-otp-key"), pseudonym_key: Secret::new("dev-pseudonym-key"), database_url: None, redis_url: None }
     }
 }
 
@@ -97,11 +111,15 @@ pub struct RequestSettings {
     pub poll_interval_s: i64,
     /// The longest wait between delivery attempts.
     pub max_backoff_s: i64,
+    /// How long an instance holds the requests it claimed for delivery;
+    /// another takes them over after that if it died. Longer than the
+    /// slowest delivery attempt. Env: `PANJERE_LEASE_SECONDS`.
+    pub lease_s: i64,
 }
 
 impl Default for RequestSettings {
     fn default() -> Self {
-        RequestSettings { poll_interval_s: 15, max_backoff_s: 60 }
+        RequestSettings { poll_interval_s: 15, max_backoff_s: 60, lease_s: 60 }
     }
 }
 
@@ -185,6 +203,8 @@ impl Default for Config {
             dist_dir: "dist".into(),
             catalog_dir: "data".into(),
             data_dir: "var".into(),
+            database_connections: 16,
+            redis_prefix: "panjere:".into(),
             log_format: LogFormat::Json,
             mode: Mode::Development,
             agencies_file: "config/agencies.toml".into(),
@@ -238,6 +258,8 @@ impl Config {
                 "the key citizen pseudonyms are derived with",
                 "dev-pseudonym-key",
             )?,
+            database_url: env("PANJERE_DATABASE_URL").filter(|v| !v.is_empty()).map(Secret),
+            redis_url: env("PANJERE_REDIS_URL").filter(|v| !v.is_empty()).map(Secret),
         };
         Ok(config)
     }
@@ -292,6 +314,18 @@ impl Config {
         }
         if let Some(v) = env("PANJERE_DATA_DIR") {
             self.data_dir = v.into();
+        }
+        if let Some(v) = env("PANJERE_DATABASE_CONNECTIONS") {
+            self.database_connections = parse("PANJERE_DATABASE_CONNECTIONS", v)?;
+        }
+        if let Some(v) = env("PANJERE_REDIS_PREFIX") {
+            self.redis_prefix = v;
+        }
+        if let Some(v) = env("PANJERE_LEASE_SECONDS") {
+            self.requests.lease_s = parse("PANJERE_LEASE_SECONDS", v)?;
+            if self.requests.lease_s < 2 {
+                return Err(ConfigError::Env("PANJERE_LEASE_SECONDS", self.requests.lease_s.to_string(), "at least 2 seconds".into()));
+            }
         }
         if let Some(v) = env("PANJERE_MODE") {
             self.mode = match v.as_str() {

@@ -1,22 +1,65 @@
-//! The embedded SQLite database: opened (created on first run) in the data
-//! directory, migrated at start, and the SQLite implementation of every
-//! store.
+//! The databases: the embedded SQLite one (opened, created on first run, in
+//! the data directory) and PostgreSQL (`PANJERE_DATABASE_URL`), each
+//! migrated at start with its own migrations, and [`Stores`] on either.
+//!
+//! Every store is written once, as SQL both engines accept (`$1…$N`
+//! placeholders, `ON CONFLICT`, `RETURNING`), and implemented for both pool
+//! types by a macro; what the dialects do differently is named in
+//! [`Dialect`].
 
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
 use tower_sessions::ExpiredDeletion;
 
-use crate::auth::store::SqliteAuthStore;
-use crate::gateway::audit::SqliteAudit;
-use crate::requests::store::SqliteRequestStore;
-use crate::stats::SqliteUsageStore;
+use crate::auth::limit::{Limiter, MemoryLimiter};
+use crate::auth::store::SqlAuthStore;
+use crate::gateway::audit::BatchedAudit;
+use crate::requests::store::SqlRequestStore;
+use crate::stats::SqlUsageStore;
 use crate::stores::{Database, Stores};
 
+/// What SQLite and PostgreSQL spell differently.
+pub trait Dialect {
+    /// Starts a transaction that will write: SQLite takes the write lock
+    /// first (a concurrent writer then waits, `busy_timeout`, rather than
+    /// failing on upgrading a read); PostgreSQL locks rows as it goes.
+    const BEGIN_WRITE: &'static str;
+    /// Appended to a SELECT of rows about to be updated in a transaction:
+    /// PostgreSQL locks them (SQLite's write lock already covers it).
+    const FOR_UPDATE: &'static str;
+    /// Appended to the SELECT that claims work: rows another instance is
+    /// claiming are skipped rather than waited for.
+    const SKIP_LOCKED: &'static str;
+    /// A column giving insertion order.
+    const SEQ: &'static str;
+    /// The engine's name, for logs and `/api/health`.
+    const NAME: &'static str;
+}
+
+impl Dialect for Sqlite {
+    const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
+    const FOR_UPDATE: &'static str = "";
+    const SKIP_LOCKED: &'static str = "";
+    const SEQ: &'static str = "rowid";
+    const NAME: &'static str = "sqlite";
+}
+
+impl Dialect for Postgres {
+    const BEGIN_WRITE: &'static str = "BEGIN";
+    const FOR_UPDATE: &'static str = " FOR UPDATE";
+    const SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
+    const SEQ: &'static str = "seq";
+    const NAME: &'static str = "postgres";
+}
+
+/// Opens (creating on first run) and migrates the SQLite database in
+/// `data_dir`.
 pub async fn open(data_dir: &Path) -> Result<SqlitePool, sqlx::Error> {
     std::fs::create_dir_all(data_dir).map_err(sqlx::Error::Io)?;
     let path = data_dir.join("panjere.db");
@@ -31,36 +74,80 @@ pub async fn open(data_dir: &Path) -> Result<SqlitePool, sqlx::Error> {
     Ok(pool)
 }
 
+/// Connects to PostgreSQL at `url` with at most `connections` connections
+/// and applies its migrations (several instances starting at once take
+/// turns: sqlx holds an advisory lock while migrating).
+pub async fn open_postgres(url: &str, connections: u32) -> Result<PgPool, sqlx::Error> {
+    let pool = PgPoolOptions::new()
+        .max_connections(connections.max(2))
+        .acquire_timeout(std::time::Duration::from_secs(5))
+        .connect(url)
+        .await?;
+    sqlx::migrate!("./migrations-pg").run(&pool).await?;
+    Ok(pool)
+}
+
 /// Every store on one SQLite database (the session store's table created
-/// if missing; the audit log's batch writer started).
+/// if missing; the audit log's batch writer started); limits in memory.
 pub async fn sqlite_stores(pool: SqlitePool) -> Result<Stores, sqlx::Error> {
     let sessions = tower_sessions_sqlx_store::SqliteStore::new(pool.clone());
     sessions.migrate().await?;
     Ok(Stores {
-        database: Arc::new(Sqlite { pool: pool.clone(), sessions: sessions.clone() }),
+        database: Arc::new(Engine { pool: pool.clone(), sessions: sessions.clone() }),
         sessions: Arc::new(sessions),
-        auth: Arc::new(SqliteAuthStore::new(pool.clone())),
-        requests: Arc::new(SqliteRequestStore::new(pool.clone())),
-        usage: Arc::new(SqliteUsageStore::new(pool.clone())),
-        audit: Arc::new(SqliteAudit::start(pool)),
+        auth: Arc::new(SqlAuthStore::new(pool.clone())),
+        requests: Arc::new(SqlRequestStore::new(pool.clone())),
+        usage: Arc::new(SqlUsageStore::new(pool.clone())),
+        audit: Arc::new(BatchedAudit::start(pool.into())),
+        limits: Arc::new(MemoryLimiter::default()) as Arc<dyn Limiter>,
+        redis: None,
     })
 }
 
-struct Sqlite {
-    pool: SqlitePool,
-    sessions: tower_sessions_sqlx_store::SqliteStore,
+/// Every store on one PostgreSQL database; sessions in its
+/// `tower_sessions` schema and limits in memory unless
+/// [`crate::redis::with_redis`] moves them.
+pub async fn postgres_stores(pool: PgPool) -> Result<Stores, sqlx::Error> {
+    let sessions = tower_sessions_sqlx_store::PostgresStore::new(pool.clone());
+    sessions.migrate().await?;
+    Ok(Stores {
+        database: Arc::new(Engine { pool: pool.clone(), sessions: sessions.clone() }),
+        sessions: Arc::new(sessions),
+        auth: Arc::new(SqlAuthStore::new(pool.clone())),
+        requests: Arc::new(SqlRequestStore::new(pool.clone())),
+        usage: Arc::new(SqlUsageStore::new(pool.clone())),
+        audit: Arc::new(BatchedAudit::start(pool.into())),
+        limits: Arc::new(MemoryLimiter::default()) as Arc<dyn Limiter>,
+        redis: None,
+    })
 }
 
-#[async_trait]
-impl Database for Sqlite {
-    async fn ping(&self) -> bool {
-        sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&self.pool).await.is_ok()
-    }
+/// The database as a whole, and the upkeep of its session table.
+struct Engine<P, S> {
+    pool: P,
+    sessions: S,
+}
 
-    /// Deletes expired sessions every five minutes.
-    async fn maintain(&self) {
-        if let Err(e) = self.sessions.clone().continuously_delete_expired(std::time::Duration::from_secs(300)).await {
-            tracing::error!(error = %e, "expired-session cleanup stopped");
+macro_rules! engine {
+    ($db:ty, $store:ty) => {
+        #[async_trait]
+        impl Database for Engine<sqlx::Pool<$db>, $store> {
+            async fn ping(&self) -> bool {
+                sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+            }
+
+            fn engine(&self) -> &'static str {
+                <$db as Dialect>::NAME
+            }
+
+            /// Deletes expired sessions every five minutes.
+            async fn maintain(&self) {
+                if let Err(e) = self.sessions.clone().continuously_delete_expired(std::time::Duration::from_secs(300)).await {
+                    tracing::error!(error = %e, "expired-session cleanup stopped");
+                }
+            }
         }
-    }
+    };
 }
+engine!(Sqlite, tower_sessions_sqlx_store::SqliteStore);
+engine!(Postgres, tower_sessions_sqlx_store::PostgresStore);

@@ -11,6 +11,7 @@ pub mod error;
 pub mod gateway;
 pub mod jalali;
 pub mod rand;
+pub mod redis;
 pub mod request_id;
 pub mod requests;
 pub mod routes;

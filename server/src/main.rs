@@ -47,9 +47,12 @@ async fn run() -> Result<(), StartupError> {
     let audit = state.stores().audit.clone();
     let workers = serve::Workers::spawn(listeners, app(state)).map_err(StartupError::Serve)?;
     shutdown().await;
+    // Stop accepting and finish the requests in flight; finish the delivery
+    // in progress; write the audit log's last batch.
     let served = workers.shutdown().await;
-    drop(background);
+    background.stop(std::time::Duration::from_secs(20)).await;
     audit.flush().await;
+    tracing::info!("stopped");
     served.map_err(StartupError::Serve)
 }
 

@@ -24,6 +24,8 @@ pub enum StartupError {
     Catalog(String, CatalogErrors),
     #[error("cannot open the database in {0}: {1}")]
     Database(String, sqlx::Error),
+    #[error("cannot use Redis (PANJERE_REDIS_URL): {0}")]
+    Redis(String),
     #[error("cannot set up the agency gateway: {0}")]
     Gateway(String),
     #[error("cannot listen on {0}: {1}")]
@@ -32,15 +34,39 @@ pub enum StartupError {
     Serve(std::io::Error),
 }
 
-/// Builds the application from its configuration on the embedded SQLite
-/// database; `env` gives the agencies' URLs and secrets
+/// Builds the application from its configuration: on PostgreSQL when
+/// `PANJERE_DATABASE_URL` is set, else the embedded SQLite database; with
+/// sessions and limits in Redis when `PANJERE_REDIS_URL` is set. `env` gives the agencies' URLs and secrets
 /// ([`Config::agencies`]), `clock` the window's time.
 pub async fn build_state(config: &Config, env: &dyn Fn(&str) -> Option<String>, clock: Arc<dyn Clock>) -> Result<AppState, StartupError> {
     let catalog = Catalog::load(&config.catalog_dir).map_err(|e| StartupError::Catalog(config.catalog_dir.display().to_string(), e))?;
-    let database = |e| StartupError::Database(config.data_dir.display().to_string(), e);
-    let pool = crate::db::open(&config.data_dir).await.map_err(database)?;
-    let stores = crate::db::sqlite_stores(pool).await.map_err(database)?;
+    let stores = open_stores(config).await?;
     build_state_with(config, env, clock, catalog, stores)
+}
+
+/// The stores the configuration names.
+pub async fn open_stores(config: &Config) -> Result<Stores, StartupError> {
+    let stores = match &config.secrets.database_url {
+        Some(url) => {
+            let database = |e| StartupError::Database("PostgreSQL (PANJERE_DATABASE_URL)".into(), e);
+            let pool = crate::db::open_postgres(url.expose(), config.database_connections).await.map_err(database)?;
+            crate::db::postgres_stores(pool).await.map_err(database)?
+        }
+        None => {
+            let database = |e| StartupError::Database(config.data_dir.display().to_string(), e);
+            let pool = crate::db::open(&config.data_dir).await.map_err(database)?;
+            crate::db::sqlite_stores(pool).await.map_err(database)?
+        }
+    };
+    Ok(match &config.secrets.redis_url {
+        Some(url) => {
+            let redis = crate::redis::Redis::connect(url.expose(), &config.redis_prefix, 4)
+                .await
+                .map_err(|e| StartupError::Redis(e.to_string()))?;
+            stores.with_redis(redis)
+        }
+        None => stores,
+    })
 }
 
 /// Builds the application on the given stores.
@@ -64,7 +90,14 @@ pub fn build_state_with(
         .map_err(StartupError::Gateway)?;
     let gateway = Arc::new(gateway);
     let secure = config.auth.cookie_secure.unwrap_or(config.mode == Mode::Production);
-    let auth = Auth::new(config.auth.clone(), secure, stores.auth.clone(), DynStore(stores.sessions.clone()), &config.secrets.otp_key);
+    let auth = Auth::new(
+        config.auth.clone(),
+        secure,
+        stores.auth.clone(),
+        DynStore(stores.sessions.clone()),
+        stores.limits.clone(),
+        &config.secrets.otp_key,
+    );
     let catalog = Arc::new(catalog);
     let requests = Requests::new(stores.requests.clone(), gateway.clone(), catalog.clone(), clock.clone(), config.requests);
     let shell = Shell::load(&config.dist_dir).map(Arc::new);
@@ -73,12 +106,32 @@ pub fn build_state_with(
 }
 
 /// The work beside the requests: agency health probes, request delivery
-/// and polling, the database's upkeep. Stopped when dropped.
-pub struct Background(Vec<tokio::task::JoinHandle<()>>);
+/// and polling, the database's upkeep. [`Background::stop`] lets the
+/// delivery in progress finish; dropping it aborts everything.
+pub struct Background {
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    worker: Option<tokio::task::JoinHandle<()>>,
+    stop: tokio::sync::watch::Sender<bool>,
+}
+
+impl Background {
+    /// Stops claiming work, waits (up to `grace`) for the delivery in
+    /// progress, gives back what was claimed and not started, and stops the
+    /// rest.
+    pub async fn stop(mut self, grace: std::time::Duration) {
+        let _ = self.stop.send(true);
+        if let Some(worker) = self.worker.take() {
+            let abort = worker.abort_handle();
+            if tokio::time::timeout(grace, worker).await.is_err() {
+                abort.abort();
+            }
+        }
+    }
+}
 
 impl Drop for Background {
     fn drop(&mut self) {
-        for task in &self.0 {
+        for task in self.tasks.iter().chain(&self.worker) {
             task.abort();
         }
     }
@@ -86,10 +139,13 @@ impl Drop for Background {
 
 pub fn spawn_background(state: &AppState) -> Background {
     let mut tasks = state.gateway().spawn_prober();
-    tasks.push(crate::requests::spawn_worker(state.requests().clone()));
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    // Unique per process, whatever the instance is called.
+    let owner = format!("{}/{}", state.instance(), crate::rand::random_id());
+    let worker = crate::requests::spawn_worker(state.requests().clone(), owner, stopped);
     let database = state.stores().database.clone();
     tasks.push(tokio::spawn(async move { database.maintain().await }));
-    Background(tasks)
+    Background { tasks, worker: Some(worker), stop }
 }
 
 /// Sets up structured logging (JSON lines by default).

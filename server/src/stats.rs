@@ -12,7 +12,6 @@ use panjere_api::stats::{
     agency_meets, median, percent, verdict, AgencyStats, AgencyVerdict, Counts, National, StageCount, Stats, TargetId, TargetStatus,
     Verdict,
 };
-use sqlx::SqlitePool;
 
 use crate::catalog::Catalog;
 use crate::verify::Verification;
@@ -28,7 +27,7 @@ pub struct Usage {
     pub inquiries_made: u64,
 }
 
-/// Reads [`Usage`]; SQLite here, PostgreSQL when the window scales out.
+/// Reads [`Usage`] (from SQLite or PostgreSQL).
 #[async_trait]
 pub trait UsageStore: Send + Sync + 'static {
     async fn usage(&self) -> Result<Usage, sqlx::Error>;
@@ -36,37 +35,45 @@ pub trait UsageStore: Send + Sync + 'static {
 
 pub type DynUsageStore = Arc<dyn UsageStore>;
 
-pub struct SqliteUsageStore {
-    pool: SqlitePool,
+/// [`UsageStore`] on a SQLite or PostgreSQL pool.
+pub struct SqlUsageStore<DB: sqlx::Database> {
+    pool: sqlx::Pool<DB>,
 }
 
-impl SqliteUsageStore {
-    pub fn new(pool: SqlitePool) -> Self {
-        SqliteUsageStore { pool }
+impl<DB: sqlx::Database> SqlUsageStore<DB> {
+    pub fn new(pool: sqlx::Pool<DB>) -> Self {
+        SqlUsageStore { pool }
     }
 }
 
-#[async_trait]
-impl UsageStore for SqliteUsageStore {
-    async fn usage(&self) -> Result<Usage, sqlx::Error> {
-        let citizens: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM citizen").fetch_one(&self.pool).await?;
-        let by_agency: Vec<(String, i64)> =
-            sqlx::query_as("SELECT agency, COUNT(*) FROM request GROUP BY agency").fetch_all(&self.pool).await?;
-        let decisions: Vec<i64> =
-            sqlx::query_scalar("SELECT decided_at - created_at FROM request WHERE decided_at IS NOT NULL").fetch_all(&self.pool).await?;
-        let inquiries: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM audit_log WHERE requested_by IS NOT NULL AND requested_by <> agency AND outcome = 'ok'",
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(Usage {
-            citizens_signed_in: citizens.max(0) as u64,
-            requests_by_agency: by_agency.into_iter().map(|(a, n)| (a, n.max(0) as u64)).collect(),
-            decision_seconds: decisions,
-            inquiries_made: inquiries.max(0) as u64,
-        })
-    }
+macro_rules! usage_store {
+    ($db:ty) => {
+        #[async_trait]
+        impl UsageStore for SqlUsageStore<$db> {
+            async fn usage(&self) -> Result<Usage, sqlx::Error> {
+                let citizens: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM citizen").fetch_one(&self.pool).await?;
+                let by_agency: Vec<(String, i64)> =
+                    sqlx::query_as("SELECT agency, COUNT(*) FROM request GROUP BY agency").fetch_all(&self.pool).await?;
+                let decisions: Vec<i64> = sqlx::query_scalar("SELECT decided_at - created_at FROM request WHERE decided_at IS NOT NULL")
+                    .fetch_all(&self.pool)
+                    .await?;
+                let inquiries: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM audit_log WHERE requested_by IS NOT NULL AND requested_by <> agency AND outcome = 'ok'",
+                )
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(Usage {
+                    citizens_signed_in: citizens.max(0) as u64,
+                    requests_by_agency: by_agency.into_iter().map(|(a, n)| (a, n.max(0) as u64)).collect(),
+                    decision_seconds: decisions,
+                    inquiries_made: inquiries.max(0) as u64,
+                })
+            }
+        }
+    };
 }
+usage_store!(sqlx::Sqlite);
+usage_store!(sqlx::Postgres);
 
 /// Every figure, for a Unix time `now`: the claimed counts from the
 /// catalog, the verified ones (which the targets are judged on) and the

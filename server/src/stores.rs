@@ -1,15 +1,17 @@
 //! Where the server keeps what it must not lose, behind traits: the
-//! application state is handed a [`Stores`] (SQLite ones from
-//! `db::sqlite_stores` today) and never builds one itself, so
-//! another engine's implementations can take their place.
+//! application state is handed a [`Stores`] (`db::sqlite_stores`,
+//! `db::postgres_stores`, then [`Stores::with_redis`] for sessions and
+//! limits shared by several instances) and never builds one itself.
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use tower_sessions::SessionStore;
 
+use crate::auth::limit::Limiter;
 use crate::auth::store::AuthStore;
 use crate::gateway::audit::AuditSink;
+use crate::redis::{Redis, RedisLimiter, RedisSessions};
 use crate::requests::store::RequestStore;
 use crate::stats::UsageStore;
 
@@ -18,6 +20,8 @@ use crate::stats::UsageStore;
 pub trait Database: Send + Sync + 'static {
     /// Whether it answers a trivial query.
     async fn ping(&self) -> bool;
+    /// `sqlite` or `postgres`.
+    fn engine(&self) -> &'static str;
     /// Runs the upkeep (expired sessions deleted, …) for as long as the
     /// server runs.
     async fn maintain(&self);
@@ -37,4 +41,20 @@ pub struct Stores {
     pub usage: Arc<dyn UsageStore>,
     /// The append-only audit log of agency calls.
     pub audit: Arc<dyn AuditSink>,
+    /// The sign-in address limit's counts.
+    pub limits: Arc<dyn Limiter>,
+    /// Redis, when sessions and limits live there.
+    pub redis: Option<Redis>,
+}
+
+impl Stores {
+    /// Sessions and the sign-in limit in Redis, shared by every instance.
+    pub fn with_redis(self, redis: Redis) -> Stores {
+        Stores {
+            sessions: Arc::new(RedisSessions(redis.clone())),
+            limits: Arc::new(RedisLimiter::new(redis.clone())),
+            redis: Some(redis),
+            ..self
+        }
+    }
 }

@@ -1,14 +1,23 @@
-//! Request rate limits per key (a client address), over a sliding window.
-//! In memory for one server; a Redis implementation of [`Limiter`] is what
-//! several servers behind one address would share.
+//! Request rate limits per key (a client address), over a sliding window:
+//! in this process's memory ([`MemoryLimiter`], one instance), or shared by
+//! every instance in Redis (`crate::redis::RedisLimiter`).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
+use async_trait::async_trait;
+
+#[async_trait]
 pub trait Limiter: Send + Sync + 'static {
     /// Counts a request for `key` at `now`; `Err(seconds to wait)` when
     /// `limit` requests were already made in the last `window` seconds.
-    fn hit(&self, key: &str, now: i64, limit: u32, window: i64) -> Result<(), u64>;
+    async fn hit(&self, key: &str, now: i64, limit: u32, window: i64) -> Result<(), u64>;
+    /// Where the counts are kept: `memory` (this instance), `redis`
+    /// (shared), or `memory_fallback` (Redis should hold them but does not
+    /// answer: each instance counts alone until it does).
+    fn kind(&self) -> &'static str {
+        "memory"
+    }
 }
 
 #[derive(Default)]
@@ -16,8 +25,8 @@ pub struct MemoryLimiter {
     hits: Mutex<HashMap<String, VecDeque<i64>>>,
 }
 
-impl Limiter for MemoryLimiter {
-    fn hit(&self, key: &str, now: i64, limit: u32, window: i64) -> Result<(), u64> {
+impl MemoryLimiter {
+    pub fn hit_now(&self, key: &str, now: i64, limit: u32, window: i64) -> Result<(), u64> {
         let mut hits = self.hits.lock().expect("limiter lock");
         if hits.len() > 100_000 {
             hits.retain(|_, q| q.back().is_some_and(|&t| t > now - window));
@@ -35,6 +44,13 @@ impl Limiter for MemoryLimiter {
     }
 }
 
+#[async_trait]
+impl Limiter for MemoryLimiter {
+    async fn hit(&self, key: &str, now: i64, limit: u32, window: i64) -> Result<(), u64> {
+        self.hit_now(key, now, limit, window)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -42,11 +58,11 @@ mod tests {
     #[test]
     fn sliding_window() {
         let l = MemoryLimiter::default();
-        assert!(l.hit("a", 100, 2, 60).is_ok());
-        assert!(l.hit("a", 110, 2, 60).is_ok());
-        assert_eq!(l.hit("a", 120, 2, 60), Err(40));
-        assert!(l.hit("b", 120, 2, 60).is_ok(), "keys are separate");
-        assert!(l.hit("a", 160, 2, 60).is_ok(), "the first hit left the window");
-        assert_eq!(l.hit("a", 161, 2, 60), Err(9));
+        assert!(l.hit_now("a", 100, 2, 60).is_ok());
+        assert!(l.hit_now("a", 110, 2, 60).is_ok());
+        assert_eq!(l.hit_now("a", 120, 2, 60), Err(40));
+        assert!(l.hit_now("b", 120, 2, 60).is_ok(), "keys are separate");
+        assert!(l.hit_now("a", 160, 2, 60).is_ok(), "the first hit left the window");
+        assert_eq!(l.hit_now("a", 161, 2, 60), Err(9));
     }
 }

@@ -172,13 +172,20 @@ pub struct Auth {
 }
 
 impl Auth {
-    pub fn new(settings: AuthSettings, secure_cookie: bool, store: Arc<dyn AuthStore>, sessions: DynStore, otp_key: &Secret) -> Self {
+    pub fn new(
+        settings: AuthSettings,
+        secure_cookie: bool,
+        store: Arc<dyn AuthStore>,
+        sessions: DynStore,
+        limiter: Arc<dyn Limiter>,
+        otp_key: &Secret,
+    ) -> Self {
         Auth {
             settings,
             secure_cookie,
             store,
             sessions,
-            limiter: Arc::new(limit::MemoryLimiter::default()),
+            limiter,
             otp_key: otp_key.expose().as_bytes().to_vec(),
         }
     }

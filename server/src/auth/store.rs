@@ -1,9 +1,10 @@
 //! Where sign-in keeps its records: one-time-code challenges, the index of
 //! citizens' sessions, and who has signed in. Behind [`AuthStore`] so a
-//! PostgreSQL implementation can replace the embedded SQLite one.
+//! implementation on SQLite or on PostgreSQL (one SQL text, [`SqlAuthStore`]) can
+//! be injected.
 
 use async_trait::async_trait;
-use sqlx::SqlitePool;
+use crate::db::Dialect;
 
 pub type StoreResult<T> = Result<T, sqlx::Error>;
 
@@ -61,150 +62,159 @@ pub trait AuthStore: Send + Sync + 'static {
     async fn record_sign_in(&self, citizen: &str, now: i64) -> StoreResult<()>;
 }
 
-pub struct SqliteAuthStore {
-    pool: SqlitePool,
+/// [`AuthStore`] on a SQLite or PostgreSQL pool.
+pub struct SqlAuthStore<DB: sqlx::Database> {
+    pool: sqlx::Pool<DB>,
 }
 
-impl SqliteAuthStore {
-    pub fn new(pool: SqlitePool) -> Self {
-        SqliteAuthStore { pool }
+impl<DB: sqlx::Database> SqlAuthStore<DB> {
+    pub fn new(pool: sqlx::Pool<DB>) -> Self {
+        SqlAuthStore { pool }
     }
 }
 
 const CHALLENGE_COLUMNS: &str = "id, citizen, code_hash, created_at, expires_at, attempts, locked_at, used_at";
 const SESSION_COLUMNS: &str = "handle, session_id, citizen, device, started_at, last_seen";
 
-#[async_trait]
-impl AuthStore for SqliteAuthStore {
-    async fn add_challenge(&self, c: &Challenge) -> StoreResult<()> {
-        // IMMEDIATE: take the write lock first, so a concurrent writer makes this
-        // wait (busy_timeout) rather than fail on upgrading a read.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query("UPDATE otp_challenge SET replaced = 1 WHERE citizen = ? AND replaced = 0").bind(&c.citizen).execute(&mut *tx).await?;
-        sqlx::query("INSERT INTO otp_challenge (id, citizen, code_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
-            .bind(&c.id)
-            .bind(&c.citizen)
-            .bind(&c.code_hash)
-            .bind(c.created_at)
-            .bind(c.expires_at)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await
-    }
+macro_rules! auth_store {
+    ($db:ty) => {
+        #[async_trait]
+        impl AuthStore for SqlAuthStore<$db> {
+            async fn add_challenge(&self, c: &Challenge) -> StoreResult<()> {
+                let mut tx = self.pool.begin_with(<$db as Dialect>::BEGIN_WRITE).await?;
+                sqlx::query("UPDATE otp_challenge SET replaced = 1 WHERE citizen = $1 AND replaced = 0")
+                    .bind(&c.citizen)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("INSERT INTO otp_challenge (id, citizen, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(&c.id)
+                    .bind(&c.citizen)
+                    .bind(&c.code_hash)
+                    .bind(c.created_at)
+                    .bind(c.expires_at)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await
+            }
 
-    async fn challenge(&self, id: &str) -> StoreResult<Option<Challenge>> {
-        sqlx::query_as(&format!("SELECT {CHALLENGE_COLUMNS} FROM otp_challenge WHERE id = ? AND replaced = 0"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-    }
+            async fn challenge(&self, id: &str) -> StoreResult<Option<Challenge>> {
+                sqlx::query_as(&format!("SELECT {CHALLENGE_COLUMNS} FROM otp_challenge WHERE id = $1 AND replaced = 0"))
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await
+            }
 
-    async fn latest_challenge(&self, citizen: &str) -> StoreResult<Option<Challenge>> {
-        sqlx::query_as(&format!(
-            "SELECT {CHALLENGE_COLUMNS} FROM otp_challenge WHERE citizen = ? ORDER BY created_at DESC, rowid DESC LIMIT 1"
-        ))
-        .bind(citizen)
-        .fetch_optional(&self.pool)
-        .await
-    }
+            async fn latest_challenge(&self, citizen: &str) -> StoreResult<Option<Challenge>> {
+                sqlx::query_as(&format!(
+                    "SELECT {CHALLENGE_COLUMNS} FROM otp_challenge WHERE citizen = $1 ORDER BY created_at DESC, {} DESC LIMIT 1",
+                    <$db as Dialect>::SEQ
+                ))
+                .bind(citizen)
+                .fetch_optional(&self.pool)
+                .await
+            }
 
-    async fn challenges_since(&self, citizen: &str, since: i64) -> StoreResult<(i64, Option<i64>)> {
-        sqlx::query_as("SELECT COUNT(*), MIN(created_at) FROM otp_challenge WHERE citizen = ? AND created_at > ?")
-            .bind(citizen)
-            .bind(since)
-            .fetch_one(&self.pool)
-            .await
-    }
+            async fn challenges_since(&self, citizen: &str, since: i64) -> StoreResult<(i64, Option<i64>)> {
+                sqlx::query_as("SELECT COUNT(*), MIN(created_at) FROM otp_challenge WHERE citizen = $1 AND created_at > $2")
+                    .bind(citizen)
+                    .bind(since)
+                    .fetch_one(&self.pool)
+                    .await
+            }
 
-    async fn wrong_attempt(&self, id: &str, max: u32, now: i64) -> StoreResult<i64> {
-        sqlx::query_scalar(
-            "UPDATE otp_challenge SET attempts = attempts + 1, \
-             locked_at = CASE WHEN attempts + 1 >= ? THEN ? ELSE locked_at END \
-             WHERE id = ? RETURNING attempts",
-        )
-        .bind(i64::from(max))
-        .bind(now)
-        .bind(id)
-        .fetch_one(&self.pool)
-        .await
-    }
+            async fn wrong_attempt(&self, id: &str, max: u32, now: i64) -> StoreResult<i64> {
+                sqlx::query_scalar(
+                    "UPDATE otp_challenge SET attempts = attempts + 1, \
+                     locked_at = CASE WHEN attempts + 1 >= $1 THEN $2 ELSE locked_at END \
+                     WHERE id = $3 RETURNING attempts",
+                )
+                .bind(i64::from(max))
+                .bind(now)
+                .bind(id)
+                .fetch_one(&self.pool)
+                .await
+            }
 
-    async fn use_challenge(&self, id: &str, max: u32, now: i64) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE otp_challenge SET used_at = ? \
-             WHERE id = ? AND used_at IS NULL AND locked_at IS NULL AND replaced = 0 AND attempts < ?",
-        )
-        .bind(now)
-        .bind(id)
-        .bind(i64::from(max))
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
-    }
+            async fn use_challenge(&self, id: &str, max: u32, now: i64) -> StoreResult<bool> {
+                let done = sqlx::query(
+                    "UPDATE otp_challenge SET used_at = $1 \
+                     WHERE id = $2 AND used_at IS NULL AND locked_at IS NULL AND replaced = 0 AND attempts < $3",
+                )
+                .bind(now)
+                .bind(id)
+                .bind(i64::from(max))
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected() == 1)
+            }
 
-    async fn add_session(&self, s: &SessionRow) -> StoreResult<()> {
-        sqlx::query(&format!("INSERT INTO citizen_session ({SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"))
-            .bind(&s.handle)
-            .bind(&s.session_id)
-            .bind(&s.citizen)
-            .bind(&s.device)
-            .bind(s.started_at)
-            .bind(s.last_seen)
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
-    }
+            async fn add_session(&self, s: &SessionRow) -> StoreResult<()> {
+                sqlx::query(&format!("INSERT INTO citizen_session ({SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"))
+                    .bind(&s.handle)
+                    .bind(&s.session_id)
+                    .bind(&s.citizen)
+                    .bind(&s.device)
+                    .bind(s.started_at)
+                    .bind(s.last_seen)
+                    .execute(&self.pool)
+                    .await
+                    .map(|_| ())
+            }
 
-    async fn touch_session(&self, handle: &str, now: i64) -> StoreResult<()> {
-        sqlx::query("UPDATE citizen_session SET last_seen = ? WHERE handle = ? AND ended_at IS NULL")
-            .bind(now)
-            .bind(handle)
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
-    }
+            async fn touch_session(&self, handle: &str, now: i64) -> StoreResult<()> {
+                sqlx::query("UPDATE citizen_session SET last_seen = $1 WHERE handle = $2 AND ended_at IS NULL")
+                    .bind(now)
+                    .bind(handle)
+                    .execute(&self.pool)
+                    .await
+                    .map(|_| ())
+            }
 
-    async fn session_ended(&self, handle: &str) -> StoreResult<bool> {
-        let open: Option<i64> = sqlx::query_scalar("SELECT 1 FROM citizen_session WHERE handle = $1 AND ended_at IS NULL")
-            .bind(handle)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(open.is_none())
-    }
+            async fn session_ended(&self, handle: &str) -> StoreResult<bool> {
+                let open: Option<String> = sqlx::query_scalar("SELECT handle FROM citizen_session WHERE handle = $1 AND ended_at IS NULL")
+                    .bind(handle)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(open.is_none())
+            }
 
-    async fn end_session(&self, handle: &str, now: i64, reason: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE citizen_session SET ended_at = ?, end_reason = ? WHERE handle = ? AND ended_at IS NULL")
-            .bind(now)
-            .bind(reason)
-            .bind(handle)
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
-    }
+            async fn end_session(&self, handle: &str, now: i64, reason: &str) -> StoreResult<()> {
+                sqlx::query("UPDATE citizen_session SET ended_at = $1, end_reason = $2 WHERE handle = $3 AND ended_at IS NULL")
+                    .bind(now)
+                    .bind(reason)
+                    .bind(handle)
+                    .execute(&self.pool)
+                    .await
+                    .map(|_| ())
+            }
 
-    async fn active_sessions(&self, citizen: &str, seen_since: i64, started_since: i64) -> StoreResult<Vec<SessionRow>> {
-        sqlx::query_as(&format!(
-            "SELECT {SESSION_COLUMNS} FROM citizen_session \
-             WHERE citizen = ? AND ended_at IS NULL AND last_seen > ? AND started_at > ? \
-             ORDER BY last_seen DESC, started_at DESC"
-        ))
-        .bind(citizen)
-        .bind(seen_since)
-        .bind(started_since)
-        .fetch_all(&self.pool)
-        .await
-    }
+            async fn active_sessions(&self, citizen: &str, seen_since: i64, started_since: i64) -> StoreResult<Vec<SessionRow>> {
+                sqlx::query_as(&format!(
+                    "SELECT {SESSION_COLUMNS} FROM citizen_session \
+                     WHERE citizen = $1 AND ended_at IS NULL AND last_seen > $2 AND started_at > $3 \
+                     ORDER BY last_seen DESC, started_at DESC"
+                ))
+                .bind(citizen)
+                .bind(seen_since)
+                .bind(started_since)
+                .fetch_all(&self.pool)
+                .await
+            }
 
-    async fn record_sign_in(&self, citizen: &str, now: i64) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO citizen (pseudonym, first_sign_in, last_sign_in) VALUES (?, ?, ?) \
-             ON CONFLICT (pseudonym) DO UPDATE SET last_sign_in = excluded.last_sign_in, sign_ins = sign_ins + 1",
-        )
-        .bind(citizen)
-        .bind(now)
-        .bind(now)
-        .execute(&self.pool)
-        .await
-        .map(|_| ())
-    }
+            async fn record_sign_in(&self, citizen: &str, now: i64) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO citizen (pseudonym, first_sign_in, last_sign_in) VALUES ($1, $2, $3) \
+                     ON CONFLICT (pseudonym) DO UPDATE SET last_sign_in = excluded.last_sign_in, sign_ins = citizen.sign_ins + 1",
+                )
+                .bind(citizen)
+                .bind(now)
+                .bind(now)
+                .execute(&self.pool)
+                .await
+                .map(|_| ())
+            }
+        }
+    };
 }
+auth_store!(sqlx::Sqlite);
+auth_store!(sqlx::Postgres);

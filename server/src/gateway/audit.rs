@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use sqlx::SqlitePool;
+use sqlx::{PgPool, SqlitePool};
 use tokio::sync::{oneshot, Notify};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,20 +46,38 @@ struct Shared {
     wake: Notify,
 }
 
-/// Batches rows into SQLite: a batch is written `MAX_DELAY` after its first
+/// The database the audit log is written to.
+pub enum AuditPool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+impl From<SqlitePool> for AuditPool {
+    fn from(p: SqlitePool) -> Self {
+        AuditPool::Sqlite(p)
+    }
+}
+
+impl From<PgPool> for AuditPool {
+    fn from(p: PgPool) -> Self {
+        AuditPool::Postgres(p)
+    }
+}
+
+/// Batches rows into the database: a batch is written `MAX_DELAY` after its first
 /// row, at once when it reaches `MAX_BATCH` rows or a flush is asked for.
 /// Recording a row only appends to a queue under a short lock; the writer
 /// is woken once per batch, not once per row (a wake-up per row was a
 /// cross-thread wake-up per citizen request).
-pub struct SqliteAudit {
+pub struct BatchedAudit {
     shared: Arc<Shared>,
 }
 
 const MAX_BATCH: usize = 512;
 const MAX_DELAY: Duration = Duration::from_millis(50);
 
-impl SqliteAudit {
-    pub fn start(pool: SqlitePool) -> Self {
+impl BatchedAudit {
+    pub fn start(pool: AuditPool) -> Self {
         let shared = Arc::new(Shared::default());
         let writer = shared.clone();
         tokio::spawn(async move {
@@ -90,11 +108,11 @@ impl SqliteAudit {
                 }
             }
         });
-        SqliteAudit { shared }
+        BatchedAudit { shared }
     }
 }
 
-impl Drop for SqliteAudit {
+impl Drop for BatchedAudit {
     /// Writes what is queued, then stops the writer.
     fn drop(&mut self) {
         self.shared.queue.lock().expect("audit queue").closed = true;
@@ -102,31 +120,52 @@ impl Drop for SqliteAudit {
     }
 }
 
-/// Rows per INSERT statement (8 parameters each; SQLite allows 32766).
+/// Rows per INSERT statement (8 parameters each; SQLite allows 32766,
+/// PostgreSQL 65535).
 const ROWS_PER_STATEMENT: usize = 128;
 
-async fn write(pool: &SqlitePool, rows: &[AuditRow]) -> Result<(), sqlx::Error> {
-    let mut t = pool.begin_with("BEGIN IMMEDIATE").await?;
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        let mut q = sqlx::QueryBuilder::new(
-            "INSERT INTO audit_log (at, request_id, agency, operation, citizen, requested_by, outcome, latency_ms) ",
-        );
-        q.push_values(chunk, |mut b, r| {
-            b.push_bind(&r.at)
-                .push_bind(&r.request_id)
-                .push_bind(&r.agency)
-                .push_bind(&r.operation)
-                .push_bind(&r.citizen)
-                .push_bind(&r.requested_by)
-                .push_bind(&r.outcome)
-                .push_bind(r.latency_ms);
-        });
-        q.build().execute(&mut *t).await?;
+async fn write(pool: &AuditPool, rows: &[AuditRow]) -> Result<(), sqlx::Error> {
+    match pool {
+        AuditPool::Sqlite(p) => p.write_rows(rows).await,
+        AuditPool::Postgres(p) => p.write_rows(rows).await,
     }
-    t.commit().await
 }
 
-impl AuditSink for SqliteAudit {
+macro_rules! write_in {
+    ($($db:ty),*) => {
+        /// One transaction of multi-row INSERTs.
+        trait WriteIn {
+            async fn write_rows(&self, rows: &[AuditRow]) -> Result<(), sqlx::Error>;
+        }
+        $(
+        impl WriteIn for sqlx::Pool<$db> {
+            async fn write_rows(&self, rows: &[AuditRow]) -> Result<(), sqlx::Error> {
+                let mut t = self.begin_with(<$db as crate::db::Dialect>::BEGIN_WRITE).await?;
+                for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO audit_log (at, request_id, agency, operation, citizen, requested_by, outcome, latency_ms) ",
+                    );
+                    q.push_values(chunk, |mut b, r| {
+                        b.push_bind(&r.at)
+                            .push_bind(&r.request_id)
+                            .push_bind(&r.agency)
+                            .push_bind(&r.operation)
+                            .push_bind(&r.citizen)
+                            .push_bind(&r.requested_by)
+                            .push_bind(&r.outcome)
+                            .push_bind(r.latency_ms);
+                    });
+                    q.build().execute(&mut *t).await?;
+                }
+                t.commit().await
+            }
+        }
+        )*
+    };
+}
+write_in!(sqlx::Sqlite, sqlx::Postgres);
+
+impl AuditSink for BatchedAudit {
     fn record(&self, row: AuditRow) {
         let wake = {
             let mut q = self.shared.queue.lock().expect("audit queue");
@@ -176,7 +215,7 @@ mod tests {
     async fn batches_flushes_and_drains_on_drop() {
         let dir = tempfile::tempdir().unwrap();
         let pool = crate::db::open(dir.path()).await.unwrap();
-        let audit = SqliteAudit::start(pool.clone());
+        let audit = BatchedAudit::start(pool.clone().into());
         audit.flush().await;
         assert_eq!(count(&pool).await, 0);
         for i in 0..1300 {

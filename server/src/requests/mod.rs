@@ -231,14 +231,13 @@ impl Requests {
     }
 
     /// Asks agencies for forwarded requests' status (the fallback when a
-    /// callback was lost).
+    /// callback was lost); each request claimed by one instance.
     async fn poll(&self, now: i64) {
-        let due = match self.store.pollable(now - self.settings.poll_interval_s, 20).await {
+        let due = match self.store.claim_pollable(now, now - self.settings.poll_interval_s, 20).await {
             Ok(d) => d,
             Err(e) => return tracing::error!(error = %e, "cannot read pollable requests"),
         };
         for r in due {
-            let _ = self.store.set_polled(&r.id, now).await;
             let (Some(form), Some(reference)) = (self.form_of(&r), r.agency_reference.clone()) else { continue };
             let Some(op) = &form.status else { continue };
             let ctx = CallContext { request_id: r.id.clone(), citizen: Some(r.national_code.clone()), requested_by: None };
@@ -254,25 +253,46 @@ impl Requests {
             }
         }
     }
+
+    /// One round of delivery as `owner`: claims the requests due (leased
+    /// for `lease_s`), delivers each, and gives the claim back. When `stop`
+    /// turns true between two deliveries, the rest are given back
+    /// undelivered (another instance takes them at once).
+    pub async fn deliver_due(&self, owner: &str, stop: &tokio::sync::watch::Receiver<bool>) {
+        let now = self.clock.now();
+        let claimed = match self.store.claim_due(owner, now, self.settings.lease_s, 20).await {
+            Ok(c) => c,
+            Err(e) => return tracing::error!(error = %e, "cannot claim requests due for delivery"),
+        };
+        for r in claimed {
+            let id = r.id.clone();
+            if !*stop.borrow() {
+                self.deliver(r, self.clock.now()).await;
+            }
+            if let Err(e) = self.store.release(&id, owner).await {
+                tracing::warn!(request = %id, error = %e, "cannot give back a delivery claim; it ends with its lease");
+            }
+        }
+    }
 }
 
-/// Runs the delivery worker and the poller for as long as the server runs
-/// (or until the handle is aborted).
-pub fn spawn_worker(requests: Arc<Requests>) -> tokio::task::JoinHandle<()> {
+/// Runs the delivery worker and the poller until `stop` turns true; the
+/// delivery in progress is finished first. `owner` names this instance's
+/// claims (unique per process).
+pub fn spawn_worker(requests: Arc<Requests>, owner: String, mut stop: tokio::sync::watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut last_poll = 0;
         loop {
-            let _ = tokio::time::timeout(Duration::from_millis(500), requests.wake.notified()).await;
-            let now = requests.clock.now();
-            match requests.store.due(now, 20).await {
-                Ok(due) => {
-                    for r in due {
-                        requests.deliver(r, now).await;
-                    }
-                }
-                Err(e) => tracing::error!(error = %e, "cannot read requests due for delivery"),
+            tokio::select! {
+                _ = tokio::time::timeout(Duration::from_millis(500), requests.wake.notified()) => {}
+                _ = stop.wait_for(|s| *s) => {}
             }
-            if now - last_poll >= 1 {
+            if *stop.borrow() {
+                break;
+            }
+            requests.deliver_due(&owner, &stop).await;
+            let now = requests.clock.now();
+            if now - last_poll >= 1 && !*stop.borrow() {
                 last_poll = now;
                 requests.poll(now).await;
             }

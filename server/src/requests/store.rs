@@ -9,7 +9,8 @@ use async_trait::async_trait;
 use panjere_api::Text;
 use serde::{Deserialize, Serialize};
 use sqlx::types::Json;
-use sqlx::SqlitePool;
+
+use crate::db::Dialect;
 
 pub type StoreResult<T> = Result<T, sqlx::Error>;
 
@@ -135,12 +136,18 @@ pub trait RequestStore: Send + Sync + 'static {
     async fn requests_of(&self, citizen: &str) -> StoreResult<Vec<RequestRow>>;
     async fn by_tracking_code(&self, code: &str) -> StoreResult<Option<RequestRow>>;
     async fn by_reference(&self, agency: &str, reference: &str) -> StoreResult<Option<RequestRow>>;
-    /// Requests waiting to be forwarded whose time has come.
-    async fn due(&self, now: i64, limit: i64) -> StoreResult<Vec<RequestRow>>;
-    /// Forwarded requests not finished and not polled since `before`.
-    async fn pollable(&self, before: i64, limit: i64) -> StoreResult<Vec<RequestRow>>;
+    /// Claims up to `limit` requests waiting to be forwarded whose time has
+    /// come and which no one holds, for `owner`, until `now + lease_s`:
+    /// another instance claims none of them until the lease ends (a killed
+    /// instance's claims are taken over then).
+    async fn claim_due(&self, owner: &str, now: i64, lease_s: i64, limit: i64) -> StoreResult<Vec<RequestRow>>;
+    /// Gives back a claim (delivery done or given up for now).
+    async fn release(&self, id: &str, owner: &str) -> StoreResult<()>;
+    /// Claims up to `limit` forwarded requests not finished and not polled
+    /// since `before`, marking them polled at `now` (so one instance polls
+    /// each).
+    async fn claim_pollable(&self, now: i64, before: i64, limit: i64) -> StoreResult<Vec<RequestRow>>;
     async fn set_inquiries(&self, id: &str, inquiries: &[InquiryRecord]) -> StoreResult<()>;
-    async fn set_polled(&self, id: &str, now: i64) -> StoreResult<()>;
     /// Delivery failed: try again at `next`.
     async fn requeue(&self, id: &str, next: i64, error: &str, now: i64) -> StoreResult<()>;
     async fn set_reference(&self, id: &str, reference: &str, now: i64) -> StoreResult<()>;
@@ -162,13 +169,14 @@ pub trait RequestStore: Send + Sync + 'static {
     async fn data_use(&self, citizen: &str, limit: i64) -> StoreResult<Vec<AuditUse>>;
 }
 
-pub struct SqliteRequestStore {
-    pool: SqlitePool,
+/// [`RequestStore`] on a SQLite or PostgreSQL pool.
+pub struct SqlRequestStore<DB: sqlx::Database> {
+    pool: sqlx::Pool<DB>,
 }
 
-impl SqliteRequestStore {
-    pub fn new(pool: SqlitePool) -> Self {
-        SqliteRequestStore { pool }
+impl<DB: sqlx::Database> SqlRequestStore<DB> {
+    pub fn new(pool: sqlx::Pool<DB>) -> Self {
+        SqlRequestStore { pool }
     }
 }
 
@@ -176,8 +184,10 @@ const DRAFT: &str = "id, citizen, service, data, step, created_at, updated_at, r
 const REQUEST: &str = "id, tracking_code, draft_id, citizen, national_code, service, agency, data, inquiries, status, agency_reference, \
                        attempts, next_attempt_at, last_error, created_at, updated_at, polled_at, decided_at";
 
+macro_rules! request_store {
+    ($db:ty) => {
 #[async_trait]
-impl RequestStore for SqliteRequestStore {
+impl RequestStore for SqlRequestStore<$db> {
     async fn add_draft(&self, d: &DraftRow) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO draft (id, citizen, service, data, step, created_at, updated_at) \
@@ -196,7 +206,7 @@ impl RequestStore for SqliteRequestStore {
     }
 
     async fn draft(&self, id: &str, citizen: &str) -> StoreResult<Option<DraftRow>> {
-        sqlx::query_as(&format!("SELECT {DRAFT} FROM draft WHERE id = ? AND citizen = ?"))
+        sqlx::query_as(&format!("SELECT {DRAFT} FROM draft WHERE id = $1 AND citizen = $2"))
             .bind(id)
             .bind(citizen)
             .fetch_optional(&self.pool)
@@ -204,14 +214,14 @@ impl RequestStore for SqliteRequestStore {
     }
 
     async fn drafts(&self, citizen: &str) -> StoreResult<Vec<DraftRow>> {
-        sqlx::query_as(&format!("SELECT {DRAFT} FROM draft WHERE citizen = ? AND request_id IS NULL ORDER BY updated_at DESC"))
+        sqlx::query_as(&format!("SELECT {DRAFT} FROM draft WHERE citizen = $1 AND request_id IS NULL ORDER BY updated_at DESC"))
             .bind(citizen)
             .fetch_all(&self.pool)
             .await
     }
 
     async fn save_draft(&self, id: &str, citizen: &str, data: &Values, step: i64, now: i64) -> StoreResult<bool> {
-        let r = sqlx::query("UPDATE draft SET data = ?, step = ?, updated_at = ? WHERE id = ? AND citizen = ? AND request_id IS NULL")
+        let r = sqlx::query("UPDATE draft SET data = $1, step = $2, updated_at = $3 WHERE id = $4 AND citizen = $5 AND request_id IS NULL")
             .bind(Json(data))
             .bind(step)
             .bind(now)
@@ -223,7 +233,7 @@ impl RequestStore for SqliteRequestStore {
     }
 
     async fn delete_draft(&self, id: &str, citizen: &str) -> StoreResult<bool> {
-        let r = sqlx::query("DELETE FROM draft WHERE id = ? AND citizen = ? AND request_id IS NULL")
+        let r = sqlx::query("DELETE FROM draft WHERE id = $1 AND citizen = $2 AND request_id IS NULL")
             .bind(id)
             .bind(citizen)
             .execute(&self.pool)
@@ -232,12 +242,10 @@ impl RequestStore for SqliteRequestStore {
     }
 
     async fn submit(&self, r: &RequestRow, notification_id: &str) -> StoreResult<Submitted> {
-        // IMMEDIATE: take the write lock first, so a concurrent writer makes this
-        // wait (busy_timeout) rather than fail on upgrading a read.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.pool.begin_with(<$db as Dialect>::BEGIN_WRITE).await?;
         if let Some(draft) = &r.draft_id {
             let existing: Option<RequestRow> =
-                sqlx::query_as(&format!("SELECT {REQUEST} FROM request WHERE draft_id = ?")).bind(draft).fetch_optional(&mut *tx).await?;
+                sqlx::query_as(&format!("SELECT {REQUEST} FROM request WHERE draft_id = $1")).bind(draft).fetch_optional(&mut *tx).await?;
             if let Some(e) = existing {
                 return Ok(Submitted::Existing(e));
             }
@@ -261,13 +269,13 @@ impl RequestStore for SqliteRequestStore {
         .bind(r.updated_at)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("INSERT INTO request_event (request_id, status, source, at) VALUES (?, ?, 'window', ?)")
+        sqlx::query("INSERT INTO request_event (request_id, status, source, at) VALUES ($1, $2, 'window', $3)")
             .bind(&r.id)
             .bind(&r.status)
             .bind(r.created_at)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("INSERT INTO notification (id, citizen, request_id, status, created_at) VALUES (?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO notification (id, citizen, request_id, status, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(notification_id)
             .bind(&r.citizen)
             .bind(&r.id)
@@ -276,7 +284,7 @@ impl RequestStore for SqliteRequestStore {
             .execute(&mut *tx)
             .await?;
         if let Some(draft) = &r.draft_id {
-            sqlx::query("UPDATE draft SET request_id = ?, updated_at = ? WHERE id = ?")
+            sqlx::query("UPDATE draft SET request_id = $1, updated_at = $2 WHERE id = $3")
                 .bind(&r.id)
                 .bind(r.created_at)
                 .bind(draft)
@@ -288,11 +296,11 @@ impl RequestStore for SqliteRequestStore {
     }
 
     async fn request(&self, id: &str) -> StoreResult<Option<RequestRow>> {
-        sqlx::query_as(&format!("SELECT {REQUEST} FROM request WHERE id = ?")).bind(id).fetch_optional(&self.pool).await
+        sqlx::query_as(&format!("SELECT {REQUEST} FROM request WHERE id = $1")).bind(id).fetch_optional(&self.pool).await
     }
 
     async fn request_of(&self, id: &str, citizen: &str) -> StoreResult<Option<RequestRow>> {
-        sqlx::query_as(&format!("SELECT {REQUEST} FROM request WHERE id = ? AND citizen = ?"))
+        sqlx::query_as(&format!("SELECT {REQUEST} FROM request WHERE id = $1 AND citizen = $2"))
             .bind(id)
             .bind(citizen)
             .fetch_optional(&self.pool)
@@ -300,39 +308,59 @@ impl RequestStore for SqliteRequestStore {
     }
 
     async fn requests_of(&self, citizen: &str) -> StoreResult<Vec<RequestRow>> {
-        sqlx::query_as(&format!("SELECT {REQUEST} FROM request WHERE citizen = ? ORDER BY created_at DESC, rowid DESC"))
+        sqlx::query_as(&format!("SELECT {REQUEST} FROM request WHERE citizen = $1 ORDER BY created_at DESC, {} DESC", <$db as Dialect>::SEQ))
             .bind(citizen)
             .fetch_all(&self.pool)
             .await
     }
 
     async fn by_tracking_code(&self, code: &str) -> StoreResult<Option<RequestRow>> {
-        sqlx::query_as(&format!("SELECT {REQUEST} FROM request WHERE tracking_code = ?")).bind(code).fetch_optional(&self.pool).await
+        sqlx::query_as(&format!("SELECT {REQUEST} FROM request WHERE tracking_code = $1")).bind(code).fetch_optional(&self.pool).await
     }
 
     async fn by_reference(&self, agency: &str, reference: &str) -> StoreResult<Option<RequestRow>> {
-        sqlx::query_as(&format!("SELECT {REQUEST} FROM request WHERE agency = ? AND agency_reference = ?"))
+        sqlx::query_as(&format!("SELECT {REQUEST} FROM request WHERE agency = $1 AND agency_reference = $2"))
             .bind(agency)
             .bind(reference)
             .fetch_optional(&self.pool)
             .await
     }
 
-    async fn due(&self, now: i64, limit: i64) -> StoreResult<Vec<RequestRow>> {
+    async fn claim_due(&self, owner: &str, now: i64, lease_s: i64, limit: i64) -> StoreResult<Vec<RequestRow>> {
         sqlx::query_as(&format!(
-            "SELECT {REQUEST} FROM request WHERE status IN ('submitted', 'queued') AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?"
+            "UPDATE request SET lease_owner = $1, lease_until = $2 WHERE id IN (\
+               SELECT id FROM request WHERE status IN ('submitted', 'queued') AND agency_reference IS NULL \
+               AND next_attempt_at <= $3 AND (lease_until IS NULL OR lease_until <= $3) \
+               ORDER BY next_attempt_at LIMIT $4{}) \
+             RETURNING {REQUEST}",
+            <$db as Dialect>::SKIP_LOCKED
         ))
+        .bind(owner)
+        .bind(now + lease_s)
         .bind(now)
         .bind(limit)
         .fetch_all(&self.pool)
         .await
     }
 
-    async fn pollable(&self, before: i64, limit: i64) -> StoreResult<Vec<RequestRow>> {
+    async fn release(&self, id: &str, owner: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE request SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2")
+            .bind(id)
+            .bind(owner)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
+    async fn claim_pollable(&self, now: i64, before: i64, limit: i64) -> StoreResult<Vec<RequestRow>> {
         sqlx::query_as(&format!(
-            "SELECT {REQUEST} FROM request WHERE agency_reference IS NOT NULL AND status NOT IN ('rejected', 'delivered') \
-             AND polled_at <= ? ORDER BY polled_at LIMIT ?"
+            "UPDATE request SET polled_at = $1 WHERE id IN (\
+               SELECT id FROM request WHERE agency_reference IS NOT NULL AND status NOT IN ('rejected', 'delivered') \
+               AND polled_at <= $2 ORDER BY polled_at LIMIT $3{}) \
+             RETURNING {REQUEST}",
+            <$db as Dialect>::SKIP_LOCKED
         ))
+        .bind(now)
         .bind(before)
         .bind(limit)
         .fetch_all(&self.pool)
@@ -340,15 +368,11 @@ impl RequestStore for SqliteRequestStore {
     }
 
     async fn set_inquiries(&self, id: &str, inquiries: &[InquiryRecord]) -> StoreResult<()> {
-        sqlx::query("UPDATE request SET inquiries = ? WHERE id = ?").bind(Json(inquiries)).bind(id).execute(&self.pool).await.map(|_| ())
-    }
-
-    async fn set_polled(&self, id: &str, now: i64) -> StoreResult<()> {
-        sqlx::query("UPDATE request SET polled_at = ? WHERE id = ?").bind(now).bind(id).execute(&self.pool).await.map(|_| ())
+        sqlx::query("UPDATE request SET inquiries = $1 WHERE id = $2").bind(Json(inquiries)).bind(id).execute(&self.pool).await.map(|_| ())
     }
 
     async fn requeue(&self, id: &str, next: i64, error: &str, now: i64) -> StoreResult<()> {
-        sqlx::query("UPDATE request SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?")
+        sqlx::query("UPDATE request SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2, updated_at = $3 WHERE id = $4")
             .bind(next)
             .bind(error)
             .bind(now)
@@ -359,7 +383,7 @@ impl RequestStore for SqliteRequestStore {
     }
 
     async fn set_reference(&self, id: &str, reference: &str, now: i64) -> StoreResult<()> {
-        sqlx::query("UPDATE request SET agency_reference = ?, polled_at = ?, last_error = NULL WHERE id = ?")
+        sqlx::query("UPDATE request SET agency_reference = $1, polled_at = $2, last_error = NULL WHERE id = $3")
             .bind(reference)
             .bind(now)
             .bind(id)
@@ -369,10 +393,8 @@ impl RequestStore for SqliteRequestStore {
     }
 
     async fn add_status(&self, r: &RequestRow, status: &str, source: &str, notification_id: &str, now: i64) -> StoreResult<bool> {
-        // IMMEDIATE: take the write lock first, so a concurrent writer makes this
-        // wait (busy_timeout) rather than fail on upgrading a read.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let inserted = sqlx::query("INSERT OR IGNORE INTO request_event (request_id, status, source, at) VALUES (?, ?, ?, ?)")
+        let mut tx = self.pool.begin_with(<$db as Dialect>::BEGIN_WRITE).await?;
+        let inserted = sqlx::query("INSERT INTO request_event (request_id, status, source, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
             .bind(&r.id)
             .bind(status)
             .bind(source)
@@ -382,10 +404,15 @@ impl RequestStore for SqliteRequestStore {
             .rows_affected()
             == 1;
         if inserted {
-            let current: String = sqlx::query_scalar("SELECT status FROM request WHERE id = ?").bind(&r.id).fetch_one(&mut *tx).await?;
+            // Locked (PostgreSQL) or under the write lock (SQLite): a callback
+            // and a poll racing on two instances cannot move it backwards.
+            let current: String = sqlx::query_scalar(&format!("SELECT status FROM request WHERE id = $1{}", <$db as Dialect>::FOR_UPDATE))
+                .bind(&r.id)
+                .fetch_one(&mut *tx)
+                .await?;
             let decided = matches!(status, "approved" | "rejected").then_some(now);
             if panjere_api::requests::rank(status) > panjere_api::requests::rank(&current) {
-                sqlx::query("UPDATE request SET status = ?, updated_at = ?, decided_at = COALESCE(decided_at, ?) WHERE id = ?")
+                sqlx::query("UPDATE request SET status = $1, updated_at = $2, decided_at = COALESCE(decided_at, $3) WHERE id = $4")
                     .bind(status)
                     .bind(now)
                     .bind(decided)
@@ -393,7 +420,7 @@ impl RequestStore for SqliteRequestStore {
                     .execute(&mut *tx)
                     .await?;
             }
-            sqlx::query("INSERT INTO notification (id, citizen, request_id, status, created_at) VALUES (?, ?, ?, ?, ?)")
+            sqlx::query("INSERT INTO notification (id, citizen, request_id, status, created_at) VALUES ($1, $2, $3, $4, $5)")
                 .bind(notification_id)
                 .bind(&r.citizen)
                 .bind(&r.id)
@@ -407,14 +434,14 @@ impl RequestStore for SqliteRequestStore {
     }
 
     async fn events(&self, request_id: &str) -> StoreResult<Vec<EventRow>> {
-        sqlx::query_as("SELECT status, at FROM request_event WHERE request_id = ? ORDER BY at, id")
+        sqlx::query_as("SELECT status, at FROM request_event WHERE request_id = $1 ORDER BY at, id")
             .bind(request_id)
             .fetch_all(&self.pool)
             .await
     }
 
     async fn add_notice(&self, r: &RequestRow, notice: &Text, id: &str, now: i64) -> StoreResult<()> {
-        sqlx::query("INSERT INTO notification (id, citizen, request_id, status, created_at, notice) VALUES (?, ?, ?, 'notice', ?, ?)")
+        sqlx::query("INSERT INTO notification (id, citizen, request_id, status, created_at, notice) VALUES ($1, $2, $3, 'notice', $4, $5)")
             .bind(id)
             .bind(&r.citizen)
             .bind(&r.id)
@@ -426,26 +453,28 @@ impl RequestStore for SqliteRequestStore {
     }
 
     async fn notices(&self, request_id: &str) -> StoreResult<Vec<(i64, Json<Text>)>> {
-        sqlx::query_as(
-            "SELECT created_at, notice FROM notification WHERE request_id = $1 AND status = 'notice' AND notice IS NOT NULL ORDER BY created_at, rowid",
-        )
+        sqlx::query_as(&format!(
+            "SELECT created_at, notice FROM notification WHERE request_id = $1 AND status = 'notice' AND notice IS NOT NULL ORDER BY created_at, {}",
+            <$db as Dialect>::SEQ
+        ))
         .bind(request_id)
         .fetch_all(&self.pool)
         .await
     }
 
     async fn notifications(&self, citizen: &str) -> StoreResult<Vec<NotificationRow>> {
-        sqlx::query_as(
+        sqlx::query_as(&format!(
             "SELECT n.id, n.request_id, r.tracking_code, r.service, n.status, n.created_at, n.read_at, n.notice \
-             FROM notification n JOIN request r ON r.id = n.request_id WHERE n.citizen = ? ORDER BY n.created_at DESC, n.rowid DESC LIMIT 200",
-        )
+             FROM notification n JOIN request r ON r.id = n.request_id WHERE n.citizen = $1 ORDER BY n.created_at DESC, n.{} DESC LIMIT 200",
+            <$db as Dialect>::SEQ
+        ))
         .bind(citizen)
         .fetch_all(&self.pool)
         .await
     }
 
     async fn mark_read(&self, id: &str, citizen: &str, now: i64) -> StoreResult<bool> {
-        let r = sqlx::query("UPDATE notification SET read_at = COALESCE(read_at, ?) WHERE id = ? AND citizen = ?")
+        let r = sqlx::query("UPDATE notification SET read_at = COALESCE(read_at, $1) WHERE id = $2 AND citizen = $3")
             .bind(now)
             .bind(id)
             .bind(citizen)
@@ -472,7 +501,7 @@ impl RequestStore for SqliteRequestStore {
     }
 
     async fn file_meta(&self, draft_id: &str, id: &str) -> StoreResult<Option<(String, String, i64)>> {
-        sqlx::query_as("SELECT field, mime, size FROM draft_file WHERE draft_id = ? AND id = ?")
+        sqlx::query_as("SELECT field, mime, size FROM draft_file WHERE draft_id = $1 AND id = $2")
             .bind(draft_id)
             .bind(id)
             .fetch_optional(&self.pool)
@@ -481,7 +510,7 @@ impl RequestStore for SqliteRequestStore {
 
     async fn data_use(&self, citizen: &str, limit: i64) -> StoreResult<Vec<AuditUse>> {
         sqlx::query_as(
-            "SELECT at, agency, operation, requested_by, request_id, outcome FROM audit_log WHERE citizen = ? ORDER BY id DESC LIMIT ?",
+            "SELECT at, agency, operation, requested_by, request_id, outcome FROM audit_log WHERE citizen = $1 ORDER BY id DESC LIMIT $2",
         )
         .bind(citizen)
         .bind(limit)
@@ -489,3 +518,7 @@ impl RequestStore for SqliteRequestStore {
         .await
     }
 }
+    };
+}
+request_store!(sqlx::Sqlite);
+request_store!(sqlx::Postgres);

@@ -55,11 +55,12 @@ fn context(national_code: &str) -> CallContext {
 }
 
 /// Counts a sign-in request at `now` against the client address's allowance.
-fn limit_address(state: &AppState, address: &str, now: i64) -> Result<(), AuthError> {
+async fn limit_address(state: &AppState, address: &str, now: i64) -> Result<(), AuthError> {
     let auth = state.auth();
     let s = &auth.settings;
     auth.limiter
         .hit(&format!("sign-in:{address}"), now, s.address_limit, s.address_window_s as i64)
+        .await
         .map_err(|retry_after_s| AuthError::RateLimited { retry_after_s })
 }
 
@@ -81,7 +82,7 @@ async fn start(
     AppJson(req): AppJson<StartRequest>,
 ) -> Result<Json<CodeSent>, AppError> {
     let now = state.clock().now();
-    limit_address(&state, &address, now)?;
+    limit_address(&state, &address, now).await?;
     let national_code = panjere_api::ids::national_code(&req.national_code).map_err(AuthError::NationalCode)?;
     let mobile = panjere_api::ids::mobile(&req.mobile).map_err(AuthError::Mobile)?;
     let citizen = state.gateway().pseudonym(&national_code);
@@ -108,7 +109,7 @@ async fn resend(
     session: Session,
 ) -> Result<Json<CodeSent>, AppError> {
     let now = state.clock().now();
-    limit_address(&state, &address, now)?;
+    limit_address(&state, &address, now).await?;
     let mut pending = session.get::<Pending>(PENDING).await?.ok_or(AuthError::NoPendingSignIn)?;
     let citizen = state.gateway().pseudonym(&pending.national_code);
     check_allowance(&state, &citizen, now).await?;
@@ -226,7 +227,7 @@ async fn verify(
     AppJson(req): AppJson<VerifyRequest>,
 ) -> Result<Json<Me>, AppError> {
     let now = state.clock().now();
-    limit_address(&state, &address, now)?;
+    limit_address(&state, &address, now).await?;
     let auth = state.auth();
     let s = &auth.settings;
     let pending = session.get::<Pending>(PENDING).await?.ok_or(AuthError::NoPendingSignIn)?;

@@ -199,6 +199,7 @@ async fn track(
         .auth()
         .limiter
         .hit(&format!("track:{address}"), state.clock().now(), 60, 600)
+        .await
         .map_err(|retry_after_s| AuthError::RateLimited { retry_after_s })?;
     let code =
         panjere_api::tracking::parse(&code).ok_or_else(|| AppError::bad_parameter("tracking_code", "not a tracking code (check digit)"))?;

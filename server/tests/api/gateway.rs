@@ -17,7 +17,7 @@ const OPEN_MS: u64 = 400;
 struct Harness {
     app: TestApp,
     gateway: Arc<Gateway>,
-    pool: sqlx::SqlitePool,
+    pool: sqlx::AnyPool,
     _dir: tempfile::TempDir,
 }
 
@@ -121,7 +121,7 @@ async fn personal_calls_carry_a_pseudonym_never_the_national_code() {
     assert_eq!(pseudonym, h.gateway.pseudonym("0076229645"));
     assert_eq!(pseudonym.len(), 32);
     let all: Vec<String> =
-        sqlx::query_scalar("SELECT at || request_id || agency || operation || IFNULL(citizen,'') || outcome FROM audit_log")
+        sqlx::query_scalar("SELECT at || request_id || agency || operation || COALESCE(citizen,'') || outcome FROM audit_log")
             .fetch_all(&h.pool)
             .await
             .unwrap();

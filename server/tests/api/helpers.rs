@@ -41,6 +41,58 @@ pub fn copy_of_data() -> tempfile::TempDir {
     dir
 }
 
+/// A PostgreSQL database of its own for one test, created from
+/// `PANJERE_TEST_POSTGRES` (a server URL without a database, e.g.
+/// `postgres://postgres@127.0.0.1:5432`) and dropped when the test ends.
+pub struct TestDatabase {
+    server: String,
+    name: String,
+    pub url: String,
+}
+
+impl TestDatabase {
+    /// `None` when `PANJERE_TEST_POSTGRES` is unset.
+    pub async fn create() -> Option<TestDatabase> {
+        let server = std::env::var("PANJERE_TEST_POSTGRES").ok().filter(|s| !s.is_empty())?;
+        let server = server.trim_end_matches('/').to_owned();
+        let name = format!("panjere_test_{}", panjere_server::rand::random_id().to_lowercase());
+        let mut admin = Self::admin(&server).await;
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.unwrap();
+        let url = format!("{server}/{name}");
+        Some(TestDatabase { server, name, url })
+    }
+
+    async fn admin(server: &str) -> sqlx::PgConnection {
+        use sqlx::Connection;
+        sqlx::PgConnection::connect(&format!("{server}/postgres")).await.unwrap_or_else(|e| panic!("PANJERE_TEST_POSTGRES={server}: {e}"))
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let (server, name) = (self.server.clone(), self.name.clone());
+        // From a thread of its own: the test's runtime may be gone or busy.
+        let dropped = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(async {
+                let mut admin = TestDatabase::admin(&server).await;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await.map(|_| ())
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("could not drop the test database {}: {dropped:?}", self.name);
+        }
+    }
+}
+
+/// A Redis key prefix of its own for one test, when `PANJERE_TEST_REDIS`
+/// names a Redis (its keys all expire on their own).
+pub fn test_redis() -> Option<(String, String)> {
+    let url = std::env::var("PANJERE_TEST_REDIS").ok().filter(|s| !s.is_empty())?;
+    Some((url, format!("panjere-test:{}:", panjere_server::rand::random_id())))
+}
+
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
@@ -74,7 +126,7 @@ impl Default for TestOptions {
     fn default() -> Self {
         TestOptions {
             auth: AuthSettings::default(),
-            requests: RequestSettings { poll_interval_s: 1, max_backoff_s: 2 },
+            requests: RequestSettings { poll_interval_s: 1, max_backoff_s: 2, lease_s: 10 },
             manual_clock: None,
             callbacks: true,
             step: Duration::from_millis(300),
@@ -101,6 +153,9 @@ pub struct TestApp {
     /// (method, path template, status) of every answer a [`Browser`] saw.
     pub seen: Arc<Mutex<Vec<(String, String, u16)>>>,
     _dir: tempfile::TempDir,
+    /// The PostgreSQL database, when the suite runs on PostgreSQL (dropped
+    /// last).
+    pub database: Option<TestDatabase>,
 }
 
 impl TestApp {
@@ -126,6 +181,13 @@ impl TestApp {
             requests: opts.requests,
             ..Default::default()
         };
+        let database = TestDatabase::create().await;
+        let mut config = config;
+        config.secrets.database_url = database.as_ref().map(|d| panjere_server::config::Secret::new(d.url.clone()));
+        if let Some((url, prefix)) = test_redis() {
+            config.secrets.redis_url = Some(panjere_server::config::Secret::new(url));
+            config.redis_prefix = prefix;
+        }
         // The simulators' URLs the way a deployment points the registry at
         // agencies: by environment.
         let mut env = sims.url_env();
@@ -148,6 +210,7 @@ impl TestApp {
             background,
             seen: Arc::default(),
             _dir: dir,
+            database,
         }
     }
 
@@ -182,9 +245,21 @@ impl TestApp {
         self.manual.as_ref().expect("a test with a manual clock").advance(secs);
     }
 
-    /// A database connection of its own, to look at what was stored.
-    pub async fn pool(&self) -> sqlx::SqlitePool {
-        panjere_server::db::open(&self.config.data_dir).await.unwrap()
+    /// A database connection of its own, to look at what was stored (on
+    /// SQLite or PostgreSQL: write `$1…$N` placeholders).
+    pub async fn pool(&self) -> sqlx::AnyPool {
+        sqlx::any::install_default_drivers();
+        let url = match &self.database {
+            Some(d) => d.url.clone(),
+            None => format!("sqlite://{}", self.config.data_dir.join("panjere.db").display()),
+        };
+        sqlx::AnyPool::connect(&url).await.unwrap()
+    }
+
+    /// Whether the suite runs on the embedded defaults (SQLite, sessions in
+    /// it, limits in memory).
+    pub fn embedded(&self) -> bool {
+        self.database.is_none() && self.config.secrets.redis_url.is_none()
     }
 
     pub fn fault(&self, agency: &str, f: Faults) {

@@ -131,7 +131,7 @@ async fn figures_follow_the_database() {
     assert_eq!(before["national"]["median_decision_seconds"], Value::Null);
 
     for (i, who) in ["c1", "c2", "c3"].iter().enumerate() {
-        sqlx::query("INSERT INTO citizen (pseudonym, first_sign_in, last_sign_in) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO citizen (pseudonym, first_sign_in, last_sign_in) VALUES ($1, $2, $3)")
             .bind(who)
             .bind(NOW - 1000 + i as i64)
             .bind(NOW)
@@ -143,7 +143,7 @@ async fn figures_follow_the_database() {
     for (id, agency, decided) in [("r1", "tax", Some(100)), ("r2", "tax", Some(300)), ("r3", "passport-police", None)] {
         sqlx::query(
             "INSERT INTO request (id, tracking_code, citizen, national_code, service, agency, data, status, next_attempt_at, \
-             created_at, updated_at, decided_at) VALUES (?, ?, 'c1', '0076229645', 'x', ?, '{}', 'submitted', 0, ?, ?, ?)",
+             created_at, updated_at, decided_at) VALUES ($1, $2, 'c1', '0076229645', 'x', $3, '{}', 'submitted', 0, $4, $5, $6)",
         )
         .bind(id)
         .bind(format!("T-{id}"))
@@ -161,7 +161,7 @@ async fn figures_follow_the_database() {
     for (agency, by) in [("conscription", "passport-police"), ("passport-police", "passport-police")] {
         sqlx::query(
             "INSERT INTO audit_log (at, request_id, agency, operation, citizen, requested_by, outcome, latency_ms) \
-             VALUES ('2026-11-28T12:00:00Z', 'r3', ?, 'op', 'c1', ?, 'ok', 5)",
+             VALUES ('2026-11-28T12:00:00Z', 'r3', $1, 'op', 'c1', $2, 'ok', 5)",
         )
         .bind(agency)
         .bind(by)
