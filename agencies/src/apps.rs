@@ -49,6 +49,9 @@ pub struct Application {
 pub struct Store {
     pub by_ref: HashMap<String, Application>,
     pub by_key: HashMap<String, String>,
+    /// How many times each idempotency key was sent (a retried forward
+    /// counts again; it still makes one application).
+    pub received: HashMap<String, u32>,
 }
 
 #[derive(Deserialize)]
@@ -71,6 +74,7 @@ pub async fn submit(State(a): State<Arc<Agency>>, Json(n): Json<NewApplication>)
         return bad("`service` and `idempotency_key` (at most 128 characters) are required");
     }
     let mut store = a.apps.lock().expect("applications lock");
+    *store.received.entry(n.idempotency_key.clone()).or_default() += 1;
     if let Some(reference) = store.by_key.get(&n.idempotency_key).cloned() {
         return (StatusCode::OK, Json(store.by_ref[&reference].clone())).into_response();
     }

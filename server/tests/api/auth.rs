@@ -11,7 +11,7 @@ use panjere_server::config::AuthSettings;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::{TestApp, TestOptions, ADULT};
+use crate::helpers::{national_code, TestApp, TestOptions, ADULT};
 
 const PHONE_UA: &str =
     "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Mobile Safari/537.36";
@@ -408,14 +408,6 @@ async fn a_request_racing_the_sign_out_cannot_bring_the_session_back() {
     }
     let a = other_tab.get("/api/me").await;
     assert_eq!((a.status, a.code()), (401, "not_signed_in"), "signed out stays signed out: {}", a.body);
-}
-
-/// A valid national code from nine digits (the check digit added).
-fn national_code(nine: u64) -> String {
-    let d = format!("{nine:09}");
-    let sum: u32 = d.chars().enumerate().map(|(i, c)| c.to_digit(10).unwrap() * (10 - i as u32)).sum();
-    let r = sum % 11;
-    format!("{d}{}", if r < 2 { r } else { 11 - r })
 }
 
 #[tokio::test]

@@ -93,6 +93,28 @@ pub fn test_redis() -> Option<(String, String)> {
     Some((url, format!("panjere-test:{}:", panjere_server::rand::random_id())))
 }
 
+/// A valid national code from nine digits (the check digit added).
+pub fn national_code(nine: u64) -> String {
+    let d = format!("{nine:09}");
+    let sum: u32 = d.chars().enumerate().map(|(i, c)| c.to_digit(10).unwrap() * (10 - i as u32)).sum();
+    let r = sum % 11;
+    format!("{d}{}", if r < 2 { r } else { 11 - r })
+}
+
+/// What the SMS simulator sent to `mobile`, newest first.
+pub async fn outbox(sims: &Running, mobile: &str) -> Vec<Value> {
+    let url = format!("{}/outbox?mobile={mobile}", sims.url("sms"));
+    let outbox: Value = reqwest::Client::new().get(url).bearer_auth("dev-sms-key").send().await.unwrap().json().await.unwrap();
+    outbox["items"].as_array().cloned().unwrap_or_default()
+}
+
+/// The newest one-time code the SMS simulator sent to `mobile`.
+pub async fn sms_code(sims: &Running, mobile: &str) -> Option<String> {
+    let text = outbox(sims, mobile).await.first()?["text"].as_str()?.to_owned();
+    let digits: Vec<char> = text.chars().collect();
+    digits.windows(6).find(|w| w.iter().all(char::is_ascii_digit)).map(|w| w.iter().collect())
+}
+
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
@@ -273,7 +295,7 @@ impl TestApp {
 
     /// A new browser with no cookie.
     pub fn browser(&self) -> Browser {
-        Browser { base: self.base.clone(), http: reqwest::Client::new(), cookie: None, user_agent: None, seen: self.seen.clone() }
+        Browser { seen: self.seen.clone(), ..Browser::at(&self.base) }
     }
 
     /// A new browser with no cookie and this User-Agent.
@@ -281,22 +303,13 @@ impl TestApp {
         Browser { user_agent: Some(user_agent), ..self.browser() }
     }
 
-    /// What the SMS simulator sent to `mobile`, newest first.
-    async fn outbox(&self, mobile: &str) -> Vec<Value> {
-        let url = format!("{}/outbox?mobile={mobile}", self.sims.url("sms"));
-        let outbox: Value = reqwest::Client::new().get(url).bearer_auth("dev-sms-key").send().await.unwrap().json().await.unwrap();
-        outbox["items"].as_array().cloned().unwrap_or_default()
-    }
-
     /// The newest code sent to `mobile`.
     pub async fn code_for(&self, mobile: &str) -> Option<String> {
-        let text = self.outbox(mobile).await.first()?["text"].as_str()?.to_owned();
-        let digits: Vec<char> = text.chars().collect();
-        digits.windows(6).find(|w| w.iter().all(char::is_ascii_digit)).map(|w| w.iter().collect())
+        sms_code(&self.sims, mobile).await
     }
 
     pub async fn outbox_len(&self, mobile: &str) -> usize {
-        self.outbox(mobile).await.len()
+        outbox(&self.sims, mobile).await.len()
     }
 
     pub async fn start(&self, b: &mut Browser, who: (&str, &str)) -> Answer {
@@ -374,6 +387,11 @@ pub struct Browser {
 }
 
 impl Browser {
+    /// A new browser with no cookie for the portal at `base`.
+    pub fn at(base: &str) -> Browser {
+        Browser { base: base.to_owned(), http: reqwest::Client::new(), cookie: None, user_agent: None, seen: Arc::default() }
+    }
+
     /// A request of this browser (its cookie and User-Agent), to finish
     /// and [`Self::send_built`].
     pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {

@@ -6,5 +6,6 @@ mod gateway;
 mod helpers;
 mod requests;
 mod router;
+mod scale;
 mod services;
 mod stats;
