@@ -98,7 +98,12 @@ pub struct Secrets {
 
 impl Default for Secrets {
     fn default() -> Self {
-        Secrets { otp_key: Secret::new("dev-otp-key"), pseudonym_key: Secret::new("dev-pseudonym-key"), database_url: None, redis_url: None }
+        Secrets {
+            otp_key: Secret::new("dev-otp-key"),
+            pseudonym_key: Secret::new("dev-pseudonym-key"),
+            database_url: None,
+            redis_url: None,
+        }
     }
 }
 

@@ -78,11 +78,8 @@ pub async fn open(data_dir: &Path) -> Result<SqlitePool, sqlx::Error> {
 /// and applies its migrations (several instances starting at once take
 /// turns: sqlx holds an advisory lock while migrating).
 pub async fn open_postgres(url: &str, connections: u32) -> Result<PgPool, sqlx::Error> {
-    let pool = PgPoolOptions::new()
-        .max_connections(connections.max(2))
-        .acquire_timeout(std::time::Duration::from_secs(5))
-        .connect(url)
-        .await?;
+    let pool =
+        PgPoolOptions::new().max_connections(connections.max(2)).acquire_timeout(std::time::Duration::from_secs(5)).connect(url).await?;
     sqlx::migrate!("./migrations-pg").run(&pool).await?;
     Ok(pool)
 }

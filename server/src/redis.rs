@@ -62,10 +62,7 @@ impl Redis {
 
     /// Whether Redis answers a PING.
     pub async fn ping(&self) -> bool {
-        matches!(
-            tokio::time::timeout(Duration::from_secs(1), self.pool.ping::<String>(None)).await,
-            Ok(Ok(_))
-        )
+        matches!(tokio::time::timeout(Duration::from_secs(1), self.pool.ping::<String>(None)).await, Ok(Ok(_)))
     }
 
     fn key(&self, kind: &str, id: &str) -> String {

@@ -1,8 +1,9 @@
 //! Panjere's task runner (matklad's xtask pattern).
 //!
-//! - `cargo xtask run [--address IP] [--port N] [--admin-port N] [--data-dir DIR] [--release]`:
+//! - `cargo xtask run [--address IP] [--port N] [--admin-port N] [--data-dir DIR] [--release] [--scale N]`:
 //!   installs what is missing, builds the client (release), starts the
 //!   simulated agencies and the server, prints the URL; Ctrl-C stops all.
+//!   `--scale N`: N instances on PostgreSQL and Redis behind HAProxy.
 //! - `cargo xtask test`: installs what is missing, then fmt, clippy, all Rust
 //!   tests, the wasm32 release build and the Playwright suite against a
 //!   freshly started portal on free ports; ends with `N passed, N failed`.
@@ -45,7 +46,7 @@ fn main() -> ExitCode {
         Some("serve-e2e") => portal::serve_e2e(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run|test|setup|build|cycles>\n  run  [--address IP] [--port N] [--admin-port N] [--data-dir DIR] [--release]\n  test"
+                "usage: cargo xtask <run|test|setup|build|cycles>\n  run  [--address IP] [--port N] [--admin-port N] [--data-dir DIR] [--release] [--scale N]\n  test"
             );
             return ExitCode::from(2);
         }

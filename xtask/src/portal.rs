@@ -23,6 +23,30 @@ pub struct PortalOptions {
     /// The browser tests' configuration: test mode and a shortened idle
     /// timeout (so the timeout warning can be tested).
     pub e2e: bool,
+    /// Several instances on PostgreSQL and Redis behind HAProxy.
+    pub scale: Option<Scale>,
+}
+
+/// `--scale N`: N instances sharing one PostgreSQL database and one Redis,
+/// behind HAProxy configured from `deploy/haproxy.cfg`.
+pub struct Scale {
+    pub instances: usize,
+    pub database_url: String,
+    pub redis_url: String,
+    pub redis_prefix: String,
+}
+
+/// The shipped balancer configuration (`deploy/haproxy.cfg`) bound to
+/// `bind`, with these instances (name, port) in place of its examples.
+pub fn balancer_config(bind: &str, servers: &[(String, u16)]) -> Result<String> {
+    let path = root().join("deploy/haproxy.cfg");
+    let shipped = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let (head, _) = shipped.split_once("    # servers\n").ok_or(format!("{} has no '# servers' line", path.display()))?;
+    let mut config = head.replace("bind 127.0.0.1:8080", &format!("bind {bind}"));
+    for (name, port) in servers {
+        config.push_str(&format!("    server {name} 127.0.0.1:{port}\n"));
+    }
+    Ok(config)
 }
 
 /// The simulators' admin port of `cargo xtask run` (`--admin-port`): the
@@ -118,6 +142,17 @@ fn spawn(mut cmd: Command, what: &str, ready: fn(&str) -> bool, timeout: Duratio
     Ok((child, lines))
 }
 
+/// Whether `GET /api/health` at `address` answers 200.
+fn health_ok(address: &str) -> bool {
+    let Ok(mut s) = std::net::TcpStream::connect(address) else { return false };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+    if s.write_all(b"GET /api/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").is_err() {
+        return false;
+    }
+    let mut head = [0u8; 12];
+    std::io::Read::read_exact(&mut s, &mut head).is_ok() && head.ends_with(b"200")
+}
+
 /// A port free right now (the OS picks it).
 fn free_port() -> Result<u16> {
     let l = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot find a free port: {e}"))?;
@@ -157,26 +192,65 @@ impl Portal {
             }
         }
 
-        let mut server = Command::new(binary("panjere", o.release));
-        server
-            .current_dir(root())
-            .env("PANJERE_ADDRESS", &o.address)
-            .env("PANJERE_PORT", port.to_string())
-            .env("PANJERE_DATA_DIR", &o.data_dir)
-            .env("PANJERE_DIST", root().join("dist"))
-            .env("PANJERE_CATALOG", root().join("data"))
-            .env("PANJERE_LOG_FORMAT", if o.log.is_some() { "json" } else { "pretty" });
-        if o.e2e {
-            server.env("PANJERE_MODE", "test").env("PANJERE_SESSION_IDLE_SECONDS", E2E_IDLE_SECONDS.to_string());
+        let server = |port: u16| {
+            let mut server = Command::new(binary("panjere", o.release));
+            server
+                .current_dir(root())
+                .env("PANJERE_PORT", port.to_string())
+                .env("PANJERE_DATA_DIR", &o.data_dir)
+                .env("PANJERE_DIST", root().join("dist"))
+                .env("PANJERE_CATALOG", root().join("data"))
+                .env("PANJERE_LOG_FORMAT", if o.log.is_some() { "json" } else { "pretty" });
+            if o.e2e {
+                server.env("PANJERE_MODE", "test").env("PANJERE_SESSION_IDLE_SECONDS", E2E_IDLE_SECONDS.to_string());
+            }
+            for (id, url) in &portal.agencies {
+                server.env(format!("PANJERE_AGENCY_{}_URL", id.to_uppercase().replace('-', "_")), url);
+            }
+            server
+        };
+        let listening = |l: &str| l.starts_with("PANJERE_LISTENING ");
+        let Some(scale) = &o.scale else {
+            let mut one = server(port);
+            one.env("PANJERE_ADDRESS", &o.address);
+            let (child, lines) = spawn(one, "the server", listening, Duration::from_secs(60), o.log.as_deref())?;
+            portal.children.push(child);
+            let line = lines.last().cloned().unwrap_or_default();
+            portal.url = line.trim_start_matches("PANJERE_LISTENING ").trim().to_owned();
+            return Ok(portal);
+        };
+        let mut servers = Vec::new();
+        for i in 1..=scale.instances {
+            let (name, own_port) = (format!("panjere-{i}"), free_port()?);
+            let mut one = server(own_port);
+            one.env("PANJERE_ADDRESS", "127.0.0.1")
+                .env("PANJERE_INSTANCE", &name)
+                .env("PANJERE_DATABASE_URL", &scale.database_url)
+                .env("PANJERE_REDIS_URL", &scale.redis_url)
+                .env("PANJERE_REDIS_PREFIX", &scale.redis_prefix)
+                .env("PANJERE_TRUST_FORWARDED", "true");
+            let (child, _) = spawn(one, &format!("instance {name}"), listening, Duration::from_secs(60), o.log.as_deref())?;
+            portal.children.push(child);
+            servers.push((name, own_port));
         }
-        for (id, url) in &portal.agencies {
-            server.env(format!("PANJERE_AGENCY_{}_URL", id.to_uppercase().replace('-', "_")), url);
+        let bind = format!("{}:{port}", o.address);
+        let config = o.data_dir.join("haproxy.cfg");
+        std::fs::write(&config, balancer_config(&bind, &servers)?).map_err(|e| format!("cannot write {}: {e}", config.display()))?;
+        let mut balancer = Command::new(tools::HAPROXY);
+        balancer.arg("-db").arg("-f").arg(&config).stdin(Stdio::null());
+        if let Some(path) = o.log.as_deref() {
+            balancer.stdout(Stdio::from(open_log(path)?)).stderr(Stdio::from(open_log(path)?));
         }
-        let (child, lines) =
-            spawn(server, "the server", |l| l.starts_with("PANJERE_LISTENING "), Duration::from_secs(60), o.log.as_deref())?;
-        portal.children.push(child);
-        let line = lines.last().cloned().unwrap_or_default();
-        portal.url = line.trim_start_matches("PANJERE_LISTENING ").trim().to_owned();
+        portal.children.push(balancer.spawn().map_err(|e| format!("cannot start HAProxy: {e}"))?);
+        portal.url = format!("http://{bind}");
+        // Until the balancer answers from an instance.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !health_ok(&bind) {
+            if Instant::now() > deadline || portal.exited() {
+                return Err(format!("HAProxy on {bind} did not answer (see {})", config.display()));
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
         Ok(portal)
     }
 
@@ -216,7 +290,7 @@ fn parse_flags(args: &[String]) -> Result<std::collections::HashMap<String, Stri
             "--release" => {
                 m.insert("release".into(), "1".into());
             }
-            "--address" | "--port" | "--data-dir" | "--admin-port" => {
+            "--address" | "--port" | "--data-dir" | "--admin-port" | "--scale" => {
                 let v = it.next().ok_or(format!("{a} needs a value"))?;
                 m.insert(a.trim_start_matches("--").into(), v.clone());
             }
@@ -259,12 +333,25 @@ pub fn run_command(args: &[String]) -> Result {
         .get("admin-port")
         .map_or(Ok(RUN_ADMIN_PORT), |p| p.parse())
         .map_err(|_| "--admin-port must be a number from 0 to 65535".to_owned())?;
+    let scale = match f.get("scale") {
+        None => None,
+        Some(n) => {
+            let n: usize = n.parse().ok().filter(|n| (1..=16).contains(n)).ok_or("--scale must be a number from 1 to 16")?;
+            Some(scale_out(n)?)
+        }
+    };
     tools::ensure(Need::Build)?;
     crate::client::build_client_if_stale()?;
     build_binaries(release)?;
-    say(format!("Starting the simulated agencies and the server (database in {})", data_dir.display()));
+    match &scale {
+        None => say(format!("Starting the simulated agencies and the server (database in {})", data_dir.display())),
+        Some(s) => say(format!(
+            "Starting the simulated agencies and {} instances on {} and {} (keys {}*) behind HAProxy",
+            s.instances, s.database_url, s.redis_url, s.redis_prefix
+        )),
+    }
     let mut portal =
-        Portal::start(&PortalOptions { address: address.clone(), port, data_dir, release, admin_port, log: None, e2e: false })?;
+        Portal::start(&PortalOptions { address: address.clone(), port, data_dir, release, admin_port, log: None, e2e: false, scale })?;
     println!();
     say(format!("Panjere is running at {}", portal.url));
     println!("    Simulated agencies' admin endpoint (faults, SMS outbox): {}", portal.admin);
@@ -281,6 +368,39 @@ pub fn run_command(args: &[String]) -> Result {
     println!("    Press Ctrl-C to stop everything.\n");
     wait_for_stop(&mut portal);
     Ok(())
+}
+
+/// What `--scale N` runs on: `PANJERE_DATABASE_URL` and `PANJERE_REDIS_URL`
+/// when set, else the local PostgreSQL (a database of this run's own,
+/// created here) and the local Redis (a key prefix of this run's own); HAProxy
+/// installed from Debian when missing.
+fn scale_out(instances: usize) -> Result<Scale> {
+    tools::ensure_haproxy()?;
+    let run = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default();
+    let database_url = match std::env::var("PANJERE_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => url,
+        _ => {
+            let name = format!("panjere_run_{run}");
+            say(format!("Creating the PostgreSQL database {name} on 127.0.0.1:5432"));
+            run_quiet(Command::new("psql").args([
+                "postgres://postgres@127.0.0.1:5432/postgres",
+                "-qc",
+                &format!("CREATE DATABASE {name}"),
+            ]))?;
+            format!("postgres://postgres@127.0.0.1:5432/{name}")
+        }
+    };
+    let redis_url = std::env::var("PANJERE_REDIS_URL").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "redis://127.0.0.1:6379".into());
+    Ok(Scale { instances, database_url, redis_url, redis_prefix: format!("panjere-run-{run}:") })
+}
+
+fn run_quiet(cmd: &mut Command) -> Result {
+    let out = cmd.output().map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!("{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr).trim()))
+    }
 }
 
 /// `cargo xtask serve-e2e --port N`: what the Playwright suite starts when no
@@ -301,6 +421,7 @@ pub fn serve_e2e(args: &[String]) -> Result {
         admin_port,
         log: None,
         e2e: true,
+        scale: None,
     })?;
     say(format!("Panjere (end-to-end) at {}; agencies' admin at {}", portal.url, portal.admin));
     wait_for_stop(&mut portal);

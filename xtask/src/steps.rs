@@ -99,6 +99,7 @@ pub fn test_command() -> Result {
         f = 1; // it did not build or a harness failed
     }
     steps.push(Step { name: "Rust tests", passed: p, failed: f, secs: t.elapsed().as_secs(), note: String::new() });
+    steps.push(on_postgres_and_redis());
 
     let wasm = gate("wasm32 release build of app (Trunk)", crate::client::build_client_if_stale);
     let wasm_ok = wasm.failed == 0;
@@ -129,6 +130,51 @@ pub fn test_command() -> Result {
     }
 }
 
+/// The local PostgreSQL and Redis the suite runs on a second time
+/// (`PANJERE_TEST_POSTGRES`, `PANJERE_TEST_REDIS` override them).
+const POSTGRES: &str = "postgres://postgres@127.0.0.1:5432";
+const REDIS: &str = "redis://127.0.0.1:6379";
+
+/// Whether something listens at `host:port`.
+fn listening(address: &str) -> bool {
+    use std::net::ToSocketAddrs;
+    address
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut a| a.next())
+        .is_some_and(|a| std::net::TcpStream::connect_timeout(&a, std::time::Duration::from_secs(1)).is_ok())
+}
+
+/// The server's API suite again, each test on a PostgreSQL database of its
+/// own and Redis under a key prefix of its own, with the scale-out test
+/// (three instances behind HAProxy); not run, and said so, when the
+/// machine has no PostgreSQL or Redis.
+fn on_postgres_and_redis() -> Step {
+    let name = "API suite + scale-out on PostgreSQL and Redis";
+    say(name);
+    let t = Instant::now();
+    let postgres = std::env::var("PANJERE_TEST_POSTGRES").unwrap_or_else(|_| POSTGRES.into());
+    let redis = std::env::var("PANJERE_TEST_REDIS").unwrap_or_else(|_| REDIS.into());
+    let host = |url: &str| url.rsplit('@').next().unwrap_or(url).trim_start_matches("redis://").split('/').next().unwrap_or("").to_owned();
+    if !listening(&host(&postgres)) || !listening(&host(&redis)) {
+        let note = format!("not run: no PostgreSQL at {postgres} or no Redis at {redis}");
+        println!("{note}");
+        return Step { name, passed: 0, failed: 0, secs: 0, note };
+    }
+    let (ok, out) = run_capture({
+        let mut c = cargo();
+        c.args(["test", "-p", "panjere-server", "--test", "api", "--no-fail-fast", "--", "--include-ignored"])
+            .env("PANJERE_TEST_POSTGRES", &postgres)
+            .env("PANJERE_TEST_REDIS", &redis);
+        c
+    });
+    let (p, mut f) = count_rust_tests(&out);
+    if !ok && f == 0 {
+        f = 1;
+    }
+    Step { name, passed: p, failed: f, secs: t.elapsed().as_secs(), note: String::new() }
+}
+
 fn playwright() -> Step {
     say("Playwright suite (Debian chromium) against a freshly started portal on free ports");
     let start = Instant::now();
@@ -145,6 +191,7 @@ fn playwright() -> Step {
         admin_port: 0,
         log: Some(log.clone()),
         e2e: true,
+        scale: None,
     });
     let mut portal = match portal {
         Ok(p) => p,

@@ -98,20 +98,32 @@ pub fn ensure(need: Need) -> Result {
     if need == Need::Everything {
         npm_ci(&root().join("end2end"), "the Playwright suite")?;
         // chromium for the browser tests; openssl makes the test CA of the
-        // gateway's TLS test.
-        let missing: Vec<&str> = [("/usr/bin/chromium", "chromium"), ("/usr/bin/openssl", "openssl")]
+        // gateway's TLS test; HAProxy balances the scale-out test.
+        let missing: Vec<&str> = [("/usr/bin/chromium", "chromium"), ("/usr/bin/openssl", "openssl"), (HAPROXY, "haproxy")]
             .into_iter()
             .filter(|(path, _)| !Path::new(path).exists())
             .map(|(_, package)| package)
             .collect();
         if missing.is_empty() {
-            say("Debian chromium and openssl: present");
+            say("Debian chromium, openssl and haproxy: present");
         } else {
             say(format!("Installing Debian's {} for the tests (apt-get)", missing.join(" and ")));
             apt_install(&missing)?;
         }
     }
     Ok(())
+}
+
+/// Where Debian installs HAProxy.
+pub const HAPROXY: &str = "/usr/sbin/haproxy";
+
+/// HAProxy from Debian, for `cargo xtask run --scale N`.
+pub fn ensure_haproxy() -> Result {
+    if Path::new(HAPROXY).exists() {
+        return Ok(());
+    }
+    say("Installing Debian's haproxy (apt-get)");
+    apt_install(&["haproxy"])
 }
 
 /// `npm ci` in `dir` unless `node_modules` is already up to date with the lock.

@@ -180,14 +180,7 @@ impl Auth {
         limiter: Arc<dyn Limiter>,
         otp_key: &Secret,
     ) -> Self {
-        Auth {
-            settings,
-            secure_cookie,
-            store,
-            sessions,
-            limiter,
-            otp_key: otp_key.expose().as_bytes().to_vec(),
-        }
+        Auth { settings, secure_cookie, store, sessions, limiter, otp_key: otp_key.expose().as_bytes().to_vec() }
     }
 
     /// The session cookie's name: `__Host-` prefixed when it is `Secure`

@@ -3,8 +3,8 @@
 //! implementation on SQLite or on PostgreSQL (one SQL text, [`SqlAuthStore`]) can
 //! be injected.
 
-use async_trait::async_trait;
 use crate::db::Dialect;
+use async_trait::async_trait;
 
 pub type StoreResult<T> = Result<T, sqlx::Error>;
 

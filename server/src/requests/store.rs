@@ -394,6 +394,15 @@ impl RequestStore for SqlRequestStore<$db> {
 
     async fn add_status(&self, r: &RequestRow, status: &str, source: &str, notification_id: &str, now: i64) -> StoreResult<bool> {
         let mut tx = self.pool.begin_with(<$db as Dialect>::BEGIN_WRITE).await?;
+        // The request's row first, locked (PostgreSQL) or under the write
+        // lock (SQLite): a callback and a poll racing on two instances take
+        // turns, so the status cannot move backwards; and locking it before
+        // the event's insert (whose foreign key share-locks the row) leaves
+        // no lock to upgrade, so no deadlock.
+        let current: String = sqlx::query_scalar(&format!("SELECT status FROM request WHERE id = $1{}", <$db as Dialect>::FOR_UPDATE))
+            .bind(&r.id)
+            .fetch_one(&mut *tx)
+            .await?;
         let inserted = sqlx::query("INSERT INTO request_event (request_id, status, source, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
             .bind(&r.id)
             .bind(status)
@@ -404,17 +413,18 @@ impl RequestStore for SqlRequestStore<$db> {
             .rows_affected()
             == 1;
         if inserted {
-            // Locked (PostgreSQL) or under the write lock (SQLite): a callback
-            // and a poll racing on two instances cannot move it backwards.
-            let current: String = sqlx::query_scalar(&format!("SELECT status FROM request WHERE id = $1{}", <$db as Dialect>::FOR_UPDATE))
-                .bind(&r.id)
-                .fetch_one(&mut *tx)
-                .await?;
             let decided = matches!(status, "approved" | "rejected").then_some(now);
             if panjere_api::requests::rank(status) > panjere_api::requests::rank(&current) {
-                sqlx::query("UPDATE request SET status = $1, updated_at = $2, decided_at = COALESCE(decided_at, $3) WHERE id = $4")
+                sqlx::query("UPDATE request SET status = $1, updated_at = $2 WHERE id = $3")
                     .bind(status)
                     .bind(now)
+                    .bind(&r.id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            // The decision's time, even when a later status came first.
+            if decided.is_some() {
+                sqlx::query("UPDATE request SET decided_at = COALESCE(decided_at, $1) WHERE id = $2")
                     .bind(decided)
                     .bind(&r.id)
                     .execute(&mut *tx)

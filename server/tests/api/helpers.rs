@@ -142,6 +142,9 @@ pub struct TestOptions {
     /// Run the background work (health probes, request delivery) as `main`
     /// does; off for tests that count every call an agency receives.
     pub background: bool,
+    /// Sessions and limits in this Redis (default: `PANJERE_TEST_REDIS`'s,
+    /// if set).
+    pub redis_url: Option<String>,
 }
 
 impl Default for TestOptions {
@@ -157,6 +160,7 @@ impl Default for TestOptions {
             dist_dir: None,
             env: Vec::new(),
             background: true,
+            redis_url: None,
         }
     }
 }
@@ -206,7 +210,11 @@ impl TestApp {
         let database = TestDatabase::create().await;
         let mut config = config;
         config.secrets.database_url = database.as_ref().map(|d| panjere_server::config::Secret::new(d.url.clone()));
-        if let Some((url, prefix)) = test_redis() {
+        let redis = match opts.redis_url {
+            Some(url) => Some((url, format!("panjere-test:{}:", panjere_server::rand::random_id()))),
+            None => test_redis(),
+        };
+        if let Some((url, prefix)) = redis {
             config.secrets.redis_url = Some(panjere_server::config::Secret::new(url));
             config.redis_prefix = prefix;
         }

@@ -9,3 +9,4 @@ mod router;
 mod scale;
 mod services;
 mod stats;
+mod stores;

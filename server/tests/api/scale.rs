@@ -117,7 +117,10 @@ impl Cluster {
         let servers: Vec<(String, u16)> = instances.iter().map(|i| (i.name.clone(), i.port)).collect();
         let cfg = dir.path().join("haproxy.cfg");
         std::fs::write(&cfg, balancer_config(&format!("127.0.0.1:{lb_port}"), &servers)).unwrap();
-        let haproxy = ["/usr/sbin/haproxy", "/usr/bin/haproxy"].into_iter().find(|p| Path::new(p).exists()).expect("HAProxy (apt-get install haproxy)");
+        let haproxy = ["/usr/sbin/haproxy", "/usr/bin/haproxy"]
+            .into_iter()
+            .find(|p| Path::new(p).exists())
+            .expect("HAProxy (apt-get install haproxy)");
         let balancer = Command::new(haproxy).args(["-db", "-f"]).arg(&cfg).stdin(Stdio::null()).kill_on_drop(true).spawn().unwrap();
         let cluster = Cluster { url, sims, instances, balancer, _dir: dir, database: pg };
         cluster.wait_all_up().await;

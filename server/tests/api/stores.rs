@@ -1,0 +1,177 @@
+//! The stores' own promises, on whichever engine the suite runs on
+//! (SQLite; PostgreSQL and Redis when `cargo xtask test` sets
+//! `PANJERE_TEST_POSTGRES` and `PANJERE_TEST_REDIS`): delivery claims are
+//! leased, statuses only move forward under concurrent writers, the audit
+//! log is append-only; and Redis going away is seen and survived.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use panjere_server::requests::store::{RequestRow, RequestStore, Submitted, Values};
+use sqlx::types::Json;
+
+use crate::helpers::{TestApp, TestOptions};
+
+async fn quiet() -> TestApp {
+    TestApp::spawn(TestOptions { background: false, ..Default::default() }).await
+}
+
+fn request(id: &str, now: i64) -> RequestRow {
+    RequestRow {
+        id: id.to_owned(),
+        tracking_code: format!("T-{id}"),
+        draft_id: None,
+        citizen: "pseudonym".into(),
+        national_code: "0076229645".into(),
+        service: "passport-issuance".into(),
+        agency: "passport-police".into(),
+        data: Json(Values::new()),
+        inquiries: None,
+        status: "submitted".into(),
+        agency_reference: None,
+        attempts: 0,
+        next_attempt_at: now,
+        last_error: None,
+        created_at: now,
+        updated_at: now,
+        polled_at: 0,
+        decided_at: None,
+    }
+}
+
+async fn add(store: &Arc<dyn RequestStore>, id: &str, now: i64) -> RequestRow {
+    let r = request(id, now);
+    assert!(matches!(store.submit(&r, &format!("n-{id}")).await.unwrap(), Submitted::New(_)));
+    r
+}
+
+fn ids(rows: &[RequestRow]) -> BTreeSet<String> {
+    rows.iter().map(|r| r.id.clone()).collect()
+}
+
+#[tokio::test]
+async fn delivery_claims_are_leased_to_one_owner_until_given_back_or_expired() {
+    let app = quiet().await;
+    let store = app.state.stores().requests.clone();
+    let now = 1_000_000;
+    for i in 0..5 {
+        add(&store, &format!("r{i}"), now).await;
+    }
+    // Two instances claim at once: no request goes to both.
+    let (a, b) = tokio::join!(store.claim_due("a", now, 30, 3), store.claim_due("b", now, 30, 3));
+    let (a, b) = (ids(&a.unwrap()), ids(&b.unwrap()));
+    assert_eq!(a.len() + b.len(), 5, "{a:?} {b:?}");
+    assert!(a.is_disjoint(&b), "{a:?} {b:?}");
+    // Held: nothing more to claim until the leases end.
+    assert!(store.claim_due("c", now + 29, 30, 10).await.unwrap().is_empty());
+    // Given back: claimable again at once.
+    let first = a.iter().next().unwrap().clone();
+    store.release(&first, "a").await.unwrap();
+    store.release(&first, "somebody else").await.unwrap();
+    assert_eq!(ids(&store.claim_due("c", now + 1, 30, 10).await.unwrap()), BTreeSet::from([first.clone()]));
+    // "a" and "b" died: after their leases (until now + 30) their claims
+    // are "c"'s; the one "c" holds (until now + 31) is not claimed again.
+    let taken = ids(&store.claim_due("c", now + 30, 30, 10).await.unwrap());
+    assert_eq!(taken, a.union(&b).filter(|id| **id != first).cloned().collect(), "every claim but c's own");
+    // A releasing owner that lost its lease does not free the new owner's claim.
+    for id in &taken {
+        store.release(id, "a").await.unwrap();
+    }
+    assert!(store.claim_due("d", now + 45, 30, 10).await.unwrap().iter().all(|r| !taken.contains(&r.id)));
+    // Forwarded (the agency gave a reference): never due again.
+    store.set_reference(&first, "PP-1", now).await.unwrap();
+    assert!(store.claim_due("e", now + 10_000, 30, 10).await.unwrap().iter().all(|r| r.id != first));
+    // Polled by one instance at a time.
+    let (p, q) = tokio::join!(store.claim_pollable(now + 100, now + 50, 10), store.claim_pollable(now + 100, now + 50, 10));
+    assert_eq!(p.unwrap().len() + q.unwrap().len(), 1);
+    assert!(store.claim_pollable(now + 101, now + 50, 10).await.unwrap().is_empty(), "polled at +100");
+}
+
+#[tokio::test]
+async fn statuses_only_move_forward_whatever_order_concurrent_writers_commit_in() {
+    let app = quiet().await;
+    let store = app.state.stores().requests.clone();
+    let now = 2_000_000;
+    for round in 0..6 {
+        let r = add(&store, &format!("s{round}"), now).await;
+        // A callback and a poll on two instances, and the window itself, at once.
+        let mut writers = Vec::new();
+        for (i, status) in ["in_review", "forwarded", "approved", "queued", "delivered", "forwarded"].iter().enumerate() {
+            let (store, r) = (store.clone(), r.clone());
+            let status = (*status).to_owned();
+            writers.push(tokio::spawn(async move {
+                store.add_status(&r, &status, "poll", &format!("{}-{round}-{i}", r.id), now + i as i64).await.unwrap()
+            }));
+        }
+        let mut added = 0;
+        for w in writers {
+            added += usize::from(w.await.unwrap());
+        }
+        assert_eq!(added, 5, "each status recorded once (forwarded twice: once)");
+        let stored = store.request(&r.id).await.unwrap().unwrap();
+        assert_eq!(stored.status, "delivered");
+        assert!(stored.decided_at.is_some());
+        assert_eq!(store.events(&r.id).await.unwrap().len(), 6, "submitted + five");
+    }
+}
+
+#[tokio::test]
+async fn the_audit_log_is_append_only_on_this_engine() {
+    let app = quiet().await;
+    let pool = app.pool().await;
+    sqlx::query(
+        "INSERT INTO audit_log (at, request_id, agency, operation, outcome, latency_ms) VALUES ('2026-01-01T00:00:00Z', 'r', 'tax', 'op', 'ok', 3)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    assert!(sqlx::query("UPDATE audit_log SET outcome = 'error'").execute(&pool).await.is_err());
+    assert!(sqlx::query("DELETE FROM audit_log").execute(&pool).await.is_err());
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log").fetch_one(&pool).await.unwrap();
+    assert_eq!(n, 1);
+    let health = app.browser().get("/api/health").await;
+    assert_eq!(health.body["engine"], if app.database.is_some() { "postgres" } else { "sqlite" });
+}
+
+/// Redis configured but not answering: the instance says so on
+/// `/api/health` (503: the balancer takes it out), and the sign-in limit
+/// falls back to this instance's memory, still limiting.
+#[tokio::test]
+async fn redis_unreachable_is_reported_and_limits_fall_back_to_memory() {
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let redis = panjere_server::redis::Redis::connect(&format!("redis://127.0.0.1:{dead}"), "panjere-test-dead:", 1).await.unwrap();
+    assert!(!redis.ping().await);
+    let limiter = panjere_server::redis::RedisLimiter::new(redis);
+    use panjere_server::auth::limit::Limiter;
+    assert_eq!(limiter.kind(), "redis");
+    assert!(limiter.hit("sign-in:1.2.3.4", 100, 2, 60).await.is_ok());
+    assert_eq!(limiter.kind(), "memory_fallback");
+    assert!(limiter.hit("sign-in:1.2.3.4", 101, 2, 60).await.is_ok());
+    assert_eq!(limiter.hit("sign-in:1.2.3.4", 102, 2, 60).await, Err(58), "still limits");
+
+    let app =
+        TestApp::spawn(TestOptions { background: false, redis_url: Some(format!("redis://127.0.0.1:{dead}")), ..Default::default() }).await;
+    let health = app.browser().get("/api/health").await;
+    assert_eq!(
+        (health.status, &health.body["redis"], &health.body["status"]),
+        (503, &serde_json::json!(false), &serde_json::json!("degraded"))
+    );
+}
+
+/// With Redis in use, the limit is counted there: two limiters (two
+/// instances) share one count.
+#[tokio::test]
+#[ignore = "needs Redis: cargo xtask test runs it with PANJERE_TEST_REDIS"]
+async fn two_instances_share_one_count_in_redis() {
+    let (url, prefix) = crate::helpers::test_redis().expect("PANJERE_TEST_REDIS names a Redis");
+    use panjere_server::auth::limit::Limiter;
+    let one = panjere_server::redis::RedisLimiter::new(panjere_server::redis::Redis::connect(&url, &prefix, 1).await.unwrap());
+    let two = panjere_server::redis::RedisLimiter::new(panjere_server::redis::Redis::connect(&url, &prefix, 1).await.unwrap());
+    assert!(one.hit("k", 500, 3, 60).await.is_ok());
+    assert!(two.hit("k", 501, 3, 60).await.is_ok());
+    assert!(one.hit("k", 502, 3, 60).await.is_ok());
+    assert_eq!(two.hit("k", 503, 3, 60).await, Err(57));
+    assert_eq!(one.hit("k", 503, 3, 60).await, Err(57));
+    assert!(two.hit("k", 561, 3, 60).await.is_ok(), "the first hit left the window");
+    assert_eq!(one.kind(), "redis");
+}
