@@ -554,5 +554,28 @@ mod tests {
         let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../config/panjere.toml");
         let c = Config::load(env(&[("PANJERE_CONFIG", file)])).unwrap();
         assert_eq!((c.auth.clone(), c.requests), (AuthSettings::default(), RequestSettings::default()));
+        assert_eq!((c.database_connections, c.redis_prefix.as_str()), (16, "panjere:"));
+    }
+
+    /// PostgreSQL and Redis are chosen by their URLs, kept as secrets (a
+    /// password in a URL never prints); the lease is checked.
+    #[test]
+    fn database_and_redis_urls_are_secrets() {
+        let c = Config::load(env(&[("PANJERE_CONFIG", "/dev/null")])).unwrap();
+        assert_eq!((c.secrets.database_url.is_none(), c.secrets.redis_url.is_none()), (true, true), "SQLite and memory by default");
+        let c = Config::load(env(&[
+            ("PANJERE_CONFIG", "/dev/null"),
+            ("PANJERE_DATABASE_URL", "postgres://panjere:hunter2@db/panjere"),
+            ("PANJERE_REDIS_URL", "redis://:hunter3@cache:6379/0"),
+            ("PANJERE_REDIS_PREFIX", "p1:"),
+            ("PANJERE_LEASE_SECONDS", "5"),
+        ]))
+        .unwrap();
+        assert_eq!(c.secrets.database_url.as_ref().map(Secret::expose), Some("postgres://panjere:hunter2@db/panjere"));
+        assert_eq!((c.redis_prefix.as_str(), c.requests.lease_s), ("p1:", 5));
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("hunter2") && !shown.contains("hunter3"), "{shown}");
+        let e = Config::load(env(&[("PANJERE_CONFIG", "/dev/null"), ("PANJERE_LEASE_SECONDS", "1")])).unwrap_err();
+        assert!(e.to_string().contains("PANJERE_LEASE_SECONDS"), "{e}");
     }
 }

@@ -5,7 +5,7 @@
 //! Every store is written once, as SQL both engines accept (`$1…$N`
 //! placeholders, `ON CONFLICT`, `RETURNING`), and implemented for both pool
 //! types by a macro; what the dialects do differently is named in
-//! [`Dialect`].
+//! [`crate::sql::Dialect`].
 
 use std::path::Path;
 use std::str::FromStr;
@@ -19,44 +19,11 @@ use tower_sessions::ExpiredDeletion;
 
 use crate::auth::limit::{Limiter, MemoryLimiter};
 use crate::auth::store::SqlAuthStore;
-use crate::gateway::audit::BatchedAudit;
+use crate::gateway::audit::{AuditPool, BatchedAudit};
 use crate::requests::store::SqlRequestStore;
+use crate::sql::Dialect;
 use crate::stats::SqlUsageStore;
 use crate::stores::{Database, Stores};
-
-/// What SQLite and PostgreSQL spell differently.
-pub trait Dialect {
-    /// Starts a transaction that will write: SQLite takes the write lock
-    /// first (a concurrent writer then waits, `busy_timeout`, rather than
-    /// failing on upgrading a read); PostgreSQL locks rows as it goes.
-    const BEGIN_WRITE: &'static str;
-    /// Appended to a SELECT of rows about to be updated in a transaction:
-    /// PostgreSQL locks them (SQLite's write lock already covers it).
-    const FOR_UPDATE: &'static str;
-    /// Appended to the SELECT that claims work: rows another instance is
-    /// claiming are skipped rather than waited for.
-    const SKIP_LOCKED: &'static str;
-    /// A column giving insertion order.
-    const SEQ: &'static str;
-    /// The engine's name, for logs and `/api/health`.
-    const NAME: &'static str;
-}
-
-impl Dialect for Sqlite {
-    const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
-    const FOR_UPDATE: &'static str = "";
-    const SKIP_LOCKED: &'static str = "";
-    const SEQ: &'static str = "rowid";
-    const NAME: &'static str = "sqlite";
-}
-
-impl Dialect for Postgres {
-    const BEGIN_WRITE: &'static str = "BEGIN";
-    const FOR_UPDATE: &'static str = " FOR UPDATE";
-    const SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
-    const SEQ: &'static str = "seq";
-    const NAME: &'static str = "postgres";
-}
 
 /// Opens (creating on first run) and migrates the SQLite database in
 /// `data_dir`.
@@ -89,25 +56,29 @@ pub async fn open_postgres(url: &str, connections: u32) -> Result<PgPool, sqlx::
 pub async fn sqlite_stores(pool: SqlitePool) -> Result<Stores, sqlx::Error> {
     let sessions = tower_sessions_sqlx_store::SqliteStore::new(pool.clone());
     sessions.migrate().await?;
-    Ok(Stores {
-        database: Arc::new(Engine { pool: pool.clone(), sessions: sessions.clone() }),
-        sessions: Arc::new(sessions),
-        auth: Arc::new(SqlAuthStore::new(pool.clone())),
-        requests: Arc::new(SqlRequestStore::new(pool.clone())),
-        usage: Arc::new(SqlUsageStore::new(pool.clone())),
-        audit: Arc::new(BatchedAudit::start(pool.into())),
-        limits: Arc::new(MemoryLimiter::default()) as Arc<dyn Limiter>,
-        redis: None,
-    })
+    Ok(stores_on(pool, sessions))
 }
 
 /// Every store on one PostgreSQL database; sessions in its
 /// `tower_sessions` schema and limits in memory unless
-/// [`crate::redis::with_redis`] moves them.
+/// [`Stores::with_redis`] moves them.
 pub async fn postgres_stores(pool: PgPool) -> Result<Stores, sqlx::Error> {
     let sessions = tower_sessions_sqlx_store::PostgresStore::new(pool.clone());
     sessions.migrate().await?;
-    Ok(Stores {
+    Ok(stores_on(pool, sessions))
+}
+
+fn stores_on<DB, S>(pool: sqlx::Pool<DB>, sessions: S) -> Stores
+where
+    DB: sqlx::Database,
+    S: tower_sessions::SessionStore + Clone,
+    Engine<sqlx::Pool<DB>, S>: Database,
+    SqlAuthStore<DB>: crate::auth::store::AuthStore,
+    SqlRequestStore<DB>: crate::requests::store::RequestStore,
+    SqlUsageStore<DB>: crate::stats::UsageStore,
+    AuditPool: From<sqlx::Pool<DB>>,
+{
+    Stores {
         database: Arc::new(Engine { pool: pool.clone(), sessions: sessions.clone() }),
         sessions: Arc::new(sessions),
         auth: Arc::new(SqlAuthStore::new(pool.clone())),
@@ -116,7 +87,7 @@ pub async fn postgres_stores(pool: PgPool) -> Result<Stores, sqlx::Error> {
         audit: Arc::new(BatchedAudit::start(pool.into())),
         limits: Arc::new(MemoryLimiter::default()) as Arc<dyn Limiter>,
         redis: None,
-    })
+    }
 }
 
 /// The database as a whole, and the upkeep of its session table.

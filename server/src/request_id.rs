@@ -68,10 +68,18 @@ pub async fn scope(req: Request, next: Next) -> Response {
     let id = req.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok()).map(str::to_owned).unwrap_or_else(new_id);
     let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path());
     let start = std::time::Instant::now();
+    // The load balancer's health checks (every second, from each balancer)
+    // are logged only when they fail, or at debug level.
+    let health = req.uri().path() == "/api/health";
     REQUEST_ID
         .scope(id, async move {
             let response = next.run(req).await;
-            tracing::info!(status = response.status().as_u16(), latency_ms = start.elapsed().as_secs_f64() * 1000.0, "served");
+            let (status, latency_ms) = (response.status().as_u16(), start.elapsed().as_secs_f64() * 1000.0);
+            if health && status == 200 {
+                tracing::debug!(status, latency_ms, "served");
+            } else {
+                tracing::info!(status, latency_ms, "served");
+            }
             response
         })
         .instrument(span)

@@ -161,9 +161,11 @@ fn on_postgres_and_redis() -> Step {
         println!("{note}");
         return Step { name, passed: 0, failed: 0, secs: 0, note };
     }
+    // `--workspace` as in the first run: the same features, so the same
+    // test binary, nothing compiled again.
     let (ok, out) = run_capture({
         let mut c = cargo();
-        c.args(["test", "-p", "panjere-server", "--test", "api", "--no-fail-fast", "--", "--include-ignored"])
+        c.args(["test", "--workspace", "--test", "api", "--no-fail-fast", "--", "--include-ignored"])
             .env("PANJERE_TEST_POSTGRES", &postgres)
             .env("PANJERE_TEST_REDIS", &redis);
         c

@@ -1,6 +1,6 @@
 //! Request rate limits per key (a client address), over a sliding window:
 //! in this process's memory ([`MemoryLimiter`], one instance), or shared by
-//! every instance in Redis (`crate::redis::RedisLimiter`).
+//! every instance in Redis (the `redis` module's `RedisLimiter`).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;

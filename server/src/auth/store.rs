@@ -3,7 +3,7 @@
 //! implementation on SQLite or on PostgreSQL (one SQL text, [`SqlAuthStore`]) can
 //! be injected.
 
-use crate::db::Dialect;
+use crate::sql::Dialect;
 use async_trait::async_trait;
 
 pub type StoreResult<T> = Result<T, sqlx::Error>;

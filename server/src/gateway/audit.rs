@@ -140,7 +140,7 @@ macro_rules! write_in {
         $(
         impl WriteIn for sqlx::Pool<$db> {
             async fn write_rows(&self, rows: &[AuditRow]) -> Result<(), sqlx::Error> {
-                let mut t = self.begin_with(<$db as crate::db::Dialect>::BEGIN_WRITE).await?;
+                let mut t = self.begin_with(<$db as crate::sql::Dialect>::BEGIN_WRITE).await?;
                 for chunk in rows.chunks(ROWS_PER_STATEMENT) {
                     let mut q = sqlx::QueryBuilder::<$db>::new(
                         "INSERT INTO audit_log (at, request_id, agency, operation, citizen, requested_by, outcome, latency_ms) ",

@@ -10,7 +10,7 @@ use panjere_api::Text;
 use serde::{Deserialize, Serialize};
 use sqlx::types::Json;
 
-use crate::db::Dialect;
+use crate::sql::Dialect;
 
 pub type StoreResult<T> = Result<T, sqlx::Error>;
 
@@ -70,6 +70,44 @@ pub struct RequestRow {
     pub updated_at: i64,
     pub polled_at: i64,
     pub decided_at: Option<i64>,
+}
+
+/// Who submits what: the parts of a new request that are not bookkeeping.
+pub struct NewRequest {
+    pub id: String,
+    pub tracking_code: String,
+    pub draft_id: Option<String>,
+    pub citizen: String,
+    pub national_code: String,
+    pub service: String,
+    pub agency: String,
+    pub data: Values,
+}
+
+impl RequestRow {
+    /// A request just submitted at `now`: due for delivery at once.
+    pub fn submitted(n: NewRequest, now: i64) -> RequestRow {
+        RequestRow {
+            id: n.id,
+            tracking_code: n.tracking_code,
+            draft_id: n.draft_id,
+            citizen: n.citizen,
+            national_code: n.national_code,
+            service: n.service,
+            agency: n.agency,
+            data: Json(n.data),
+            inquiries: None,
+            status: "submitted".into(),
+            agency_reference: None,
+            attempts: 0,
+            next_attempt_at: now,
+            last_error: None,
+            created_at: now,
+            updated_at: now,
+            polled_at: 0,
+            decided_at: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

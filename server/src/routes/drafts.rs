@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 
 use crate::error::AppError;
 use crate::rand::random_id;
-use crate::requests::store::{DraftRow, RequestRow, Submitted};
+use crate::requests::store::{DraftRow, NewRequest, RequestRow, Submitted};
 use crate::routes::extract::{AppJson, AppPath, Citizen};
 use crate::state::AppState;
 use sqlx::types::Json as Stored;
@@ -199,26 +199,19 @@ async fn submit(
     let now = state.clock().now();
     let mut last = sqlx::Error::RowNotFound;
     for _ in 0..5 {
-        let row = RequestRow {
-            id: random_id(),
-            tracking_code: crate::rand::tracking_code(),
-            draft_id: Some(d.id.clone()),
-            citizen: d.citizen.clone(),
-            national_code: citizen.data.national_code.clone(),
-            service: d.service.clone(),
-            agency: agency.clone(),
-            data: Stored(ok.clone()),
-            inquiries: None,
-            status: "submitted".into(),
-            agency_reference: None,
-            attempts: 0,
-            next_attempt_at: now,
-            last_error: None,
-            created_at: now,
-            updated_at: now,
-            polled_at: 0,
-            decided_at: None,
-        };
+        let row = RequestRow::submitted(
+            NewRequest {
+                id: random_id(),
+                tracking_code: crate::rand::tracking_code(),
+                draft_id: Some(d.id.clone()),
+                citizen: d.citizen.clone(),
+                national_code: citizen.data.national_code.clone(),
+                service: d.service.clone(),
+                agency: agency.clone(),
+                data: ok.clone(),
+            },
+            now,
+        );
         match store.submit(&row, &random_id()).await {
             Ok(Submitted::New(r)) => {
                 state.requests().submitted();

@@ -7,8 +7,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use panjere_server::requests::store::{RequestRow, RequestStore, Submitted, Values};
-use sqlx::types::Json;
+use panjere_server::requests::store::{NewRequest, RequestRow, RequestStore, Submitted, Values};
 
 use crate::helpers::{TestApp, TestOptions};
 
@@ -17,26 +16,19 @@ async fn quiet() -> TestApp {
 }
 
 fn request(id: &str, now: i64) -> RequestRow {
-    RequestRow {
-        id: id.to_owned(),
-        tracking_code: format!("T-{id}"),
-        draft_id: None,
-        citizen: "pseudonym".into(),
-        national_code: "0076229645".into(),
-        service: "passport-issuance".into(),
-        agency: "passport-police".into(),
-        data: Json(Values::new()),
-        inquiries: None,
-        status: "submitted".into(),
-        agency_reference: None,
-        attempts: 0,
-        next_attempt_at: now,
-        last_error: None,
-        created_at: now,
-        updated_at: now,
-        polled_at: 0,
-        decided_at: None,
-    }
+    RequestRow::submitted(
+        NewRequest {
+            id: id.to_owned(),
+            tracking_code: format!("T-{id}"),
+            draft_id: None,
+            citizen: "pseudonym".into(),
+            national_code: "0076229645".into(),
+            service: "passport-issuance".into(),
+            agency: "passport-police".into(),
+            data: Values::new(),
+        },
+        now,
+    )
 }
 
 async fn add(store: &Arc<dyn RequestStore>, id: &str, now: i64) -> RequestRow {
