@@ -150,6 +150,10 @@ pub struct AuthSettings {
     pub lockout_s: u64,
     /// Codes sent to one national code per hour at most.
     pub codes_per_hour: u32,
+    /// Codes sent to one mobile number per hour at most (whichever national
+    /// code asks; counted where the sign-in limit is, so shared by every
+    /// instance on Redis).
+    pub codes_per_mobile_per_hour: u32,
     /// Sign-in requests (start, resend, verify) per client address per
     /// `address_window_s` at most: a flood guard sized for a mobile carrier's
     /// shared address (CGNAT), not a guessing guard (the limits per national
@@ -175,6 +179,7 @@ impl Default for AuthSettings {
             max_attempts: 5,
             lockout_s: 15 * 60,
             codes_per_hour: 5,
+            codes_per_mobile_per_hour: 5,
             address_limit: 600,
             address_window_s: 600,
             cookie_secure: None,

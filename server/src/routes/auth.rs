@@ -190,6 +190,10 @@ async fn check_person(state: &AppState, national_code: &str, mobile: &str, now: 
 /// be sent is never stored, so the citizen may try again at once).
 async fn send_code(state: &AppState, national_code: &str, mobile: &str, citizen: &str, now: i64) -> Result<String, AppError> {
     let auth = state.auth();
+    auth.limiter
+        .hit(&format!("sms:{mobile}"), now, auth.settings.codes_per_mobile_per_hour, 3600)
+        .await
+        .map_err(|retry_after_s| AuthError::RateLimited { retry_after_s })?;
     let code = random_code();
     let id = random_id();
     let text = format!("پنجره: کد ورود شما {code} است. این کد را به هیچ‌کس ندهید. Panjere sign-in code: {code}. Never share it.");

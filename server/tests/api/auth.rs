@@ -376,6 +376,19 @@ async fn rate_limits_per_national_code_and_per_address() {
     let a = p.start(&mut p.browser(), ADULT).await;
     assert_eq!((a.status, a.code()), (429, "rate_limited"), "per client address");
     assert!(a.headers.contains_key(header::RETRY_AFTER));
+
+    // Per mobile number, below the national code's allowance.
+    let p = portal_with(AuthSettings { codes_per_hour: 10, codes_per_mobile_per_hour: 3, ..Default::default() }).await;
+    let mut b = p.browser();
+    for _ in 0..3 {
+        let a = p.start(&mut b, ADULT).await;
+        assert_eq!(a.status, 200, "{}", a.body);
+        p.advance(61);
+    }
+    let outbox = p.outbox_len(ADULT.1).await;
+    let a = p.start(&mut b, ADULT).await;
+    assert_eq!((a.status, a.code()), (429, "rate_limited"), "a fourth code to one mobile in an hour");
+    assert_eq!(p.outbox_len(ADULT.1).await, outbox, "no SMS sent");
 }
 
 #[tokio::test]
