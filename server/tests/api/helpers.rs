@@ -145,6 +145,9 @@ pub struct TestOptions {
     /// Sessions and limits in this Redis (default: `PANJERE_TEST_REDIS`'s,
     /// if set).
     pub redis_url: Option<String>,
+    /// No Redis, whatever `PANJERE_TEST_REDIS` says: sessions in the
+    /// database, limits in memory.
+    pub without_redis: bool,
 }
 
 impl Default for TestOptions {
@@ -161,6 +164,7 @@ impl Default for TestOptions {
             env: Vec::new(),
             background: true,
             redis_url: None,
+            without_redis: false,
         }
     }
 }
@@ -211,6 +215,7 @@ impl TestApp {
         let mut config = config;
         config.secrets.database_url = database.as_ref().map(|d| panjere_server::config::Secret::new(d.url.clone()));
         let redis = match opts.redis_url {
+            _ if opts.without_redis => None,
             Some(url) => Some((url, format!("panjere-test:{}:", panjere_server::rand::random_id()))),
             None => test_redis(),
         };

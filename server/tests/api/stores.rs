@@ -167,3 +167,19 @@ async fn two_instances_share_one_count_in_redis() {
     assert!(two.hit("k", 561, 3, 60).await.is_ok(), "the first hit left the window");
     assert_eq!(one.kind(), "redis");
 }
+
+/// Without Redis, sessions live in the database (SQLite's or PostgreSQL's
+/// `tower_sessions` store) and the limit in memory: signing in and out work
+/// the same.
+#[tokio::test]
+async fn without_redis_sessions_live_in_the_database() {
+    let app = TestApp::spawn(TestOptions { without_redis: true, ..Default::default() }).await;
+    let mut b = app.citizen(crate::helpers::ADULT).await;
+    assert_eq!(b.get("/api/me").await.status, 200);
+    let health = app.browser().get("/api/health").await;
+    assert_eq!((health.status, &health.body["limits"]), (200, &serde_json::json!("memory")));
+    assert!(health.body.get("redis").is_none(), "{}", health.body);
+    let mut other_tab = b.clone();
+    assert_eq!(b.post("/api/auth/sign-out", serde_json::json!({})).await.status, 204);
+    assert_eq!(other_tab.get("/api/me").await.status, 401);
+}
