@@ -428,3 +428,42 @@ pub fn serve_e2e(args: &[String]) -> Result {
     let _ = std::fs::remove_dir_all(data_dir);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `--scale N` balances over exactly its N instances with the shipped
+    /// settings, and HAProxy accepts the result.
+    #[test]
+    fn the_balancer_config_lists_the_instances_and_is_valid() {
+        let servers: Vec<(String, u16)> = (1..=4).map(|i| (format!("panjere-{i}"), 9000 + i)).collect();
+        let config = balancer_config("127.0.0.1:9999", &servers).unwrap();
+        assert!(config.contains("bind 127.0.0.1:9999") && !config.contains("bind 127.0.0.1:8080"), "{config}");
+        let lines: Vec<&str> = config.lines().filter(|l| l.trim_start().starts_with("server ")).collect();
+        assert_eq!(
+            lines,
+            [
+                "    server panjere-1 127.0.0.1:9001",
+                "    server panjere-2 127.0.0.1:9002",
+                "    server panjere-3 127.0.0.1:9003",
+                "    server panjere-4 127.0.0.1:9004"
+            ]
+        );
+        assert!(config.contains("http-check send meth GET uri /api/health") && config.contains("retry-on conn-failure empty-response"));
+        if Path::new(tools::HAPROXY).exists() {
+            let dir = tempfile_dir();
+            let path = dir.join("haproxy.cfg");
+            std::fs::write(&path, &config).unwrap();
+            let out = Command::new(tools::HAPROXY).arg("-c").arg("-f").arg(&path).output().unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+
+    fn tempfile_dir() -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("panjere-xtask-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+}
