@@ -92,10 +92,23 @@ impl AppError {
         AppError::BadParameter { parameter: parameter.to_owned(), message: message.into() }
     }
 
+    /// The database or the session store (Redis) cannot be reached right
+    /// now (as opposed to a query that failed): worth retrying shortly.
+    fn store_unreachable(&self) -> bool {
+        use tower_sessions::session::Error as SessionError;
+        use tower_sessions::session_store::Error as StoreError;
+        match self {
+            AppError::Database(e) => matches!(e, sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)),
+            AppError::Session(SessionError::Store(StoreError::Backend(_))) => true,
+            _ => false,
+        }
+    }
+
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             AppError::NotFound { .. } | AppError::NoRoute(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::BadParameter { .. } => (StatusCode::BAD_REQUEST, "bad_parameter"),
+            _ if self.store_unreachable() => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             AppError::Database(_) | AppError::Session(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
             AppError::Auth(a) => {
                 let (status, code, _) = a.parts();
@@ -177,6 +190,7 @@ impl IntoResponse for AppError {
         };
         let (retry_after_s, attempts_left) = match &self {
             AppError::Auth(a) => (a.retry_after_s(), a.attempts_left()),
+            _ if self.store_unreachable() => (Some(5), None),
             _ => (None, None),
         };
         let body = ErrorBody {

@@ -183,3 +183,70 @@ async fn without_redis_sessions_live_in_the_database() {
     assert_eq!(b.post("/api/auth/sign-out", serde_json::json!({})).await.status, 204);
     assert_eq!(other_tab.get("/api/me").await.status, 401);
 }
+
+/// A Redis of the test's own that goes away and comes back: the limiter
+/// falls back while it is away and shares its counts again once it is back,
+/// and the instance's health says which (503 while away).
+#[tokio::test]
+#[ignore = "needs redis-server: cargo xtask test runs it with PANJERE_TEST_REDIS"]
+async fn redis_going_away_and_coming_back_is_survived() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let start = || {
+        let mut child = tokio::process::Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .stdout(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("redis-server");
+        async move {
+            for _ in 0..100 {
+                if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    return child;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            let _ = child.kill().await;
+            panic!("redis-server did not start on {port}");
+        }
+    };
+    let mut redis_server = start().await;
+    let url = format!("redis://127.0.0.1:{port}");
+    let app = TestApp::spawn(TestOptions { background: false, redis_url: Some(url.clone()), ..Default::default() }).await;
+    let health = || async { app.browser().get("/api/health").await };
+    assert_eq!((health().await.status, health().await.body["limits"].clone()), (200, serde_json::json!("redis")));
+    let mut b = app.citizen(crate::helpers::ADULT).await;
+    assert_eq!(b.get("/api/me").await.status, 200);
+
+    redis_server.kill().await.unwrap();
+    let _ = redis_server.wait().await;
+    let limiter = &app.state.auth().limiter;
+    assert!(limiter.hit("sign-in:5.6.7.8", 100, 1, 60).await.is_ok());
+    assert_eq!(limiter.kind(), "memory_fallback");
+    assert_eq!(limiter.hit("sign-in:5.6.7.8", 101, 1, 60).await, Err(59), "still limits while Redis is away");
+    let away = health().await;
+    assert_eq!(
+        (away.status, &away.body["redis"], &away.body["limits"]),
+        (503, &serde_json::json!(false), &serde_json::json!("memory_fallback"))
+    );
+    let a = b.get("/api/me").await;
+    // Sessions live in Redis: none can be read, and the citizen is told to
+    // try again shortly, nothing internal.
+    assert_eq!((a.status, a.code()), (503, "unavailable"), "{}", a.body);
+    assert_eq!(a.headers["retry-after"], "5");
+    assert!(!a.body.to_string().to_lowercase().contains("redis"), "{}", a.body);
+
+    let _redis_server = start().await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        if limiter.hit("sign-in:9.9.9.9", 200, 100, 60).await.is_ok() && limiter.kind() == "redis" {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the limiter did not return to Redis");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let back = health().await;
+    assert_eq!((back.status, &back.body["redis"], &back.body["limits"]), (200, &serde_json::json!(true), &serde_json::json!("redis")));
+    // The new Redis is empty: the citizen signs in again, and may.
+    assert_eq!(b.get("/api/me").await.status, 401);
+    app.citizen(crate::helpers::ADULT).await;
+}
