@@ -1,4 +1,5 @@
-//! `panjere`: the Panjere server.
+//! `panjere`: the Panjere server. `panjere backup <file>`: a consistent copy
+//! of its SQLite database, made while it runs.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -17,7 +18,16 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// requests are served by `serve::Workers`, one thread and runtime per core.
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    match run().await {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        [] => run().await,
+        ["backup", file] => backup(std::path::Path::new(file)).await,
+        _ => {
+            eprintln!("usage: panjere            serve (configured by config/panjere.toml and PANJERE_* variables)\n       panjere backup <file>  copy the SQLite database, consistently, while the server runs");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("panjere: {e}");
@@ -54,6 +64,26 @@ async fn run() -> Result<(), StartupError> {
     audit.flush().await;
     tracing::info!("stopped");
     served.map_err(StartupError::Serve)
+}
+
+/// `panjere backup <file>`: the database the configuration names, copied
+/// to a new file. PostgreSQL has its own tools (see the README).
+async fn backup(to: &std::path::Path) -> Result<(), StartupError> {
+    let config = Config::load(|k: &str| std::env::var(k).ok())?;
+    if config.secrets.database_url.is_some() {
+        return Err(StartupError::Backup(
+            "PANJERE_DATABASE_URL names PostgreSQL: back it up with pg_dump or pg_basebackup (see the README)".into(),
+        ));
+    }
+    let from = config.data_dir.join("panjere.db");
+    if !from.exists() {
+        return Err(StartupError::Backup(format!("no database at {}", from.display())));
+    }
+    let pool =
+        panjere_server::db::open(&config.data_dir).await.map_err(|e| StartupError::Database(config.data_dir.display().to_string(), e))?;
+    panjere_server::db::backup(&pool, to).await.map_err(|e| StartupError::Backup(format!("cannot write {}: {e}", to.display())))?;
+    println!("backed up {} to {}", from.display(), to.display());
+    Ok(())
 }
 
 async fn shutdown() {

@@ -24,6 +24,8 @@ pub enum StartupError {
     Catalog(String, CatalogErrors),
     #[error("cannot open the database in {0}: {1}")]
     Database(String, sqlx::Error),
+    #[error("backup: {0}")]
+    Backup(String),
     #[error("cannot use Redis (PANJERE_REDIS_URL): {0}")]
     Redis(String),
     #[error("cannot set up the agency gateway: {0}")]

@@ -148,6 +148,10 @@ pub struct TestOptions {
     /// No Redis, whatever `PANJERE_TEST_REDIS` says: sessions in the
     /// database, limits in memory.
     pub without_redis: bool,
+    /// SQLite and no Redis, whatever the environment says.
+    pub embedded: bool,
+    /// Another SQLite data directory (default: a new one).
+    pub data_dir: Option<PathBuf>,
 }
 
 impl Default for TestOptions {
@@ -165,6 +169,8 @@ impl Default for TestOptions {
             background: true,
             redis_url: None,
             without_redis: false,
+            embedded: false,
+            data_dir: None,
         }
     }
 }
@@ -206,16 +212,16 @@ impl TestApp {
             operations_file: catalog_dir.join("operations.toml"),
             catalog_dir,
             dist_dir: opts.dist_dir.unwrap_or_else(|| dir.path().join("no-client")),
-            data_dir: dir.path().join("var"),
+            data_dir: opts.data_dir.clone().unwrap_or_else(|| dir.path().join("var")),
             auth: opts.auth,
             requests: opts.requests,
             ..Default::default()
         };
-        let database = TestDatabase::create().await;
+        let database = if opts.embedded { None } else { TestDatabase::create().await };
         let mut config = config;
         config.secrets.database_url = database.as_ref().map(|d| panjere_server::config::Secret::new(d.url.clone()));
         let redis = match opts.redis_url {
-            _ if opts.without_redis => None,
+            _ if opts.without_redis || opts.embedded => None,
             Some(url) => Some((url, format!("panjere-test:{}:", panjere_server::rand::random_id()))),
             None => test_redis(),
         };
