@@ -115,6 +115,18 @@ pub async fn sms_code(sims: &Running, mobile: &str) -> Option<String> {
     digits.windows(6).find(|w| w.iter().all(char::is_ascii_digit)).map(|w| w.iter().collect())
 }
 
+/// A free port below the kernel's ephemeral range (32768 and up): a port
+/// the OS hands out can be taken by another test's outgoing connection in
+/// the seconds before the balancer or an instance binds it; these are not.
+pub fn quiet_port() -> u16 {
+    loop {
+        let port = 20_000 + (panjere_server::rand::next_u64() % 12_000) as u16;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+}
+
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }

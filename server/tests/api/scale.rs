@@ -16,7 +16,7 @@ use panjere_agencies::{Options, Running};
 use serde_json::json;
 use tokio::process::{Child, Command};
 
-use crate::helpers::{national_code, root, sms_code, test_redis, Answer, Browser, TestDatabase};
+use crate::helpers::{national_code, quiet_port, root, sms_code, test_redis, Answer, Browser, TestDatabase};
 
 const LEASE_S: u64 = 3;
 /// The sign-in allowance per address in this test (the shipped one is 600
@@ -37,10 +37,6 @@ struct Cluster {
     balancer: Child,
     _dir: tempfile::TempDir,
     database: TestDatabase,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 /// The shipped balancer configuration, bound to `bind`, with these
@@ -72,7 +68,7 @@ async fn wait_for_line(log: &Path, needle: &str, child: &mut Child) {
 impl Cluster {
     async fn start(pg: TestDatabase, (redis, prefix): (String, String)) -> Cluster {
         let dir = tempfile::tempdir().unwrap();
-        let lb_port = free_port();
+        let lb_port = quiet_port();
         let url = format!("http://127.0.0.1:{lb_port}");
         let sims = panjere_agencies::start(Options {
             step: Duration::from_millis(300),
@@ -86,7 +82,13 @@ impl Cluster {
         let mut instances = Vec::new();
         for i in 1..=3 {
             let name = format!("panjere-{i}");
-            let port = free_port();
+            // Not one chosen already (nothing listens on those yet).
+            let port = loop {
+                let p = quiet_port();
+                if p != lb_port && instances.iter().all(|i: &Instance| i.port != p) {
+                    break p;
+                }
+            };
             let log = dir.path().join(format!("{name}.log"));
             let mut cmd = Command::new(env!("CARGO_BIN_EXE_panjere"));
             cmd.envs(sims.url_env())
@@ -122,16 +124,19 @@ impl Cluster {
             .find(|p| Path::new(p).exists())
             .expect("HAProxy (apt-get install haproxy)");
         let balancer = Command::new(haproxy).args(["-db", "-f"]).arg(&cfg).stdin(Stdio::null()).kill_on_drop(true).spawn().unwrap();
-        let cluster = Cluster { url, sims, instances, balancer, _dir: dir, database: pg };
+        let mut cluster = Cluster { url, sims, instances, balancer, _dir: dir, database: pg };
         cluster.wait_all_up().await;
         cluster
     }
 
     /// Until every instance has answered through the balancer.
-    async fn wait_all_up(&self) {
-        let deadline = Instant::now() + Duration::from_secs(20);
+    async fn wait_all_up(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
         let mut seen = BTreeSet::new();
         while seen.len() < self.instances.len() {
+            if let Ok(Some(status)) = self.balancer.try_wait() {
+                panic!("HAProxy exited: {status}");
+            }
             assert!(Instant::now() < deadline, "instances answering through the balancer: {seen:?}");
             if let Ok(r) = reqwest::get(format!("{}/api/health", self.url)).await {
                 if r.status() == 200 {

@@ -190,7 +190,8 @@ async fn without_redis_sessions_live_in_the_database() {
 #[tokio::test]
 #[ignore = "needs redis-server: cargo xtask test runs it with PANJERE_TEST_REDIS"]
 async fn redis_going_away_and_coming_back_is_survived() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    // Restarted on the same port: one no outgoing connection takes meanwhile.
+    let port = crate::helpers::quiet_port();
     let start = || {
         let mut child = tokio::process::Command::new("redis-server")
             .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
