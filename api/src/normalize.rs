@@ -71,7 +71,10 @@ pub fn normalize(s: &str) -> String {
             out.push(' ');
             pending_space = false;
         }
-        out.extend(f.to_lowercase());
+        // Lower case can add a combining mark (İ → i + U+0307) that a second
+        // pass would read as a separator: keep letters and digits only, so
+        // normalising twice changes nothing.
+        out.extend(f.to_lowercase().filter(|l| l.is_alphanumeric()));
     }
     out
 }
