@@ -249,7 +249,7 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    fn code(code: &str) -> Self {
+    pub fn code(code: &str) -> Self {
         FieldError { code: code.to_owned(), min: None, max: None }
     }
     fn range(code: &str, min: u64, max: u64) -> Self {
@@ -290,6 +290,21 @@ pub fn jalali_date(input: &str) -> Option<String> {
     }
     let (y, m, d): (u32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
     ((1200..=1500).contains(&y) && (1..=12).contains(&m) && d >= 1 && d <= jalali_month_days(m)).then(|| format!("{y:04}/{m:02}/{d:02}"))
+}
+
+/// The type a file's first bytes show, of the types forms accept (PDF, PNG,
+/// JPEG); `None` for anything else. An upload whose bytes are not of its
+/// declared type is refused (`file_content`).
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else {
+        None
+    }
 }
 
 /// Rials as typed: digits in any script with `,` `٬` or spaces as grouping.
@@ -391,6 +406,17 @@ impl Form {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sniff_reads_the_first_bytes_not_the_name() {
+        use super::sniff;
+        assert_eq!(sniff(b"%PDF-1.7\n..."), Some("application/pdf"));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n\0\0"), Some("image/png"));
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE1]), Some("image/jpeg"));
+        assert_eq!(sniff(b"MZ\x90\x00"), None, "a Windows program");
+        assert_eq!(sniff(b"%PDF"), None, "too short to be a PDF");
+        assert_eq!(sniff(b""), None);
+    }
+
     use super::*;
 
     fn field(kind: FieldType, required: bool) -> Field {

@@ -109,6 +109,9 @@ test.describe('using a service', () => {
     const file = page.getByLabel(/اجاره‌نامه یا سند محل کسب/);
     await file.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a deed') });
     await expect(page.locator('.field-error')).toContainText(fa.form_err_file_type);
+    // A program renamed to .pdf: the bytes are not a PDF.
+    await file.setInputFiles({ name: 'سند.pdf', mimeType: 'application/pdf', buffer: Buffer.from('MZ\x90\x00 not a deed') });
+    await expect(page.locator('.field-error')).toContainText(fa.form_err_file_content);
     await file.setInputFiles({ name: 'سند.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 deed') });
     await expect(page.getByText('پیوست: سند.pdf')).toBeVisible();
     await expect(page.locator('.field-error')).toHaveCount(0);

@@ -65,6 +65,7 @@ pub fn field_error_text(e: &panjere_api::forms::FieldError, t: &'static Strings)
         "choice" => t.form_err_choice,
         "file_type" => t.form_err_file_type,
         "file_size" => t.form_err_file_size,
+        "file_content" => t.form_err_file_content,
         "file_missing" => t.form_err_file_missing,
         code => return refusal_text(code, t).unwrap_or(t.form_err_invalid).to_owned(),
     };

@@ -264,7 +264,7 @@ async fn check_files(
               (status = 401, description = "Not signed in", body = ErrorBody),
               (status = 404, description = "No such draft of this citizen, or no such file field", body = ErrorBody),
               (status = 413, description = "Larger than any form allows"),
-              (status = 422, description = "invalid_form: file_type or file_size", body = ErrorBody)))]
+              (status = 422, description = "invalid_form: file_type, file_size, or file_content (the bytes are not of the declared type)", body = ErrorBody)))]
 async fn upload(
     State(state): State<AppState>,
     citizen: Citizen,
@@ -290,6 +290,10 @@ async fn upload(
     let value = FileValue { id: String::new(), name, mime, size: body.len() as u64 };
     if let Err(e) = panjere_api::forms::check_field(f, &serde_json::to_string(&value).unwrap_or_default()) {
         return Err(AppError::InvalidForm([(field, e)].into()));
+    }
+    // The bytes must be what the type says (a program renamed .pdf is not a deed).
+    if panjere_api::forms::sniff(&body) != Some(value.mime.as_str()) {
+        return Err(AppError::InvalidForm([(field, panjere_api::forms::FieldError::code("file_content"))].into()));
     }
     let stored = crate::requests::store::FileRow {
         id: random_id(),

@@ -246,6 +246,14 @@ async fn files_are_checked_by_type_and_size_and_must_be_uploaded() {
     assert_eq!(res.json::<Value>().await.unwrap()["error"]["fields"]["premises_document"]["code"], "file_type");
     let res = upload("image/png", vec![0u8; 1024 * 1024 + 1]).await.unwrap();
     assert_eq!(res.json::<Value>().await.unwrap()["error"]["fields"]["premises_document"]["code"], "file_size");
+    // The bytes must be of the declared type.
+    for (ct, bytes) in [("image/png", b"%PDF-1.4 a deed".to_vec()), ("application/pdf", b"MZ\x90\x00 a program".to_vec())] {
+        let res = upload(ct, bytes).await.unwrap();
+        assert_eq!(res.status().as_u16(), 422);
+        assert_eq!(res.json::<Value>().await.unwrap()["error"]["fields"]["premises_document"]["code"], "file_content", "{ct}");
+    }
+    let res = upload("image/png", b"\x89PNG\r\n\x1a\n a plan".to_vec()).await.unwrap();
+    assert_eq!(res.status().as_u16(), 200, "a real PNG");
     let res = upload("text/plain", b"x".to_vec()).await.unwrap();
     assert_eq!(res.status().as_u16(), 415, "a type a cross-site form could send is refused");
 

@@ -46,7 +46,12 @@ async fn fill(c: &mut Browser, form: &Form) -> Result<Value, String> {
     for f in &form.fields {
         let v = match &f.kind {
             FieldType::File { types, .. } => {
-                let file = c.upload(&id, &f.name, &types[0], "مدرک.pdf", b"%PDF-1.4 sample".to_vec()).await;
+                let bytes = match types[0].as_str() {
+                    "image/png" => b"\x89PNG\r\n\x1a\n sample".to_vec(),
+                    "image/jpeg" => b"\xFF\xD8\xFF\xE0 sample".to_vec(),
+                    _ => b"%PDF-1.4 sample".to_vec(),
+                };
+                let file = c.upload(&id, &f.name, &types[0], "مدرک", bytes).await;
                 file.to_string()
             }
             _ => sample(f),
