@@ -171,7 +171,8 @@ async fn require_credential(State(a): State<Arc<Agency>>, req: Request, next: Ne
 }
 
 /// Serves one agency on `addr`, closing the listener while `refuse` is set
-/// (connections are then refused) and reopening it on the same port after.
+/// (connections are then refused; the port stays held) and reopening it on
+/// the same port after.
 async fn run_agency(agency: Arc<Agency>, first: tokio::net::TcpListener) {
     let addr = first.local_addr().expect("bound");
     let mut listener = Some(first);
@@ -196,9 +197,22 @@ async fn run_agency(agency: Arc<Agency>, first: tokio::net::TcpListener) {
             }
             _ = watch_refuse.wait_for(|f| f.refuse) => tracing::info!(agency = agency.id, "refusing connections"),
         }
+        // Hold the port without listening (connections are still refused),
+        // so that no other program is given it meanwhile: a gateway pointed
+        // here must meet a refusal, not somebody else's server.
+        let hold = hold_port(addr);
         let _ = faults.wait_for(|f| !f.refuse).await;
+        drop(hold);
         tracing::info!(agency = agency.id, "listening again");
     }
+}
+
+/// A socket bound to `addr` that does not listen.
+fn hold_port(addr: std::net::SocketAddr) -> Option<tokio::net::TcpSocket> {
+    let socket = if addr.is_ipv4() { tokio::net::TcpSocket::new_v4() } else { tokio::net::TcpSocket::new_v6() }.ok()?;
+    socket.set_reuseaddr(true).ok()?;
+    socket.bind(addr).ok()?;
+    Some(socket)
 }
 
 /// Moves applications on and pushes callbacks, every `step`.
