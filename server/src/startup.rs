@@ -46,6 +46,10 @@ pub async fn build_state(config: &Config, env: &dyn Fn(&str) -> Option<String>, 
     build_state_with(config, env, clock, catalog, stores)
 }
 
+/// Connections each instance keeps to Redis: its commands are single
+/// round trips of microseconds, pipelined by fred on each connection.
+const REDIS_CONNECTIONS: usize = 4;
+
 /// The stores the configuration names.
 pub async fn open_stores(config: &Config) -> Result<Stores, StartupError> {
     let stores = match &config.secrets.database_url {
@@ -62,7 +66,7 @@ pub async fn open_stores(config: &Config) -> Result<Stores, StartupError> {
     };
     Ok(match &config.secrets.redis_url {
         Some(url) => {
-            let redis = crate::redis::Redis::connect(url.expose(), &config.redis_prefix, 4)
+            let redis = crate::redis::Redis::connect(url.expose(), &config.redis_prefix, REDIS_CONNECTIONS)
                 .await
                 .map_err(|e| StartupError::Redis(e.to_string()))?;
             stores.with_redis(redis)

@@ -108,6 +108,17 @@ pub async fn outbox(sims: &Running, mobile: &str) -> Vec<Value> {
     outbox["items"].as_array().cloned().unwrap_or_default()
 }
 
+/// Signs `b` in as `who` (national code, mobile) at its portal, with the
+/// code the SMS simulator of `sims` sent.
+pub async fn sign_in_with(sims: &Running, b: &mut Browser, who: (&str, &str)) -> Answer {
+    let a = b.post("/api/auth/start", json!({ "national_code": who.0, "mobile": who.1 })).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let code = sms_code(sims, who.1).await.expect("a code in the outbox");
+    let a = b.post("/api/auth/verify", json!({ "code": code })).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    a
+}
+
 /// The newest one-time code the SMS simulator sent to `mobile`.
 pub async fn sms_code(sims: &Running, mobile: &str) -> Option<String> {
     let text = outbox(sims, mobile).await.first()?["text"].as_str()?.to_owned();
@@ -349,12 +360,7 @@ impl TestApp {
 
     /// Signs `b` in as `who` with the code from the outbox.
     pub async fn sign_in(&self, b: &mut Browser, who: (&str, &str)) -> Answer {
-        let a = self.start(b, who).await;
-        assert_eq!(a.status, 200, "{}", a.body);
-        let code = self.code_for(who.1).await.expect("a code in the outbox");
-        let a = b.post("/api/auth/verify", json!({ "code": code })).await;
-        assert_eq!(a.status, 200, "{}", a.body);
-        a
+        sign_in_with(&self.sims, b, who).await
     }
 
     /// A new browser signed in as `who`.
@@ -509,7 +515,12 @@ impl Browser {
 
     /// Waits until the request reaches `status` (or later).
     pub async fn wait_for(&mut self, id: &str, status: &str) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        self.wait_until(id, status, Instant::now() + Duration::from_secs(20)).await
+    }
+
+    /// Waits until request `id` has reached `status`, at the latest by
+    /// `deadline`.
+    pub async fn wait_until(&mut self, id: &str, status: &str, deadline: Instant) -> Value {
         loop {
             let r = self.get(&format!("/api/requests/{id}")).await.body;
             let now = r["status"].as_str().unwrap_or_default().to_owned();

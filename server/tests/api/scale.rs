@@ -16,7 +16,7 @@ use panjere_agencies::{Options, Running};
 use serde_json::json;
 use tokio::process::{Child, Command};
 
-use crate::helpers::{national_code, quiet_port, root, sms_code, test_redis, Answer, Browser, TestDatabase};
+use crate::helpers::{national_code, quiet_port, root, sign_in_with, test_redis, Browser, TestDatabase};
 
 const LEASE_S: u64 = 3;
 /// The sign-in allowance per address in this test (the shipped one is 600
@@ -151,19 +151,9 @@ impl Cluster {
         Browser::at(&self.url)
     }
 
-    async fn sign_in(&self, b: &mut Browser, national_code: &str, mobile: &str) -> Answer {
-        let a = b.post("/api/auth/start", json!({ "national_code": national_code, "mobile": mobile })).await;
-        if a.status != 200 {
-            return a;
-        }
-        let code = sms_code(&self.sims, mobile).await.expect("a code in the outbox");
-        b.post("/api/auth/verify", json!({ "code": code })).await
-    }
-
     async fn citizen(&self, national_code: &str, mobile: &str) -> Browser {
         let mut b = self.browser();
-        let a = self.sign_in(&mut b, national_code, mobile).await;
-        assert_eq!(a.status, 200, "{}", a.body);
+        sign_in_with(&self.sims, &mut b, (national_code, mobile)).await;
         b
     }
 
@@ -198,15 +188,7 @@ async fn submit(b: &mut Browser) -> String {
 async fn wait_all(b: &mut Browser, ids: &[String], status: &str, within: Duration) {
     let deadline = Instant::now() + within;
     for id in ids {
-        loop {
-            let r = b.get(&format!("/api/requests/{id}")).await.body;
-            let now = r["status"].as_str().unwrap_or_default().to_owned();
-            if panjere_api::requests::rank(&now) >= panjere_api::requests::rank(status) {
-                break;
-            }
-            assert!(Instant::now() < deadline, "request {id} stuck at {now}, waiting for {status}");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        b.wait_until(id, status, deadline).await;
     }
 }
 
