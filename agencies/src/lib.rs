@@ -234,7 +234,9 @@ async fn run_applications(agencies: Vec<Arc<Agency>>, step: Duration, callback_u
 
 /// The admin endpoint: `GET /agencies` (each agency's base URL, so tools
 /// find the SMS outbox), `GET /faults`, `PUT /faults/{agency}` (a JSON
-/// [`Faults`]), `DELETE /faults/{agency}`. Requires
+/// [`Faults`]), `DELETE /faults/{agency}`, `GET /received` (per agency,
+/// how many times each idempotency key was submitted: what a soak counts
+/// to prove nothing lost and nothing duplicated). Requires
 /// `Authorization: Bearer <PANJERE_AGENCIES_ADMIN_KEY or dev-admin-key>`.
 pub fn admin_router(agencies: Vec<Arc<Agency>>, urls: std::collections::BTreeMap<String, String>) -> Router {
     let urls = Arc::new(urls);
@@ -245,6 +247,7 @@ pub fn admin_router(agencies: Vec<Arc<Agency>>, urls: std::collections::BTreeMap
     Router::new()
         .route("/agencies", get(move || async move { Json(json!(*urls)) }))
         .route("/faults", get(list_faults))
+        .route("/received", get(list_received))
         .route("/faults/{agency}", axum::routing::put(set_faults).delete(clear_faults))
         .layer(middleware::from_fn(move |req: Request, next: Next| {
             let ok = authorised(&req);
@@ -271,6 +274,14 @@ fn no_agency(id: &str) -> Response {
 
 async fn list_faults(State(all): State<Agencies>) -> Json<serde_json::Value> {
     Json(json!(all.iter().map(|a| (a.id.to_owned(), a.faults.borrow().clone())).collect::<std::collections::BTreeMap<_, _>>()))
+}
+
+async fn list_received(State(all): State<Agencies>) -> Json<serde_json::Value> {
+    Json(json!(all
+        .iter()
+        .map(|a| (a.id.to_owned(), a.apps.lock().expect("applications lock").received.clone()))
+        .filter(|(_, r)| !r.is_empty())
+        .collect::<std::collections::BTreeMap<_, _>>()))
 }
 
 async fn set_faults(State(all): State<Agencies>, Path(id): Path<String>, Json(f): Json<Faults>) -> Response {

@@ -118,6 +118,10 @@ async fn applications_are_idempotent_move_on_and_push_signed_callbacks() {
     assert_eq!(again.status().as_u16(), 200);
     let again: Value = again.json().await.unwrap();
     assert_eq!(first["reference"], again["reference"], "one application for one key");
+    // The admin endpoint counts every submission of a key (what the soak checks).
+    let counted: Value =
+        client().get(format!("http://{}/received", r.admin)).bearer_auth("dev-admin-key").send().await.unwrap().json().await.unwrap();
+    assert_eq!(counted, json!({ "passport-police": { "k-1": 2 } }));
     let reference = first["reference"].as_str().unwrap().to_owned();
     // it moves on, and every change is pushed, signed
     tokio::time::sleep(Duration::from_millis(800)).await;

@@ -54,6 +54,9 @@ pub struct Config {
     pub auth: AuthSettings,
     /// Delivery of requests to agencies (`[requests]` in the file).
     pub requests: RequestSettings,
+    /// Client connections: timeouts and limits against slow and hostile
+    /// clients (`[http]` in the file).
+    pub http: HttpSettings,
     /// From the environment only, never the file.
     #[serde(skip)]
     pub secrets: Secrets,
@@ -188,6 +191,45 @@ impl Default for AuthSettings {
     }
 }
 
+/// How long a client may take and how many connections it may hold: a
+/// client sending its request slowly (slowloris), or holding connections
+/// open without using them, must not keep others from being served.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpSettings {
+    /// The whole request head (request line and headers) must arrive
+    /// within this many seconds of the connection opening or of the
+    /// previous answer; an idle keep-alive connection is closed after it.
+    /// Env: `PANJERE_HEADER_TIMEOUT_SECONDS`.
+    pub header_timeout_s: u64,
+    /// A request body must arrive within this many seconds (408
+    /// `request_timeout` otherwise). Env: `PANJERE_BODY_TIMEOUT_SECONDS`.
+    pub body_timeout_s: u64,
+    /// Open client connections this instance holds at most; one more is
+    /// answered 503 and closed. Keep it under the file-descriptor limit
+    /// (`ulimit -n`). Env: `PANJERE_MAX_CONNECTIONS`.
+    pub max_connections: usize,
+    /// Open connections from one address at most (0: no limit). Not
+    /// applied behind a balancer (`trust_forwarded`): every connection then
+    /// comes from it, and it limits its clients itself.
+    /// Env: `PANJERE_MAX_CONNECTIONS_PER_ADDRESS`.
+    pub max_connections_per_address: usize,
+    /// Request heads larger than this many bytes are refused with 431.
+    pub max_header_bytes: usize,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        HttpSettings {
+            header_timeout_s: 10,
+            body_timeout_s: 30,
+            max_connections: 10_000,
+            max_connections_per_address: 1_000,
+            max_header_bytes: 64 * 1024,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
@@ -221,6 +263,7 @@ impl Default for Config {
             operations_file: "data/operations.toml".into(),
             auth: AuthSettings::default(),
             requests: RequestSettings::default(),
+            http: HttpSettings::default(),
             secrets: Secrets::default(),
         }
     }
@@ -362,6 +405,26 @@ impl Config {
         }
         if let Some(v) = env("PANJERE_TRUST_FORWARDED") {
             self.auth.trust_forwarded = parse("PANJERE_TRUST_FORWARDED", v)?;
+        }
+        if let Some(v) = env("PANJERE_HEADER_TIMEOUT_SECONDS") {
+            self.http.header_timeout_s = parse("PANJERE_HEADER_TIMEOUT_SECONDS", v)?;
+        }
+        if let Some(v) = env("PANJERE_BODY_TIMEOUT_SECONDS") {
+            self.http.body_timeout_s = parse("PANJERE_BODY_TIMEOUT_SECONDS", v)?;
+        }
+        if let Some(v) = env("PANJERE_MAX_CONNECTIONS") {
+            self.http.max_connections = parse("PANJERE_MAX_CONNECTIONS", v)?;
+        }
+        if let Some(v) = env("PANJERE_MAX_CONNECTIONS_PER_ADDRESS") {
+            self.http.max_connections_per_address = parse("PANJERE_MAX_CONNECTIONS_PER_ADDRESS", v)?;
+        }
+        let h = &self.http;
+        if h.header_timeout_s == 0 || h.body_timeout_s == 0 || h.max_connections == 0 || h.max_header_bytes < 8192 {
+            return Err(ConfigError::Env(
+                "PANJERE_HEADER_TIMEOUT_SECONDS",
+                h.header_timeout_s.to_string(),
+                "need header and body timeouts and max_connections above 0, and max_header_bytes of at least 8192".into(),
+            ));
         }
         let a = &self.auth;
         if a.warn_before_s >= a.idle_timeout_s || a.idle_timeout_s > a.absolute_timeout_s || a.max_attempts == 0 || a.code_ttl_s == 0 {

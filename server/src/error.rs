@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use panjere_api::{ApiError, ErrorBody};
 
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
 
 use crate::auth::{AuthError, CheckError};
 use crate::gateway::registry::BuildError;
@@ -43,6 +43,10 @@ pub enum AppError {
     BadBody(String),
     #[error("the request body is too large")]
     TooLarge,
+    /// The body did not arrive within the configured time (a slow or
+    /// stalled client).
+    #[error("the request body did not arrive in time")]
+    BodyTimeout,
     /// The action does not fit the resource's current state.
     #[error("{0}")]
     Conflict(String),
@@ -58,11 +62,35 @@ impl From<CheckError> for AppError {
     }
 }
 
+/// Whether reading the body failed because it did not arrive in time
+/// (the serving layer's body timeout).
+fn body_timed_out(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(e);
+    while let Some(e) = next {
+        if e.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        next = e.source();
+    }
+    false
+}
+
+impl From<BytesRejection> for AppError {
+    fn from(r: BytesRejection) -> Self {
+        match r {
+            r if r.status() == StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge,
+            r if body_timed_out(&r) => AppError::BodyTimeout,
+            r => AppError::BadBody(r.body_text()),
+        }
+    }
+}
+
 impl From<JsonRejection> for AppError {
     fn from(r: JsonRejection) -> Self {
         match r {
             JsonRejection::MissingJsonContentType(_) => AppError::NotJson,
             r if r.status() == StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge,
+            r if body_timed_out(&r) => AppError::BodyTimeout,
             r => {
                 AppError::BadBody(r.body_text().trim_start_matches("Failed to deserialize the JSON body into the target type: ").to_owned())
             }
@@ -120,6 +148,7 @@ impl AppError {
             AppError::NotJson => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "not_json"),
             AppError::BadBody(_) => (StatusCode::BAD_REQUEST, "bad_body"),
             AppError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+            AppError::BodyTimeout => (StatusCode::REQUEST_TIMEOUT, "request_timeout"),
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             AppError::Gateway(g) => match g {
                 GatewayError::Build(BuildError::UnknownOperation(_)) => (StatusCode::NOT_FOUND, "not_found"),

@@ -55,7 +55,8 @@ async fn run() -> Result<(), StartupError> {
     let _ = std::io::Write::flush(&mut std::io::stdout());
     let background = spawn_background(&state);
     let audit = state.stores().audit.clone();
-    let workers = serve::Workers::spawn(listeners, app(state)).map_err(StartupError::Serve)?;
+    let connections = serve::Connections::new(serve::Limits::from_config(&config));
+    let workers = serve::Workers::spawn(listeners, app(state), connections).map_err(StartupError::Serve)?;
     shutdown().await;
     // Stop accepting and finish the requests in flight; finish the delivery
     // in progress; write the audit log's last batch.

@@ -4,7 +4,6 @@
 //! signature is refused and logged. Not a browser endpoint: exempt from the
 //! same-origin check, authenticated by the signature instead.
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use hmac::{Hmac, Mac};
@@ -15,6 +14,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::AppError;
+use crate::routes::extract::AppBytes;
 use crate::state::AppState;
 
 pub const PATH: &str = "/api/agency-callbacks";
@@ -59,7 +59,7 @@ fn verify(secret: &str, body: &[u8], signature: &str) -> bool {
               (status = 401, description = "Unknown agency or bad signature (logged)", body = ErrorBody),
               (status = 400, description = "Not a status update", body = ErrorBody),
               (status = 404, description = "No request with this agency reference", body = ErrorBody)))]
-async fn callback(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<StatusCode, AppError> {
+async fn callback(State(state): State<AppState>, headers: HeaderMap, AppBytes(body): AppBytes) -> Result<StatusCode, AppError> {
     let text = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     let agency = text("x-panjere-agency");
     let signature = text("x-panjere-signature");

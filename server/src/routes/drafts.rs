@@ -15,7 +15,7 @@ use utoipa_axum::routes;
 use crate::error::AppError;
 use crate::rand::random_id;
 use crate::requests::store::{DraftRow, NewRequest, RequestRow, Submitted};
-use crate::routes::extract::{AppJson, AppPath, Citizen};
+use crate::routes::extract::{AppBytes, AppJson, AppPath, Citizen};
 use crate::state::AppState;
 use sqlx::types::Json as Stored;
 
@@ -263,14 +263,15 @@ async fn check_files(
     responses((status = 200, description = "Stored", body = FileValue),
               (status = 401, description = "Not signed in", body = ErrorBody),
               (status = 404, description = "No such draft of this citizen, or no such file field", body = ErrorBody),
-              (status = 413, description = "Larger than any form allows"),
+              (status = 408, description = "request_timeout: the file did not arrive in time", body = ErrorBody),
+              (status = 413, description = "too_large: larger than any form allows", body = ErrorBody),
               (status = 422, description = "invalid_form: file_type, file_size, or file_content (the bytes are not of the declared type)", body = ErrorBody)))]
 async fn upload(
     State(state): State<AppState>,
     citizen: Citizen,
     AppPath((id, field)): AppPath<(String, String)>,
     headers: axum::http::HeaderMap,
-    body: axum::body::Bytes,
+    AppBytes(body): AppBytes,
 ) -> Result<Json<FileValue>, AppError> {
     let d = own_draft(&state, &citizen, &id).await?;
     let form = application_form(&state, &d.service)?;

@@ -1,7 +1,7 @@
 //! The API's extractors. Every one refuses with the app's own
 //! [`AppError`] (the documented `ErrorBody`), never axum's plain text:
-//! [`AppJson`], [`AppQuery`] and [`AppPath`] for a malformed body, query or
-//! path; [`Citizen`] for a request that needs a signed-in citizen.
+//! [`AppJson`], [`AppQuery`], [`AppPath`] and [`AppBytes`] for a malformed,
+//! too large or too slow body, query or path; [`Citizen`] for a request that needs a signed-in citizen.
 
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::request::Parts;
@@ -21,6 +21,18 @@ pub struct AppJson<T>(pub T);
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(AppError))]
 pub struct AppQuery<T>(pub T);
+
+/// A raw body (an upload, a signed callback): too large is `too_large`,
+/// too slow `request_timeout`.
+pub struct AppBytes(pub axum::body::Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for AppBytes {
+    type Rejection = AppError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, AppError> {
+        Ok(AppBytes(axum::body::Bytes::from_request(request, state).await?))
+    }
+}
 
 /// Path parameters.
 #[derive(FromRequestParts)]

@@ -16,7 +16,7 @@ use axum::Router;
 use panjere_agencies::faults::Faults;
 use panjere_agencies::{Options, Running};
 use panjere_server::clock::{Clock, ManualClock, SystemClock};
-use panjere_server::config::{AuthSettings, Config, RequestSettings};
+use panjere_server::config::{AuthSettings, Config, HttpSettings, RequestSettings};
 use panjere_server::startup::Background;
 use panjere_server::{app, build_state, spawn_background, AppState};
 use serde_json::{json, Value};
@@ -147,6 +147,8 @@ pub fn root() -> PathBuf {
 pub struct TestOptions {
     pub auth: AuthSettings,
     pub requests: RequestSettings,
+    /// Client connection timeouts and limits.
+    pub http: HttpSettings,
     /// A manual clock starting at this Unix time (tests move it by hand);
     /// `None`: the system clock.
     pub manual_clock: Option<i64>,
@@ -182,6 +184,7 @@ impl Default for TestOptions {
         TestOptions {
             auth: AuthSettings::default(),
             requests: RequestSettings { poll_interval_s: 1, max_backoff_s: 2, lease_s: 10 },
+            http: HttpSettings::default(),
             manual_clock: None,
             callbacks: true,
             step: Duration::from_millis(300),
@@ -238,6 +241,7 @@ impl TestApp {
             data_dir: opts.data_dir.clone().unwrap_or_else(|| dir.path().join("var")),
             auth: opts.auth,
             requests: opts.requests,
+            http: opts.http,
             ..Default::default()
         };
         let database = if opts.embedded { None } else { TestDatabase::create().await };
@@ -383,10 +387,10 @@ async fn serve(
     let lookup = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let state = build_state(config, &lookup, clock).await.unwrap_or_else(|e| panic!("{e}"));
     let background = background.then(|| spawn_background(&state));
-    let service = app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let server = tokio::spawn(async move {
-        let _ = axum::serve(listener, service).await;
-    });
+    // Served as `main` serves it: the same connection limits and timeouts.
+    let connections = panjere_server::serve::Connections::new(panjere_server::serve::Limits::from_config(config));
+    let app = app(state.clone());
+    let server = tokio::spawn(panjere_server::serve::serve(listener, app, connections, std::future::pending()));
     (state, server, background)
 }
 

@@ -4,6 +4,7 @@
 mod auth;
 mod gateway;
 mod helpers;
+mod hostile;
 mod requests;
 mod router;
 mod scale;
