@@ -236,7 +236,8 @@ async fn run_applications(agencies: Vec<Arc<Agency>>, step: Duration, callback_u
 /// find the SMS outbox), `GET /faults`, `PUT /faults/{agency}` (a JSON
 /// [`Faults`]), `DELETE /faults/{agency}`, `GET /received` (per agency,
 /// how many times each idempotency key was submitted: what a soak counts
-/// to prove nothing lost and nothing duplicated). Requires
+/// to prove nothing lost and nothing duplicated), `GET /calls` (per agency,
+/// the calls it received other than health checks and its description). Requires
 /// `Authorization: Bearer <PANJERE_AGENCIES_ADMIN_KEY or dev-admin-key>`.
 pub fn admin_router(agencies: Vec<Arc<Agency>>, urls: std::collections::BTreeMap<String, String>) -> Router {
     let urls = Arc::new(urls);
@@ -248,6 +249,7 @@ pub fn admin_router(agencies: Vec<Arc<Agency>>, urls: std::collections::BTreeMap
         .route("/agencies", get(move || async move { Json(json!(*urls)) }))
         .route("/faults", get(list_faults))
         .route("/received", get(list_received))
+        .route("/calls", get(list_calls))
         .route("/faults/{agency}", axum::routing::put(set_faults).delete(clear_faults))
         .layer(middleware::from_fn(move |req: Request, next: Next| {
             let ok = authorised(&req);
@@ -282,6 +284,14 @@ async fn list_received(State(all): State<Agencies>) -> Json<serde_json::Value> {
         .map(|a| (a.id.to_owned(), a.apps.lock().expect("applications lock").received.clone()))
         .filter(|(_, r)| !r.is_empty())
         .collect::<std::collections::BTreeMap<_, _>>()))
+}
+
+async fn list_calls(State(all): State<Agencies>) -> Json<serde_json::Value> {
+    let counted = |a: &Agency| {
+        let paths = a.requests.lock().expect("requests lock");
+        paths.iter().filter(|p| !p.starts_with("/health") && !p.starts_with(systems::DESCRIPTION_PATH)).count()
+    };
+    Json(json!(all.iter().map(|a| (a.id.to_owned(), counted(a))).collect::<std::collections::BTreeMap<_, _>>()))
 }
 
 async fn set_faults(State(all): State<Agencies>, Path(id): Path<String>, Json(f): Json<Faults>) -> Response {

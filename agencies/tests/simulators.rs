@@ -122,6 +122,9 @@ async fn applications_are_idempotent_move_on_and_push_signed_callbacks() {
     let counted: Value =
         client().get(format!("http://{}/received", r.admin)).bearer_auth("dev-admin-key").send().await.unwrap().json().await.unwrap();
     assert_eq!(counted, json!({ "passport-police": { "k-1": 2 } }));
+    let calls: Value =
+        client().get(format!("http://{}/calls", r.admin)).bearer_auth("dev-admin-key").send().await.unwrap().json().await.unwrap();
+    assert_eq!(calls["passport-police"], 2, "two submissions, health checks not counted: {calls}");
     let reference = first["reference"].as_str().unwrap().to_owned();
     // it moves on, and every change is pushed, signed
     tokio::time::sleep(Duration::from_millis(800)).await;

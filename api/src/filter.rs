@@ -14,6 +14,7 @@ pub const PER_PAGE: usize = 20;
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct ServiceFilter {
     /// Search text (Persian or English, up to 200 characters).
+    #[cfg_attr(feature = "openapi", param(max_length = 200))]
     pub q: Option<String>,
     /// A category id.
     pub category: Option<String>,
@@ -21,11 +22,12 @@ pub struct ServiceFilter {
     pub agency: Option<String>,
     /// A life-event id.
     pub event: Option<String>,
-    /// `information`, `inquiry` or `application`.
-    #[cfg_attr(feature = "openapi", param(value_type = Option<String>))]
+    /// `information`, `inquiry` or `application`; empty: any.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<String>, pattern = "^(|information|inquiry|application)$"))]
     pub kind: Option<ServiceKind>,
-    /// `in_person`, `partly_electronic`, `fully_electronic` or `smart`.
-    #[cfg_attr(feature = "openapi", param(value_type = Option<String>))]
+    /// `in_person`, `partly_electronic`, `fully_electronic` or `smart`;
+    /// empty: any.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<String>, pattern = "^(|in_person|partly_electronic|fully_electronic|smart)$"))]
     pub level: Option<ElectronicLevel>,
     /// The page, from 1 (documented with the paging parameters).
     #[cfg_attr(feature = "openapi", param(ignore))]

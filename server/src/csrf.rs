@@ -1,6 +1,6 @@
 //! Cross-site request forgery defence for the API: a state-changing request
-//! (POST, PUT, PATCH, DELETE) must come from this site's own pages and send
-//! JSON. Checked on `Sec-Fetch-Site` when the browser sends it, otherwise on
+//! (POST, PUT, PATCH, DELETE) must come from this site's own pages and, when
+//! it has a body, send JSON (or, for an upload, the file's own type). Checked on `Sec-Fetch-Site` when the browser sends it, otherwise on
 //! `Origin` against `Host`; a request with neither is refused. JSON cannot be
 //! sent cross-site without a CORS preflight, which the API never grants.
 //! SameSite=Strict cookies are the third layer.
@@ -45,6 +45,14 @@ pub fn check(method: &Method, path: &str, headers: &HeaderMap) -> Result<(), App
         if !authority.eq_ignore_ascii_case(host) {
             return Err(AppError::CrossSite);
         }
+    }
+    // A request without a body (a DELETE, a POST that only names its
+    // resource) has no content type to check.
+    let has_body = headers.contains_key(header::TRANSFER_ENCODING)
+        || text(header::CONTENT_LENGTH.as_str()).is_some_and(|l| l.trim() != "0")
+        || headers.contains_key(header::CONTENT_TYPE);
+    if !has_body {
+        return Ok(());
     }
     let media = text(header::CONTENT_TYPE.as_str()).and_then(|c| c.split(';').next()).map(|m| m.trim().to_ascii_lowercase());
     // File uploads send the file's own type; never one of the three a
@@ -91,8 +99,18 @@ mod tests {
             check(&Method::POST, "/api/auth/start", &headers(&[("content-type", "text/plain"), host, ("sec-fetch-site", "same-origin")])),
             Err(AppError::NotJson)
         ));
+        // Without a body there is no type to check; the origin still is.
+        assert!(check(&Method::DELETE, "/api/me/sessions", &headers(&[host, ("sec-fetch-site", "same-origin")])).is_ok());
+        assert!(check(&Method::DELETE, "/api/me/sessions", &headers(&[host, ("content-length", "0"), ("sec-fetch-site", "same-origin")]))
+            .is_ok());
         assert!(matches!(
-            check(&Method::DELETE, "/api/me/sessions", &headers(&[host, ("sec-fetch-site", "same-origin")])),
+            check(&Method::DELETE, "/api/me/sessions", &headers(&[host, ("sec-fetch-site", "cross-site")])),
+            Err(AppError::CrossSite)
+        ));
+        assert!(matches!(check(&Method::POST, "/api/auth/sign-out", &headers(&[host])), Err(AppError::CrossSite)));
+        // A body without a type is refused.
+        assert!(matches!(
+            check(&Method::POST, "/api/auth/start", &headers(&[host, ("content-length", "12"), ("sec-fetch-site", "same-origin")])),
             Err(AppError::NotJson)
         ));
         let upload = |ct: &'static str| {

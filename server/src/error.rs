@@ -19,6 +19,8 @@ pub enum AppError {
     NotFound { what: &'static str, id: String },
     #[error("no API endpoint at {0}")]
     NoRoute(String),
+    #[error("{0} is not allowed here (the Allow header lists what is)")]
+    MethodNotAllowed(String),
     #[error("query parameter `{parameter}`: {message}")]
     BadParameter { parameter: String, message: String },
     #[error("database error: {0}")]
@@ -135,6 +137,7 @@ impl AppError {
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             AppError::NotFound { .. } | AppError::NoRoute(_) => (StatusCode::NOT_FOUND, "not_found"),
+            AppError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             AppError::BadParameter { .. } => (StatusCode::BAD_REQUEST, "bad_parameter"),
             _ if self.store_unreachable() => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             AppError::Database(_) | AppError::Session(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),

@@ -15,6 +15,7 @@
 mod client;
 mod cycles;
 mod files;
+mod fuzz;
 mod portal;
 mod split;
 mod steps;
@@ -44,9 +45,10 @@ fn main() -> ExitCode {
         Some("build") => tools::ensure(tools::Need::Build).and_then(|()| client::build_client()),
         Some("cycles") => cycles::command(),
         Some("serve-e2e") => portal::serve_e2e(&args[1..]),
+        Some("fuzz") => fuzz::command(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run|test|setup|build|cycles>\n  run  [--address IP] [--port N] [--admin-port N] [--data-dir DIR] [--release] [--scale N]\n  test"
+                "usage: cargo xtask <run|test|setup|build|cycles|fuzz>\n  run  [--address IP] [--port N] [--admin-port N] [--data-dir DIR] [--release] [--scale N]\n  test\n  fuzz [--minutes N] [--seed S]"
             );
             return ExitCode::from(2);
         }

@@ -9,12 +9,12 @@ use crate::portal::{build_binaries, Portal, PortalOptions};
 use crate::tools::{self, Need};
 use crate::{root, say, Result};
 
-struct Step {
-    name: &'static str,
-    passed: u64,
-    failed: u64,
-    secs: u64,
-    note: String,
+pub struct Step {
+    pub name: &'static str,
+    pub passed: u64,
+    pub failed: u64,
+    pub secs: u64,
+    pub note: String,
 }
 
 fn cargo() -> Command {
@@ -108,6 +108,17 @@ pub fn test_command() -> Result {
     let bins_ok = bins.failed == 0;
     steps.push(bins);
 
+    if bins_ok {
+        steps.push(crate::fuzz::step());
+    } else {
+        steps.push(Step {
+            name: "Schemathesis on the OpenAPI document",
+            passed: 0,
+            failed: 1,
+            secs: 0,
+            note: "not run: the build failed".into(),
+        });
+    }
     if wasm_ok && bins_ok {
         steps.push(playwright());
     } else {

@@ -110,8 +110,28 @@ pub fn ensure(need: Need) -> Result {
             say(format!("Installing Debian's {} for the tests (apt-get)", missing.join(" and ")));
             apt_install(&missing)?;
         }
+        ensure_schemathesis()?;
     }
     Ok(())
+}
+
+/// Schemathesis, pinned, in a virtual environment of its own under
+/// `target/tools/py` (from PyPI, with the machine's Python).
+pub const SCHEMATHESIS_VERSION: &str = "4.32.5";
+
+/// The `schemathesis` command, installed if missing.
+pub fn ensure_schemathesis() -> Result<std::path::PathBuf> {
+    let venv = root().join("target/tools/py");
+    let bin = venv.join("bin/schemathesis");
+    let version = Command::new(&bin).arg("--version").output().ok().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
+    if version.as_deref().is_some_and(|v| v.ends_with(SCHEMATHESIS_VERSION)) {
+        say(format!("schemathesis {SCHEMATHESIS_VERSION}: present"));
+        return Ok(bin);
+    }
+    say(format!("Installing schemathesis {SCHEMATHESIS_VERSION} from PyPI into {}", venv.display()));
+    run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+    run(Command::new(venv.join("bin/pip")).args(["install", "--quiet", &format!("schemathesis=={SCHEMATHESIS_VERSION}")]))?;
+    Ok(bin)
 }
 
 /// Where Debian installs HAProxy.

@@ -41,8 +41,8 @@ fn cached<T: serde::Serialize>(body: T) -> Response {
 #[derive(Debug, Default, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
-    /// Page number, from 1 (default 1).
-    #[param(minimum = 1)]
+    /// Page number, from 1 (default 1); past the last page is an empty page.
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<usize>,
     /// Items per page, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100)]

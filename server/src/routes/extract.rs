@@ -11,11 +11,32 @@ use crate::auth::{AuthError, SignedIn};
 use crate::error::AppError;
 use crate::state::AppState;
 
-/// A JSON body; a malformed one, a wrong type or an unknown field is the
-/// app's error (`bad_body`, or `not_json` without the JSON content type).
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(AppError))]
+/// A JSON object body; a malformed one, another JSON value (serde would
+/// read an array as a struct's fields in order), a wrong type or an
+/// unknown field is the app's error (`bad_body`, or `not_json` without the
+/// JSON content type).
 pub struct AppJson<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, AppError> {
+        let media = request
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|m| m.trim().to_ascii_lowercase());
+        if !media.is_some_and(|m| m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))) {
+            return Err(AppError::NotJson);
+        }
+        let AppBytes(bytes) = AppBytes::from_request(request, state).await?;
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(AppError::BadBody("expected a JSON object".into()));
+        }
+        Ok(AppJson(axum::Json::<T>::from_bytes(&bytes)?.0))
+    }
+}
 
 /// A query string.
 #[derive(FromRequestParts)]

@@ -37,6 +37,8 @@ use crate::state::AppState;
                        every response carries an `X-Request-Id` header.",
         license(name = "MIT")
     ),
+    // Reached only through a generic parameter (`Service<F = Form>`).
+    components(schemas(panjere_api::forms::Form)),
     tags(
         (name = "catalog", description = "The public catalog of agencies and services"),
         (name = "gateway", description = "The gateway to the agencies"),
@@ -53,7 +55,7 @@ pub struct ApiDoc;
 /// that use the citizen's session (and only those: the catalog never loads
 /// one).
 pub fn api(sessions: SessionManagerLayer<DynStore>) -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (routes, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(health::router())
         .merge(catalog::router())
         .merge(status::router())
@@ -73,7 +75,52 @@ pub fn api(sessions: SessionManagerLayer<DynStore>) -> (Router<AppState>, utoipa
                 ))
                 .layer(sessions),
         )
-        .split_for_parts()
+        .split_for_parts();
+    common_responses(&mut doc);
+    (routes, doc)
+}
+
+/// The answers every operation can give whatever it does, added where an
+/// operation does not document them itself: 503 when the database or the
+/// session store is unreachable (or the instance is at its connection
+/// limit); 400 for a malformed or unknown query parameter where an
+/// operation takes any; for state-changing requests, 403 from another site; for those
+/// with a body, 400, 408, 413 and 415 for a body that is malformed, too
+/// slow, too large or not JSON. All in the documented error body.
+fn common_responses(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let error = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build())
+            .build()
+    };
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let signed_callback = path == callbacks::PATH;
+        let operations =
+            [(&mut item.get, false), (&mut item.post, true), (&mut item.put, true), (&mut item.delete, true), (&mut item.patch, true)];
+        for (operation, changes_state) in operations {
+            let Some(op) = operation.as_mut() else { continue };
+            let has_body = op.request_body.is_some();
+            let mut add = |status: &str, description: &str| {
+                op.responses.responses.entry(status.to_owned()).or_insert_with(|| error(description).into());
+            };
+            add("503", "unavailable: the database or session store cannot be reached, or too_many_connections (see Retry-After)");
+            let has_query = op.parameters.iter().flatten().any(|p| p.parameter_in == utoipa::openapi::path::ParameterIn::Query);
+            if has_query {
+                add("400", "bad_parameter: an unknown, repeated or malformed query parameter (parameter names it)");
+            }
+            if changes_state && !signed_callback {
+                add("403", "cross_site: not from this site's own pages (Sec-Fetch-Site or Origin)");
+            }
+            if has_body || signed_callback {
+                add("400", "bad_body: the body is not the documented JSON");
+                add("408", "request_timeout: the body did not arrive in time");
+                add("413", "too_large: the body is larger than allowed");
+                add("415", "not_json: a body not sent as JSON");
+            }
+        }
+    }
 }
 
 /// `/api/…` with the document and a JSON 404 for unknown API paths.
@@ -82,8 +129,14 @@ pub fn router(sessions: SessionManagerLayer<DynStore>) -> Router<AppState> {
     routes
         .route("/api/openapi.json", get(move || async move { Json(doc.clone()) }))
         .route("/api/{*rest}", get(no_route).post(no_route).put(no_route).delete(no_route))
+        .method_not_allowed_fallback(not_allowed)
         // JSON compresses well (the search index ~8×): brotli or gzip as accepted.
         .layer(tower_http::compression::CompressionLayer::new().br(true).gzip(true))
+}
+
+/// 405 in the documented error body (axum adds the `Allow` header).
+async fn not_allowed(method: axum::http::Method) -> AppError {
+    AppError::MethodNotAllowed(method.to_string())
 }
 
 async fn no_route(uri: Uri) -> AppError {

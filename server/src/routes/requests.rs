@@ -104,6 +104,7 @@ pub async fn detail(state: &AppState, r: &RequestRow) -> Result<RequestDetail, A
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     /// Only requests with this status.
@@ -176,6 +177,7 @@ async fn reply(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct TrackQuery {
     /// The applicant's national code (any digit script).

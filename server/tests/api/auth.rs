@@ -254,6 +254,18 @@ async fn cross_site_and_non_json_requests_refused() {
     assert_eq!((a.status, a.code()), (403, "cross_site"));
     let a = b.send_built(req(Some(here), None, "text/plain", "/api/auth/start", Method::POST)).await;
     assert_eq!((a.status, a.code()), (415, "not_json"));
+    // JSON that is not an object (serde would take an array as the fields
+    // in order), found by Schemathesis.
+    for body in ["[\"0076229645\", \"09121111111\"]", "[]", "null", "\"x\""] {
+        let a = b
+            .send_built(b.request(Method::POST, "/api/auth/start").header("origin", here).header("content-type", json_type).body(body))
+            .await;
+        assert_eq!((a.status, a.code(), a.body["error"]["parameter"].as_str()), (400, "bad_body", Some("body")), "{body}: {}", a.body);
+    }
+    // A method the path does not have: 405 in the error body, with Allow.
+    let a = b.send_built(b.request(Method::PUT, "/api/health").header("origin", here)).await;
+    assert_eq!((a.status, a.code()), (405, "method_not_allowed"), "{}", a.body);
+    assert_eq!(a.headers["allow"], "GET,HEAD");
     let a = b.send_built(req(None, None, "application/x-www-form-urlencoded", "/api/auth/sign-out", Method::POST)).await;
     assert_eq!(a.status, 403);
     assert_eq!(p.outbox_len(ADULT.1).await, 0, "nothing was sent");

@@ -1,0 +1,136 @@
+//! Schemathesis against the live portal's `/api/openapi.json`: an outside
+//! client attacking the API from its published contract, with every check
+//! on, once signed in (a session from the real sign-in) and once
+//! anonymous. `cargo xtask test` runs it time-bounded with a fixed seed;
+//! `cargo xtask fuzz --minutes N [--seed S]` runs longer.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use crate::portal::{Portal, PortalOptions};
+use crate::steps::Step;
+use crate::{root, say, tools, Result};
+
+/// The seed CI uses: the same cases on every run.
+pub const CI_SEED: u64 = 20_261_205;
+/// Seconds per run in CI (two runs).
+const CI_SECONDS: u64 = 75;
+/// The persona the signed-in run uses (a citizen the simulated registry
+/// knows, with this mobile).
+const PERSONA: &str = "0089123451:09121234567";
+
+/// Operations left out of the signed-in run: they end the session the run
+/// signs in with (the anonymous run still sends them).
+const ENDS_SESSION: &str = "^/api/(auth/sign-out|me/sessions)$";
+
+struct Run {
+    name: &'static str,
+    signed_in: bool,
+}
+
+const RUNS: [Run; 2] = [Run { name: "signed in", signed_in: true }, Run { name: "anonymous", signed_in: false }];
+
+/// Runs both passes against a fresh portal; `(passed, failed, note)`.
+fn fuzz(seconds: u64, seed: Option<u64>, out_dir: &Path) -> Result<Vec<(String, bool, String)>> {
+    let schemathesis = tools::ensure_schemathesis()?;
+    let _ = std::fs::create_dir_all(out_dir);
+    let log = out_dir.join("portal.log");
+    let _ = std::fs::remove_file(&log);
+    let data_dir = out_dir.join(format!("data-{}", std::process::id()));
+    let mut portal = Portal::start(&PortalOptions {
+        address: "127.0.0.1".into(),
+        port: 0,
+        data_dir: data_dir.clone(),
+        release: false,
+        admin_port: 0,
+        log: Some(log.clone()),
+        e2e: true,
+        scale: None,
+    })?;
+    say(format!("Schemathesis against {}/api/openapi.json (portal log: {})", portal.url, log.display()));
+    let mut results = Vec::new();
+    for run in RUNS {
+        let report = out_dir.join(format!("{}.xml", run.name.replace(' ', "-")));
+        let mut c = Command::new(&schemathesis);
+        c.arg("--config-file").arg(root().join("end2end/schemathesis/schemathesis.toml"));
+        c.arg("run").arg(format!("{}/api/openapi.json", portal.url));
+        c.args(["--checks", "all", "--workers", "2", "--no-color", "--max-time", &seconds.to_string()]);
+        c.args(["--generation-database", "none", "--report", "junit", "--report-junit-path"]).arg(&report);
+        if let Some(seed) = seed {
+            c.args(["--seed", &seed.to_string()]);
+        }
+        if run.signed_in {
+            c.args(["--exclude-path-regex", ENDS_SESSION]).env("PANJERE_FUZZ_AS", PERSONA);
+        }
+        c.env("SCHEMATHESIS_HOOKS", "panjere_hooks")
+            .env("PYTHONPATH", root().join("end2end/schemathesis"))
+            .env("PANJERE_AGENCIES_ADMIN_URL", &portal.admin)
+            .current_dir(out_dir);
+        say(format!("Schemathesis, {} ({seconds} s)", run.name));
+        let started = Instant::now();
+        let ok = c.status().map(|s| s.success()).unwrap_or(false);
+        results.push((run.name.to_owned(), ok, format!("{} s, report {}", started.elapsed().as_secs(), report.display())));
+        if portal.exited() {
+            results.push(("portal".into(), false, format!("a portal process exited during the run; see {}", log.display())));
+            break;
+        }
+    }
+    portal.stop();
+    let _ = std::fs::remove_dir_all(data_dir);
+    Ok(results)
+}
+
+fn out_dir() -> PathBuf {
+    root().join("target/schemathesis")
+}
+
+/// The step of `cargo xtask test`.
+pub fn step() -> Step {
+    let name = "Schemathesis on the OpenAPI document";
+    say(name);
+    let started = Instant::now();
+    match fuzz(CI_SECONDS, Some(CI_SEED), &out_dir()) {
+        Ok(results) => {
+            let failed: Vec<&(String, bool, String)> = results.iter().filter(|r| !r.1).collect();
+            let note = failed.iter().map(|(n, _, d)| format!("{n} failed ({d})")).collect::<Vec<_>>().join("; ");
+            Step {
+                name,
+                passed: (results.len() - failed.len()) as u64,
+                failed: failed.len() as u64,
+                secs: started.elapsed().as_secs(),
+                note,
+            }
+        }
+        Err(e) => Step { name, passed: 0, failed: 1, secs: started.elapsed().as_secs(), note: e },
+    }
+}
+
+/// `cargo xtask fuzz [--minutes N] [--seed S]`: a longer run (a random
+/// seed unless given), each pass `N` minutes.
+pub fn command(args: &[String]) -> Result {
+    let mut minutes = 10u64;
+    let mut seed = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let value = it.next().ok_or(format!("{a} needs a value"))?;
+        match a.as_str() {
+            "--minutes" => minutes = value.parse().map_err(|_| format!("--minutes needs a whole number, not {value}"))?,
+            "--seed" => seed = Some(value.parse().map_err(|_| format!("--seed needs a whole number, not {value}"))?),
+            _ => return Err(format!("unknown option {a} (--minutes N, --seed S)")),
+        }
+    }
+    tools::ensure(tools::Need::Build)?;
+    crate::portal::build_binaries(false)?;
+    let results = fuzz(minutes * 60, seed, &out_dir())?;
+    let mut failed = 0;
+    for (name, ok, detail) in &results {
+        println!("  {name:<12} {} {detail}", if *ok { "passed" } else { "FAILED" });
+        failed += usize::from(!ok);
+    }
+    if failed == 0 {
+        Ok(())
+    } else {
+        Err(format!("{failed} Schemathesis run(s) found failures"))
+    }
+}
