@@ -70,13 +70,29 @@ pub struct DraftInput {
     /// Field → value as typed.
     #[serde(default)]
     pub values: BTreeMap<String, String>,
-    /// The step the citizen is on.
+    /// The step the citizen is on (past the form's last step: the last).
     #[serde(default = "first")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100))]
     pub step: u32,
     /// Check the fields of this step and answer their errors (the draft is
     /// saved whatever they are).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100))]
     pub check_step: Option<u32>,
+}
+
+/// The largest step number a draft's input may name (forms have a few).
+pub const MAX_STEP: u32 = 100;
+
+impl DraftInput {
+    /// Refuses step numbers no form could have (the document's maximum).
+    pub fn check_steps(&self) -> Result<(), String> {
+        match (self.step, self.check_step) {
+            (s, _) if s > MAX_STEP => Err(format!("`step` must be from 0 to {MAX_STEP}, not {s}")),
+            (_, Some(c)) if c > MAX_STEP => Err(format!("`check_step` must be from 0 to {MAX_STEP}, not {c}")),
+            _ => Ok(()),
+        }
+    }
 }
 
 fn first() -> u32 {

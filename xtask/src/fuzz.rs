@@ -32,22 +32,13 @@ struct Run {
 const RUNS: [Run; 2] = [Run { name: "signed in", signed_in: true }, Run { name: "anonymous", signed_in: false }];
 
 /// Runs both passes against a fresh portal; `(passed, failed, note)`.
-fn fuzz(seconds: u64, seed: Option<u64>, out_dir: &Path) -> Result<Vec<(String, bool, String)>> {
+fn fuzz(seconds: u64, seed: Option<String>, out_dir: &Path) -> Result<Vec<(String, bool, String)>> {
     let schemathesis = tools::ensure_schemathesis()?;
     let _ = std::fs::create_dir_all(out_dir);
     let log = out_dir.join("portal.log");
     let _ = std::fs::remove_file(&log);
     let data_dir = out_dir.join(format!("data-{}", std::process::id()));
-    let mut portal = Portal::start(&PortalOptions {
-        address: "127.0.0.1".into(),
-        port: 0,
-        data_dir: data_dir.clone(),
-        release: false,
-        admin_port: 0,
-        log: Some(log.clone()),
-        e2e: true,
-        scale: None,
-    })?;
+    let mut portal = Portal::start(&PortalOptions::for_tests(data_dir.clone(), Some(log.clone())))?;
     say(format!("Schemathesis against {}/api/openapi.json (portal log: {})", portal.url, log.display()));
     let mut results = Vec::new();
     for run in RUNS {
@@ -57,8 +48,8 @@ fn fuzz(seconds: u64, seed: Option<u64>, out_dir: &Path) -> Result<Vec<(String, 
         c.arg("run").arg(format!("{}/api/openapi.json", portal.url));
         c.args(["--checks", "all", "--workers", "2", "--no-color", "--max-time", &seconds.to_string()]);
         c.args(["--generation-database", "none", "--report", "junit", "--report-junit-path"]).arg(&report);
-        if let Some(seed) = seed {
-            c.args(["--seed", &seed.to_string()]);
+        if let Some(seed) = &seed {
+            c.args(["--seed", seed]);
         }
         if run.signed_in {
             c.args(["--exclude-path-regex", ENDS_SESSION]).env("PANJERE_FUZZ_AS", PERSONA);
@@ -90,7 +81,7 @@ pub fn step() -> Step {
     let name = "Schemathesis on the OpenAPI document";
     say(name);
     let started = Instant::now();
-    match fuzz(CI_SECONDS, Some(CI_SEED), &out_dir()) {
+    match fuzz(CI_SECONDS, Some(CI_SEED.to_string()), &out_dir()) {
         Ok(results) => {
             let failed: Vec<&(String, bool, String)> = results.iter().filter(|r| !r.1).collect();
             let note = failed.iter().map(|(n, _, d)| format!("{n} failed ({d})")).collect::<Vec<_>>().join("; ");
@@ -116,7 +107,8 @@ pub fn command(args: &[String]) -> Result {
         let value = it.next().ok_or(format!("{a} needs a value"))?;
         match a.as_str() {
             "--minutes" => minutes = value.parse().map_err(|_| format!("--minutes needs a whole number, not {value}"))?,
-            "--seed" => seed = Some(value.parse().map_err(|_| format!("--seed needs a whole number, not {value}"))?),
+            "--seed" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => seed = Some(value.clone()),
+            "--seed" => return Err(format!("--seed needs a whole number (as Schemathesis prints it), not {value}")),
             _ => return Err(format!("unknown option {a} (--minutes N, --seed S)")),
         }
     }

@@ -27,6 +27,14 @@ pub struct PortalOptions {
     pub scale: Option<Scale>,
 }
 
+impl PortalOptions {
+    /// What the test suites start: a debug build in test mode on free
+    /// ports, with a throwaway data directory.
+    pub fn for_tests(data_dir: PathBuf, log: Option<PathBuf>) -> PortalOptions {
+        PortalOptions { address: "127.0.0.1".into(), port: 0, data_dir, release: false, admin_port: 0, log, e2e: true, scale: None }
+    }
+}
+
 /// `--scale N`: N instances sharing one PostgreSQL database and one Redis,
 /// behind HAProxy configured from `deploy/haproxy.cfg`.
 pub struct Scale {
@@ -154,9 +162,24 @@ fn health_ok(address: &str) -> bool {
 }
 
 /// A port free right now (the OS picks it).
+/// A free port below the kernel's ephemeral range (32768 and up). The
+/// server's port is chosen before it starts (the agencies must know it for
+/// their callbacks); a port the OS hands out could meanwhile be given to
+/// one of the 73 agencies binding port 0, or to an outgoing connection.
+/// These are not.
 fn free_port() -> Result<u16> {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot find a free port: {e}"))?;
-    l.local_addr().map(|a| a.port()).map_err(|e| format!("cannot find a free port: {e}"))
+    let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let mut x = (u64::from(seed) ^ (u64::from(std::process::id()) << 32)) | 1;
+    for _ in 0..1000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let port = 20_000 + (x % 12_000) as u16;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return Ok(port);
+        }
+    }
+    Err("cannot find a free port between 20000 and 32000".into())
 }
 
 fn open_log(path: &Path) -> Result<std::fs::File> {
@@ -413,16 +436,7 @@ pub fn serve_e2e(args: &[String]) -> Result {
     crate::client::build_client_if_stale()?;
     build_binaries(false)?;
     let data_dir = root().join("target/e2e").join(format!("data-{}", std::process::id()));
-    let mut portal = Portal::start(&PortalOptions {
-        address: "127.0.0.1".into(),
-        port,
-        data_dir: data_dir.clone(),
-        release: false,
-        admin_port,
-        log: None,
-        e2e: true,
-        scale: None,
-    })?;
+    let mut portal = Portal::start(&PortalOptions { port, admin_port, ..PortalOptions::for_tests(data_dir.clone(), None) })?;
     say(format!("Panjere (end-to-end) at {}; agencies' admin at {}", portal.url, portal.admin));
     wait_for_stop(&mut portal);
     let _ = std::fs::remove_dir_all(data_dir);

@@ -196,16 +196,7 @@ fn playwright() -> Step {
     let log = out_dir.join("portal.log");
     let _ = std::fs::remove_file(&log);
     let data_dir = out_dir.join(format!("data-{}", std::process::id()));
-    let portal = Portal::start(&PortalOptions {
-        address: "127.0.0.1".into(),
-        port: 0,
-        data_dir: data_dir.clone(),
-        release: false,
-        admin_port: 0,
-        log: Some(log.clone()),
-        e2e: true,
-        scale: None,
-    });
+    let portal = Portal::start(&PortalOptions::for_tests(data_dir.clone(), Some(log.clone())));
     let mut portal = match portal {
         Ok(p) => p,
         Err(e) => {

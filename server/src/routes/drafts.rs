@@ -95,6 +95,7 @@ async fn create(
     citizen: Citizen,
     AppJson(input): AppJson<DraftInput>,
 ) -> Result<(StatusCode, Json<Draft>), AppError> {
+    input.check_steps().map_err(AppError::BadBody)?;
     let form = application_form(&state, &input.service)?;
     check_size(&input.values)?;
     let now = state.clock().now();
@@ -145,6 +146,7 @@ async fn update(
     AppPath(id): AppPath<String>,
     AppJson(input): AppJson<DraftInput>,
 ) -> Result<Json<Draft>, AppError> {
+    input.check_steps().map_err(AppError::BadBody)?;
     check_size(&input.values)?;
     let d = own_draft(&state, &citizen, &id).await?;
     let form = application_form(&state, &d.service)?;
