@@ -16,7 +16,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -281,27 +281,13 @@ async fn newest_sms(http: &reqwest::Client, sms: &str, mobile: &str) -> Option<(
     Some((m["id"].as_str()?.to_owned(), m["text"].as_str()?.to_owned()))
 }
 
-/// A valid national code from nine digits.
-fn national_code(nine: u64) -> String {
-    let d = format!("{nine:09}");
-    let sum: u32 = d.chars().enumerate().map(|(i, c)| c.to_digit(10).unwrap() * (10 - i as u32)).sum();
-    let r = sum % 11;
-    format!("{d}{}", if r < 2 { r } else { 11 - r })
-}
-
 /// One citizen's life until `until`: sign in, then journeys with a little
 /// thinking between them.
-async fn live(mut c: Citizen, sms: String, until: Instant, seed: u64) {
+async fn live(mut c: Citizen, sms: String, until: Instant) {
     if !c.sign_in(&sms, until).await {
         return;
     }
-    let mut x = seed | 1;
-    let mut next = move || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x
-    };
+    let next = panjere_server::rand::next_u64;
     while Instant::now() < until {
         let roll = next() % 100;
         match roll {
@@ -432,7 +418,7 @@ async fn main() {
     let tally: Shared = Arc::default();
     let mut tasks = Vec::new();
     for i in 0..o.citizens {
-        let national_code = national_code(41_000_000 + i as u64 * 7_919);
+        let national_code = panjere_agencies::data::national_code_from(41_000_000 + i as u64 * 7_919);
         let mobile = panjere_agencies::data::person(&national_code).mobile;
         let c = Citizen {
             base: base.clone(),
@@ -443,7 +429,7 @@ async fn main() {
             tally: tally.clone(),
             signed_out: false,
         };
-        tasks.push(tokio::spawn(live(c, sms.clone(), until, 0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1))));
+        tasks.push(tokio::spawn(live(c, sms.clone(), until)));
     }
     let faults_seen: Arc<Mutex<Vec<String>>> = Arc::default();
     let driver = tokio::spawn(fault_driver(admin.clone(), until, Duration::from_secs(20), faults_seen.clone()));
@@ -574,6 +560,8 @@ async fn main() {
             "RESULT: FAILED (see above; no submission at all fails too)"
         }
     );
-    let _ = std::fs::remove_dir_all(if ok { dir.as_path() } else { Path::new("/nonexistent") });
+    if ok {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     std::process::exit(if ok { 0 } else { 1 });
 }

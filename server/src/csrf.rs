@@ -19,6 +19,13 @@ pub async fn middleware(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
+/// The media type of a request's body (`Content-Type` without its
+/// parameters, lower case).
+pub fn media_type(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    Some(value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
+}
+
 pub fn check(method: &Method, path: &str, headers: &HeaderMap) -> Result<(), AppError> {
     let changes_state = matches!(*method, Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
     // Agencies' callbacks are server-to-server, authenticated by signature.
@@ -54,7 +61,7 @@ pub fn check(method: &Method, path: &str, headers: &HeaderMap) -> Result<(), App
     if !has_body {
         return Ok(());
     }
-    let media = text(header::CONTENT_TYPE.as_str()).and_then(|c| c.split(';').next()).map(|m| m.trim().to_ascii_lowercase());
+    let media = media_type(headers);
     // File uploads send the file's own type; never one of the three a
     // cross-site form can send without a preflight.
     let upload = path.starts_with("/api/drafts/") && path.contains("/files/");

@@ -128,7 +128,17 @@ fn refuse(tcp: TcpStream, why: Refused) {
         Refused::Full => "the server has too many open connections; please try again shortly",
         Refused::Address => "too many open connections from your address; please try again shortly",
     };
-    let body = serde_json::json!({ "error": { "code": "too_many_connections", "message": message, "retry_after_s": 5 } }).to_string();
+    let error: panjere_api::ApiError = panjere_api::ApiError {
+        code: "too_many_connections".into(),
+        message: message.into(),
+        parameter: None,
+        agency: None,
+        retry_after_s: Some(5),
+        attempts_left: None,
+        fields: None,
+        request_id: None,
+    };
+    let body = serde_json::to_string(&panjere_api::ErrorBody { error }).unwrap_or_default();
     let answer = format!(
         "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nretry-after: 5\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
         body.len()

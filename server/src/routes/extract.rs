@@ -21,12 +21,7 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<
     type Rejection = AppError;
 
     async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, AppError> {
-        let media = request
-            .headers()
-            .get(axum::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .map(|m| m.trim().to_ascii_lowercase());
+        let media = crate::csrf::media_type(request.headers());
         if !media.is_some_and(|m| m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))) {
             return Err(AppError::NotJson);
         }

@@ -113,11 +113,13 @@ fn common_responses(doc: &mut utoipa::openapi::OpenApi) {
             if changes_state && !signed_callback {
                 add("403", "cross_site: not from this site's own pages (Sec-Fetch-Site or Origin)");
             }
-            if has_body || signed_callback {
+            if has_body {
                 add("400", "bad_body: the body is not the documented JSON");
                 add("408", "request_timeout: the body did not arrive in time");
                 add("413", "too_large: the body is larger than allowed");
-                add("415", "not_json: a body not sent as JSON");
+                if !signed_callback {
+                    add("415", "not_json: a body not sent as JSON");
+                }
             }
         }
     }

@@ -95,10 +95,7 @@ pub fn test_redis() -> Option<(String, String)> {
 
 /// A valid national code from nine digits (the check digit added).
 pub fn national_code(nine: u64) -> String {
-    let d = format!("{nine:09}");
-    let sum: u32 = d.chars().enumerate().map(|(i, c)| c.to_digit(10).unwrap() * (10 - i as u32)).sum();
-    let r = sum % 11;
-    format!("{d}{}", if r < 2 { r } else { 11 - r })
+    panjere_agencies::data::national_code_from(nine)
 }
 
 /// What the SMS simulator sent to `mobile`, newest first.
