@@ -19,13 +19,6 @@ pub async fn middleware(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
-/// The media type of a request's body (`Content-Type` without its
-/// parameters, lower case).
-pub fn media_type(headers: &HeaderMap) -> Option<String> {
-    let value = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
-    Some(value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
-}
-
 pub fn check(method: &Method, path: &str, headers: &HeaderMap) -> Result<(), AppError> {
     let changes_state = matches!(*method, Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
     // Agencies' callbacks are server-to-server, authenticated by signature.
@@ -61,7 +54,7 @@ pub fn check(method: &Method, path: &str, headers: &HeaderMap) -> Result<(), App
     if !has_body {
         return Ok(());
     }
-    let media = media_type(headers);
+    let media = crate::routes::extract::media_type(headers);
     // File uploads send the file's own type; never one of the three a
     // cross-site form can send without a preflight.
     let upload = path.starts_with("/api/drafts/") && path.contains("/files/");

@@ -21,7 +21,7 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<
     type Rejection = AppError;
 
     async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, AppError> {
-        let media = crate::csrf::media_type(request.headers());
+        let media = media_type(request.headers());
         if !media.is_some_and(|m| m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))) {
             return Err(AppError::NotJson);
         }
@@ -31,6 +31,13 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<
         }
         Ok(AppJson(axum::Json::<T>::from_bytes(&bytes)?.0))
     }
+}
+
+/// The media type of a request's body (`Content-Type` without its
+/// parameters, lower case).
+pub fn media_type(headers: &axum::http::HeaderMap) -> Option<String> {
+    let value = headers.get(axum::http::header::CONTENT_TYPE)?.to_str().ok()?;
+    Some(value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
 }
 
 /// A query string.
