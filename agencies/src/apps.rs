@@ -60,8 +60,60 @@ pub struct NewApplication {
     citizen: String,
     idempotency_key: String,
     #[serde(default)]
-    #[allow(dead_code)]
     data: serde_json::Value,
+}
+
+/// A zero-touch decision by the agency's rules (`systems.toml`,
+/// `decides`) over the data the window sent: `None` when the service is
+/// decided by staff; otherwise approved, or rejected with the failing
+/// rule's reason.
+pub fn decide_by_rules(
+    system: &crate::systems::System,
+    service: &str,
+    citizen: &str,
+    data: &serde_json::Value,
+) -> Option<Result<(), serde_json::Value>> {
+    let d = system.decides.iter().find(|d| d.service == service)?;
+    let inquiries = data.get("inquiries").and_then(serde_json::Value::as_array).cloned().unwrap_or_default();
+    if citizen == crate::data::REFUSED {
+        return Some(Err(json!({
+            "fa": "درخواست به‌طور خودکار رد شد: پرونده شما در این سازمان مانع دارد. می‌توانید ظرف ۲۰ روز اعتراض کنید.",
+            "en": "Rejected automatically: your record at this agency has a bar. You may object within 20 days.",
+        })));
+    }
+    for rule in &d.rules {
+        let record = inquiries.iter().find(|i| i.get("operation").and_then(serde_json::Value::as_str) == Some(rule.inquiry.as_str()));
+        let label = |lang: &str| {
+            record
+                .and_then(|r| r.pointer(&format!("/label/{lang}")))
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or(&rule.inquiry)
+                .to_owned()
+        };
+        let answer = record.filter(|r| r.get("ok") == Some(&json!(true))).and_then(|r| r.get("answer"));
+        let failed = match rule.check.as_str() {
+            "found" => answer.is_none().then(|| {
+                json!({
+                    "fa": format!("درخواست به‌طور خودکار رد شد: {} یافت نشد. پس از ثبت آن، دوباره درخواست دهید.", label("fa")),
+                    "en": format!("Rejected automatically: {} was not found. Apply again once it is on record.", label("en")),
+                })
+            }),
+            "adult_alive" => {
+                let alive = answer.and_then(|a| a.get("alive")).and_then(serde_json::Value::as_bool).unwrap_or(false);
+                let birth = answer.and_then(|a| a.get("birth_date")).and_then(serde_json::Value::as_str).unwrap_or("");
+                let adult = crate::data::age(birth, crate::data::today()) >= 18;
+                (!(alive && adult)).then(|| json!({
+                    "fa": "درخواست به‌طور خودکار رد شد: متقاضی این خدمت باید بالای ۱۸ سال و در قید حیات باشد (استعلام از ثبت احوال).",
+                    "en": "Rejected automatically: the applicant for this service must be alive and 18 or over (from the civil registry).",
+                }))
+            }
+            _ => None,
+        };
+        if let Some(reason) = failed {
+            return Some(Err(reason));
+        }
+    }
+    Some(Ok(()))
 }
 
 /// `POST /v1/applications`: the same idempotency key always yields the same
@@ -79,7 +131,7 @@ pub async fn submit(State(a): State<Arc<Agency>>, Json(n): Json<NewApplication>)
         return (StatusCode::OK, Json(store.by_ref[&reference].clone())).into_response();
     }
     let reference = format!("{}-{:08}", a.id.to_uppercase(), store.by_ref.len() + 1);
-    let app = Application {
+    let mut app = Application {
         reference: reference.clone(),
         service: n.service,
         status: FLOW[0].to_owned(),
@@ -91,6 +143,22 @@ pub async fn submit(State(a): State<Arc<Agency>>, Json(n): Json<NewApplication>)
         citizen: n.citizen,
         replies: Vec::new(),
     };
+    // Zero-touch: decided by the rules now, in the answer to the submission.
+    if let Some(outcome) = decide_by_rules(a.system, &app.service, &app.citizen, &n.data) {
+        app.status = "decided".to_owned();
+        match outcome {
+            Ok(()) => {
+                app.decision = Some("approved".to_owned());
+                app.document =
+                    Some(format!("{}-DOC-{:08}", a.id.to_uppercase(), Rng::new(&format!("doc-{}", app.reference)).below(100_000_000)));
+            }
+            Err(reason) => {
+                app.decision = Some("rejected".to_owned());
+                app.message = Some(reason);
+            }
+        }
+        app.history.push(json!({ "status": "decided", "decision": app.decision, "by": "rules", "at": now_rfc3339() }));
+    }
     store.by_key.insert(n.idempotency_key, reference.clone());
     store.by_ref.insert(reference, app.clone());
     (StatusCode::CREATED, Json(app)).into_response()

@@ -7,6 +7,7 @@
 pub mod apps;
 pub mod checks;
 pub mod data;
+pub mod events;
 pub mod faults;
 pub mod ops;
 pub mod systems;
@@ -61,6 +62,8 @@ pub struct Options {
     pub step: Duration,
     /// Where status changes of applications are pushed.
     pub callback_url: Option<String>,
+    /// Where life events are pushed (else the window pulls them).
+    pub events_url: Option<String>,
     /// Faults to start with, per agency.
     pub faults: Vec<(String, Faults)>,
 }
@@ -74,6 +77,7 @@ impl Default for Options {
             mode: Mode::Development,
             step: Duration::from_secs(20),
             callback_url: None,
+            events_url: None,
             faults: Vec::new(),
         }
     }
@@ -104,6 +108,8 @@ pub struct Agency {
     pub faults: watch::Sender<Faults>,
     pub apps: Mutex<apps::Store>,
     pub outbox: Mutex<Vec<serde_json::Value>>,
+    /// The life events its registry recorded, in order.
+    pub events: Mutex<Vec<panjere_api::smart::LifeEvent>>,
     /// Requests received (before faults and credentials), with their paths.
     pub requests: Mutex<Vec<String>>,
 }
@@ -120,6 +126,7 @@ impl Agency {
             faults: watch::Sender::new(Faults::default()),
             apps: Mutex::default(),
             outbox: Mutex::default(),
+            events: Mutex::default(),
             requests: Mutex::default(),
         })
     }
@@ -138,6 +145,9 @@ pub fn agency_router(agency: Arc<Agency>) -> Router {
             .route("/v1/applications", axum::routing::post(apps::submit))
             .route("/v1/applications/{reference}", get(apps::status))
             .route("/v1/applications/{reference}/replies", axum::routing::post(apps::reply));
+    }
+    if !agency.system.publishes.is_empty() {
+        r = r.route("/v1/events", get(events::feed));
     }
     r.merge(ops::routes(agency.id))
         .merge(systems::routes(agency.system))
@@ -237,10 +247,30 @@ async fn run_applications(agencies: Vec<Arc<Agency>>, step: Duration, callback_u
 /// [`Faults`]), `DELETE /faults/{agency}`, `GET /received` (per agency,
 /// how many times each idempotency key was submitted: what a soak counts
 /// to prove nothing lost and nothing duplicated), `GET /calls` (per agency,
-/// the calls it received other than health checks and its description). Requires
+/// the calls it received other than health checks and its description),
+/// `POST /events/{agency}` (`{"kind", "person", "days"?}`: the registry
+/// records a life event, pushed to the window when it has an events URL;
+/// answers the event). Requires
 /// `Authorization: Bearer <PANJERE_AGENCIES_ADMIN_KEY or dev-admin-key>`.
-pub fn admin_router(agencies: Vec<Arc<Agency>>, urls: std::collections::BTreeMap<String, String>) -> Router {
+pub fn admin_router(agencies: Vec<Arc<Agency>>, urls: std::collections::BTreeMap<String, String>, events_url: Option<String>) -> Router {
     let urls = Arc::new(urls);
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().expect("HTTP client");
+    let new_event = move |State(all): State<Agencies>, Path(id): Path<String>, Json(n): Json<events::NewEvent>| {
+        let (client, url) = (client.clone(), events_url.clone());
+        async move {
+            let Some(a) = find(&all, &id) else { return no_agency(&id) };
+            match events::record(&a, &n) {
+                Ok(e) => {
+                    tracing::info!(agency = a.id, event = e.id, kind = %e.kind, "life event recorded");
+                    if let Some(url) = url {
+                        events::push(&client, &a, &url, &e).await;
+                    }
+                    (StatusCode::CREATED, Json(e)).into_response()
+                }
+                Err(msg) => ops::bad(msg),
+            }
+        }
+    };
     let key = std::env::var("PANJERE_AGENCIES_ADMIN_KEY").unwrap_or_else(|_| "dev-admin-key".into());
     let authorised =
         move |req: &Request| req.headers().get("authorization").and_then(|v| v.to_str().ok()) == Some(format!("Bearer {key}").as_str());
@@ -251,6 +281,7 @@ pub fn admin_router(agencies: Vec<Arc<Agency>>, urls: std::collections::BTreeMap
         .route("/received", get(list_received))
         .route("/calls", get(list_calls))
         .route("/faults/{agency}", axum::routing::put(set_faults).delete(clear_faults))
+        .route("/events/{agency}", axum::routing::post(new_event))
         .layer(middleware::from_fn(move |req: Request, next: Next| {
             let ok = authorised(&req);
             async move {
@@ -366,7 +397,7 @@ pub async fn start(opts: Options) -> std::io::Result<Running> {
     let admin_addr = admin.local_addr()?;
     let handles: Vec<Arc<Agency>> = agencies.iter().map(|(a, _)| a.clone()).collect();
     let urls = agencies.iter().map(|(a, addr)| (a.id.to_owned(), format!("http://{addr}"))).collect();
-    let admin_app = admin_router(handles.clone(), urls);
+    let admin_app = admin_router(handles.clone(), urls, opts.events_url.clone());
     tasks.spawn(async move {
         let _ = axum::serve(admin, admin_app).await;
     });

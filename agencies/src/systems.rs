@@ -41,9 +41,38 @@ pub struct System {
     /// Accepts applications (`POST /v1/applications`, status, replies).
     #[serde(default)]
     pub applications: bool,
+    /// The life events its registry records and publishes (pushed to the
+    /// window, and readable at `GET /v1/events`).
+    #[serde(default)]
+    pub publishes: Vec<String>,
+    /// Applications its system decides by rules at once, without staff
+    /// (zero-touch), from the data the window sends with them.
+    #[serde(default)]
+    pub decides: Vec<Decides>,
     #[serde(default)]
     pub op: Vec<Op>,
 }
+
+/// A service decided by rules: every rule must hold for approval; the
+/// first that fails is the reason for rejection.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decides {
+    pub service: String,
+    pub rules: Vec<Rule>,
+}
+
+/// One rule, over one of the window's inquiries sent with the application
+/// (`data.inquiries[]`, by operation): `found` (the record exists) or
+/// `adult_alive` (the civil registry's person is alive and 18 or over).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub inquiry: String,
+    pub check: String,
+}
+
+pub const RULE_CHECKS: &[&str] = &["found", "adult_alive"];
 
 /// One operation.
 #[derive(Debug, Deserialize)]
@@ -93,6 +122,21 @@ pub fn problems(spec: &Spec) -> Vec<String> {
     for s in &spec.system {
         if !ids.insert(&s.id) {
             out.push(format!("system {} declared twice", s.id));
+        }
+        for k in &s.publishes {
+            if !panjere_api::smart::is_event_kind(k) {
+                out.push(format!("system {}: publishes unknown event kind {k}", s.id));
+            }
+        }
+        if !s.decides.is_empty() && !s.applications {
+            out.push(format!("system {}: decides applications but takes none", s.id));
+        }
+        for d in &s.decides {
+            for r in &d.rules {
+                if !RULE_CHECKS.contains(&r.check.as_str()) {
+                    out.push(format!("system {}, service {}: unknown check {} ({})", s.id, d.service, r.check, RULE_CHECKS.join(", ")));
+                }
+            }
         }
         let mut seen = std::collections::BTreeSet::new();
         for op in &s.op {
@@ -360,7 +404,24 @@ pub fn description(system: &System, drift: bool) -> Value {
         let entry = paths.entry(path).or_insert_with(|| json!({}));
         entry[op.method.to_lowercase()] = operation;
     }
+    if !system.publishes.is_empty() {
+        paths.insert(
+            "/v1/events".into(),
+            json!({ "get": {
+                "operationId": "events",
+                "parameters": [
+                    { "name": "after", "in": "query", "required": true, "schema": { "type": "string", "format": "digits" } },
+                ],
+                "responses": { "200": { "description": "Life events after the cursor, oldest first" } },
+            } }),
+        );
+    }
     json!({
+        "x-panjere-events": system.publishes,
+        "x-panjere-decides": system.decides.iter().map(|d| json!({
+            "service": d.service,
+            "reads": d.rules.iter().map(|r| r.inquiry.as_str()).collect::<std::collections::BTreeSet<_>>(),
+        })).collect::<Vec<_>>(),
         "openapi": "3.1.0",
         "info": { "title": format!("{} (simulated)", system.id), "version": "1.0.0" },
         "security": [{ "bearer": [] }],

@@ -13,6 +13,7 @@ pub mod normalize;
 pub mod pages;
 pub mod requests;
 pub mod search;
+pub mod smart;
 pub mod stats;
 pub mod status;
 pub mod time;

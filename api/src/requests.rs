@@ -218,11 +218,18 @@ pub struct TrackAnswer {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Notification {
     pub id: String,
+    /// Empty for an offer.
     pub request_id: String,
+    /// The request's (an offer's bundle's once accepted; empty before).
     pub tracking_code: String,
+    /// For an offer: its title.
     pub service_name: Text,
-    /// The new status, or `notice` for a message from the agency.
+    /// The new status, `notice` for a message from the agency, or `offer`
+    /// for a proactive offer or automatic delivery (see `offer_id`).
     pub status: String,
+    /// The offer this is about (`GET /api/offers/{id}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer_id: Option<String>,
     /// The agency's message, for notices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice: Option<Text>,
@@ -258,6 +265,9 @@ pub struct DataUseItem {
     pub requested_by_name: Option<Text>,
     /// The request it was for.
     pub tracking_code: Option<String>,
+    /// Or the proactive offer it was read for (its title).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer_title: Option<Text>,
     pub outcome: String,
 }
 

@@ -133,6 +133,12 @@ pub struct ServiceFacts {
     pub inquiries: u32,
     /// Of those, the ones the window fetches itself.
     pub inquiries_electronic: u32,
+    /// Decided by its agency's published rules at once, from data the
+    /// window gathers (verified: see `server/src/verify.rs`).
+    pub zero_touch: bool,
+    /// Started by the window from a life event (a rule of
+    /// `data/smart.toml` whose event agency is connected).
+    pub proactive: bool,
 }
 
 /// Whether a level counts as offered through the window.
@@ -152,7 +158,15 @@ pub struct Counts {
     pub services: u32,
     pub offered: u32,
     pub fully_electronic: u32,
+    /// Smart: fully electronic and zero-touch or proactive (the union;
+    /// the law's 20% is judged on it).
     pub smart: u32,
+    /// Of the smart ones, zero-touch.
+    #[serde(default)]
+    pub zero_touch: u32,
+    /// Of the smart ones, proactive.
+    #[serde(default)]
+    pub proactive: u32,
     pub inquiries: u32,
     pub inquiries_electronic: u32,
 }
@@ -170,7 +184,10 @@ impl Counts {
         self.services += 1;
         self.offered += u32::from(is_offered(s.level));
         self.fully_electronic += u32::from(is_fully_electronic(s.level));
-        self.smart += u32::from(s.level == ElectronicLevel::Smart);
+        let smart = s.level == ElectronicLevel::Smart;
+        self.smart += u32::from(smart);
+        self.zero_touch += u32::from(smart && s.zero_touch);
+        self.proactive += u32::from(smart && s.proactive);
         self.inquiries += s.inquiries;
         self.inquiries_electronic += s.inquiries_electronic;
     }
@@ -182,6 +199,8 @@ impl Counts {
             offered: self.offered + o.offered,
             fully_electronic: self.fully_electronic + o.fully_electronic,
             smart: self.smart + o.smart,
+            zero_touch: self.zero_touch + o.zero_touch,
+            proactive: self.proactive + o.proactive,
             inquiries: self.inquiries + o.inquiries,
             inquiries_electronic: self.inquiries_electronic + o.inquiries_electronic,
         }
@@ -230,18 +249,32 @@ pub fn agency_meets(t: TargetId, share: Fraction, services: &[ServiceFacts]) -> 
 /// unless its agency is connected and its form's operations are registered
 /// and described. Fully electronic only when, besides, every document it
 /// needs from an agency is fetched by the window itself and none is carried
-/// by the citizen. The window verifies what it does, not what an agency does
-/// away from it: a service is never verified above the level its agency
-/// states (one that needs the citizen in person somewhere is at most partly
-/// electronic, even when its form works through the window), and smart only
-/// when claimed smart (how a service is decided is not yet verified).
-pub fn verified_level(claimed: ElectronicLevel, offered: bool, every_document_fetched: bool, any_carried: bool) -> ElectronicLevel {
+/// by the citizen. Smart only when, besides, `smart`: the window has
+/// verified it zero-touch or proactive (the catalog's `smart` is a claim,
+/// never the source). The window verifies what it does, not what an agency
+/// does away from it: a service its agency says needs the citizen in person
+/// somewhere is at most partly electronic, even when its form works
+/// through the window.
+pub fn verified_level(
+    claimed: ElectronicLevel,
+    offered: bool,
+    every_document_fetched: bool,
+    any_carried: bool,
+    smart: bool,
+) -> ElectronicLevel {
     use ElectronicLevel::*;
     if !offered {
         return InPerson;
     }
-    let measured = if every_document_fetched && !any_carried { Smart } else { Partly };
-    let cap = if claimed == InPerson { Partly } else { claimed };
+    let measured = match (every_document_fetched && !any_carried, smart) {
+        (true, true) => Smart,
+        (true, false) => Fully,
+        _ => Partly,
+    };
+    let cap = match claimed {
+        InPerson | Partly => Partly,
+        Fully | Smart => Smart,
+    };
     let rank = |l: ElectronicLevel| match l {
         InPerson => 0,
         Partly => 1,
@@ -384,6 +417,30 @@ pub struct National {
     pub requests_decided: u64,
     /// Median seconds from submission to decision.
     pub median_decision_seconds: Option<i64>,
+    /// Requests the window started from a life event (accepted offers and
+    /// automatic deliveries).
+    #[serde(default)]
+    pub requests_proactive: u64,
+    /// `requests_proactive / requests_submitted`, percent.
+    #[serde(default)]
+    pub proactive_percent: Option<f64>,
+    /// Offers made to citizens (consent mode), and how many were accepted,
+    /// declined or left to expire.
+    #[serde(default)]
+    pub offers_made: u64,
+    #[serde(default)]
+    pub offers_accepted: u64,
+    #[serde(default)]
+    pub offers_declined: u64,
+    #[serde(default)]
+    pub offers_expired: u64,
+    /// Accepted over those answered or expired, percent.
+    #[serde(default)]
+    pub acceptance_percent: Option<f64>,
+    /// Median seconds from the life event (as the registry recorded it) to
+    /// the decision of each proactive request.
+    #[serde(default)]
+    pub median_event_to_delivery_seconds: Option<i64>,
 }
 
 /// How many agencies are at each stage.
@@ -423,6 +480,12 @@ pub struct AgencyStats {
     pub offered_percent: Option<f64>,
     pub fully_electronic_percent: Option<f64>,
     pub smart_percent: Option<f64>,
+    /// Zero-touch services over all its services, percent.
+    #[serde(default)]
+    pub zero_touch_percent: Option<f64>,
+    /// Proactive services over all its services, percent.
+    #[serde(default)]
+    pub proactive_percent: Option<f64>,
     pub inquiries_electronic_percent: Option<f64>,
     pub requests_submitted: u64,
     /// One per target, in [`TargetId::ALL`] order.
@@ -454,7 +517,14 @@ mod tests {
     use ElectronicLevel::*;
 
     fn svc(level: ElectronicLevel, popularity: u32) -> ServiceFacts {
-        ServiceFacts { level, popularity, inquiries: 0, inquiries_electronic: 0 }
+        ServiceFacts {
+            level,
+            popularity,
+            inquiries: 0,
+            inquiries_electronic: 0,
+            zero_touch: level == ElectronicLevel::Smart,
+            proactive: false,
+        }
     }
 
     fn law() -> Shares {
@@ -468,14 +538,16 @@ mod tests {
 
     #[test]
     fn verified_levels_never_exceed_the_claim() {
-        assert_eq!(verified_level(Fully, false, true, false), InPerson, "not offered");
-        assert_eq!(verified_level(Fully, true, true, false), Fully);
-        assert_eq!(verified_level(Fully, true, false, false), Partly, "a document not fetched");
-        assert_eq!(verified_level(Smart, true, true, true), Partly, "a document carried");
-        assert_eq!(verified_level(Smart, true, true, false), Smart);
-        assert_eq!(verified_level(Partly, true, true, false), Partly, "the agency needs the citizen somewhere");
-        assert_eq!(verified_level(InPerson, true, true, false), Partly, "its online part is offered");
-        assert_eq!(verified_level(InPerson, false, true, false), InPerson);
+        assert_eq!(verified_level(Fully, false, true, false, true), InPerson, "not offered");
+        assert_eq!(verified_level(Fully, true, true, false, false), Fully);
+        assert_eq!(verified_level(Fully, true, false, false, true), Partly, "a document not fetched");
+        assert_eq!(verified_level(Smart, true, true, true, true), Partly, "a document carried");
+        assert_eq!(verified_level(Smart, true, true, false, true), Smart);
+        assert_eq!(verified_level(Smart, true, true, false, false), Fully, "claimed smart, not verified smart");
+        assert_eq!(verified_level(Fully, true, true, false, true), Smart, "verified smart though claimed fully");
+        assert_eq!(verified_level(Partly, true, true, false, true), Partly, "the agency needs the citizen somewhere");
+        assert_eq!(verified_level(InPerson, true, true, false, false), Partly, "its online part is offered");
+        assert_eq!(verified_level(InPerson, false, true, false, false), InPerson);
     }
 
     #[test]
@@ -526,9 +598,11 @@ mod tests {
     fn inquiries_met_when_none_are_needed() {
         let s = law();
         assert!(agency_meets(TargetId::InquiriesElectronic, s.inquiries_electronic, &[]));
-        let carried = [ServiceFacts { level: Partly, popularity: 1, inquiries: 2, inquiries_electronic: 1 }];
+        let carried =
+            [ServiceFacts { level: Partly, popularity: 1, inquiries: 2, inquiries_electronic: 1, zero_touch: false, proactive: false }];
         assert!(!agency_meets(TargetId::InquiriesElectronic, s.inquiries_electronic, &carried));
-        let fetched = [ServiceFacts { level: Partly, popularity: 1, inquiries: 2, inquiries_electronic: 2 }];
+        let fetched =
+            [ServiceFacts { level: Partly, popularity: 1, inquiries: 2, inquiries_electronic: 2, zero_touch: false, proactive: false }];
         assert!(agency_meets(TargetId::InquiriesElectronic, s.inquiries_electronic, &fetched));
     }
 
@@ -541,7 +615,8 @@ mod tests {
         assert_eq!(stage(true, &s, &[svc(Partly, 1), svc(Fully, 2)]), 2);
         assert_eq!(stage(true, &s, &[svc(Fully, 1), svc(Fully, 2)]), 3);
         // Fully electronic, but one inquiry still carried by the citizen.
-        let carried = ServiceFacts { level: Fully, popularity: 2, inquiries: 1, inquiries_electronic: 0 };
+        let carried =
+            ServiceFacts { level: Fully, popularity: 2, inquiries: 1, inquiries_electronic: 0, zero_touch: false, proactive: false };
         assert_eq!(stage(true, &s, &[svc(Smart, 1), carried]), 2);
         // Smart share: 1 of 5 is 20%, 1 of 6 is not.
         let five = [svc(Smart, 1), svc(Fully, 2), svc(Fully, 3), svc(Fully, 4), svc(Fully, 5)];

@@ -123,11 +123,14 @@ pub struct RequestSettings {
     /// another takes them over after that if it died. Longer than the
     /// slowest delivery attempt. Env: `PANJERE_LEASE_SECONDS`.
     pub lease_s: i64,
+    /// Read each registry's life-event feed this often (pushes are the
+    /// main path; the feed catches what they miss).
+    pub events_pull_interval_s: i64,
 }
 
 impl Default for RequestSettings {
     fn default() -> Self {
-        RequestSettings { poll_interval_s: 15, max_backoff_s: 60, lease_s: 60 }
+        RequestSettings { poll_interval_s: 15, max_backoff_s: 60, lease_s: 60, events_pull_interval_s: 30 }
     }
 }
 

@@ -21,6 +21,7 @@ use crate::auth::limit::{Limiter, MemoryLimiter};
 use crate::auth::store::SqlAuthStore;
 use crate::gateway::audit::{AuditPool, BatchedAudit};
 use crate::requests::store::SqlRequestStore;
+use crate::smart::store::SqlSmartStore;
 use crate::sql::Dialect;
 use crate::stats::SqlUsageStore;
 use crate::stores::{Database, Stores};
@@ -90,6 +91,7 @@ where
     SqlAuthStore<DB>: crate::auth::store::AuthStore,
     SqlRequestStore<DB>: crate::requests::store::RequestStore,
     SqlUsageStore<DB>: crate::stats::UsageStore,
+    SqlSmartStore<DB>: crate::smart::store::SmartStore,
     AuditPool: From<sqlx::Pool<DB>>,
 {
     Stores {
@@ -98,6 +100,7 @@ where
         auth: Arc::new(SqlAuthStore::new(pool.clone())),
         requests: Arc::new(SqlRequestStore::new(pool.clone())),
         usage: Arc::new(SqlUsageStore::new(pool.clone())),
+        smart: Arc::new(SqlSmartStore::new(pool.clone())),
         audit: Arc::new(BatchedAudit::start(pool.into())),
         limits: Arc::new(MemoryLimiter::default()) as Arc<dyn Limiter>,
         redis: None,

@@ -16,6 +16,7 @@ pub mod request_id;
 pub mod requests;
 pub mod routes;
 pub mod serve;
+pub mod smart;
 pub mod sql;
 pub mod startup;
 pub mod state;

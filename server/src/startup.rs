@@ -11,6 +11,7 @@ use crate::config::{Config, ConfigError, LogFormat, Mode};
 use crate::gateway::registry::Registry;
 use crate::gateway::Gateway;
 use crate::requests::Requests;
+use crate::smart::Smart;
 use crate::state::{AppState, Parts};
 use crate::stores::Stores;
 use crate::web::Shell;
@@ -105,10 +106,12 @@ pub fn build_state_with(
         &config.secrets.otp_key,
     );
     let catalog = Arc::new(catalog);
-    let requests = Requests::new(stores.requests.clone(), gateway.clone(), catalog.clone(), clock.clone(), config.requests);
+    let rules = crate::smart::rules::Rules::load(&config.catalog_dir, &catalog, gateway.registry()).map_err(StartupError::Gateway)?;
+    let requests = Arc::new(Requests::new(stores.requests.clone(), gateway.clone(), catalog.clone(), clock.clone(), config.requests));
+    let smart = Smart::new(rules, stores.smart.clone(), gateway.clone(), catalog.clone(), requests.clone(), clock.clone(), config.requests);
     let shell = Shell::load(&config.dist_dir).map(Arc::new);
     let instance = config.instance.clone().unwrap_or_else(|| format!("pid-{}", std::process::id()));
-    Ok(AppState::new(Parts { catalog, shell, gateway, auth: Arc::new(auth), requests: Arc::new(requests), stores, clock, instance }))
+    Ok(AppState::new(Parts { catalog, shell, gateway, auth: Arc::new(auth), requests, smart: Arc::new(smart), stores, clock, instance }))
 }
 
 /// The work beside the requests: agency health probes, request delivery
@@ -148,7 +151,8 @@ pub fn spawn_background(state: &AppState) -> Background {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     // Unique per process, whatever the instance is called.
     let owner = format!("{}/{}", state.instance(), crate::rand::random_id());
-    let worker = crate::requests::spawn_worker(state.requests().clone(), owner, stopped);
+    let worker = crate::requests::spawn_worker(state.requests().clone(), owner.clone(), stopped.clone());
+    tasks.push(crate::smart::spawn_worker(state.smart().clone(), owner, stopped));
     let database = state.stores().database.clone();
     tasks.push(tokio::spawn(async move { database.maintain().await }));
     Background { tasks, worker: Some(worker), stop }

@@ -11,6 +11,7 @@ use crate::catalog::Catalog;
 use crate::clock::Clock;
 use crate::gateway::Gateway;
 use crate::requests::Requests;
+use crate::smart::Smart;
 use crate::stores::Stores;
 use crate::web::{Shell, Web};
 
@@ -25,6 +26,7 @@ struct Inner {
     gateway: Arc<Gateway>,
     auth: Arc<Auth>,
     requests: Arc<Requests>,
+    smart: Arc<Smart>,
     stores: Stores,
     clock: Arc<dyn Clock>,
     instance: String,
@@ -37,6 +39,7 @@ pub struct Parts {
     pub gateway: Arc<Gateway>,
     pub auth: Arc<Auth>,
     pub requests: Arc<Requests>,
+    pub smart: Arc<Smart>,
     pub stores: Stores,
     pub clock: Arc<dyn Clock>,
     /// This instance's name (`X-Panjere-Instance`).
@@ -45,8 +48,8 @@ pub struct Parts {
 
 impl AppState {
     pub fn new(p: Parts) -> Self {
-        let Parts { catalog, shell, gateway, auth, requests, stores, clock, instance } = p;
-        AppState { inner: Arc::new(Inner { catalog, shell, gateway, auth, requests, stores, clock, instance }) }
+        let Parts { catalog, shell, gateway, auth, requests, smart, stores, clock, instance } = p;
+        AppState { inner: Arc::new(Inner { catalog, shell, gateway, auth, requests, smart, stores, clock, instance }) }
     }
 
     /// This instance's name, sent on every answer.
@@ -56,6 +59,10 @@ impl AppState {
 
     pub fn requests(&self) -> &Arc<Requests> {
         &self.inner.requests
+    }
+
+    pub fn smart(&self) -> &Arc<Smart> {
+        &self.inner.smart
     }
 
     pub fn stores(&self) -> &Stores {

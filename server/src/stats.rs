@@ -78,7 +78,7 @@ usage_store!(sqlx::Postgres);
 /// Every figure, for a Unix time `now`: the claimed counts from the
 /// catalog, the verified ones (which the targets are judged on) and the
 /// live connections from `verified`.
-pub fn compute(catalog: &Catalog, verified: &Verification, usage: &Usage, now: i64) -> Stats {
+pub fn compute(catalog: &Catalog, verified: &Verification, usage: &Usage, smart: &crate::smart::store::SmartUsage, now: i64) -> Stats {
     let (today, today_jalali) = crate::jalali::tehran_day(now);
     let shares = catalog.shares();
     let targets = catalog.targets();
@@ -123,6 +123,8 @@ pub fn compute(catalog: &Catalog, verified: &Verification, usage: &Usage, now: i
             offered_percent: percent(counts.offered, counts.services),
             fully_electronic_percent: percent(counts.fully_electronic, counts.services),
             smart_percent: percent(counts.smart, counts.services),
+            zero_touch_percent: percent(counts.zero_touch, counts.services),
+            proactive_percent: percent(counts.proactive, counts.services),
             inquiries_electronic_percent: percent(counts.inquiries_electronic, counts.inquiries),
             requests_submitted: usage.requests_by_agency.get(&a.id).copied().unwrap_or(0),
             verdicts,
@@ -159,6 +161,7 @@ pub fn compute(catalog: &Catalog, verified: &Verification, usage: &Usage, now: i
         .collect();
 
     let total_agencies = agencies.len() as u32;
+    let offers = |status: &str| smart.offers.get(status).copied().unwrap_or(0);
     Stats {
         generated_at: panjere_api::time::rfc3339(now.max(0) as u64),
         today,
@@ -178,12 +181,25 @@ pub fn compute(catalog: &Catalog, verified: &Verification, usage: &Usage, now: i
             requests_submitted: usage.requests_by_agency.values().sum(),
             requests_decided: usage.decision_seconds.len() as u64,
             median_decision_seconds: median(usage.decision_seconds.clone()),
+            requests_proactive: smart.requests_proactive,
+            proactive_percent: percent64(smart.requests_proactive, usage.requests_by_agency.values().sum()),
+            offers_made: smart.offers.values().sum(),
+            offers_accepted: offers("accepted"),
+            offers_declined: offers("declined"),
+            offers_expired: offers("expired"),
+            acceptance_percent: percent64(offers("accepted"), offers("accepted") + offers("declined") + offers("expired")),
+            median_event_to_delivery_seconds: median(smart.event_to_decision.clone()),
         },
         targets,
         stages: (0..=4u8).map(|s| StageCount { stage: s, agencies: stages[usize::from(s)] }).collect(),
         agencies,
         differences: verified.services.iter().filter(|s| s.claimed != s.verified || !s.gaps.is_empty()).cloned().collect(),
     }
+}
+
+/// `part / whole` in percent (one decimal) for counts of rows.
+fn percent64(part: u64, whole: u64) -> Option<f64> {
+    (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
 }
 
 /// The columns of `agencies.csv`, with their type and meaning: the CSV's
@@ -204,7 +220,13 @@ pub const AGENCY_COLUMNS: &[(&str, &str, &str)] = &[
     ("services", "integer", "Services in the catalog"),
     ("offered", "integer", "Services offered through the window, as verified by the window"),
     ("fully_electronic", "integer", "Services fully electronic (smart included), as verified"),
-    ("smart", "integer", "Smart (proactive) services, as verified"),
+    (
+        "smart",
+        "integer",
+        "Smart services, as verified: fully electronic and zero-touch or proactive (the union the 20% target is judged on)",
+    ),
+    ("zero_touch", "integer", "Of the smart services, decided by the agency's published rules at once, from data the window gathers"),
+    ("proactive", "integer", "Of the smart services, started by the window from a life event a connected registry publishes"),
     ("inquiries", "integer", "Inter-agency inquiries its services need"),
     ("inquiries_electronic", "integer", "Of those, made electronically by the window through a connected agency"),
     ("claimed_offered", "integer", "Services offered, as the catalog claims"),
@@ -245,6 +267,8 @@ pub fn agencies_csv(stats: &Stats) -> String {
                 c.offered.to_string(),
                 c.fully_electronic.to_string(),
                 c.smart.to_string(),
+                c.zero_touch.to_string(),
+                c.proactive.to_string(),
                 c.inquiries.to_string(),
                 c.inquiries_electronic.to_string(),
                 a.claimed.offered.to_string(),
@@ -355,6 +379,14 @@ mod tests {
                 requests_submitted: 0,
                 requests_decided: 0,
                 median_decision_seconds: None,
+                requests_proactive: 0,
+                proactive_percent: None,
+                offers_made: 0,
+                offers_accepted: 0,
+                offers_declined: 0,
+                offers_expired: 0,
+                acceptance_percent: None,
+                median_event_to_delivery_seconds: None,
             },
             targets: vec![],
             stages: vec![],

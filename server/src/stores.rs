@@ -13,6 +13,7 @@ use crate::auth::store::AuthStore;
 use crate::gateway::audit::AuditSink;
 use crate::redis::{Redis, RedisLimiter, RedisSessions};
 use crate::requests::store::RequestStore;
+use crate::smart::store::SmartStore;
 use crate::stats::UsageStore;
 
 /// The database as a whole: is it usable, and its periodic upkeep.
@@ -39,6 +40,8 @@ pub struct Stores {
     pub requests: Arc<dyn RequestStore>,
     /// What the public figures count.
     pub usage: Arc<dyn UsageStore>,
+    /// Life events, offers, opt-outs.
+    pub smart: Arc<dyn SmartStore>,
     /// The append-only audit log of agency calls.
     pub audit: Arc<dyn AuditSink>,
     /// The sign-in address limit's counts.

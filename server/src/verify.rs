@@ -2,7 +2,13 @@
 //! claims: offered only when its agency is connected now (the gateway's
 //! checks) and its form's operations are registered and described; fully
 //! electronic only when, besides, every document it needs from an agency is
-//! fetched by one of the form's inquiries through a connected agency. No
+//! fetched by one of the form's inquiries through a connected agency; smart
+//! only when, besides, it is zero-touch (its agency's published description
+//! says its system decides the service by rules, and every inquiry those
+//! rules read is one the window makes for the form, through a connected
+//! agency) or proactive (a rule of `data/smart.toml` starts it from an
+//! event that its registry, connected, says it publishes; and every
+//! eligibility inquiry is described and through a connected agency). No
 //! figure here is read from a flag.
 
 use std::collections::{BTreeSet, HashMap};
@@ -33,7 +39,7 @@ fn op_text(op: &str) -> Text {
 }
 
 /// Verifies every service of the catalog against the gateway's live state.
-pub fn verify(catalog: &Catalog, gateway: &Gateway) -> Verification {
+pub fn verify(catalog: &Catalog, gateway: &Gateway, rules: &crate::smart::rules::Rules) -> Verification {
     let registry = gateway.registry();
     let connections: HashMap<String, crate::gateway::conformance::Connection> =
         registry.agencies.keys().map(|id| (id.clone(), gateway.connection(id))).collect();
@@ -50,9 +56,11 @@ pub fn verify(catalog: &Catalog, gateway: &Gateway) -> Verification {
     for s in catalog.all_services() {
         let mut gaps = Vec::new();
         let (fetched, carried) = crate::catalog::other_agency_documents(&s.agency, &s.documents);
+        let mut smart = (false, false);
         let (verified, electronic) = match (&s.form, s.kind) {
-            // Its content is the window's own page.
-            (_, ServiceKind::Information) => (s.level, 0),
+            // Its content is the window's own page (never smart: nothing is
+            // decided or started).
+            (_, ServiceKind::Information) => (if s.level == ElectronicLevel::Smart { ElectronicLevel::Fully } else { s.level }, 0),
             (None, _) => {
                 gaps.push(gap("no_form", None));
                 (ElectronicLevel::InPerson, 0)
@@ -98,7 +106,26 @@ pub fn verify(catalog: &Catalog, gateway: &Gateway) -> Verification {
                 for d in s.documents.iter().filter(|d| d.carried_from.is_some()) {
                     gaps.push(gap("document_carried", Some(d.name.clone())));
                 }
-                (verified_level(s.level, offered, all_fetched, any_carried), electronic)
+                let form_reads: BTreeSet<&str> = form.inquiries.iter().map(|i| i.operation.as_str()).collect();
+                let zero_touch = offered
+                    && connections.get(&s.agency).and_then(|c| c.decides.get(&s.id)).is_some_and(|reads| {
+                        reads
+                            .iter()
+                            .all(|op| form_reads.contains(op.as_str()) && agency_of(op).is_some_and(|a| connected(&a)) && described(op))
+                    });
+                let proactive = offered
+                    && rules.proactive_services().any(|(rule, part)| {
+                        part.service == s.id
+                            && connected(&rule.agency)
+                            && connections.get(&rule.agency).is_some_and(|c| c.publishes.contains(&rule.event))
+                            && described(&format!("{}.events", rule.agency))
+                            && rule
+                                .eligible
+                                .iter()
+                                .all(|e| agency_of(&e.operation).is_some_and(|a| connected(&a)) && described(&e.operation))
+                    });
+                smart = (zero_touch, proactive);
+                (verified_level(s.level, offered, all_fetched, any_carried, zero_touch || proactive), electronic)
             }
         };
         out.facts.entry(s.agency.clone()).or_default().push(ServiceFacts {
@@ -106,6 +133,8 @@ pub fn verify(catalog: &Catalog, gateway: &Gateway) -> Verification {
             popularity: s.popularity,
             inquiries: fetched + carried,
             inquiries_electronic: electronic,
+            zero_touch: smart.0,
+            proactive: smart.1,
         });
         out.services.push(check(s, verified, gaps));
     }

@@ -43,7 +43,15 @@ pub struct Catalog {
 /// inter-agency inquiries are the documents from another agency.
 fn service_facts(s: &source::ServiceRec) -> ServiceFacts {
     let (fetched, carried) = other_agency_documents(&s.agency, &s.documents);
-    ServiceFacts { level: s.level, popularity: s.popularity, inquiries: fetched + carried, inquiries_electronic: fetched }
+    ServiceFacts {
+        level: s.level,
+        popularity: s.popularity,
+        inquiries: fetched + carried,
+        inquiries_electronic: fetched,
+        // What the catalog claims: smart, without saying how.
+        zero_touch: s.level == panjere_api::ElectronicLevel::Smart,
+        proactive: false,
+    }
 }
 
 /// How many of a service's documents come from another agency than its

@@ -44,6 +44,35 @@ pub struct Connection {
     pub problems: Vec<String>,
     /// The registered operations that are not described as registered.
     pub undescribed: BTreeSet<String>,
+    /// Services the agency says its system decides by rules at once
+    /// (`x-panjere-decides`), with the window's inquiries those rules read.
+    pub decides: BTreeMap<String, BTreeSet<String>>,
+    /// Life-event kinds its registry publishes (`x-panjere-events`).
+    pub publishes: BTreeSet<String>,
+}
+
+/// What a description says beyond its operations: the services decided by
+/// rules (and what they read) and the events published.
+pub fn smart_parts(description: &Value) -> (BTreeMap<String, BTreeSet<String>>, BTreeSet<String>) {
+    let decides = description
+        .get("x-panjere-decides")
+        .and_then(Value::as_array)
+        .map(|all| {
+            all.iter()
+                .filter_map(|d| {
+                    let service = d.get("service")?.as_str()?.to_owned();
+                    let reads = d.get("reads")?.as_array()?.iter().filter_map(|r| r.as_str().map(str::to_owned)).collect();
+                    Some((service, reads))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let publishes = description
+        .get("x-panjere-events")
+        .and_then(Value::as_array)
+        .map(|k| k.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default();
+    (decides, publishes)
 }
 
 impl Connection {

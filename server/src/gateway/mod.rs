@@ -355,6 +355,8 @@ impl Gateway {
                 now.described = before.described;
                 now.undescribed = before.undescribed.clone();
                 now.problems = before.problems.clone();
+                now.decides = before.decides.clone();
+                now.publishes = before.publishes.clone();
                 let _ = e;
             }
         }
@@ -364,6 +366,7 @@ impl Gateway {
                 Ok(doc) => {
                     let ops: Vec<&registry::Operation> = rt.operations.iter().collect();
                     let mismatches = conformance::check(&ops, &doc);
+                    (now.decides, now.publishes) = conformance::smart_parts(&doc);
                     now.described = Some(true);
                     now.undescribed = mismatches.iter().map(|m| m.operation.clone()).collect();
                     now.problems.extend(mismatches.iter().map(ToString::to_string));

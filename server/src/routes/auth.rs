@@ -291,6 +291,7 @@ async fn verify(
         })
         .await?;
     auth.store.record_sign_in(&challenge.citizen, now).await?;
+    state.stores().smart.set_contact(&challenge.citizen, &data.mobile, now).await?;
     tracing::info!(citizen = %challenge.citizen, "signed in");
     Ok(Json(crate::routes::me::me_of(&state, &data, now)))
 }

@@ -18,9 +18,47 @@ use crate::routes::extract::AppBytes;
 use crate::state::AppState;
 
 pub const PATH: &str = "/api/agency-callbacks";
+/// Where registries push life events, signed the same way.
+pub const EVENTS_PATH: &str = "/api/agency-events";
+
+/// Whether `path` is one of the signed agency endpoints (no same-origin
+/// check: authenticated by signature).
+pub fn is_signed(path: &str) -> bool {
+    path == PATH || path == EVENTS_PATH
+}
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(callback))
+    OpenApiRouter::new().routes(routes!(callback)).routes(routes!(event))
+}
+
+/// The agency named in `X-Panjere-Agency` when the body's signature is its.
+fn signed_by(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<String, AppError> {
+    let text = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let agency = text("x-panjere-agency");
+    let signature = text("x-panjere-signature");
+    let secret = state.gateway().registry().agencies.get(&agency).map(|a| a.callback_secret.expose().to_owned());
+    if !secret.is_some_and(|s| verify(&s, body, &signature)) {
+        tracing::warn!(agency = %agency, "agency push refused: unknown agency or bad signature");
+        return Err(AppError::BadSignature);
+    }
+    Ok(agency)
+}
+
+/// A life event a registry recorded, pushed as it happens (the window
+/// also reads each registry's feed, so a lost push is caught). Stored once
+/// whatever the repeats; processed by the rules of `data/smart.toml`.
+#[utoipa::path(post, path = "/api/agency-events", tag = "gateway",
+    request_body(content = panjere_api::smart::LifeEvent, content_type = "application/json",
+        description = "The event, signed in X-Panjere-Signature (sha256=HMAC-SHA256 of the body with the agency's callback secret), the agency in X-Panjere-Agency"),
+    responses((status = 202, description = "Received (new, or received before)"),
+              (status = 401, description = "Unknown agency or bad signature (logged)", body = ErrorBody),
+              (status = 400, description = "Not an event", body = ErrorBody)))]
+async fn event(State(state): State<AppState>, headers: HeaderMap, AppBytes(body): AppBytes) -> Result<StatusCode, AppError> {
+    let agency = signed_by(&state, &headers, &body)?;
+    let e: panjere_api::smart::LifeEvent =
+        serde_json::from_slice(&body).map_err(|e| AppError::bad_parameter("body", format!("not a life event: {e}")))?;
+    state.smart().receive(&agency, &e, "push").await.map_err(|m| AppError::bad_parameter("body", m))?;
+    Ok(StatusCode::ACCEPTED)
 }
 
 /// What an agency pushes; anything else in it is refused.
@@ -60,14 +98,7 @@ fn verify(secret: &str, body: &[u8], signature: &str) -> bool {
               (status = 400, description = "Not a status update", body = ErrorBody),
               (status = 404, description = "No request with this agency reference", body = ErrorBody)))]
 async fn callback(State(state): State<AppState>, headers: HeaderMap, AppBytes(body): AppBytes) -> Result<StatusCode, AppError> {
-    let text = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    let agency = text("x-panjere-agency");
-    let signature = text("x-panjere-signature");
-    let secret = state.gateway().registry().agencies.get(&agency).map(|a| a.callback_secret.expose().to_owned());
-    if !secret.is_some_and(|s| verify(&s, &body, &signature)) {
-        tracing::warn!(agency = %agency, "agency callback refused: unknown agency or bad signature");
-        return Err(AppError::BadSignature);
-    }
+    let agency = signed_by(&state, &headers, &body)?;
     let cb: Callback = serde_json::from_slice(&body).map_err(|e| AppError::bad_parameter("body", format!("not a status update: {e}")))?;
     let store = &state.stores().requests;
     let r = store

@@ -120,7 +120,7 @@ async fn categories(State(state): State<AppState>) -> Response {
 async fn agencies(State(state): State<AppState>, AppQuery(raw): AppQuery<Vec<(String, String)>>) -> Result<Response, AppError> {
     let p = Params::new(raw, &["page", "per_page"])?;
     let (page, per_page) = p.paging()?;
-    let v = crate::verify::verify(state.catalog(), state.gateway());
+    let v = crate::verify::verify(state.catalog(), state.gateway(), &state.smart().rules);
     let shares = state.catalog().shares();
     let live = state.catalog().agencies().iter().map(|a| v.live(a.clone(), &shares)).collect();
     Ok(live_cached(page_of(live, page, per_page)))
@@ -136,7 +136,7 @@ fn live_cached<T: serde::Serialize>(body: T) -> Response {
     responses((status = 200, description = "The agency", body = AgencyDetail), (status = 404, description = "No such agency", body = ErrorBody)))]
 async fn agency(State(state): State<AppState>, AppPath(id): AppPath<String>) -> Result<Response, AppError> {
     let mut detail = state.catalog().agency(&id).ok_or(AppError::NotFound { what: "agency", id })?;
-    let v = crate::verify::verify(state.catalog(), state.gateway());
+    let v = crate::verify::verify(state.catalog(), state.gateway(), &state.smart().rules);
     detail.agency = v.live(detail.agency, &state.catalog().shares());
     Ok(live_cached(detail))
 }

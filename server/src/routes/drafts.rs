@@ -218,6 +218,7 @@ async fn submit(
             Ok(Submitted::New(r)) => {
                 state.requests().submitted();
                 tracing::info!(request = %r.id, service = %r.service, "request submitted");
+                let r = if state.gateway().connection(&r.agency).decides.contains_key(&r.service) { decided(&state, r).await? } else { r };
                 return Ok((StatusCode::CREATED, Json(crate::routes::requests::detail(&state, &r).await?)));
             }
             Ok(Submitted::Existing(r)) => return Ok((StatusCode::OK, Json(crate::routes::requests::detail(&state, &r).await?))),
@@ -230,6 +231,28 @@ async fn submit(
         }
     }
     Err(AppError::Database(last))
+}
+
+/// A zero-touch service: its agency decides by rules as it receives the
+/// request, so the answer waits (a few seconds at most) for the delivery
+/// and carries the decision. Anything slower (the agency unreachable: the
+/// request is queued) answers as any submission.
+async fn decided(state: &AppState, r: RequestRow) -> Result<RequestRow, AppError> {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    let mut now = r;
+    while now.status == "submitted" && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        now = state.stores().requests.request(&now.id).await?.unwrap_or(now);
+    }
+    // The agency's answer came in: it may have been recorded step by step.
+    for _ in 0..10 {
+        if !matches!(now.status.as_str(), "forwarded" | "in_review") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        now = state.stores().requests.request(&now.id).await?.unwrap_or(now);
+    }
+    Ok(now)
 }
 
 /// Every file field names a file uploaded to this draft, for that field.

@@ -12,6 +12,7 @@ pub mod health;
 pub mod inquiry;
 pub mod lookup;
 pub mod me;
+pub mod offers;
 pub mod requests;
 pub mod stats;
 pub mod status;
@@ -45,6 +46,7 @@ use crate::state::AppState;
         (name = "requests", description = "Using a service: inquiries, drafts, requests with tracking codes, inbox, data use"),
         (name = "auth", description = "Citizen sign-in and sessions. State-changing requests must be same-origin \
                                        (Sec-Fetch-Site or Origin) and JSON, or they are refused with 403 / 415"),
+        (name = "smart", description = "Proactive offers and automatic deliveries started by life events, and the citizen's opt-outs"),
         (name = "stats", description = "The public accountability figures and their open data (CSV, JSON, Data Package)"),
         (name = "system", description = "Health and documentation")
     )
@@ -68,6 +70,7 @@ pub fn api(sessions: SessionManagerLayer<DynStore>) -> (Router<AppState>, utoipa
                 .merge(inquiry::router())
                 .merge(drafts::router())
                 .merge(requests::router())
+                .merge(offers::router())
                 // Nothing about a citizen is kept by a browser or proxy cache.
                 .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
                     axum::http::header::CACHE_CONTROL,
@@ -96,7 +99,7 @@ fn common_responses(doc: &mut utoipa::openapi::OpenApi) {
             .build()
     };
     for (path, item) in doc.paths.paths.iter_mut() {
-        let signed_callback = path == callbacks::PATH;
+        let signed_callback = callbacks::is_signed(path);
         let operations =
             [(&mut item.get, false), (&mut item.post, true), (&mut item.put, true), (&mut item.delete, true), (&mut item.patch, true)];
         for (operation, changes_state) in operations {

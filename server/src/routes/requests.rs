@@ -226,19 +226,46 @@ async fn track(
     responses((status = 200, description = "Newest first, with the unread count", body = Inbox), (status = 401, description = "Not signed in", body = ErrorBody)))]
 async fn inbox(State(state): State<AppState>, citizen: Citizen) -> Result<Json<Inbox>, AppError> {
     let rows = state.stores().requests.notifications(&citizen.pseudonym).await?;
-    let items: Vec<Notification> = rows
+    let mut items: Vec<(i64, Notification)> = rows
         .into_iter()
-        .map(|n| Notification {
-            service_name: service_name(&state, &n.service),
-            notice: n.notice.map(|t| t.0),
-            id: n.id,
-            request_id: n.request_id,
-            tracking_code: n.tracking_code,
-            status: n.status,
-            created_at: time(n.created_at),
-            read: n.read_at.is_some(),
+        .map(|n| {
+            (
+                n.created_at,
+                Notification {
+                    service_name: service_name(&state, &n.service),
+                    notice: n.notice.map(|t| t.0),
+                    id: n.id,
+                    request_id: n.request_id,
+                    tracking_code: n.tracking_code,
+                    status: n.status,
+                    offer_id: None,
+                    created_at: time(n.created_at),
+                    read: n.read_at.is_some(),
+                },
+            )
         })
         .collect();
+    // Offers and automatic deliveries, in the same list.
+    for o in state.smart().store.offers_of(&citizen.pseudonym).await? {
+        let title =
+            state.smart().rules.get(&o.rule).map(|r| r.title.clone()).unwrap_or_else(|| Text { fa: o.rule.clone(), en: o.rule.clone() });
+        items.push((
+            o.created_at,
+            Notification {
+                id: format!("offer-{}", o.id),
+                request_id: String::new(),
+                tracking_code: o.tracking_code.clone().unwrap_or_default(),
+                service_name: title,
+                status: "offer".to_owned(),
+                offer_id: Some(o.id.clone()),
+                notice: None,
+                created_at: time(o.created_at),
+                read: o.seen_at.is_some(),
+            },
+        ));
+    }
+    items.sort_by(|a, b| b.0.cmp(&a.0));
+    let items: Vec<Notification> = items.into_iter().map(|(_, n)| n).collect();
     Ok(Json(Inbox { unread: items.iter().filter(|n| !n.read).count() as u32, items }))
 }
 
@@ -247,7 +274,9 @@ async fn inbox(State(state): State<AppState>, citizen: Citizen) -> Result<Json<I
     responses((status = 200, description = "How many notifications are unread", body = Unread), (status = 401, description = "Not signed in", body = ErrorBody)))]
 async fn unread(State(state): State<AppState>, citizen: Citizen) -> Result<Json<Unread>, AppError> {
     let rows = state.stores().requests.notifications(&citizen.pseudonym).await?;
-    Ok(Json(Unread { unread: rows.iter().filter(|n| n.read_at.is_none()).count() as u32 }))
+    let offers = state.smart().store.offers_of(&citizen.pseudonym).await?;
+    let unread = rows.iter().filter(|n| n.read_at.is_none()).count() + offers.iter().filter(|o| o.seen_at.is_none()).count();
+    Ok(Json(Unread { unread: unread as u32 }))
 }
 
 #[utoipa::path(post, path = "/api/inbox/{id}/read", tag = "requests", params(("id" = String, Path)),
@@ -255,6 +284,14 @@ async fn unread(State(state): State<AppState>, citizen: Citizen) -> Result<Json<
               (status = 403, description = "cross_site", body = ErrorBody),
               (status = 404, description = "No such notification of this citizen", body = ErrorBody)))]
 async fn read(State(state): State<AppState>, citizen: Citizen, AppPath(id): AppPath<String>) -> Result<StatusCode, AppError> {
+    if let Some(offer) = id.strip_prefix("offer-") {
+        let known = state.smart().store.offer(offer).await?.is_some_and(|o| o.citizen == citizen.pseudonym);
+        if known {
+            state.smart().store.mark_seen(offer, &citizen.pseudonym, state.clock().now()).await?;
+            return Ok(StatusCode::NO_CONTENT);
+        }
+        return Err(AppError::NotFound { what: "notification", id });
+    }
     if state.stores().requests.mark_read(&id, &citizen.pseudonym, state.clock().now()).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
@@ -274,14 +311,21 @@ async fn data_use(State(state): State<AppState>, citizen: Citizen) -> Result<Jso
     let mut items = Vec::with_capacity(rows.len());
     // Many calls share a request (sign-in, a request's inquiries): look
     // each one up once.
-    let mut codes: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
+    let mut codes: std::collections::HashMap<String, (Option<String>, Option<Text>)> = std::collections::HashMap::new();
     for u in rows {
-        let tracking_code = match codes.get(&u.request_id) {
+        let (tracking_code, offer_title) = match codes.get(&u.request_id) {
             Some(c) => c.clone(),
             None => {
                 let c = store.request(&u.request_id).await?.filter(|r| r.citizen == *pseudonym).map(|r| r.tracking_code);
-                codes.insert(u.request_id.clone(), c.clone());
-                c
+                // A read made to decide or pre-fill a proactive offer.
+                let offer = match c {
+                    Some(_) => None,
+                    None => state.smart().store.offer(&u.request_id).await?.filter(|o| o.citizen == *pseudonym),
+                };
+                let title = offer.as_ref().and_then(|o| state.smart().rules.get(&o.rule)).map(|r| r.title.clone());
+                let found = (c.or_else(|| offer.and_then(|o| o.tracking_code)), title);
+                codes.insert(u.request_id.clone(), found.clone());
+                found
             }
         };
         items.push(DataUseItem {
@@ -290,6 +334,7 @@ async fn data_use(State(state): State<AppState>, citizen: Citizen) -> Result<Jso
             operation: u.operation,
             requested_by_name: u.requested_by.as_deref().map(|a| agency_name(&state, a)),
             tracking_code,
+            offer_title,
             outcome: u.outcome,
         });
     }

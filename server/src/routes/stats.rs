@@ -20,8 +20,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 async fn current(state: &AppState) -> Result<Stats, AppError> {
     let usage = state.stores().usage.usage().await?;
-    let verified = crate::verify::verify(state.catalog(), state.gateway());
-    Ok(crate::stats::compute(state.catalog(), &verified, &usage, state.clock().now()))
+    let smart = state.stores().smart.usage().await?;
+    let verified = crate::verify::verify(state.catalog(), state.gateway(), &state.smart().rules);
+    Ok(crate::stats::compute(state.catalog(), &verified, &usage, &smart, state.clock().now()))
 }
 
 /// Every figure of the accountability dashboard, computed now from the

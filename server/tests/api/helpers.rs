@@ -151,6 +151,8 @@ pub struct TestOptions {
     pub manual_clock: Option<i64>,
     /// Agencies push status changes to the server (else only polling).
     pub callbacks: bool,
+    /// Registries push life events to the server (else only its pull).
+    pub event_push: bool,
     /// How long a simulated application stays in each status.
     pub step: Duration,
     /// Another catalog directory (default `data/`).
@@ -180,10 +182,11 @@ impl Default for TestOptions {
     fn default() -> Self {
         TestOptions {
             auth: AuthSettings::default(),
-            requests: RequestSettings { poll_interval_s: 1, max_backoff_s: 2, lease_s: 10 },
+            requests: RequestSettings { poll_interval_s: 1, max_backoff_s: 2, lease_s: 10, events_pull_interval_s: 1 },
             http: HttpSettings::default(),
             manual_clock: None,
             callbacks: true,
+            event_push: true,
             step: Duration::from_millis(300),
             catalog_dir: None,
             agencies_file: None,
@@ -224,6 +227,7 @@ impl TestApp {
         let sims = panjere_agencies::start(Options {
             step: opts.step,
             callback_url: opts.callbacks.then(|| format!("{base}/api/agency-callbacks")),
+            events_url: opts.event_push.then(|| format!("{base}/api/agency-events")),
             ..Default::default()
         })
         .await
@@ -334,6 +338,21 @@ impl TestApp {
     /// Applications the agency holds.
     pub fn applications(&self, agency: &str) -> usize {
         self.sims.agency(agency).apps.lock().unwrap().by_ref.len()
+    }
+
+    /// The registry of `agency` records a life event of `kind` about
+    /// `person` (the simulators' admin endpoint, over HTTP, as a demo or
+    /// the browser tests do it): the event, as recorded.
+    pub async fn life_event(&self, agency: &str, kind: &str, person: &str) -> Value {
+        let r = reqwest::Client::new()
+            .post(format!("http://{}/events/{agency}", self.sims.admin))
+            .bearer_auth("dev-admin-key")
+            .json(&json!({ "kind": kind, "person": person }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 201, "life event");
+        r.json().await.unwrap()
     }
 
     /// A new browser with no cookie.

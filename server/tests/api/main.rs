@@ -9,5 +9,6 @@ mod requests;
 mod router;
 mod scale;
 mod services;
+mod smart;
 mod stats;
 mod stores;
