@@ -77,7 +77,7 @@ pub fn decide_by_rules(
     let inquiries = data.get("inquiries").and_then(serde_json::Value::as_array).cloned().unwrap_or_default();
     if citizen == crate::data::REFUSED {
         return Some(Err(json!({
-            "fa": "درخواست به‌طور خودکار رد شد: پرونده شما در این سازمان مانع دارد. می‌توانید ظرف ۲۰ روز اعتراض کنید.",
+            "fa": "درخواست رد شد (تصمیم خودکار بر پایه قواعد): پرونده شما در این سازمان مانع دارد. می‌توانید ظرف ۲۰ روز اعتراض کنید.",
             "en": "Rejected automatically: your record at this agency has a bar. You may object within 20 days.",
         })));
     }
@@ -94,7 +94,7 @@ pub fn decide_by_rules(
         let failed = match rule.check.as_str() {
             "found" => answer.is_none().then(|| {
                 json!({
-                    "fa": format!("درخواست به‌طور خودکار رد شد: {} یافت نشد. پس از ثبت آن، دوباره درخواست دهید.", label("fa")),
+                    "fa": format!("درخواست رد شد (تصمیم خودکار بر پایه قواعد): {} یافت نشد. پس از ثبت آن، دوباره درخواست دهید.", label("fa")),
                     "en": format!("Rejected automatically: {} was not found. Apply again once it is on record.", label("en")),
                 })
             }),
@@ -103,7 +103,7 @@ pub fn decide_by_rules(
                 let birth = answer.and_then(|a| a.get("birth_date")).and_then(serde_json::Value::as_str).unwrap_or("");
                 let adult = crate::data::age(birth, crate::data::today()) >= 18;
                 (!(alive && adult)).then(|| json!({
-                    "fa": "درخواست به‌طور خودکار رد شد: متقاضی این خدمت باید بالای ۱۸ سال و در قید حیات باشد (استعلام از ثبت احوال).",
+                    "fa": "درخواست رد شد (تصمیم خودکار بر پایه قواعد): متقاضی این خدمت باید بالای ۱۸ سال و در قید حیات باشد (استعلام از ثبت احوال).",
                     "en": "Rejected automatically: the applicant for this service must be alive and 18 or over (from the civil registry).",
                 }))
             }

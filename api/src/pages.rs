@@ -45,6 +45,8 @@ macro_rules! with_pages {
                 ("/drafts/:id", draft_route, apply, none, { view! { <DraftPage/> } }),
                 ("/requests", requests_route, apply, none, { view! { <RequestsPage/> } }),
                 ("/requests/:id", request_route, apply, none, { view! { <RequestPage/> } }),
+                // What the window offers or did for the citizen from a life event.
+                ("/offers/:id", offer_route, apply, none, { view! { <OfferPage/> } }),
             }
         }
     };

@@ -419,6 +419,35 @@ pub async fn sign_out_others() -> Result<SignedOut, FetchError> {
     send_json(Request::delete("/api/me/sessions"), &serde_json::json!({})).await
 }
 
+pub async fn offers() -> Result<panjere_api::smart::Offers, FetchError> {
+    get_json("/api/offers").await
+}
+
+pub async fn offer(id: &str) -> Result<panjere_api::smart::Offer, FetchError> {
+    get_json(&format!("/api/offers/{}", crate::logic::encode(id))).await
+}
+
+pub async fn accept_offer(id: &str, values: BTreeMap<String, BTreeMap<String, String>>) -> Result<panjere_api::smart::Offer, FetchError> {
+    send_json(Request::post(&format!("/api/offers/{}/accept", crate::logic::encode(id))), &panjere_api::smart::AcceptOffer { values }).await
+}
+
+pub async fn decline_offer(id: &str) -> Result<(), FetchError> {
+    let res = send(Request::post(&format!("/api/offers/{}/decline", crate::logic::encode(id))), "{}".to_owned()).await?;
+    if res.status() == 204 {
+        Ok(())
+    } else {
+        decode::<Nothing>(res).await.map(|_| ())
+    }
+}
+
+pub async fn proactive() -> Result<panjere_api::smart::ProactiveChoices, FetchError> {
+    get_json("/api/me/proactive").await
+}
+
+pub async fn set_proactive(prefs: panjere_api::smart::ProactivePrefs) -> Result<panjere_api::smart::ProactiveChoices, FetchError> {
+    send_json(Request::put("/api/me/proactive"), &prefs).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::FetchError;

@@ -234,6 +234,8 @@ mod tests {
             offered_percent: offered,
             fully_electronic_percent: None,
             smart_percent: None,
+            zero_touch_percent: None,
+            proactive_percent: None,
             inquiries_electronic_percent: None,
             requests_submitted: requests,
             verdicts: vec![],

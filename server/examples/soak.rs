@@ -369,6 +369,7 @@ async fn main() {
     let mut agencies = Command::new(o.bin.join("panjere-agencies"))
         .args(["--address", "127.0.0.1", "--base-port", "0", "--admin-port", "0", "--step-seconds", "1"])
         .args(["--callback-url", &format!("{base}/api/agency-callbacks")])
+        .args(["--events-url", &format!("{base}/api/agency-events")])
         .current_dir(&o.root)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

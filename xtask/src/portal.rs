@@ -195,12 +195,13 @@ impl Portal {
         // must be known before either starts.
         let port = if o.port == 0 { free_port()? } else { o.port };
         let callback = format!("http://127.0.0.1:{port}/api/agency-callbacks");
+        let events = format!("http://127.0.0.1:{port}/api/agency-events");
         // Applications move on every 2 s in the browser tests, 10 s otherwise.
         let step = if o.e2e { "2" } else { "10" };
         let mut agencies = Command::new(binary("panjere-agencies", o.release));
         agencies
             .args(["--address", "127.0.0.1", "--base-port", "0", "--admin-port", &o.admin_port.to_string()])
-            .args(["--callback-url", &callback, "--step-seconds", step])
+            .args(["--callback-url", &callback, "--events-url", &events, "--step-seconds", step])
             .current_dir(root());
         let (child, lines) =
             spawn(agencies, "the simulated agencies", |l| l.starts_with("AGENCIES READY"), Duration::from_secs(30), o.log.as_deref())?;

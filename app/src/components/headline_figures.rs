@@ -23,9 +23,12 @@ pub fn HeadlineFigures(national: National) -> impl IntoView {
     let (fully_pct, smart_pct, inq_pct) = (n.fully_electronic_percent, n.smart_percent, n.inquiries_electronic_percent);
     let (made, citizens, requests, decided, median) =
         (n.inquiries_made, n.citizens_signed_in, n.requests_submitted, n.requests_decided, n.median_decision_seconds);
+    let (proactive, proactive_pct, offers, acceptance, event_median) =
+        (n.requests_proactive, n.proactive_percent, n.offers_made, n.acceptance_percent, n.median_event_to_delivery_seconds);
     view! {
         <section aria-labelledby="dash-headline">
             <h2 id="dash-headline">{move || i18n.t().dash_headline_title}</h2>
+            <p class="hint" id="smart-rule">{move || i18n.t().dash_smart_rule}</p>
             <dl class="figures">
                 <div data-figure="connected">
                     <dt>{move || i18n.t().dash_fig_connected}</dt>
@@ -48,7 +51,17 @@ pub fn HeadlineFigures(national: National) -> impl IntoView {
                     <dt>{move || i18n.t().dash_fig_smart}</dt>
                     <dd class="figure">{move || pct(smart_pct)}</dd>
                     <dd>{move || of(c.smart, c.services)}</dd>
+                    <dd>{move || fill(i18n.t().dash_fig_smart_split, &[("zero_touch", &num(u64::from(c.zero_touch), i18n.get())), ("proactive", &num(u64::from(c.proactive), i18n.get()))])}</dd>
                     <dd class="claimed">{move || claim(claimed.smart)}</dd>
+                </div>
+                <div data-figure="proactive">
+                    <dt>{move || i18n.t().dash_fig_proactive}</dt>
+                    <dd class="figure">{move || pct(proactive_pct)}</dd>
+                    <dd>{move || fill(i18n.t().dash_fig_proactive_requests, &[("n", &num(proactive, i18n.get()))])}</dd>
+                    <dd>{move || fill(i18n.t().dash_fig_acceptance, &[("pct", &pct(acceptance)), ("n", &num(offers, i18n.get()))])}</dd>
+                    <dd>
+                        {move || fill(i18n.t().dash_fig_event_median, &[("time", &event_median.map(|s| duration(s, Round::Down, i18n.get(), i18n.t())).unwrap_or_else(|| i18n.t().dash_none.to_owned()))])}
+                    </dd>
                 </div>
                 <div data-figure="inquiries">
                     <dt>{move || i18n.t().dash_fig_inquiries}</dt>

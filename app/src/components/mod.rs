@@ -19,6 +19,7 @@ pub mod loading;
 pub mod offline_banner;
 pub mod page_load_failed;
 pub mod pager;
+pub mod proactive_choices;
 pub mod reply_form;
 pub mod search_box;
 pub mod service_list;

@@ -6,12 +6,14 @@
 mod labels;
 mod lists;
 mod messages;
+mod offers;
 mod service_info;
 mod sign_in;
 
 pub use labels::*;
 pub use lists::*;
 pub use messages::*;
+pub use offers::*;
 pub use service_info::*;
 pub use sign_in::*;
 

@@ -237,3 +237,54 @@ fn gaps_read_as_sentences() {
     assert_eq!(gap_text(&g, &crate::i18n::EN, Lang::En), "No form in the window");
     assert_eq!(status_label("answered", &crate::i18n::EN), "Your answer was sent");
 }
+
+fn offer_with(parts: Vec<panjere_api::smart::OfferPart>) -> panjere_api::smart::Offer {
+    let t = Text { fa: "x".into(), en: "x".into() };
+    panjere_api::smart::Offer {
+        id: "o".into(),
+        title: t.clone(),
+        mode: "consent".into(),
+        status: "open".into(),
+        event: "birth".into(),
+        event_name: t.clone(),
+        event_agency_name: t,
+        event_at: String::new(),
+        created_at: String::new(),
+        expires_at: String::new(),
+        tracking_code: None,
+        parts,
+        reads: vec![],
+        pending: 0,
+    }
+}
+
+#[test]
+fn offer_values_and_errors_by_part() {
+    let t = Text { fa: "x".into(), en: "x".into() };
+    let field: panjere_api::forms::Field = serde_json::from_value(
+        serde_json::json!({ "name": "iban", "type": "digits", "min": 24, "max": 24, "label": { "fa": "x", "en": "x" } }),
+    )
+    .unwrap();
+    let part = |service: &str, ask: Vec<panjere_api::forms::Field>| panjere_api::smart::OfferPart {
+        service: service.into(),
+        service_name: t.clone(),
+        agency_name: t.clone(),
+        prefilled: vec![],
+        ask,
+        request_id: None,
+        tracking_code: None,
+        status: None,
+    };
+    let offer = offer_with(vec![part("a", vec![field]), part("b", vec![])]);
+    let typed = std::collections::BTreeMap::from([(
+        "a".to_owned(),
+        std::collections::BTreeMap::from([("iban".to_owned(), "1".to_owned()), ("other".to_owned(), "2".to_owned())]),
+    )]);
+    let v = accept_values(&offer, &typed);
+    assert_eq!(v.len(), 1, "only parts that ask");
+    assert_eq!(v["a"].len(), 1, "only asked fields");
+    assert_eq!(v["a"]["iban"], "1");
+    let errs = std::collections::BTreeMap::from([("a.iban".to_owned(), panjere_api::forms::FieldError::code("required"))]);
+    assert_eq!(errors_by_part(&errs)["a"]["iban"].code, "required");
+    assert!(is_open(&offer));
+}

@@ -39,7 +39,7 @@ fn DataUseList() -> impl IntoView {
 #[component]
 fn Use(item: DataUseItem) -> impl IntoView {
     let i18n = use_i18n();
-    let DataUseItem { at, agency_name, operation, requested_by_name, tracking_code, outcome } = item;
+    let DataUseItem { at, agency_name, operation, requested_by_name, tracking_code, offer_title, outcome } = item;
     let requested_by = requested_by_name.as_ref().map(|t| t.en.clone()).unwrap_or_default();
     let op = operation.clone();
     let who = move || match &requested_by_name {
@@ -50,6 +50,7 @@ fn Use(item: DataUseItem) -> impl IntoView {
         <li class="session-card" data-operation=operation data-by=requested_by>
             <p><strong>{who}</strong></p>
             <p class="hint" dir="ltr">{op}</p>
+            {offer_title.map(|t| view! { <p>{move || fill(i18n.t().data_use_for_offer, &[("title", t.get(i18n.get()))])}</p> })}
             {tracking_code.map(|c| view! { <p>{move || fill(i18n.t().data_use_for_request, &[("code", &c)])}</p> })}
             <p class="hint">{move || crate::fmt::time(&at, i18n.get())}{(outcome != "ok").then(|| format!(" · {outcome}"))}</p>
         </li>

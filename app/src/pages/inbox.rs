@@ -68,15 +68,27 @@ fn InboxList() -> impl IntoView {
 fn Item(n: Notification, read: Callback<String>) -> impl IntoView {
     let i18n = use_i18n();
     let (id, unread) = (n.id.clone(), !n.read);
+    let offer = n.offer_id.clone();
     let text = {
-        let (service, status, code) = (n.service_name.clone(), n.status.clone(), n.tracking_code.clone());
+        let (service, status, code, offer) = (n.service_name.clone(), n.status.clone(), n.tracking_code.clone(), offer.is_some());
         move || {
-            fill(i18n.t().inbox_item, &[("service", service.get(i18n.get())), ("status", status_label(&status, i18n.t())), ("code", &code)])
+            if offer {
+                fill(i18n.t().inbox_offer, &[("title", service.get(i18n.get()))])
+            } else {
+                fill(
+                    i18n.t().inbox_item,
+                    &[("service", service.get(i18n.get())), ("status", status_label(&status, i18n.t())), ("code", &code)],
+                )
+            }
         }
+    };
+    let href = match &offer {
+        Some(o) => format!("/offers/{o}"),
+        None => format!("/requests/{}", n.request_id),
     };
     view! {
         <li class="session-card" class:unread=unread data-status=n.status>
-            <p><a href=format!("/requests/{}", n.request_id)>{text}</a></p>
+            <p><a href=href>{text}</a></p>
             <p class="hint">{move || crate::fmt::time(&n.created_at, i18n.get())}</p>
             {unread.then(|| view! {
                 <button type="button" class="button secondary" on:click=move |_| read.run(id.clone())>{move || i18n.t().inbox_mark_read}</button>

@@ -8,6 +8,7 @@ pub mod draft;
 pub mod home;
 pub mod inbox;
 pub mod not_found;
+pub mod offer;
 pub mod profile;
 pub mod request;
 pub mod requests;

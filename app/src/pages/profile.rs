@@ -5,6 +5,7 @@ use panjere_api::Lang;
 
 use crate::api;
 use crate::components::async_view::AsyncView;
+use crate::components::proactive_choices::ProactiveChoicesPanel;
 use crate::contexts::{signed_in_resource, use_auth};
 use crate::fmt::digits;
 use crate::fmt::fill;
@@ -41,6 +42,7 @@ fn ProfileContent() -> impl IntoView {
         <div class="wrap narrow">
             <h1>{move || i18n.t().profile_title}</h1>
             <AsyncView resource=profile render=|p| view! { <ProfileDetails p/> }/>
+            <ProactiveChoicesPanel/>
             <div class="button-row">
                 <a class="button secondary" href="/me/sessions">{move || i18n.t().sessions_title}</a>
                 <a class="button secondary" href="/me/data-use">{move || i18n.t().profile_data_use}</a>

@@ -264,7 +264,7 @@ async fn inbox(State(state): State<AppState>, citizen: Citizen) -> Result<Json<I
             },
         ));
     }
-    items.sort_by(|a, b| b.0.cmp(&a.0));
+    items.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
     let items: Vec<Notification> = items.into_iter().map(|(_, n)| n).collect();
     Ok(Json(Inbox { unread: items.iter().filter(|n| !n.read).count() as u32, items }))
 }

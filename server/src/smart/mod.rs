@@ -318,10 +318,7 @@ impl Smart {
     /// An SMS to the mobile the citizen last signed in with (the inbox has
     /// it whatever happens to the SMS).
     async fn tell(&self, offer: &OfferRow, rule: &Rule) {
-        let mobile = match self.store.contact(&offer.citizen).await {
-            Ok(Some(m)) => m,
-            _ => return,
-        };
+        let Ok(Some(mobile)) = self.store.contact(&offer.citizen).await else { return };
         let what = if rule.mode == "automatic" { "انجام شد" } else { "پیشنهاد شد" };
         let body =
             format!("پنجره: {} — {what}. برای دیدن جزئیات وارد پنجره شوید. Panjere: {}. Sign in to see it.", rule.title.fa, rule.title.en);

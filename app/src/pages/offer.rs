@@ -1,0 +1,220 @@
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use panjere_api::smart::{Offer, OfferPart};
+
+use crate::api::{self, FetchError};
+use crate::components::async_view::AsyncView;
+use crate::components::form_field::{FormField, FormState};
+use crate::contexts::{signed_in_action, signed_in_resource};
+use crate::fmt::fill;
+use crate::i18n::{use_i18n, use_title};
+use crate::logic::{accept_values, errors_by_part, is_open, status_label};
+
+/// A proactive offer or automatic delivery: which event, recorded by
+/// which agency, started it; what the window read; what it pre-filled; what
+/// the citizen chooses. Accepted with one action (one request per service,
+/// under one tracking code), or declined; afterwards, each part's request
+/// and status (refreshed while any is still on its way).
+#[component]
+pub fn OfferPage() -> impl IntoView {
+    let i18n = use_i18n();
+    use_title(move || Some(i18n.t().offer_title.to_owned()));
+    view! {
+        <OfferLoader/>
+    }
+}
+
+#[component]
+fn OfferLoader() -> impl IntoView {
+    let id = crate::params::use_id();
+    let offer = signed_in_resource(move || {
+        let id = id();
+        async move { api::offer(&id).await }
+    });
+    let handle = set_interval_with_handle(
+        move || {
+            let moving = offer
+                .get_untracked()
+                .and_then(Result::ok)
+                .is_some_and(|o| o.parts.iter().any(|p| p.status.as_deref().is_some_and(|s| !panjere_api::requests::is_final(s))));
+            if moving {
+                offer.refetch();
+            }
+        },
+        std::time::Duration::from_secs(3),
+    )
+    .ok();
+    on_cleanup(move || {
+        if let Some(h) = handle {
+            h.clear();
+        }
+    });
+    let refresh = Callback::new(move |()| offer.refetch());
+    view! {
+        <div class="wrap narrow">
+            <AsyncView resource=offer render=move |o| view! { <OfferView o refresh/> }/>
+        </div>
+    }
+}
+
+#[component]
+fn OfferView(o: Offer, refresh: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let offer = StoredValue::new(o.clone());
+    let states: BTreeMap<String, FormState> = o.parts.iter().map(|p| (p.service.clone(), FormState::new(BTreeMap::new()))).collect();
+    let states = StoredValue::new(states);
+    let general = RwSignal::new(None::<String>);
+    let accepting = signed_in_action(move |values: &BTreeMap<String, BTreeMap<String, String>>| {
+        let (id, values) = (offer.with_value(|o| o.id.clone()), values.clone());
+        async move { api::accept_offer(&id, values).await }
+    });
+    let declining = signed_in_action(move |_: &()| {
+        let id = offer.with_value(|o| o.id.clone());
+        async move { api::decline_offer(&id).await }
+    });
+    Effect::new(move || match accepting.value().get() {
+        Some(Ok(_)) => refresh.run(()),
+        Some(Err(FetchError::Refused { fields: Some(f), .. })) => {
+            let by_part = errors_by_part(&f.read());
+            states.with_value(|s| {
+                for (service, state) in s {
+                    state.errors.set(by_part.get(service).cloned().unwrap_or_default());
+                }
+            });
+            general.set(Some(i18n.t().offer_fix_fields.to_owned()));
+        }
+        Some(Err(e)) => general.set(Some(e.message(i18n.t()))),
+        None => {}
+    });
+    Effect::new(move || match declining.value().get() {
+        Some(Ok(())) => refresh.run(()),
+        Some(Err(e)) => general.set(Some(e.message(i18n.t()))),
+        None => {}
+    });
+    let accept = move |_| {
+        general.set(None);
+        let mut ok = true;
+        let typed = states
+            .with_value(|s| s.iter().map(|(service, state)| (service.clone(), state.values.get_untracked())).collect::<BTreeMap<_, _>>());
+        offer.with_value(|o| {
+            states.with_value(|s| {
+                for p in &o.parts {
+                    if let Some(state) = s.get(&p.service) {
+                        ok &= state.check_all(&p.ask);
+                    }
+                }
+            })
+        });
+        if ok {
+            accepting.dispatch(offer.with_value(|o| accept_values(o, &typed)));
+        } else {
+            general.set(Some(i18n.t().offer_fix_fields.to_owned()));
+        }
+    };
+    let open = is_open(&o);
+    let (title, event_name, agency) = (o.title.clone(), o.event_name.clone(), o.event_agency_name.clone());
+    let (event_at, expires_at, status) = (o.event_at.clone(), o.expires_at.clone(), o.status.clone());
+    let because = move || {
+        fill(
+            i18n.t().offer_because,
+            &[
+                ("event", event_name.get(i18n.get())),
+                ("agency", agency.get(i18n.get())),
+                ("date", &crate::fmt::date(event_at.get(..10).unwrap_or(""), i18n.get())),
+            ],
+        )
+    };
+    let status_text = {
+        let status = status.clone();
+        move || match status.as_str() {
+            "open" => i18n.t().offer_status_open,
+            "accepted" => i18n.t().offer_status_accepted,
+            "declined" => i18n.t().offer_status_declined,
+            "expired" => i18n.t().offer_status_expired,
+            _ => i18n.t().offer_status_delivered,
+        }
+    };
+    let code = o.tracking_code.clone();
+    let pending = o.pending;
+    let automatic = o.mode == "automatic";
+    view! {
+        <h1>{move || title.get(i18n.get()).to_owned()}</h1>
+        <p class="lead" id="offer-because">{because}</p>
+        <p><span class=format!("badge offer-{status}") id="offer-status">{status_text}</span></p>
+        {automatic.then(|| view! { <p>{move || i18n.t().offer_automatic}</p> })}
+        {code.map(|code| view! {
+            <p>{move || i18n.t().offer_bundle_code}" "<span class="tracking-code" dir="ltr" id="bundle-code">{code}</span></p>
+        })}
+        {(!open && pending > 0).then(|| view! {
+            <p role="status" id="offer-pending">{move || fill(i18n.t().offer_pending, &[("n", &crate::fmt::num(u64::from(pending), i18n.get()))])}</p>
+        })}
+        <h2>{move || i18n.t().offer_reads}</h2>
+        <ul class="inquiries" id="offer-reads">
+            {o.reads.into_iter().map(|r| view! {
+                <li>{move || fill(i18n.t().offer_read_item, &[("what", r.label.get(i18n.get())), ("agency", r.agency_name.get(i18n.get()))])}</li>
+            }).collect_view()}
+        </ul>
+        <ol class="offer-parts" id="offer-parts">
+            {o.parts.into_iter().map(|p| {
+                let state = states.with_value(|s| s.get(&p.service).copied()).unwrap_or_else(|| FormState::new(BTreeMap::new()));
+                view! { <Part p state open/> }
+            }).collect_view()}
+        </ol>
+        <Show when=move || general.with(Option::is_some)>
+            <p class="error" role="alert" id="offer-error">{move || general.get().unwrap_or_default()}</p>
+        </Show>
+        {open.then(|| view! {
+            <p class="hint">{move || fill(i18n.t().offer_expires, &[("date", &crate::fmt::date(expires_at.get(..10).unwrap_or(""), i18n.get()))])}</p>
+            <div class="button-row">
+                <button type="button" class="button" id="accept-offer" on:click=accept disabled=move || accepting.pending().get()>
+                    {move || i18n.t().offer_accept}
+                </button>
+                <button type="button" class="button secondary" id="decline-offer" on:click=move |_| { declining.dispatch(()); }
+                    disabled=move || declining.pending().get()>
+                    {move || i18n.t().offer_decline}
+                </button>
+            </div>
+        })}
+        <p class="hint"><a href="/me#proactive">{move || i18n.t().offer_opt_out_hint}</a></p>
+    }
+}
+
+/// One service of the offer: pre-filled values with their source, the
+/// fields to choose while open, the request once made.
+#[component]
+fn Part(p: OfferPart, state: FormState, open: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let (name, agency) = (p.service_name.clone(), p.agency_name.clone());
+    let request = p.request_id.clone().zip(p.tracking_code.clone());
+    let status = p.status.clone();
+    view! {
+        <li class="panel offer-part" data-service=p.service>
+            <h2>{move || name.get(i18n.get()).to_owned()}</h2>
+            <p class="hint">{move || agency.get(i18n.get()).to_owned()}</p>
+            <dl class="summary-list">
+                {p.prefilled.into_iter().map(|f| view! {
+                    <div class="summary-row">
+                        <dt>{move || f.label.get(i18n.get()).to_owned()}</dt>
+                        <dd>
+                            {move || f.value.get(i18n.get()).to_owned()}
+                            <span class="hint">{move || fill(i18n.t().offer_from, &[("agency", f.source_name.get(i18n.get()))])}</span>
+                        </dd>
+                    </div>
+                }).collect_view()}
+            </dl>
+            {open.then(|| p.ask.into_iter().map(|field| view! { <FormField field state/> }).collect_view())}
+            {request.map(|(id, code)| {
+                let st = status.clone().unwrap_or_default();
+                let (class, data, label) = (format!("badge req-{st}"), st.clone(), st);
+                view! {
+                    <p class="offer-request">
+                        <a href=format!("/requests/{id}")>{move || i18n.t().request_tracking_code}" "<span dir="ltr">{code}</span></a>
+                        " · "
+                        <span class=class data-part-status=data>{move || status_label(&label, i18n.t())}</span>
+                    </p>
+                }
+            })}
+        </li>
+    }
+}
