@@ -171,7 +171,12 @@ impl Requests {
             tracing::warn!(request = %r.id, status, "unknown agency status");
             return false;
         };
+        // Decided in the answer to the forward (zero-touch): nobody reviewed it.
+        let by_rules = source == "window" && matches!(window, "approved" | "rejected");
         for earlier in ["forwarded", "in_review"] {
+            if by_rules && earlier == "in_review" {
+                continue;
+            }
             if panjere_api::requests::rank(earlier) < panjere_api::requests::rank(window) && window != "more_info" {
                 self.add_status(r, earlier, source, now).await;
             }
@@ -207,7 +212,13 @@ impl Requests {
             fa: format!("سند این درخواست به شماره {d} صادر شد."),
             en: format!("The document for this request has been issued, number {d}."),
         });
-        for notice in message.into_iter().chain(document) {
+        // An agency repeats its document's reference with later statuses:
+        // the citizen is told once.
+        let said: Vec<panjere_api::Text> = match self.store.notices(&r.id).await {
+            Ok(n) => n.into_iter().map(|(_, t)| t.0).collect(),
+            Err(_) => Vec::new(),
+        };
+        for notice in message.into_iter().chain(document).filter(|n| !said.contains(n)) {
             if let Err(e) = self.store.add_notice(r, &notice, &random_id(), now).await {
                 tracing::error!(request = %r.id, error = %e, "cannot record the agency's message");
             }
