@@ -48,8 +48,9 @@ fn service_facts(s: &source::ServiceRec) -> ServiceFacts {
         popularity: s.popularity,
         inquiries: fetched + carried,
         inquiries_electronic: fetched,
-        // What the catalog claims: smart, without saying how.
-        zero_touch: s.level == panjere_api::ElectronicLevel::Smart,
+        // The catalog claims "smart" without saying how: its claimed counts
+        // carry the smart total only.
+        zero_touch: false,
         proactive: false,
     }
 }
