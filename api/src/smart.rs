@@ -116,6 +116,19 @@ pub struct Offer {
     pub reads: Vec<DataRead>,
     /// Parts whose agency has not yet received their request.
     pub pending: u32,
+    /// Once accepted or delivered: every part's statuses in one timeline,
+    /// oldest first.
+    #[serde(default)]
+    pub timeline: Vec<BundleEvent>,
+}
+
+/// One status of one part of a bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BundleEvent {
+    pub service_name: Text,
+    pub status: String,
+    pub at: String,
 }
 
 /// `GET /api/offers`.

@@ -64,6 +64,9 @@ test.describe('smart services', () => {
         timeout: 30_000,
       })
       .toBe(true);
+    // One timeline for the whole journey, every agency's part in it.
+    await page.reload();
+    await expect(page.locator('#bundle-timeline li[data-status="forwarded"]')).toHaveCount(3);
     await expectAccessible(page);
     await parts.first().locator('a').click();
     await expect(page).toHaveURL(/\/requests\/[0-9a-f]{32}$/);

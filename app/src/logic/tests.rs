@@ -255,6 +255,7 @@ fn offer_with(parts: Vec<panjere_api::smart::OfferPart>) -> panjere_api::smart::
         parts,
         reads: vec![],
         pending: 0,
+        timeline: vec![],
     }
 }
 

@@ -75,6 +75,10 @@ fn OfferView(o: Offer, refresh: Callback<()>) -> impl IntoView {
     });
     Effect::new(move || match accepting.value().get() {
         Some(Ok(_)) => refresh.run(()),
+        Some(Err(FetchError::Refused { code, .. })) if code == "conflict" => {
+            general.set(Some(i18n.t().offer_closed.to_owned()));
+            refresh.run(());
+        }
         Some(Err(FetchError::Refused { fields: Some(f), .. })) => {
             let by_part = errors_by_part(&f.read());
             states.with_value(|s| {
@@ -138,6 +142,7 @@ fn OfferView(o: Offer, refresh: Callback<()>) -> impl IntoView {
     let code = o.tracking_code.clone();
     let pending = o.pending;
     let automatic = o.mode == "automatic";
+    let timeline = o.timeline.clone();
     view! {
         <h1>{move || title.get(i18n.get()).to_owned()}</h1>
         <p class="lead" id="offer-because">{because}</p>
@@ -161,6 +166,23 @@ fn OfferView(o: Offer, refresh: Callback<()>) -> impl IntoView {
                 view! { <Part p state open/> }
             }).collect_view()}
         </ol>
+        {(!timeline.is_empty()).then(|| view! {
+            <h2>{move || i18n.t().offer_timeline}</h2>
+            <ol class="timeline" id="bundle-timeline">
+                {timeline.into_iter().map(|e| {
+                    let st = e.status.clone();
+                    view! {
+                        <li data-status=e.status>
+                            <strong>{move || e.service_name.get(i18n.get()).to_owned()}</strong>
+                            " · "
+                            {move || status_label(&st, i18n.t())}
+                            " · "
+                            <span>{move || crate::fmt::time(&e.at, i18n.get())}</span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        })}
         <Show when=move || general.with(Option::is_some)>
             <p class="error" role="alert" id="offer-error">{move || general.get().unwrap_or_default()}</p>
         </Show>

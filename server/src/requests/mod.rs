@@ -174,7 +174,9 @@ impl Requests {
         // Decided in the answer to the forward (zero-touch): nobody reviewed it.
         let by_rules = source == "window" && matches!(window, "approved" | "rejected");
         for earlier in ["forwarded", "in_review"] {
-            if by_rules && earlier == "in_review" {
+            // Not implied once the request is past it (a decision by rules
+            // had no review; a later status does not add one).
+            if (by_rules && earlier == "in_review") || panjere_api::requests::rank(earlier) <= panjere_api::requests::rank(&r.status) {
                 continue;
             }
             if panjere_api::requests::rank(earlier) < panjere_api::requests::rank(window) && window != "more_info" {

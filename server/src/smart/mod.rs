@@ -438,6 +438,17 @@ impl Smart {
             });
         }
         let pending = parts_now.iter().filter(|r| matches!(r.status.as_str(), "submitted" | "queued")).count() as u32;
+        let mut timeline = Vec::new();
+        for r in &parts_now {
+            let service_name = self.catalog.service(&r.service).map(|s| s.name.clone()).unwrap_or_else(|| text(&r.service, &r.service));
+            for e in self.requests.store.events(&r.id).await? {
+                timeline.push((
+                    e.at,
+                    panjere_api::smart::BundleEvent { service_name: service_name.clone(), status: e.status, at: rfc3339(e.at) },
+                ));
+            }
+        }
+        timeline.sort_by_key(|(at, _)| *at);
         let now = self.clock.now();
         let status = if o.status == "open" && o.expires_at <= now { "expired".to_owned() } else { o.status.clone() };
         Ok(Offer {
@@ -455,6 +466,7 @@ impl Smart {
             parts,
             reads: o.reads.0.clone(),
             pending,
+            timeline: timeline.into_iter().map(|(_, e)| e).collect(),
         })
     }
 }

@@ -263,6 +263,14 @@ async fn a_bundle_with_one_agency_down_completes_the_others_and_finishes_the_res
     c.wait_for(&loan, "forwarded").await;
     let view = c.get(&format!("/api/offers/{id}")).await.pair().1;
     assert_eq!(view["pending"], 0, "{view}");
+    // One timeline for the journey: every part's statuses, oldest first.
+    let timeline = view["timeline"].as_array().unwrap();
+    for service in ["Registering a birth and the baby's birth certificate", "Childbirth loan"] {
+        assert!(timeline.iter().any(|e| e["service_name"]["en"] == service && e["status"] == "forwarded"), "{service}: {view}");
+    }
+    let queued = timeline.iter().position(|e| e["status"] == "queued").expect("the loan's wait is in the timeline");
+    let loan_forwarded = timeline.iter().rposition(|e| e["status"] == "forwarded").unwrap();
+    assert!(queued < loan_forwarded, "oldest first: {view}");
     assert_eq!(s.applications("bank-melli"), 1);
 }
 
@@ -386,4 +394,31 @@ async fn smart_figures_are_measured_zero_touch_and_proactive_not_the_catalog_fla
         "{n}"
     );
     assert_eq!(n["acceptance_percent"], 100.0);
+}
+
+#[tokio::test]
+async fn an_offer_left_unanswered_expires_and_can_no_longer_be_accepted() {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let s = TestApp::spawn(TestOptions { manual_clock: Some(now), ..TestOptions::default() }).await;
+    let e = s.life_event("traffic-police", "licence_expiring", PARENT.0).await;
+    assert_eq!(processed(&s, &format!("traffic-police:{}", e["id"])).await, "licence-renewal:offered");
+    let mut c = s.citizen(PARENT).await;
+    let o = offers(&mut c, 1).await.remove(0);
+    let id = o["id"].as_str().unwrap().to_owned();
+    assert_eq!(o["status"], "open");
+    // 30 days and a minute later (the rule's `expires_days`).
+    s.advance(30 * 86_400 + 60);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while count(&s, "SELECT COUNT(*) FROM offer WHERE status = 'expired'").await == 0 {
+        assert!(Instant::now() < deadline, "the offer never expired");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut c = s.citizen(PARENT).await;
+    let (_, view) = c.get(&format!("/api/offers/{id}")).await.pair();
+    assert_eq!(view["status"], "expired");
+    let (status, err) = c.post(&format!("/api/offers/{id}/accept"), json!({ "values": {} })).await.pair();
+    assert_eq!((status, err["error"]["code"].as_str()), (409, Some("conflict")), "{err}");
+    assert_eq!(count(&s, "SELECT COUNT(*) FROM request").await, 0);
+    let (_, st) = c.get("/api/stats").await.pair();
+    assert_eq!(st["national"]["offers_expired"], 1);
 }
