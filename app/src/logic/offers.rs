@@ -1,31 +1,38 @@
-//! What the offer page needs beyond the wire types: the refusal of an
-//! acceptance split by part, and the values to send.
+//! What the offer page needs beyond the wire types: its fields named by
+//! part (two parts may ask the same field, e.g. the bank account; the
+//! server names a refused field the same way), and the values to send.
 
 use std::collections::BTreeMap;
 
-use panjere_api::forms::FieldError;
+use panjere_api::forms::Field;
 use panjere_api::smart::Offer;
 
-/// The server names a refused field `service.field`: the errors of each
-/// part, by field.
-pub fn errors_by_part(fields: &BTreeMap<String, FieldError>) -> BTreeMap<String, BTreeMap<String, FieldError>> {
-    let mut out: BTreeMap<String, BTreeMap<String, FieldError>> = BTreeMap::new();
-    for (key, e) in fields {
-        let (service, field) = key.split_once('.').unwrap_or((key.as_str(), ""));
-        out.entry(service.to_owned()).or_default().insert(field.to_owned(), e.clone());
-    }
-    out
+/// A field a part asks, named `service.field` on the page (its input's id
+/// and its error's key), so that two parts asking the same field stay
+/// apart.
+pub fn part_field(service: &str, field: &Field) -> Field {
+    let mut f = field.clone();
+    f.name = format!("{service}.{}", field.name);
+    f
 }
 
-/// The values to send: only the fields each part asks.
-pub fn accept_values(offer: &Offer, typed: &BTreeMap<String, BTreeMap<String, String>>) -> BTreeMap<String, BTreeMap<String, String>> {
+/// Every field the offer asks, named by part.
+pub fn asked_fields(offer: &Offer) -> Vec<Field> {
+    offer.parts.iter().flat_map(|p| p.ask.iter().map(|f| part_field(&p.service, f))).collect()
+}
+
+/// The values to send, by part: only the fields each part asks.
+pub fn accept_values(offer: &Offer, typed: &BTreeMap<String, String>) -> BTreeMap<String, BTreeMap<String, String>> {
     offer
         .parts
         .iter()
         .filter(|p| !p.ask.is_empty())
         .map(|p| {
-            let given = typed.get(&p.service);
-            let values = p.ask.iter().map(|f| (f.name.clone(), given.and_then(|g| g.get(&f.name)).cloned().unwrap_or_default())).collect();
+            let values = p
+                .ask
+                .iter()
+                .map(|f| (f.name.clone(), typed.get(&format!("{}.{}", p.service, f.name)).cloned().unwrap_or_default()))
+                .collect();
             (p.service.clone(), values)
         })
         .collect()

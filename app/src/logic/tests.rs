@@ -276,16 +276,14 @@ fn offer_values_and_errors_by_part() {
         tracking_code: None,
         status: None,
     };
-    let offer = offer_with(vec![part("a", vec![field]), part("b", vec![])]);
-    let typed = std::collections::BTreeMap::from([(
-        "a".to_owned(),
-        std::collections::BTreeMap::from([("iban".to_owned(), "1".to_owned()), ("other".to_owned(), "2".to_owned())]),
-    )]);
+    let offer = offer_with(vec![part("a", vec![field.clone()]), part("b", vec![]), part("c", vec![field])]);
+    let asked: Vec<String> = asked_fields(&offer).into_iter().map(|f| f.name).collect();
+    assert_eq!(asked, ["a.iban", "c.iban"], "two parts asking the same field stay apart");
+    let typed = std::collections::BTreeMap::from([("a.iban".to_owned(), "1".to_owned()), ("a.other".to_owned(), "2".to_owned())]);
     let v = accept_values(&offer, &typed);
-    assert_eq!(v.len(), 1, "only parts that ask");
+    assert_eq!(v.len(), 2, "only parts that ask");
     assert_eq!(v["a"].len(), 1, "only asked fields");
     assert_eq!(v["a"]["iban"], "1");
-    let errs = std::collections::BTreeMap::from([("a.iban".to_owned(), panjere_api::forms::FieldError::code("required"))]);
-    assert_eq!(errors_by_part(&errs)["a"]["iban"].code, "required");
+    assert_eq!(v["c"]["iban"], "", "not typed: sent empty, refused by the server by name");
     assert!(is_open(&offer));
 }

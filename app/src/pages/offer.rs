@@ -9,7 +9,7 @@ use crate::components::form_field::{FormField, FormState};
 use crate::contexts::{signed_in_action, signed_in_resource};
 use crate::fmt::fill;
 use crate::i18n::{use_i18n, use_title};
-use crate::logic::{accept_values, errors_by_part, is_open, status_label};
+use crate::logic::{accept_values, asked_fields, is_open, part_field, status_label};
 
 /// A proactive offer or automatic delivery: which event, recorded by
 /// which agency, started it; what the window read; what it pre-filled; what
@@ -62,8 +62,9 @@ fn OfferLoader() -> impl IntoView {
 fn OfferView(o: Offer, refresh: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let offer = StoredValue::new(o.clone());
-    let states: BTreeMap<String, FormState> = o.parts.iter().map(|p| (p.service.clone(), FormState::new(BTreeMap::new()))).collect();
-    let states = StoredValue::new(states);
+    // One form for the offer: its fields named `service.field`, as the
+    // server names a refused one.
+    let state = FormState::new(BTreeMap::new());
     let general = RwSignal::new(None::<String>);
     let accepting = signed_in_action(move |values: &BTreeMap<String, BTreeMap<String, String>>| {
         let (id, values) = (offer.with_value(|o| o.id.clone()), values.clone());
@@ -80,12 +81,7 @@ fn OfferView(o: Offer, refresh: Callback<()>) -> impl IntoView {
             refresh.run(());
         }
         Some(Err(FetchError::Refused { fields: Some(f), .. })) => {
-            let by_part = errors_by_part(&f.read());
-            states.with_value(|s| {
-                for (service, state) in s {
-                    state.errors.set(by_part.get(service).cloned().unwrap_or_default());
-                }
-            });
+            state.errors.set(f.read());
             general.set(Some(i18n.t().offer_fix_fields.to_owned()));
         }
         Some(Err(e)) => general.set(Some(e.message(i18n.t()))),
@@ -98,19 +94,9 @@ fn OfferView(o: Offer, refresh: Callback<()>) -> impl IntoView {
     });
     let accept = move |_| {
         general.set(None);
-        let mut ok = true;
-        let typed = states
-            .with_value(|s| s.iter().map(|(service, state)| (service.clone(), state.values.get_untracked())).collect::<BTreeMap<_, _>>());
-        offer.with_value(|o| {
-            states.with_value(|s| {
-                for p in &o.parts {
-                    if let Some(state) = s.get(&p.service) {
-                        ok &= state.check_all(&p.ask);
-                    }
-                }
-            })
-        });
+        let ok = offer.with_value(|o| state.check_all(&asked_fields(o)));
         if ok {
+            let typed = state.values.get_untracked();
             accepting.dispatch(offer.with_value(|o| accept_values(o, &typed)));
         } else {
             general.set(Some(i18n.t().offer_fix_fields.to_owned()));
@@ -162,7 +148,6 @@ fn OfferView(o: Offer, refresh: Callback<()>) -> impl IntoView {
         </ul>
         <ol class="offer-parts" id="offer-parts">
             {o.parts.into_iter().map(|p| {
-                let state = states.with_value(|s| s.get(&p.service).copied()).unwrap_or_else(|| FormState::new(BTreeMap::new()));
                 view! { <Part p state open/> }
             }).collect_view()}
         </ol>
@@ -225,7 +210,10 @@ fn Part(p: OfferPart, state: FormState, open: bool) -> impl IntoView {
                     </div>
                 }).collect_view()}
             </dl>
-            {open.then(|| p.ask.into_iter().map(|field| view! { <FormField field state/> }).collect_view())}
+            {open.then(|| {
+                let service = p.service.clone();
+                p.ask.iter().map(|f| view! { <FormField field=part_field(&service, f) state/> }).collect_view()
+            })}
             {request.map(|(id, code)| {
                 let st = status.clone().unwrap_or_default();
                 let (class, data, label) = (format!("badge req-{st}"), st.clone(), st);
