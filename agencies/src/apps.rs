@@ -256,6 +256,20 @@ pub fn signature(secret: &str, body: &[u8]) -> String {
     format!("sha256={}", hex::encode(bytes))
 }
 
+/// POSTs a JSON body to the window, signed with the agency's callback
+/// secret (`X-Panjere-Signature`) and naming it (`X-Panjere-Agency`).
+pub async fn send_signed(client: &reqwest::Client, a: &Agency, url: &str, body: String) -> reqwest::Result<reqwest::Response> {
+    let sig = signature(&a.callback_secret, body.as_bytes());
+    client
+        .post(url)
+        .header("content-type", "application/json")
+        .header("x-panjere-agency", a.id)
+        .header("x-panjere-signature", sig)
+        .body(body)
+        .send()
+        .await
+}
+
 /// Pushes a status change to the window, signed with the agency's secret.
 pub async fn callback(client: &reqwest::Client, a: &Agency, url: &str, app: &Application) {
     // On delivery the agency also sends the citizen a notice.
@@ -268,15 +282,7 @@ pub async fn callback(client: &reqwest::Client, a: &Agency, url: &str, app: &App
         _ => None,
     };
     let body = json!({ "agency": a.id, "reference": app.reference, "service": app.service, "status": app.status, "decision": app.decision, "document": app.document, "notice": notice, "at": now_rfc3339() }).to_string();
-    let sig = signature(&a.callback_secret, body.as_bytes());
-    let sent = client
-        .post(url)
-        .header("content-type", "application/json")
-        .header("x-panjere-agency", a.id)
-        .header("x-panjere-signature", sig)
-        .body(body)
-        .send()
-        .await;
+    let sent = send_signed(client, a, url, body).await;
     match sent {
         Ok(r) if r.status().is_success() => {}
         Ok(r) => tracing::warn!(agency = a.id, reference = %app.reference, status = r.status().as_u16(), "callback refused"),

@@ -139,15 +139,7 @@ pub async fn feed(State(a): State<Arc<Agency>>, Query(q): Query<FeedQuery>) -> R
 /// Pushes an event to the window, signed as callbacks are.
 pub async fn push(client: &reqwest::Client, a: &Agency, url: &str, e: &LifeEvent) {
     let body = serde_json::to_string(e).expect("an event serialises");
-    let sig = crate::apps::signature(&a.callback_secret, body.as_bytes());
-    let sent = client
-        .post(url)
-        .header("content-type", "application/json")
-        .header("x-panjere-agency", a.id)
-        .header("x-panjere-signature", sig)
-        .body(body)
-        .send()
-        .await;
+    let sent = crate::apps::send_signed(client, a, url, body).await;
     match sent {
         Ok(r) if r.status().is_success() => {}
         Ok(r) => tracing::warn!(agency = a.id, event = e.id, status = r.status().as_u16(), "event push refused; the window can pull"),

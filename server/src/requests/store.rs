@@ -224,6 +224,54 @@ const REQUEST: &str = "id, tracking_code, draft_id, citizen, national_code, serv
 
 macro_rules! request_store {
     ($db:ty) => {
+        impl SqlRequestStore<$db> {
+            /// Inserts a new request with its first timeline entry and
+            /// notification, in the caller's transaction (a draft's
+            /// submission, or an offer's parts with `offer`).
+            pub async fn insert_new(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                r: &RequestRow,
+                notification_id: &str,
+                offer: Option<&str>,
+            ) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO request (id, tracking_code, draft_id, citizen, national_code, service, agency, data, status, \
+                     next_attempt_at, created_at, updated_at, offer_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                )
+                .bind(&r.id)
+                .bind(&r.tracking_code)
+                .bind(&r.draft_id)
+                .bind(&r.citizen)
+                .bind(&r.national_code)
+                .bind(&r.service)
+                .bind(&r.agency)
+                .bind(&r.data)
+                .bind(&r.status)
+                .bind(r.next_attempt_at)
+                .bind(r.created_at)
+                .bind(r.updated_at)
+                .bind(offer)
+                .execute(&mut **tx)
+                .await?;
+                sqlx::query("INSERT INTO request_event (request_id, status, source, at) VALUES ($1, $2, 'window', $3)")
+                    .bind(&r.id)
+                    .bind(&r.status)
+                    .bind(r.created_at)
+                    .execute(&mut **tx)
+                    .await?;
+                sqlx::query("INSERT INTO notification (id, citizen, request_id, status, created_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(notification_id)
+                    .bind(&r.citizen)
+                    .bind(&r.id)
+                    .bind(&r.status)
+                    .bind(r.created_at)
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(())
+            }
+        }
+
 #[async_trait]
 impl RequestStore for SqlRequestStore<$db> {
     async fn add_draft(&self, d: &DraftRow) -> StoreResult<()> {
@@ -288,39 +336,7 @@ impl RequestStore for SqlRequestStore<$db> {
                 return Ok(Submitted::Existing(e));
             }
         }
-        sqlx::query(
-            "INSERT INTO request (id, tracking_code, draft_id, citizen, national_code, service, agency, data, status, \
-             next_attempt_at, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .bind(&r.id)
-        .bind(&r.tracking_code)
-        .bind(&r.draft_id)
-        .bind(&r.citizen)
-        .bind(&r.national_code)
-        .bind(&r.service)
-        .bind(&r.agency)
-        .bind(&r.data)
-        .bind(&r.status)
-        .bind(r.next_attempt_at)
-        .bind(r.created_at)
-        .bind(r.updated_at)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("INSERT INTO request_event (request_id, status, source, at) VALUES ($1, $2, 'window', $3)")
-            .bind(&r.id)
-            .bind(&r.status)
-            .bind(r.created_at)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("INSERT INTO notification (id, citizen, request_id, status, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(notification_id)
-            .bind(&r.citizen)
-            .bind(&r.id)
-            .bind(&r.status)
-            .bind(r.created_at)
-            .execute(&mut *tx)
-            .await?;
+        Self::insert_new(&mut tx, r, notification_id, None).await?;
         if let Some(draft) = &r.draft_id {
             sqlx::query("UPDATE draft SET request_id = $1, updated_at = $2 WHERE id = $3")
                 .bind(&r.id)

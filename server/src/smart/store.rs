@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use panjere_api::smart::{DataRead, ProactivePrefs};
 use sqlx::types::Json;
 
-use crate::requests::store::{RequestRow, StoreResult, Values};
+use crate::requests::store::{RequestRow, SqlRequestStore, StoreResult, Values};
 use crate::sql::Dialect;
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -133,39 +133,7 @@ macro_rules! smart_store {
                 notification_ids: &[String],
             ) -> StoreResult<()> {
                 for (r, n) in requests.iter().zip(notification_ids) {
-                    sqlx::query(
-                        "INSERT INTO request (id, tracking_code, draft_id, citizen, national_code, service, agency, data, status, \
-                         next_attempt_at, created_at, updated_at, offer_id) \
-                         VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                    )
-                    .bind(&r.id)
-                    .bind(&r.tracking_code)
-                    .bind(&r.citizen)
-                    .bind(&r.national_code)
-                    .bind(&r.service)
-                    .bind(&r.agency)
-                    .bind(&r.data)
-                    .bind(&r.status)
-                    .bind(r.next_attempt_at)
-                    .bind(r.created_at)
-                    .bind(r.updated_at)
-                    .bind(offer)
-                    .execute(&mut **tx)
-                    .await?;
-                    sqlx::query("INSERT INTO request_event (request_id, status, source, at) VALUES ($1, $2, 'window', $3)")
-                        .bind(&r.id)
-                        .bind(&r.status)
-                        .bind(r.created_at)
-                        .execute(&mut **tx)
-                        .await?;
-                    sqlx::query("INSERT INTO notification (id, citizen, request_id, status, created_at) VALUES ($1, $2, $3, $4, $5)")
-                        .bind(n)
-                        .bind(&r.citizen)
-                        .bind(&r.id)
-                        .bind(&r.status)
-                        .bind(r.created_at)
-                        .execute(&mut **tx)
-                        .await?;
+                    SqlRequestStore::<$db>::insert_new(tx, r, n, Some(offer)).await?;
                 }
                 Ok(())
             }
