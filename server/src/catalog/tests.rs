@@ -252,4 +252,3 @@ fn carried_documents_and_targets_are_checked() {
     assert!(errs.iter().any(|e| e.starts_with("targets.toml: target 'offered_half': unknown target")), "{errs:?}");
     assert!(errs.iter().any(|e| e == "targets.toml: target 'offered_third' is missing"), "{errs:?}");
 }
-
