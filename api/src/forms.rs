@@ -371,6 +371,17 @@ pub fn check_field(field: &Field, value: &str) -> Result<String, FieldError> {
     }
 }
 
+/// A stored value as the citizen reads it: a choice's label, a file's
+/// name, otherwise the value itself.
+pub fn value_text(field: &Field, raw: &str) -> Text {
+    let same = |v: &str| Text { fa: v.to_owned(), en: v.to_owned() };
+    match &field.kind {
+        FieldType::Choice { options } => options.iter().find(|o| o.value == raw).map(|o| o.label.clone()).unwrap_or_else(|| same(raw)),
+        FieldType::File { .. } => same(&serde_json::from_str::<FileValue>(raw).map(|f| f.name).unwrap_or_default()),
+        _ => same(raw),
+    }
+}
+
 /// Validates the fields of `steps` (every step when `None`): the normalised
 /// values and the errors by field name. Unknown names are errors too.
 pub fn check_form(

@@ -67,18 +67,7 @@ pub async fn detail(state: &AppState, r: &RequestRow) -> Result<RequestDetail, A
                 .iter()
                 .filter_map(|f| {
                     let v = values.get(&f.name).map(String::as_str).filter(|v| !v.is_empty())?;
-                    let value = match &f.kind {
-                        panjere_api::forms::FieldType::Choice { options } => options
-                            .iter()
-                            .find(|o| o.value == v)
-                            .map(|o| o.label.clone())
-                            .unwrap_or_else(|| Text { fa: v.into(), en: v.into() }),
-                        panjere_api::forms::FieldType::File { .. } => {
-                            let name = serde_json::from_str::<panjere_api::forms::FileValue>(v).map(|f| f.name).unwrap_or_default();
-                            Text { fa: name.clone(), en: name }
-                        }
-                        _ => Text { fa: v.into(), en: v.into() },
-                    };
+                    let value = panjere_api::forms::value_text(f, v);
                     Some(GivenAnswer { field: f.name.clone(), label: f.label.clone(), value })
                 })
                 .collect()
@@ -274,8 +263,8 @@ async fn inbox(State(state): State<AppState>, citizen: Citizen) -> Result<Json<I
     responses((status = 200, description = "How many notifications are unread", body = Unread), (status = 401, description = "Not signed in", body = ErrorBody)))]
 async fn unread(State(state): State<AppState>, citizen: Citizen) -> Result<Json<Unread>, AppError> {
     let rows = state.stores().requests.notifications(&citizen.pseudonym).await?;
-    let offers = state.smart().store.offers_of(&citizen.pseudonym).await?;
-    let unread = rows.iter().filter(|n| n.read_at.is_none()).count() + offers.iter().filter(|o| o.seen_at.is_none()).count();
+    let offers = state.smart().store.unseen(&citizen.pseudonym).await?;
+    let unread = rows.iter().filter(|n| n.read_at.is_none()).count() as u64 + offers;
     Ok(Json(Unread { unread: unread as u32 }))
 }
 
@@ -322,7 +311,7 @@ async fn data_use(State(state): State<AppState>, citizen: Citizen) -> Result<Jso
                     Some(_) => None,
                     None => state.smart().store.offer(&u.request_id).await?.filter(|o| o.citizen == *pseudonym),
                 };
-                let title = offer.as_ref().and_then(|o| state.smart().rules.get(&o.rule)).map(|r| r.title.clone());
+                let title = offer.as_ref().map(|o| state.smart().title(&o.rule));
                 let found = (c.or_else(|| offer.and_then(|o| o.tracking_code)), title);
                 codes.insert(u.request_id.clone(), found.clone());
                 found

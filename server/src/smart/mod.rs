@@ -99,6 +99,11 @@ impl Smart {
         self.catalog.agency_name(id).cloned().unwrap_or_else(|| text(id, id))
     }
 
+    /// A rule's title, for the citizen (its id if the rule is gone).
+    pub fn title(&self, rule: &str) -> Text {
+        self.rules.get(rule).map(|r| r.title.clone()).unwrap_or_else(|| text(rule, rule))
+    }
+
     /// Stores an event an agency published (pushed or pulled); false when
     /// it had been received before.
     pub async fn receive(&self, agency: &str, e: &LifeEvent, via: &str) -> Result<bool, String> {
@@ -338,12 +343,11 @@ impl Smart {
     ) -> Result<OfferRow, AcceptError> {
         let offer = self.store.offer(id).await?.filter(|o| o.citizen == citizen).ok_or(AcceptError::NotFound)?;
         let now = self.clock.now();
-        if offer.status != "open" || offer.expires_at <= now {
-            let status = if offer.status == "open" { "expired".to_owned() } else { offer.status.clone() };
-            if offer.status == "accepted" {
-                return Ok(offer);
-            }
-            return Err(AcceptError::NotOpen(status));
+        match offer.status_at(now) {
+            "open" => {}
+            // Accepting again answers the same.
+            "accepted" => return Ok(offer),
+            other => return Err(AcceptError::NotOpen(other.to_owned())),
         }
         let rule = self.rules.get(&offer.rule).ok_or(AcceptError::NotFound)?;
         let mut errors = BTreeMap::new();
@@ -391,8 +395,8 @@ impl Smart {
         for (service, values) in &o.prefill.0 {
             let s = self.catalog.service(service);
             let form = self.catalog.form(service);
-            let asks: Vec<String> =
-                rule.and_then(|r| r.part.iter().find(|p| &p.service == service)).map(|p| p.ask.clone()).unwrap_or_default();
+            let part = rule.and_then(|r| r.part.iter().find(|p| &p.service == service));
+            let asks: &[String] = part.map_or(&[], |p| p.ask.as_slice());
             let source = self.name_of_agency(event.as_ref().map_or("", |e| e.agency.as_str()));
             let prefilled = form
                 .map(|f| {
@@ -400,16 +404,8 @@ impl Smart {
                         .iter()
                         .filter_map(|field| {
                             let v = values.get(&field.name)?;
-                            let shown = match &field.kind {
-                                panjere_api::forms::FieldType::Choice { options } => {
-                                    options.iter().find(|c| &c.value == v).map(|c| c.label.clone()).unwrap_or_else(|| text(v, v))
-                                }
-                                _ => text(v, v),
-                            };
-                            let from_event = rule
-                                .and_then(|r| r.part.iter().find(|p| &p.service == service))
-                                .and_then(|p| p.prefill.get(&field.name))
-                                .is_some_and(|src| src.starts_with("event:"));
+                            let shown = panjere_api::forms::value_text(field, v);
+                            let from_event = part.and_then(|p| p.prefill.get(&field.name)).is_some_and(|src| src.starts_with("event:"));
                             let source_name = if from_event { source.clone() } else { text("پنجره", "The window") };
                             Some(Prefilled { field: field.name.clone(), label: field.label.clone(), value: shown, source_name })
                         })
@@ -449,11 +445,10 @@ impl Smart {
             }
         }
         timeline.sort_by_key(|(at, _)| *at);
-        let now = self.clock.now();
-        let status = if o.status == "open" && o.expires_at <= now { "expired".to_owned() } else { o.status.clone() };
+        let status = o.status_at(self.clock.now()).to_owned();
         Ok(Offer {
             id: o.id.clone(),
-            title: rule.map(|r| r.title.clone()).unwrap_or_else(|| text(&o.rule, &o.rule)),
+            title: self.title(&o.rule),
             mode: o.mode.clone(),
             status,
             event: event.as_ref().map(|e| e.kind.clone()).unwrap_or_default(),

@@ -45,6 +45,18 @@ pub struct OfferRow {
     pub seen_at: Option<i64>,
 }
 
+impl OfferRow {
+    /// Its status at `now`: an open offer past its expiry is `expired`
+    /// (before the worker has written it).
+    pub fn status_at(&self, now: i64) -> &str {
+        if self.status == "open" && self.expires_at <= now {
+            "expired"
+        } else {
+            &self.status
+        }
+    }
+}
+
 /// A part of a bundle: the request made for one service.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PartRow {
@@ -84,6 +96,8 @@ pub trait SmartStore: Send + Sync + 'static {
     async fn add_offer(&self, o: &OfferRow, requests: &[RequestRow], notification_ids: &[String]) -> StoreResult<bool>;
     async fn offer(&self, id: &str) -> StoreResult<Option<OfferRow>>;
     async fn offers_of(&self, citizen: &str) -> StoreResult<Vec<OfferRow>>;
+    /// How many of the citizen's offers they have not opened.
+    async fn unseen(&self, citizen: &str) -> StoreResult<u64>;
     /// Accepts an open, unexpired offer and stores its requests, in one
     /// transaction; false when it was not open (accepted before, declined,
     /// expired).
@@ -259,6 +273,14 @@ macro_rules! smart_store {
                     .bind(citizen)
                     .fetch_all(&self.pool)
                     .await
+            }
+
+            async fn unseen(&self, citizen: &str) -> StoreResult<u64> {
+                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM offer WHERE citizen = $1 AND seen_at IS NULL")
+                    .bind(citizen)
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(n.max(0) as u64)
             }
 
             async fn accept(
