@@ -43,6 +43,9 @@ pub struct Application {
     /// The citizen's answers to requests for more information.
     #[serde(skip)]
     pub replies: Vec<String>,
+    /// The payment reference of the fee, as the window sent it.
+    #[serde(skip)]
+    pub payment: Option<String>,
 }
 
 #[derive(Default)]
@@ -142,6 +145,7 @@ pub async fn submit(State(a): State<Arc<Agency>>, Json(n): Json<NewApplication>)
         idempotency_key: n.idempotency_key.clone(),
         citizen: n.citizen,
         replies: Vec::new(),
+        payment: n.data.pointer("/payment/reference").and_then(serde_json::Value::as_str).map(str::to_owned),
     };
     // Zero-touch: decided by the rules now, in the answer to the submission.
     if let Some(outcome) = decide_by_rules(a.system, &app.service, &app.citizen, &n.data) {

@@ -37,6 +37,17 @@ pub struct Faults {
     /// Publish a description that no longer matches the registration
     /// (every path moved under `/v2`), as after a careless upgrade.
     pub drift: bool,
+    /// Payment provider only: the citizen pays and never comes back (the
+    /// tab closed): no return to the window.
+    pub no_return: bool,
+    /// Payment provider only: the return to the window arrives twice (the
+    /// provider also calls it itself).
+    pub double_callback: bool,
+    /// Payment provider only: the card is charged another amount than the
+    /// one asked (10,000 rials more), which the return and verify report.
+    pub wrong_amount: bool,
+    /// Payment provider only: verify does its work, then never answers.
+    pub verify_timeout: bool,
 }
 
 impl Faults {
@@ -62,9 +73,14 @@ impl Faults {
                 "refuse" => f.refuse = flag(v)?,
                 "malformed" => f.malformed = flag(v)?,
                 "drift" => f.drift = flag(v)?,
+                "no_return" => f.no_return = flag(v)?,
+                "double_callback" => f.double_callback = flag(v)?,
+                "wrong_amount" => f.wrong_amount = flag(v)?,
+                "verify_timeout" => f.verify_timeout = flag(v)?,
                 _ => {
                     return Err(format!(
-                        "unknown fault '{k}' (latency_ms, jitter_ms, error_rate, hang, refuse, malformed, slow_body_ms, drift)"
+                        "unknown fault '{k}' (latency_ms, jitter_ms, error_rate, hang, refuse, malformed, slow_body_ms, drift, \
+                         no_return, double_callback, wrong_amount, verify_timeout)"
                     ))
                 }
             }

@@ -10,6 +10,7 @@ pub mod data;
 pub mod events;
 pub mod faults;
 pub mod ops;
+pub mod psp;
 pub mod systems;
 
 use std::net::{IpAddr, SocketAddr};
@@ -66,6 +67,8 @@ pub struct Options {
     pub events_url: Option<String>,
     /// Faults to start with, per agency.
     pub faults: Vec<(String, Faults)>,
+    /// The payment provider's page life and unverified-payment reversal.
+    pub psp: psp::Settings,
 }
 
 impl Default for Options {
@@ -79,6 +82,7 @@ impl Default for Options {
             callback_url: None,
             events_url: None,
             faults: Vec::new(),
+            psp: psp::Settings::default(),
         }
     }
 }
@@ -112,6 +116,9 @@ pub struct Agency {
     pub events: Mutex<Vec<panjere_api::smart::LifeEvent>>,
     /// Requests received (before faults and credentials), with their paths.
     pub requests: Mutex<Vec<String>>,
+    /// The payment provider's payments (its own only).
+    pub ledger: Mutex<psp::Ledger>,
+    pub psp: psp::Settings,
 }
 
 impl Agency {
@@ -128,6 +135,8 @@ impl Agency {
             outbox: Mutex::default(),
             events: Mutex::default(),
             requests: Mutex::default(),
+            ledger: Mutex::default(),
+            psp: psp::Settings::default(),
         })
     }
 }
@@ -149,6 +158,9 @@ pub fn agency_router(agency: Arc<Agency>) -> Router {
     if !agency.system.publishes.is_empty() {
         r = r.route("/v1/events", get(events::feed));
     }
+    if agency.system.payments {
+        r = r.merge(psp::routes());
+    }
     r.merge(ops::routes(agency.id))
         .merge(systems::routes(agency.system))
         .layer(middleware::from_fn_with_state(agency.clone(), require_credential))
@@ -165,14 +177,16 @@ async fn description(State(a): State<Arc<Agency>>) -> Json<serde_json::Value> {
     Json(systems::description(a.system, a.faults.borrow().drift))
 }
 
-/// Every request must carry `Authorization: Bearer <credential>`.
+/// Every request must carry `Authorization: Bearer <credential>` (but the
+/// payment provider's page, which the citizen's browser opens).
 async fn require_credential(State(a): State<Arc<Agency>>, req: Request, next: Next) -> Response {
-    let ok = req
-        .headers()
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .is_some_and(|k| k == a.key);
+    let ok = (a.system.payments && psp::is_page(req.uri().path()))
+        || req
+            .headers()
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .is_some_and(|k| k == a.key);
     if ok {
         next.run(req).await
     } else {
@@ -386,7 +400,10 @@ pub async fn start(opts: Options) -> std::io::Result<Running> {
         let port = if opts.base_port == 0 { 0 } else { opts.base_port + i as u16 };
         let listener = tokio::net::TcpListener::bind(SocketAddr::new(opts.address, port)).await?;
         let addr = listener.local_addr()?;
-        let agency = Agency::new(system, opts.mode);
+        let mut agency = Agency::new(system, opts.mode);
+        if let Some(a) = Arc::get_mut(&mut agency) {
+            a.psp = opts.psp;
+        }
         if let Some((_, f)) = opts.faults.iter().find(|(a, _)| a == agency.id) {
             agency.faults.send_replace(f.clone());
         }

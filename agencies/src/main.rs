@@ -11,7 +11,7 @@ use panjere_agencies::faults::Faults;
 use panjere_agencies::{serve_all, Mode, Options, AGENCIES};
 
 const USAGE: &str = "usage: panjere-agencies [--address IP] [--base-port PORT] [--admin-port PORT] \
-[--mode development|test|production] [--step-seconds N] [--callback-url URL] [--events-url URL] [--fault AGENCY:key=value,...]...";
+[--mode development|test|production] [--step-seconds N] [--callback-url URL] [--events-url URL] [--payment-page-seconds N] [--reverse-after-seconds N] [--fault AGENCY:key=value,...]...";
 
 fn parse(args: Vec<String>) -> Result<Options, String> {
     let mut o = Options::default();
@@ -30,6 +30,12 @@ fn parse(args: Vec<String>) -> Result<Options, String> {
             }
             "--callback-url" => o.callback_url = Some(value()?),
             "--events-url" => o.events_url = Some(value()?),
+            "--payment-page-seconds" => {
+                o.psp.page_ttl = Duration::from_secs(value()?.parse().map_err(|e| format!("--payment-page-seconds: {e}"))?)
+            }
+            "--reverse-after-seconds" => {
+                o.psp.reverse_after = Duration::from_secs(value()?.parse().map_err(|e| format!("--reverse-after-seconds: {e}"))?)
+            }
             "--fault" => {
                 let v = value()?;
                 let (id, spec) = v.split_once(':').ok_or("--fault is AGENCY:key=value,...")?;

@@ -124,7 +124,11 @@ fn fines_for(seed: &str, count: u64) -> Value {
     let items: Vec<Value> = (0..count)
         .map(|i| {
             let (what, amount) = *r.pick(OFFENCES);
-            json!({ "id": format!("F{}{:06}", i + 1, r.below(1_000_000)), "date": format!("{y}-{:02}-{:02}", 1 + r.below(10), 1 + r.below(28)), "place": r.pick(PLACES), "offence": what, "amount_rials": amount })
+            let serial = r.below(1_000_000);
+            // Payable as a bill: the police issue its bill and payment IDs.
+            let (bill_id, payment_id) =
+                panjere_api::payments::make_bill(10_000_000 + serial, 207, panjere_api::payments::BillKind::TrafficFine, amount as i64, 5, 1);
+            json!({ "id": format!("F{}{:06}", i + 1, serial), "date": format!("{y}-{:02}-{:02}", 1 + r.below(10), 1 + r.below(28)), "place": r.pick(PLACES), "offence": what, "amount_rials": amount, "bill_id": bill_id, "payment_id": payment_id })
         })
         .collect();
     let total: u64 = items.iter().map(|f| f["amount_rials"].as_u64().unwrap_or(0)).sum();

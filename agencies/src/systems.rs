@@ -41,6 +41,9 @@ pub struct System {
     /// Accepts applications (`POST /v1/applications`, status, replies).
     #[serde(default)]
     pub applications: bool,
+    /// A payment service provider (`crate::psp`), not an agency.
+    #[serde(default)]
+    pub payments: bool,
     /// The life events its registry records and publishes (pushed to the
     /// window, and readable at `GET /v1/events`).
     #[serde(default)]

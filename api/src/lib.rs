@@ -11,6 +11,7 @@ pub mod forms;
 pub mod ids;
 pub mod normalize;
 pub mod pages;
+pub mod payments;
 pub mod requests;
 pub mod search;
 pub mod smart;

@@ -10,8 +10,10 @@ use crate::Text;
 
 /// The statuses of a request, in the order they happen.
 /// `answered`: the citizen sent the information the agency asked for.
+/// `awaiting_payment`: the service has a fee, not paid yet (nothing is
+/// forwarded until it is).
 pub const STATUSES: &[&str] =
-    &["submitted", "queued", "forwarded", "in_review", "more_info", "answered", "approved", "rejected", "delivered"];
+    &["awaiting_payment", "submitted", "queued", "forwarded", "in_review", "more_info", "answered", "approved", "rejected", "delivered"];
 
 /// Whether `status` ends the agency's work (no more polling).
 pub fn is_final(status: &str) -> bool {
@@ -183,6 +185,12 @@ pub struct RequestDetail {
     /// reference of the document it issued. Oldest first.
     #[serde(default)]
     pub messages: Vec<AgencyMessage>,
+    /// The service's fee in rials, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee_rials: Option<i64>,
+    /// The payments of its fee (attempts, receipts, refunds), oldest first.
+    #[serde(default)]
+    pub payments: Vec<crate::payments::Payment>,
 }
 
 /// A message from the agency about a request.
@@ -224,12 +232,17 @@ pub struct Notification {
     pub tracking_code: String,
     /// For an offer: its title.
     pub service_name: Text,
-    /// The new status, `notice` for a message from the agency, or `offer`
-    /// for a proactive offer or automatic delivery (see `offer_id`).
+    /// The new status, `notice` for a message from the agency, `offer`
+    /// for a proactive offer or automatic delivery (see `offer_id`), `paid`
+    /// for a payment's receipt or `refunded` (see `payment_id`).
     pub status: String,
     /// The offer this is about (`GET /api/offers/{id}`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer_id: Option<String>,
+    /// For `paid` (a receipt) and `refunded`: the payment
+    /// (`GET /api/payments/{id}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
     /// The agency's message, for notices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice: Option<Text>,

@@ -57,6 +57,8 @@ pub struct Config {
     /// Client connections: timeouts and limits against slow and hostile
     /// clients (`[http]` in the file).
     pub http: HttpSettings,
+    /// Paying through the window (`[payments]` in the file).
+    pub payments: PaymentSettings,
     /// From the environment only, never the file.
     #[serde(skip)]
     pub secrets: Secrets,
@@ -131,6 +133,47 @@ pub struct RequestSettings {
 impl Default for RequestSettings {
     fn default() -> Self {
         RequestSettings { poll_interval_s: 15, max_backoff_s: 60, lease_s: 60, events_pull_interval_s: 30 }
+    }
+}
+
+/// Payments: the sweeper's timing and the re-authentication threshold;
+/// times in seconds, amounts in rials.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct PaymentSettings {
+    /// The sweeper looks for payments left in between this often.
+    pub sweep_interval_s: i64,
+    /// A payment still at the provider's page is asked about this long
+    /// after it was created, and as often after (the closed tab).
+    pub pending_check_s: i64,
+    /// The first wait before asking the provider again after it failed to
+    /// answer (doubling, up to `max_backoff_s`).
+    pub retry_s: i64,
+    pub max_backoff_s: i64,
+    /// How long an instance holds the payments it claimed.
+    pub lease_s: i64,
+    /// Paying more than this asks for a fresh one-time code first.
+    pub reauth_above_rials: i64,
+    /// How long a fresh code counts as fresh.
+    pub reauth_valid_s: i64,
+    /// The window's address as the citizen's browser reaches it, where the
+    /// provider sends the citizen back (unset: the address the citizen
+    /// used). Env: `PANJERE_PUBLIC_URL`.
+    pub public_url: Option<String>,
+}
+
+impl Default for PaymentSettings {
+    fn default() -> Self {
+        PaymentSettings {
+            sweep_interval_s: 5,
+            pending_check_s: 120,
+            retry_s: 2,
+            max_backoff_s: 60,
+            lease_s: 60,
+            reauth_above_rials: 50_000_000,
+            reauth_valid_s: 300,
+            public_url: None,
+        }
     }
 }
 
@@ -267,6 +310,7 @@ impl Default for Config {
             auth: AuthSettings::default(),
             requests: RequestSettings::default(),
             http: HttpSettings::default(),
+            payments: PaymentSettings::default(),
             secrets: Secrets::default(),
         }
     }
@@ -376,6 +420,12 @@ impl Config {
         }
         if let Some(v) = env("PANJERE_REDIS_PREFIX") {
             self.redis_prefix = v;
+        }
+        if let Some(v) = env("PANJERE_PUBLIC_URL") {
+            if !(v.starts_with("https://") || v.starts_with("http://")) {
+                return Err(ConfigError::Env("PANJERE_PUBLIC_URL", v, "an http(s) address".into()));
+            }
+            self.payments.public_url = Some(v.trim_end_matches('/').to_owned());
         }
         if let Some(v) = env("PANJERE_LEASE_SECONDS") {
             self.requests.lease_s = parse("PANJERE_LEASE_SECONDS", v)?;

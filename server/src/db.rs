@@ -92,6 +92,7 @@ where
     SqlRequestStore<DB>: crate::requests::store::RequestStore,
     SqlUsageStore<DB>: crate::stats::UsageStore,
     SqlSmartStore<DB>: crate::smart::store::SmartStore,
+    crate::payments::store::SqlPaymentStore<DB>: crate::payments::store::PaymentStore,
     AuditPool: From<sqlx::Pool<DB>>,
 {
     Stores {
@@ -101,6 +102,7 @@ where
         requests: Arc::new(SqlRequestStore::new(pool.clone())),
         usage: Arc::new(SqlUsageStore::new(pool.clone())),
         smart: Arc::new(SqlSmartStore::new(pool.clone())),
+        payments: Arc::new(crate::payments::store::SqlPaymentStore::new(pool.clone())),
         audit: Arc::new(BatchedAudit::start(pool.into())),
         limits: Arc::new(MemoryLimiter::default()) as Arc<dyn Limiter>,
         redis: None,

@@ -52,6 +52,9 @@ pub enum AppError {
     /// The action does not fit the resource's current state.
     #[error("{0}")]
     Conflict(String),
+    /// The payment provider did not answer; nothing was charged.
+    #[error("the payment provider is not answering; nothing was charged. Please try again shortly")]
+    PaymentUnavailable,
 }
 
 impl From<CheckError> for AppError {
@@ -153,6 +156,7 @@ impl AppError {
             AppError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             AppError::BodyTimeout => (StatusCode::REQUEST_TIMEOUT, "request_timeout"),
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            AppError::PaymentUnavailable => (StatusCode::SERVICE_UNAVAILABLE, "payment_unavailable"),
             AppError::Gateway(g) => match g {
                 GatewayError::Build(BuildError::UnknownOperation(_)) => (StatusCode::NOT_FOUND, "not_found"),
                 GatewayError::Build(_) => (StatusCode::BAD_REQUEST, "bad_parameter"),
@@ -223,6 +227,7 @@ impl IntoResponse for AppError {
         let (retry_after_s, attempts_left) = match &self {
             AppError::Auth(a) => (a.retry_after_s(), a.attempts_left()),
             _ if self.store_unreachable() => (Some(5), None),
+            AppError::PaymentUnavailable => (Some(5), None),
             _ => (None, None),
         };
         let body = ErrorBody {

@@ -10,6 +10,7 @@ pub mod db;
 pub mod error;
 pub mod gateway;
 pub mod jalali;
+pub mod payments;
 pub mod rand;
 pub mod redis;
 pub mod request_id;

@@ -109,9 +109,27 @@ pub fn build_state_with(
     let rules = crate::smart::rules::Rules::load(&config.catalog_dir, &catalog, gateway.registry()).map_err(StartupError::Gateway)?;
     let requests = Arc::new(Requests::new(stores.requests.clone(), gateway.clone(), catalog.clone(), clock.clone(), config.requests));
     let smart = Smart::new(rules, stores.smart.clone(), gateway.clone(), catalog.clone(), requests.clone(), clock.clone(), config.requests);
+    let payments = Arc::new(crate::payments::Payments::new(
+        stores.payments.clone(),
+        gateway.clone(),
+        requests.clone(),
+        clock.clone(),
+        config.payments.clone(),
+    ));
     let shell = Shell::load(&config.dist_dir).map(Arc::new);
     let instance = config.instance.clone().unwrap_or_else(|| format!("pid-{}", std::process::id()));
-    Ok(AppState::new(Parts { catalog, shell, gateway, auth: Arc::new(auth), requests, smart: Arc::new(smart), stores, clock, instance }))
+    Ok(AppState::new(Parts {
+        catalog,
+        shell,
+        gateway,
+        auth: Arc::new(auth),
+        requests,
+        smart: Arc::new(smart),
+        payments,
+        stores,
+        clock,
+        instance,
+    }))
 }
 
 /// The work beside the requests: agency health probes, request delivery
@@ -152,7 +170,8 @@ pub fn spawn_background(state: &AppState) -> Background {
     // Unique per process, whatever the instance is called.
     let owner = format!("{}/{}", state.instance(), crate::rand::random_id());
     let worker = crate::requests::spawn_worker(state.requests().clone(), owner.clone(), stopped.clone());
-    tasks.push(crate::smart::spawn_worker(state.smart().clone(), owner, stopped));
+    tasks.push(crate::smart::spawn_worker(state.smart().clone(), owner.clone(), stopped.clone()));
+    tasks.push(crate::payments::spawn_worker(state.payments().clone(), owner, stopped));
     let database = state.stores().database.clone();
     tasks.push(tokio::spawn(async move { database.maintain().await }));
     Background { tasks, worker: Some(worker), stop }

@@ -10,6 +10,7 @@ use crate::auth::Auth;
 use crate::catalog::Catalog;
 use crate::clock::Clock;
 use crate::gateway::Gateway;
+use crate::payments::Payments;
 use crate::requests::Requests;
 use crate::smart::Smart;
 use crate::stores::Stores;
@@ -27,6 +28,7 @@ struct Inner {
     auth: Arc<Auth>,
     requests: Arc<Requests>,
     smart: Arc<Smart>,
+    payments: Arc<Payments>,
     stores: Stores,
     clock: Arc<dyn Clock>,
     instance: String,
@@ -40,6 +42,7 @@ pub struct Parts {
     pub auth: Arc<Auth>,
     pub requests: Arc<Requests>,
     pub smart: Arc<Smart>,
+    pub payments: Arc<Payments>,
     pub stores: Stores,
     pub clock: Arc<dyn Clock>,
     /// This instance's name (`X-Panjere-Instance`).
@@ -48,8 +51,8 @@ pub struct Parts {
 
 impl AppState {
     pub fn new(p: Parts) -> Self {
-        let Parts { catalog, shell, gateway, auth, requests, smart, stores, clock, instance } = p;
-        AppState { inner: Arc::new(Inner { catalog, shell, gateway, auth, requests, smart, stores, clock, instance }) }
+        let Parts { catalog, shell, gateway, auth, requests, smart, payments, stores, clock, instance } = p;
+        AppState { inner: Arc::new(Inner { catalog, shell, gateway, auth, requests, smart, payments, stores, clock, instance }) }
     }
 
     /// This instance's name, sent on every answer.
@@ -63,6 +66,10 @@ impl AppState {
 
     pub fn smart(&self) -> &Arc<Smart> {
         &self.inner.smart
+    }
+
+    pub fn payments(&self) -> &Arc<Payments> {
+        &self.inner.payments
     }
 
     pub fn stores(&self) -> &Stores {

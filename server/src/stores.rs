@@ -11,6 +11,7 @@ use tower_sessions::SessionStore;
 use crate::auth::limit::Limiter;
 use crate::auth::store::AuthStore;
 use crate::gateway::audit::AuditSink;
+use crate::payments::store::PaymentStore;
 use crate::redis::{Redis, RedisLimiter, RedisSessions};
 use crate::requests::store::RequestStore;
 use crate::smart::store::SmartStore;
@@ -42,6 +43,8 @@ pub struct Stores {
     pub usage: Arc<dyn UsageStore>,
     /// Life events, offers, opt-outs.
     pub smart: Arc<dyn SmartStore>,
+    /// Payments and refunds.
+    pub payments: Arc<dyn PaymentStore>,
     /// The append-only audit log of agency calls.
     pub audit: Arc<dyn AuditSink>,
     /// The sign-in address limit's counts.

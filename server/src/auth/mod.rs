@@ -119,6 +119,8 @@ pub enum AuthError {
     IdleTimeout,
     #[error("the session reached its maximum length; sign in again")]
     AbsoluteTimeout,
+    #[error("paying this much needs a fresh one-time code: ask for one (POST /api/me/reauth/code) and confirm it")]
+    ReauthRequired,
 }
 
 impl AuthError {
@@ -142,6 +144,7 @@ impl AuthError {
             AuthError::NotSignedIn => (401, "not_signed_in", None),
             AuthError::IdleTimeout => (401, "session_idle_timeout", None),
             AuthError::AbsoluteTimeout => (401, "session_absolute_timeout", None),
+            AuthError::ReauthRequired => (403, "reauth_required", None),
         }
     }
 

@@ -114,7 +114,18 @@ impl Requests {
             }
         };
         let Some(submit) = &form.submit else { return };
-        let data = json!({ "values": r.data, "inquiries": inquiries });
+        // The fee's payment reference, when the service has a fee.
+        let paid = match self.store.paid(&r.id).await {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::error!(request = %r.id, error = %e, "cannot read the request's payment");
+                return;
+            }
+        };
+        let mut data = json!({ "values": r.data, "inquiries": inquiries });
+        if let Some((reference, rials)) = paid {
+            data["payment"] = json!({ "reference": reference, "amount_rials": rials });
+        }
         let params = vec![
             ("service".to_owned(), r.service.clone()),
             ("citizen".to_owned(), r.national_code.clone()),

@@ -203,6 +203,9 @@ pub trait RequestStore: Send + Sync + 'static {
     async fn add_file(&self, f: &FileRow) -> StoreResult<()>;
     /// A draft's file: (field, mime, size).
     async fn file_meta(&self, draft_id: &str, id: &str) -> StoreResult<Option<(String, String, i64)>>;
+    /// The successful payment of a request's fee: (provider reference,
+    /// rials), sent to the agency with the request.
+    async fn paid(&self, request_id: &str) -> StoreResult<Option<(String, i64)>>;
     /// Every audited call about the citizen, newest first.
     async fn data_use(&self, citizen: &str, limit: i64) -> StoreResult<Vec<AuditUse>>;
 }
@@ -568,6 +571,13 @@ impl RequestStore for SqlRequestStore<$db> {
         sqlx::query_as("SELECT field, mime, size FROM draft_file WHERE draft_id = $1 AND id = $2")
             .bind(draft_id)
             .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    async fn paid(&self, request_id: &str) -> StoreResult<Option<(String, i64)>> {
+        sqlx::query_as("SELECT reference, amount FROM payment WHERE request_id = $1 AND state = 'success' AND reference IS NOT NULL LIMIT 1")
+            .bind(request_id)
             .fetch_optional(&self.pool)
             .await
     }

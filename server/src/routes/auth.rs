@@ -119,7 +119,7 @@ async fn resend(
     Ok(Json(code_sent(&state, &mobile)))
 }
 
-fn code_sent(state: &AppState, mobile: &str) -> CodeSent {
+pub(crate) fn code_sent(state: &AppState, mobile: &str) -> CodeSent {
     let s = &state.auth().settings;
     CodeSent {
         mobile_masked: panjere_api::auth::mask_mobile(mobile),
@@ -188,7 +188,7 @@ async fn check_person(state: &AppState, national_code: &str, mobile: &str, now: 
 
 /// Sends a fresh code by SMS, then stores its hash (a code that could not
 /// be sent is never stored, so the citizen may try again at once).
-async fn send_code(state: &AppState, national_code: &str, mobile: &str, citizen: &str, now: i64) -> Result<String, AppError> {
+pub(crate) async fn send_code(state: &AppState, national_code: &str, mobile: &str, citizen: &str, now: i64) -> Result<String, AppError> {
     let auth = state.auth();
     auth.limiter
         .hit(&format!("sms:{mobile}"), now, auth.settings.codes_per_mobile_per_hour, 3600)
@@ -213,6 +213,40 @@ async fn send_code(state: &AppState, national_code: &str, mobile: &str, citizen:
     Ok(id)
 }
 
+/// Checks a one-time code against its challenge (expiry, attempts,
+/// lockout) and uses it up: the sign-in's and the re-authentication's.
+pub(crate) async fn check_code(state: &AppState, challenge_id: &str, code: &str, now: i64) -> Result<Challenge, AppError> {
+    let auth = state.auth();
+    let s = &auth.settings;
+    let challenge = auth.store.challenge(challenge_id).await?.ok_or(AuthError::CodeExpired)?;
+    if challenge.locked_at.is_some() || challenge.attempts >= i64::from(s.max_attempts) {
+        let until = challenge.locked_at.unwrap_or(now) + s.lockout_s as i64;
+        return Err(AuthError::CodeLocked { retry_after_s: (until - now).max(1) as u64 }.into());
+    }
+    if challenge.used_at.is_some() {
+        return Err(AuthError::NoPendingSignIn.into());
+    }
+    if now >= challenge.expires_at {
+        return Err(AuthError::CodeExpired.into());
+    }
+    if !auth.code_matches(&challenge.id, code, &challenge.code_hash) {
+        let attempts = auth.store.wrong_attempt(&challenge.id, s.max_attempts, now).await?;
+        let left = i64::from(s.max_attempts) - attempts;
+        tracing::info!(citizen = %challenge.citizen, attempts, "wrong sign-in code");
+        return Err(if left <= 0 {
+            AuthError::CodeLocked { retry_after_s: s.lockout_s }
+        } else {
+            AuthError::CodeWrong { attempts_left: left as u32 }
+        }
+        .into());
+    }
+    if !auth.store.use_challenge(&challenge.id, s.max_attempts, now).await? {
+        return Err(AuthError::NoPendingSignIn.into());
+    }
+
+    Ok(challenge)
+}
+
 /// Checks the code; on success signs in under a new session id.
 #[utoipa::path(post, path = "/api/auth/verify", tag = "auth", request_body = VerifyRequest,
     responses(
@@ -233,34 +267,9 @@ async fn verify(
     let now = state.clock().now();
     limit_address(&state, &address, now).await?;
     let auth = state.auth();
-    let s = &auth.settings;
     let pending = session.get::<Pending>(PENDING).await?.ok_or(AuthError::NoPendingSignIn)?;
     let code = panjere_api::auth::one_time_code(&req.code).ok_or(AuthError::CodeFormat)?;
-    let challenge = auth.store.challenge(&pending.challenge).await?.ok_or(AuthError::CodeExpired)?;
-    if challenge.locked_at.is_some() || challenge.attempts >= i64::from(s.max_attempts) {
-        let until = challenge.locked_at.unwrap_or(now) + s.lockout_s as i64;
-        return Err(AuthError::CodeLocked { retry_after_s: (until - now).max(1) as u64 }.into());
-    }
-    if challenge.used_at.is_some() {
-        return Err(AuthError::NoPendingSignIn.into());
-    }
-    if now >= challenge.expires_at {
-        return Err(AuthError::CodeExpired.into());
-    }
-    if !auth.code_matches(&challenge.id, &code, &challenge.code_hash) {
-        let attempts = auth.store.wrong_attempt(&challenge.id, s.max_attempts, now).await?;
-        let left = i64::from(s.max_attempts) - attempts;
-        tracing::info!(citizen = %challenge.citizen, attempts, "wrong sign-in code");
-        return Err(if left <= 0 {
-            AuthError::CodeLocked { retry_after_s: s.lockout_s }
-        } else {
-            AuthError::CodeWrong { attempts_left: left as u32 }
-        }
-        .into());
-    }
-    if !auth.store.use_challenge(&challenge.id, s.max_attempts, now).await? {
-        return Err(AuthError::NoPendingSignIn.into());
-    }
+    let challenge = check_code(&state, &pending.challenge, &code, now).await?;
 
     // A new session id: whatever id the browser had before (possibly one an
     // attacker planted) is deleted and never signed in.

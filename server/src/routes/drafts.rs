@@ -198,10 +198,12 @@ async fn submit(
         return Err(AppError::InvalidForm(errors));
     }
     let agency = state.catalog().service(&d.service).map(|s| s.agency.clone()).unwrap_or_default();
+    // A fee is a step of the application: nothing is forwarded until paid.
+    let fee = crate::routes::payments::fee_of(&state, &d.service);
     let now = state.clock().now();
     let mut last = sqlx::Error::RowNotFound;
     for _ in 0..5 {
-        let row = RequestRow::submitted(
+        let mut row = RequestRow::submitted(
             NewRequest {
                 id: random_id(),
                 tracking_code: crate::rand::tracking_code(),
@@ -214,7 +216,14 @@ async fn submit(
             },
             now,
         );
+        if fee.is_some() {
+            row.status = "awaiting_payment".into();
+        }
         match store.submit(&row, &random_id()).await {
+            Ok(Submitted::New(r)) if r.status == "awaiting_payment" => {
+                tracing::info!(request = %r.id, service = %r.service, "request submitted; waiting for its fee");
+                return Ok((StatusCode::CREATED, Json(crate::routes::requests::detail(&state, &r).await?)));
+            }
             Ok(Submitted::New(r)) => {
                 state.requests().submitted();
                 tracing::info!(request = %r.id, service = %r.service, "request submitted");

@@ -13,6 +13,7 @@ pub mod inquiry;
 pub mod lookup;
 pub mod me;
 pub mod offers;
+pub mod payments;
 pub mod requests;
 pub mod stats;
 pub mod status;
@@ -46,6 +47,7 @@ use crate::state::AppState;
         (name = "requests", description = "Using a service: inquiries, drafts, requests with tracking codes, inbox, data use"),
         (name = "auth", description = "Citizen sign-in and sessions. State-changing requests must be same-origin \
                                        (Sec-Fetch-Site or Origin) and JSON, or they are refused with 403 / 415"),
+        (name = "payments", description = "Paying fees, fines and bills through the window's payment provider; receipts and refunds"),
         (name = "smart", description = "Proactive offers and automatic deliveries started by life events, and the citizen's opt-outs"),
         (name = "stats", description = "The public accountability figures and their open data (CSV, JSON, Data Package)"),
         (name = "system", description = "Health and documentation")
@@ -64,6 +66,7 @@ pub fn api(sessions: SessionManagerLayer<DynStore>) -> (Router<AppState>, utoipa
         .merge(stats::router())
         .merge(lookup::router())
         .merge(callbacks::router())
+        .merge(payments::public_router())
         .merge(
             auth::router()
                 .merge(me::router())
@@ -71,6 +74,7 @@ pub fn api(sessions: SessionManagerLayer<DynStore>) -> (Router<AppState>, utoipa
                 .merge(drafts::router())
                 .merge(requests::router())
                 .merge(offers::router())
+                .merge(payments::router())
                 // Nothing about a citizen is kept by a browser or proxy cache.
                 .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
                     axum::http::header::CACHE_CONTROL,

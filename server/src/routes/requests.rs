@@ -89,6 +89,14 @@ pub async fn detail(state: &AppState, r: &RequestRow) -> Result<RequestDetail, A
         inquiries,
         agency_reference: r.agency_reference.clone(),
         messages,
+        fee_rials: crate::routes::payments::fee_of(state, &r.service),
+        payments: {
+            let mut out = Vec::new();
+            for p in state.payments().store.of_request(&r.id).await?.iter().filter(|p| p.state != "created") {
+                out.push(crate::routes::payments::view(state, p).await?);
+            }
+            out
+        },
     })
 }
 
@@ -228,6 +236,7 @@ async fn inbox(State(state): State<AppState>, citizen: Citizen) -> Result<Json<I
                     tracking_code: n.tracking_code,
                     status: n.status,
                     offer_id: None,
+                    payment_id: None,
                     created_at: time(n.created_at),
                     read: n.read_at.is_some(),
                 },
@@ -247,11 +256,40 @@ async fn inbox(State(state): State<AppState>, citizen: Citizen) -> Result<Json<I
                 service_name: title,
                 status: "offer".to_owned(),
                 offer_id: Some(o.id.clone()),
+                payment_id: None,
                 notice: None,
                 created_at: time(o.created_at),
                 read: o.seen_at.is_some(),
             },
         ));
+    }
+    // Receipts of successful payments and their refunds (read: the citizen
+    // paid them themself).
+    for p in state.payments().store.of_citizen(&citizen.pseudonym).await? {
+        let tracking_code = match &p.request_id {
+            Some(r) => state.stores().requests.request(r).await?.map(|r| r.tracking_code).unwrap_or_default(),
+            None => String::new(),
+        };
+        let item = |status: &str, at: i64| Notification {
+            id: format!("{status}-{}", p.id),
+            request_id: p.request_id.clone().unwrap_or_default(),
+            tracking_code: tracking_code.clone(),
+            service_name: p.title.0.clone(),
+            status: status.to_owned(),
+            offer_id: None,
+            payment_id: Some(p.id.clone()),
+            notice: None,
+            created_at: time(at),
+            read: true,
+        };
+        if let (Some(at), "success") = (p.paid_at, p.state.as_str()) {
+            items.push((at, item("paid", at)));
+        }
+        for f in state.payments().store.refunds_of(&p.id).await? {
+            if let Some(at) = f.refunded_at {
+                items.push((at, item("refunded", at)));
+            }
+        }
     }
     items.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
     let items: Vec<Notification> = items.into_iter().map(|(_, n)| n).collect();

@@ -16,7 +16,7 @@ use axum::Router;
 use panjere_agencies::faults::Faults;
 use panjere_agencies::{Options, Running};
 use panjere_server::clock::{Clock, ManualClock, SystemClock};
-use panjere_server::config::{AuthSettings, Config, HttpSettings, RequestSettings};
+use panjere_server::config::{AuthSettings, Config, HttpSettings, PaymentSettings, RequestSettings};
 use panjere_server::startup::Background;
 use panjere_server::{app, build_state, spawn_background, AppState};
 use serde_json::{json, Value};
@@ -139,6 +139,31 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// A client that does not follow redirects (a browser's steps, one by one).
+pub fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+/// Submits the provider's payment page with `action` (`pay` or `cancel`)
+/// and a card: where the provider sends the browser back, if anywhere.
+pub async fn psp_act(url: &str, action: &str) -> Option<String> {
+    let page = no_redirects().get(url).send().await.unwrap();
+    assert_eq!(page.status(), 200, "the provider's page");
+    let r = no_redirects().post(url).form(&[("action", action), ("card", "6037991234567890")]).send().await.unwrap();
+    match r.status().as_u16() {
+        303 => Some(r.headers()["location"].to_str().unwrap().to_owned()),
+        200 => None,
+        s => panic!("the provider's page answered {s}"),
+    }
+}
+
+/// The browser arrives back at the window: sent on to the payment's page.
+pub async fn follow_return(back: &str) -> String {
+    let r = no_redirects().get(back).send().await.unwrap();
+    assert_eq!(r.status(), 303, "the window's return: {back}");
+    r.headers()["location"].to_str().unwrap().to_owned()
+}
+
 /// What differs between tests; `Default` is the shipped configuration on
 /// the system clock.
 pub struct TestOptions {
@@ -176,6 +201,10 @@ pub struct TestOptions {
     pub embedded: bool,
     /// Another SQLite data directory (default: a new one).
     pub data_dir: Option<PathBuf>,
+    /// The payment sweeper's timing and the re-authentication threshold.
+    pub payments: PaymentSettings,
+    /// The simulated payment provider's page life and reversal time.
+    pub psp: panjere_agencies::psp::Settings,
 }
 
 impl Default for TestOptions {
@@ -197,6 +226,15 @@ impl Default for TestOptions {
             without_redis: false,
             embedded: false,
             data_dir: None,
+            payments: PaymentSettings {
+                sweep_interval_s: 1,
+                pending_check_s: 2,
+                retry_s: 1,
+                max_backoff_s: 2,
+                lease_s: 10,
+                ..PaymentSettings::default()
+            },
+            psp: panjere_agencies::psp::Settings::default(),
         }
     }
 }
@@ -228,6 +266,7 @@ impl TestApp {
             step: opts.step,
             callback_url: opts.callbacks.then(|| format!("{base}/api/agency-callbacks")),
             events_url: opts.event_push.then(|| format!("{base}/api/agency-events")),
+            psp: opts.psp,
             ..Default::default()
         })
         .await
@@ -243,6 +282,7 @@ impl TestApp {
             auth: opts.auth,
             requests: opts.requests,
             http: opts.http,
+            payments: opts.payments,
             ..Default::default()
         };
         let database = if opts.embedded { None } else { TestDatabase::create().await };
@@ -516,7 +556,37 @@ impl Browser {
         assert_eq!((a.status, a.body["errors"].as_object().map(|e| e.len())), (200, Some(0)), "{}", a.body);
         let a = self.post(&format!("/api/drafts/{id}/submit"), json!({})).await;
         assert_eq!(a.status, 201, "{}", a.body);
+        // Its fee is a step of the application: paid on the provider's page.
+        assert_eq!(a.body["status"], "awaiting_payment", "{}", a.body);
+        let id = a.body["id"].as_str().unwrap().to_owned();
+        let paid = self.pay_fee(&id, "pay").await;
+        assert_eq!(paid["state"], "success", "{paid}");
+        self.get(&format!("/api/requests/{id}")).await.body
+    }
+
+    /// Starts paying request `id`'s fee: the payment, pending at the
+    /// provider's page.
+    pub async fn start_fee(&mut self, id: &str) -> Value {
+        let key = panjere_server::rand::random_id();
+        let a = self.post(&format!("/api/requests/{id}/payment"), json!({ "idempotency_key": key })).await;
+        assert_eq!((a.status, a.body["state"].as_str()), (201, Some("pending")), "{}", a.body);
         a.body
+    }
+
+    /// Pays (`action` "pay") or cancels request `id`'s fee on the
+    /// provider's page as a citizen's browser would, and comes back to
+    /// the window when the provider sends it back: the payment then.
+    pub async fn pay_fee(&mut self, id: &str, action: &str) -> Value {
+        let p = self.start_fee(id).await;
+        self.finish_payment(&p, action).await
+    }
+
+    /// Acts on a started payment's page and follows the return.
+    pub async fn finish_payment(&mut self, p: &Value, action: &str) -> Value {
+        if let Some(back) = psp_act(p["payment_url"].as_str().unwrap(), action).await {
+            follow_return(&back).await;
+        }
+        self.get(&format!("/api/payments/{}", p["id"].as_str().unwrap())).await.body
     }
 
     /// Uploads `bytes` as the file of `field` in draft `draft`: the file's

@@ -5,6 +5,7 @@ mod auth;
 mod gateway;
 mod helpers;
 mod hostile;
+mod payments;
 mod requests;
 mod router;
 mod scale;

@@ -66,6 +66,14 @@ async fn fill(c: &mut Browser, form: &Form) -> Result<Value, String> {
     if a.status != 201 {
         return Err(format!("submit: {} {}", a.status, a.body));
     }
+    // A service with a fee waits for it: paid on the provider's page.
+    if a.body["status"] == "awaiting_payment" {
+        let request = a.body["id"].as_str().unwrap_or_default().to_owned();
+        let paid = c.pay_fee(&request, "pay").await;
+        if paid["state"] != "success" {
+            return Err(format!("fee not paid: {paid}"));
+        }
+    }
     Ok(a.body)
 }
 
