@@ -47,6 +47,10 @@ macro_rules! with_pages {
                 ("/requests/:id", request_route, apply, none, { view! { <RequestPage/> } }),
                 // What the window offers or did for the citizen from a life event.
                 ("/offers/:id", offer_route, apply, none, { view! { <OfferPage/> } }),
+                // Paying: fees, bills and fines; receipts.
+                ("/payments", payments_route, apply, none, { view! { <PaymentsPage/> } }),
+                ("/payments/:id", payment_route, apply, none, { view! { <PaymentPage/> } }),
+                ("/pay", pay_bill_route, apply, none, { view! { <PayBillPage/> } }),
             }
         }
     };

@@ -441,6 +441,38 @@ pub struct National {
     /// the decision of each proactive request.
     #[serde(default)]
     pub median_event_to_delivery_seconds: Option<i64>,
+    /// Fees, fines and bills paid through the window.
+    #[serde(default)]
+    pub payments: PaymentFigures,
+}
+
+/// Payments made through the window (measured from the payment records,
+/// never typed in).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PaymentFigures {
+    /// Payments verified and credited.
+    pub payments_made: u64,
+    /// Of the payments that ended (paid, cancelled, expired, failed or
+    /// given back), the share paid, percent.
+    pub success_percent: Option<f64>,
+    /// Rials paid (verified).
+    pub paid_rials: u64,
+    /// Rials refunded (rejected applications).
+    pub refunded_rials: u64,
+}
+
+impl PaymentFigures {
+    /// From counts: attempts that ended, of them paid, rials paid and
+    /// refunded.
+    pub fn of(finished: u64, succeeded: u64, paid_rials: u64, refunded_rials: u64) -> PaymentFigures {
+        PaymentFigures {
+            payments_made: succeeded,
+            success_percent: (finished > 0).then(|| (succeeded as f64 * 1000.0 / finished as f64).round() / 10.0),
+            paid_rials,
+            refunded_rials,
+        }
+    }
 }
 
 /// How many agencies are at each stage.
@@ -488,6 +520,9 @@ pub struct AgencyStats {
     pub proactive_percent: Option<f64>,
     pub inquiries_electronic_percent: Option<f64>,
     pub requests_submitted: u64,
+    /// Fees and fines paid to it through the window.
+    #[serde(default)]
+    pub payments: PaymentFigures,
     /// One per target, in [`TargetId::ALL`] order.
     pub verdicts: Vec<AgencyVerdict>,
 }

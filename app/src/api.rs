@@ -2,6 +2,7 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use panjere_api::auth::{CodeSent, Me, Profile, Sessions, SignedOut, StartRequest, VerifyRequest};
+use panjere_api::payments::Payment;
 use panjere_api::requests::{
     DataUse, Draft, DraftInput, Drafts, Inbox, InquiryAnswer, InquiryRequest, RequestDetail, Requests, TrackAnswer,
 };
@@ -186,7 +187,8 @@ async fn body_of(res: Response) -> Result<(String, Option<String>), FetchError> 
     Err(match status {
         401 => FetchError::SignedOut { code: body.map(|b| b.error.code).unwrap_or_default() },
         404 => FetchError::NotFound { request_id },
-        400..=499 if body.is_some() => {
+        // The payment provider did not answer: worded for the citizen.
+        400..=499 | 503 if body.as_ref().is_some_and(|b| status < 500 || b.error.code == "payment_unavailable") => {
             let e = body.map(|b| b.error).expect("checked");
             FetchError::Refused {
                 code: e.code,
@@ -446,6 +448,42 @@ pub async fn proactive() -> Result<panjere_api::smart::ProactiveChoices, FetchEr
 
 pub async fn set_proactive(prefs: panjere_api::smart::ProactivePrefs) -> Result<panjere_api::smart::ProactiveChoices, FetchError> {
     send_json(Request::put("/api/me/proactive"), &prefs).await
+}
+
+pub async fn pay_fee(request: &str, idempotency_key: String) -> Result<Payment, FetchError> {
+    let body = panjere_api::payments::FeePayment { idempotency_key };
+    send_json(Request::post(&format!("/api/requests/{}/payment", crate::logic::encode(request))), &body).await
+}
+
+pub async fn pay_bill(bill_id: String, payment_id: String, idempotency_key: String) -> Result<Payment, FetchError> {
+    send_json(Request::post("/api/payments/bills"), &panjere_api::payments::BillPayment { bill_id, payment_id, idempotency_key }).await
+}
+
+pub async fn payments() -> Result<panjere_api::payments::Payments, FetchError> {
+    get_json("/api/payments").await
+}
+
+pub async fn payment(id: &str) -> Result<Payment, FetchError> {
+    get_json(&format!("/api/payments/{}", crate::logic::encode(id))).await
+}
+
+pub async fn reauth_code() -> Result<CodeSent, FetchError> {
+    send_json(Request::post("/api/me/reauth/code"), &serde_json::json!({})).await
+}
+
+pub async fn reauth(code: String) -> Result<(), FetchError> {
+    let res =
+        send(Request::post("/api/me/reauth"), serde_json::to_string(&panjere_api::payments::Reauth { code }).unwrap_or_default()).await?;
+    if res.status() == 204 {
+        Ok(())
+    } else {
+        decode::<Nothing>(res).await.map(|_| ())
+    }
+}
+
+/// A new idempotency key: the same for every retry of one intent.
+pub fn new_key() -> String {
+    format!("{:013x}{:013x}", (js_sys::Math::random() * 4.5e15) as u64, (js_sys::Math::random() * 4.5e15) as u64)
 }
 
 #[cfg(test)]

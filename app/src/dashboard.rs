@@ -213,6 +213,21 @@ pub fn progress(value: Option<f64>, target: f64) -> f64 {
     }
 }
 
+/// Payments in words: how many were paid, the success rate, the money
+/// paid and refunded.
+pub fn payments_text(p: panjere_api::stats::PaymentFigures, t: &'static crate::i18n::Strings) -> String {
+    let lang = t.lang();
+    crate::fmt::fill(
+        t.dash_payments,
+        &[
+            ("n", &crate::fmt::num(p.payments_made, lang)),
+            ("pct", &percent_text(p.success_percent, lang, t)),
+            ("paid", &crate::logic::rials_text(p.paid_rials, t)),
+            ("refunded", &crate::logic::rials_text(p.refunded_rials, t)),
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,8 +253,18 @@ mod tests {
             proactive_percent: None,
             inquiries_electronic_percent: None,
             requests_submitted: requests,
+            payments: Default::default(),
             verdicts: vec![],
         }
+    }
+
+    #[test]
+    fn payments_in_words() {
+        let p = panjere_api::stats::PaymentFigures::of(4, 3, 9_000_000, 3_000_000);
+        assert_eq!(
+            payments_text(p, &crate::i18n::EN),
+            "3 paid (75% of payments that ended); 9000000 rials (900000 toman) paid, 3000000 rials (300000 toman) refunded"
+        );
     }
 
     fn sample() -> Vec<AgencyStats> {

@@ -30,9 +30,9 @@ use crate::components::update_prompt::UpdatePrompt;
 use crate::i18n::I18n;
 use crate::pages::{
     agencies::AgenciesPage, agency::AgencyPage, dashboard::DashboardPage, data_use::DataUsePage, draft::DraftPage, home::HomePage,
-    inbox::InboxPage, not_found::NotFoundPage, offer::OfferPage, profile::ProfilePage, request::RequestPage, requests::RequestsPage,
-    search::SearchPage, service::ServicePage, services::ServicesPage, sessions::SessionsPage, sign_in::SignInPage, status::StatusPage,
-    topic::TopicPage, track::TrackPage, use_service::UseServicePage,
+    inbox::InboxPage, not_found::NotFoundPage, offer::OfferPage, pay_bill::PayBillPage, payment::PaymentPage, payments::PaymentsPage,
+    profile::ProfilePage, request::RequestPage, requests::RequestsPage, search::SearchPage, service::ServicePage, services::ServicesPage,
+    sessions::SessionsPage, sign_in::SignInPage, status::StatusPage, topic::TopicPage, track::TrackPage, use_service::UseServicePage,
 };
 
 /// Replaces the static app shell of `index.html` with the live app.

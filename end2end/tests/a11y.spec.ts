@@ -25,7 +25,7 @@ const PUBLIC_ROUTES = [
   '/no-such-page',
 ];
 
-const SIGNED_IN_ROUTES = ['/me', '/me/sessions', '/me/data-use', '/requests', '/inbox', '/services/traffic-fines/use', '/services/passport-issuance/use'];
+const SIGNED_IN_ROUTES = ['/me', '/me/sessions', '/me/data-use', '/requests', '/inbox', '/services/traffic-fines/use', '/services/passport-issuance/use', '/payments', '/pay'];
 
 async function checkAll(page: Page, routes: string[]) {
   for (const scheme of ['light', 'dark'] as const) {

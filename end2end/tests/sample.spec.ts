@@ -1,5 +1,6 @@
 import { expect, expectAccessible, fa, test } from './fixtures';
 import { signIn } from './fixtures/auth';
+import { backToRequest, payFee } from './fixtures/pay';
 import type { Page } from '@playwright/test';
 
 /**
@@ -79,6 +80,8 @@ test.describe('a sample of the catalog', () => {
     await expect(page.locator('main h1')).toHaveText(fa.apply_review_title);
     await page.locator('#submit-application').click();
     await expect(page).toHaveURL(/\/requests\/[0-9a-f]{32}\?new=1$/);
+    await payFee(page);
+    await backToRequest(page);
 
     // The agency asks for more information; the citizen answers on the request page.
     const reply = page.locator('#reply-form');

@@ -1,5 +1,6 @@
 import { expect, expectAccessible, fa, test } from './fixtures';
 import { signIn } from './fixtures/auth';
+import { backToRequest, payFee } from './fixtures/pay';
 
 /**
  * Using a service on a phone, as persona 0056781237 (tax debt; used by no
@@ -61,7 +62,16 @@ test.describe('using a service', () => {
     await expect(page).toHaveURL(/\/requests\/[0-9a-f]{32}\?new=1$/);
     await expect(page.locator('#tracking-code')).toHaveText(/^[0-9A-HJKMNP-TV-Z]{3}-[0-9A-HJKMNP-TV-Z]{3}-[0-9A-HJKMNP-TV-Z]{4}$/);
     const code = (await page.locator('#tracking-code').textContent())!.trim();
+    // Its fee is a step of the application: nothing goes to the agency
+    // until it is paid, on the payment provider's page.
+    await payFee(page);
+    await expect(page.locator('#receipt-reference')).toHaveText(/^\d{12}$/);
+    await expect(page.locator('#receipt-amount')).toContainText('ریال');
+    await expect(page.locator('#receipt')).toContainText(code);
+    await expectAccessible(page);
+    await backToRequest(page);
     await expect(page.locator('#timeline li[data-status="in_review"]')).toBeVisible({ timeout: 30_000 });
+    await expect(page.locator('#request-payments li[data-state="success"]')).toBeVisible();
     await expect(page.getByText('وضعیت نظام وظیفه، از سازمان وظیفه عمومی', { exact: false })).toBeVisible();
     await expectAccessible(page);
 

@@ -1,5 +1,6 @@
 import { expect, expectAccessible, fa, test } from './fixtures';
 import { signIn } from './fixtures/auth';
+import { backToRequest, payFee } from './fixtures/pay';
 
 /** The simulated agencies' admin endpoint: a registry records a life event. */
 const admin = process.env.PANJERE_AGENCIES_ADMIN_URL;
@@ -83,6 +84,9 @@ test.describe('smart services', () => {
     await expect(page.locator('main h1')).toHaveText(fa.apply_review_title);
     await page.locator('#submit-application').click();
     await expect(page).toHaveURL(/\/requests\/[0-9a-f]{32}\?new=1$/);
+    // Its fee first; then the decision is on the request at once.
+    await payFee(page);
+    await backToRequest(page);
     await expect(page.locator('#timeline li[data-status="approved"]')).toBeVisible({ timeout: 5_000 });
     await expect(page.locator('#agency-messages')).toContainText('RED-CRESCENT-DOC-');
   });

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use panjere_api::stats::{
+    PaymentFigures,
     agency_meets, median, percent, verdict, AgencyStats, AgencyVerdict, Counts, National, StageCount, Stats, TargetId, TargetStatus,
     Verdict,
 };
@@ -78,7 +79,22 @@ usage_store!(sqlx::Postgres);
 /// Every figure, for a Unix time `now`: the claimed counts from the
 /// catalog, the verified ones (which the targets are judged on) and the
 /// live connections from `verified`.
-pub fn compute(catalog: &Catalog, verified: &Verification, usage: &Usage, smart: &crate::smart::store::SmartUsage, now: i64) -> Stats {
+pub fn compute(
+    catalog: &Catalog,
+    verified: &Verification,
+    usage: &Usage,
+    smart: &crate::smart::store::SmartUsage,
+    payments: &[crate::payments::store::PayeeFigures],
+    now: i64,
+) -> Stats {
+    let paid_to = |payee: &str| {
+        let f = payments.iter().filter(|f| f.payee == payee);
+        let sum = |g: fn(&crate::payments::store::PayeeFigures) -> i64| f.clone().map(g).sum::<i64>().max(0) as u64;
+        PaymentFigures::of(sum(|f| f.finished), sum(|f| f.succeeded), sum(|f| f.paid_rials), sum(|f| f.refunded_rials))
+    };
+    let all = |g: fn(&crate::payments::store::PayeeFigures) -> i64| payments.iter().map(g).sum::<i64>().max(0) as u64;
+    let national_payments =
+        PaymentFigures::of(all(|f| f.finished), all(|f| f.succeeded), all(|f| f.paid_rials), all(|f| f.refunded_rials));
     let (today, today_jalali) = crate::jalali::tehran_day(now);
     let shares = catalog.shares();
     let targets = catalog.targets();
@@ -127,6 +143,7 @@ pub fn compute(catalog: &Catalog, verified: &Verification, usage: &Usage, smart:
             proactive_percent: percent(counts.proactive, counts.services),
             inquiries_electronic_percent: percent(counts.inquiries_electronic, counts.inquiries),
             requests_submitted: usage.requests_by_agency.get(&a.id).copied().unwrap_or(0),
+            payments: paid_to(&a.id),
             verdicts,
         });
     }
@@ -189,6 +206,7 @@ pub fn compute(catalog: &Catalog, verified: &Verification, usage: &Usage, smart:
             offers_expired: offers("expired"),
             acceptance_percent: percent64(offers("accepted"), offers("accepted") + offers("declined") + offers("expired")),
             median_event_to_delivery_seconds: median(smart.event_to_decision.clone()),
+            payments: national_payments,
         },
         targets,
         stages: (0..=4u8).map(|s| StageCount { stage: s, agencies: stages[usize::from(s)] }).collect(),
@@ -238,6 +256,10 @@ pub const AGENCY_COLUMNS: &[(&str, &str, &str)] = &[
     ("smart_percent", "number", "smart / services, percent"),
     ("inquiries_electronic_percent", "number", "inquiries_electronic / inquiries, percent; empty when it needs none"),
     ("requests_submitted", "integer", "Requests citizens have submitted to it through the window"),
+    ("payments_made", "integer", "Fees and fines paid to it through the window (verified with the payment provider)"),
+    ("payment_success_percent", "number", "Of the payments to it that ended, the share paid, percent; empty when none ended"),
+    ("paid_rials", "integer", "Rials paid to it through the window"),
+    ("refunded_rials", "integer", "Rials refunded for its rejected applications"),
     ("offered_third", "string", "Verdict on the one-third target: met, missed or not_yet_due"),
     ("fully_electronic_target", "string", "Verdict on the fully-electronic target"),
     ("inquiries_electronic_target", "string", "Verdict on the electronic-inquiries target"),
@@ -280,6 +302,10 @@ pub fn agencies_csv(stats: &Stats) -> String {
                 num(a.smart_percent),
                 num(a.inquiries_electronic_percent),
                 a.requests_submitted.to_string(),
+                a.payments.payments_made.to_string(),
+                num(a.payments.success_percent),
+                a.payments.paid_rials.to_string(),
+                a.payments.refunded_rials.to_string(),
             ]
             .into_iter()
             .chain(TargetId::ALL.into_iter().map(|t| verdict_of(t).as_str().to_owned())),
@@ -387,6 +413,7 @@ mod tests {
                 offers_expired: 0,
                 acceptance_percent: None,
                 median_event_to_delivery_seconds: None,
+                payments: Default::default(),
             },
             targets: vec![],
             stages: vec![],

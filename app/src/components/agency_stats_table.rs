@@ -89,7 +89,7 @@ pub fn AgencyStatsTable(agencies: Vec<AgencyStats>) -> impl IntoView {
                             {
                                 let name = a.name.clone();
                                 let href = format!("/agencies/{}", a.id);
-                                let (st, c, req) = (a.stage, a.counts, a.requests_submitted);
+                                let (st, c, req, paid) = (a.stage, a.counts, a.requests_submitted, a.payments);
                                 let (off, full, inq, smart) =
                                     (a.offered_percent, a.fully_electronic_percent, a.inquiries_electronic_percent, a.smart_percent);
                                 let verdicts = a.verdicts.clone();
@@ -111,7 +111,12 @@ pub fn AgencyStatsTable(agencies: Vec<AgencyStats>) -> impl IntoView {
                                         <td data-col="fully">{move || pct(full)} {claimed(cl.fully_electronic, full)}</td>
                                         <td data-col="inquiries">{move || pct(inq)}</td>
                                         <td data-col="smart">{move || pct(smart)}</td>
-                                        <td data-col="requests">{move || num(req, i18n.get())}</td>
+                                        <td data-col="requests">
+                                            {move || num(req, i18n.get())}
+                                            {(paid.payments_made > 0 || paid.success_percent.is_some()).then(|| view! {
+                                                <small class="payments">{move || crate::dashboard::payments_text(paid, i18n.t())}</small>
+                                            })}
+                                        </td>
                                         <td>
                                             <ul class="verdicts">
                                                 {verdicts

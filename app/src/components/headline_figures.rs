@@ -25,6 +25,7 @@ pub fn HeadlineFigures(national: National) -> impl IntoView {
         (n.inquiries_made, n.citizens_signed_in, n.requests_submitted, n.requests_decided, n.median_decision_seconds);
     let (proactive, proactive_pct, offers, acceptance, event_median) =
         (n.requests_proactive, n.proactive_percent, n.offers_made, n.acceptance_percent, n.median_event_to_delivery_seconds);
+    let paid = n.payments;
     view! {
         <section aria-labelledby="dash-headline">
             <h2 id="dash-headline">{move || i18n.t().dash_headline_title}</h2>
@@ -78,6 +79,11 @@ pub fn HeadlineFigures(national: National) -> impl IntoView {
                 <div data-figure="requests">
                     <dt>{move || i18n.t().dash_fig_requests}</dt>
                     <dd class="figure">{move || num(requests, i18n.get())}</dd>
+                </div>
+                <div data-figure="payments">
+                    <dt>{move || i18n.t().dash_fig_payments}</dt>
+                    <dd class="figure">{move || num(paid.payments_made, i18n.get())}</dd>
+                    <dd>{move || crate::dashboard::payments_text(paid, i18n.t())}</dd>
                 </div>
                 <div data-figure="median">
                     <dt>{move || i18n.t().dash_fig_median}</dt>

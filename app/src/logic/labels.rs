@@ -70,6 +70,7 @@ pub fn gap_text(g: &panjere_api::stats::Gap, t: &Strings, lang: panjere_api::Lan
 
 pub fn status_label(status: &str, t: &Strings) -> &'static str {
     match status {
+        "awaiting_payment" => t.req_status_awaiting_payment,
         "submitted" => t.req_status_submitted,
         "queued" => t.req_status_queued,
         "forwarded" => t.req_status_forwarded,

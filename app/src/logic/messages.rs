@@ -32,6 +32,8 @@ pub fn refusal_text(code: &str, t: &Strings) -> Option<&'static str> {
         "session_absolute_timeout" => t.auth_absolute_signed_out,
         "cross_site" | "not_json" => t.err_cross_site,
         "not_offered" => t.err_not_offered,
+        "reauth_required" => t.err_reauth_required,
+        "payment_unavailable" => t.err_payment_unavailable,
         _ => return None,
     })
 }

@@ -7,6 +7,7 @@ mod labels;
 mod lists;
 mod messages;
 mod offers;
+mod payments;
 mod service_info;
 mod sign_in;
 
@@ -14,6 +15,7 @@ pub use labels::*;
 pub use lists::*;
 pub use messages::*;
 pub use offers::*;
+pub use payments::*;
 pub use service_info::*;
 pub use sign_in::*;
 

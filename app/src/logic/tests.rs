@@ -287,3 +287,39 @@ fn offer_values_and_errors_by_part() {
     assert_eq!(v["c"]["iban"], "", "not typed: sent empty, refused by the server by name");
     assert!(is_open(&offer));
 }
+
+#[test]
+fn payments_in_words_and_payable_fines() {
+    assert_eq!(payment_state_label("verifying", &EN), "Checking with your bank");
+    assert_eq!(payment_state_label("reversed", &FA), "به کارت شما بازگشت");
+    assert_eq!(bill_error_code_text("payment_id_check", &EN), Some(EN.bill_error_payment_id_check));
+    assert_eq!(bill_error_code_text("nonsense", &EN), None);
+    assert_eq!(pay_bill_href("1117753200140", "12070160"), "/pay?bill_id=1117753200140&payment_id=12070160");
+    // Only items whose IDs check are payable.
+    let answer = serde_json::json!({ "fines": [
+        { "offence": "سرعت غیرمجاز", "bill_id": "1117753200140", "payment_id": "12070160" },
+        { "offence": "توقف ممنوع", "bill_id": "1117753200140", "payment_id": "13070160" },
+        { "offence": "بدون شناسه" },
+    ] });
+    assert_eq!(bills_in(&answer, "/fines"), vec![("سرعت غیرمجاز".to_owned(), 120_000, "1117753200140".to_owned(), "12070160".to_owned())]);
+    assert!(bills_in(&answer, "/total").is_empty());
+    let open = |state: &str| panjere_api::payments::Payment {
+        id: "p".into(),
+        kind: "fee".into(),
+        state: state.into(),
+        amount_rials: 1000,
+        title: panjere_api::Text { fa: "x".into(), en: "x".into() },
+        payee: panjere_api::Text { fa: "x".into(), en: "x".into() },
+        request_id: None,
+        tracking_code: None,
+        bill_id: None,
+        payment_id: None,
+        payment_url: None,
+        reference: None,
+        card: None,
+        created_at: String::new(),
+        paid_at: None,
+        refunds: vec![],
+    };
+    assert!(payment_is_open(&open("verifying")) && !payment_is_open(&open("success")));
+}

@@ -72,7 +72,10 @@ fn Item(n: Notification, read: Callback<String>) -> impl IntoView {
     let text = {
         let (service, status, code, offer) = (n.service_name.clone(), n.status.clone(), n.tracking_code.clone(), offer.is_some());
         move || {
-            if offer {
+            if matches!(status.as_str(), "paid" | "refunded") {
+                let template = if status == "paid" { i18n.t().inbox_paid } else { i18n.t().inbox_refunded };
+                fill(template, &[("title", service.get(i18n.get()))])
+            } else if offer {
                 fill(i18n.t().inbox_offer, &[("title", service.get(i18n.get()))])
             } else {
                 fill(
@@ -82,9 +85,10 @@ fn Item(n: Notification, read: Callback<String>) -> impl IntoView {
             }
         }
     };
-    let href = match &offer {
-        Some(o) => format!("/offers/{o}"),
-        None => format!("/requests/{}", n.request_id),
+    let href = match (&offer, &n.payment_id) {
+        (Some(o), _) => format!("/offers/{o}"),
+        (None, Some(p)) => format!("/payments/{p}"),
+        (None, None) => format!("/requests/{}", n.request_id),
     };
     view! {
         <li class="session-card" class:unread=unread data-status=n.status>

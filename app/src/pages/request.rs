@@ -4,6 +4,8 @@ use panjere_api::requests::RequestDetail;
 
 use crate::api;
 use crate::components::async_view::AsyncView;
+use crate::components::pay_fee::PayFee;
+use crate::components::payment_card::PaymentCard;
 use crate::components::reply_form::ReplyForm;
 use crate::contexts::signed_in_resource;
 use crate::fmt::fill;
@@ -65,6 +67,9 @@ fn Receipt(r: RequestDetail, fresh: bool, refresh: Callback<()>) -> impl IntoVie
     let inquiries = r.inquiries;
     let messages = r.messages;
     let asked = (s.status == "more_info").then(|| s.id.clone());
+    // Waiting for its fee: paid here, on the provider's page.
+    let fee = r.fee_rials.filter(|_| s.status == "awaiting_payment").map(|f| (s.id.clone(), f));
+    let payments = r.payments;
     let (service_name, agency_name) = (s.service_name.clone(), s.agency_name.clone());
     view! {
         {fresh.then(|| view! {
@@ -100,6 +105,11 @@ fn Receipt(r: RequestDetail, fresh: bool, refresh: Callback<()>) -> impl IntoVie
             </ul>
         })}
         {asked.map(|id| view! { <ReplyForm id sent=refresh/> })}
+        {fee.map(|(request, fee_rials)| view! { <PayFee request fee_rials/> })}
+        {(!payments.is_empty()).then(|| view! {
+            <h2>{move || i18n.t().request_payments}</h2>
+            <ul class="session-list" id="request-payments">{payments.into_iter().map(|p| view! { <PaymentCard p/> }).collect_view()}</ul>
+        })}
         <h2>{move || i18n.t().request_timeline}</h2>
         <ol class="timeline" id="timeline">
             {timeline

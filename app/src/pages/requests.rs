@@ -25,6 +25,7 @@ fn RequestList() -> impl IntoView {
     view! {
         <div class="wrap narrow">
             <h1>{move || i18n.t().requests_title}</h1>
+            <p><a href="/payments" id="my-payments">{move || i18n.t().payments_title}</a></p>
             <div class="field">
                 <label for="status-filter">{move || i18n.t().requests_filter}</label>
                 <select id="status-filter" on:change=move |ev| filter.set(event_target_value(&ev))>

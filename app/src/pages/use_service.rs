@@ -147,10 +147,26 @@ fn InquiryPanel(s: Service) -> impl IntoView {
                             i18n.t().use_answered_by,
                             &[("agency", a.agency_name.get(i18n.get())), ("time", &crate::fmt::time(&a.answered_at, i18n.get()))],
                         );
+                        // Items the agency gave bill IDs for (fines): payable here.
+                        let bills: Vec<_> =
+                            result_fields.get_value().iter().flat_map(|rf| crate::logic::bills_in(&a.result, &rf.pointer)).collect();
+                        let bills = (!bills.is_empty()).then(|| view! {
+                            <h3>{i18n.t().bill_payable}</h3>
+                            <ul class="session-list" id="payable-bills">
+                                {bills.into_iter().map(|(what, rials, b, p)| view! {
+                                    <li class="session-card">
+                                        <p>{what}</p>
+                                        <p>{crate::logic::rials_text(rials.max(0) as u64, i18n.t())}</p>
+                                        <p><a class="button" href=crate::logic::pay_bill_href(&b, &p)>{i18n.t().bill_pay}</a></p>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        });
                         view! {
                             <section class="answer" aria-labelledby="answer-h">
                                 <h2 id="answer-h">{i18n.t().use_answer}</h2>
                                 <dl class="summary-list" id="answer">{rows}</dl>
+                                {bills}
                                 <p class="hint">{source}</p>
                             </section>
                         }

@@ -21,8 +21,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn current(state: &AppState) -> Result<Stats, AppError> {
     let usage = state.stores().usage.usage().await?;
     let smart = state.stores().smart.usage().await?;
+    let payments = state.stores().payments.figures().await?;
     let verified = crate::verify::verify(state.catalog(), state.gateway(), &state.smart().rules);
-    Ok(crate::stats::compute(state.catalog(), &verified, &usage, &smart, state.clock().now()))
+    Ok(crate::stats::compute(state.catalog(), &verified, &usage, &smart, &payments, state.clock().now()))
 }
 
 /// Every figure of the accountability dashboard, computed now from the

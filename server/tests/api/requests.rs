@@ -47,12 +47,12 @@ async fn an_application_with_the_windows_own_inquiry_is_tracked_to_the_end() {
     let r = c.apply_for_passport().await;
     let code = r["tracking_code"].as_str().unwrap();
     assert_eq!(panjere_api::tracking::parse(code).as_deref(), Some(code), "a valid tracking code");
-    assert_eq!(r["status"], "submitted");
+    assert_eq!(r["payments"][0]["state"], "success", "its fee paid: {r}");
     let id = r["id"].as_str().unwrap().to_owned();
 
     let done = c.wait_for(&id, "delivered").await;
     let timeline: Vec<&str> = done["timeline"].as_array().unwrap().iter().map(|e| e["status"].as_str().unwrap()).collect();
-    assert_eq!(timeline[0], "submitted");
+    assert_eq!(timeline[..2], ["awaiting_payment", "submitted"], "submitted once its fee was paid");
     for status in ["forwarded", "in_review", "delivered"] {
         assert!(timeline.contains(&status), "{status} missing from {timeline:?}");
     }
@@ -70,12 +70,16 @@ async fn an_application_with_the_windows_own_inquiry_is_tracked_to_the_end() {
     let (_, inbox) = c.get("/api/inbox").await.pair();
     let items = inbox["items"].as_array().unwrap();
     assert!(items.len() >= 4, "{inbox}");
-    assert_eq!(inbox["unread"].as_u64().unwrap() as usize, items.len());
-    assert_eq!(c.get("/api/inbox/unread").await.pair().1, json!({ "unread": items.len() }));
-    let first = items[0]["id"].as_str().unwrap().to_owned();
+    // The fee's receipt is there too, read (the citizen paid it).
+    assert!(items.iter().any(|n| n["status"] == "paid" && n["read"] == true), "{inbox}");
+    let unread = items.iter().filter(|n| n["read"] == false).count();
+    assert_eq!(unread, items.len() - 1, "{inbox}");
+    assert_eq!(inbox["unread"].as_u64().unwrap() as usize, unread);
+    assert_eq!(c.get("/api/inbox/unread").await.pair().1, json!({ "unread": unread }));
+    let first = items.iter().find(|n| n["read"] == false).unwrap()["id"].as_str().unwrap().to_owned();
     assert_eq!(c.post(&format!("/api/inbox/{first}/read"), json!({})).await.pair().0, 204);
-    assert_eq!(c.get("/api/inbox").await.pair().1["unread"].as_u64().unwrap() as usize, items.len() - 1);
-    assert_eq!(c.get("/api/inbox/unread").await.pair().1, json!({ "unread": items.len() - 1 }));
+    assert_eq!(c.get("/api/inbox").await.pair().1["unread"].as_u64().unwrap() as usize, unread - 1);
+    assert_eq!(c.get("/api/inbox/unread").await.pair().1, json!({ "unread": unread - 1 }));
     // The agency's notice on delivery is in the inbox too.
     let notices: Vec<&str> = items.iter().filter(|n| n["status"] == "notice").filter_map(|n| n["notice"]["en"].as_str()).collect();
     assert!(notices.iter().any(|n| n.contains("posted to your address")), "{notices:?}");
@@ -141,6 +145,7 @@ async fn duplicate_submits_make_one_request() {
     assert_eq!(a.1["tracking_code"], b.1["tracking_code"]);
     let (again, r) = c.post(&path, json!({})).await.pair();
     assert_eq!((again, &r["id"]), (200, &a.1["id"]));
+    assert_eq!(c.pay_fee(a.1["id"].as_str().unwrap(), "pay").await["state"], "success");
     c.wait_for(a.1["id"].as_str().unwrap(), "forwarded").await;
     assert_eq!(c.get("/api/requests").await.pair().1["items"].as_array().unwrap().len(), 1);
     tokio::time::sleep(Duration::from_millis(500)).await;

@@ -306,9 +306,13 @@ async fn a_zero_touch_application_is_decided_at_once_and_a_failed_rule_rejects_w
     let values = json!({ "level": "basic", "province": "tehran" });
     assert_eq!(c.put(&format!("/api/drafts/{draft}"), json!({ "values": values, "step": 1 })).await.pair().0, 200);
     let (status, r) = c.post(&format!("/api/drafts/{draft}/submit"), json!({})).await.pair();
-    assert_eq!(status, 201, "{r}");
+    assert_eq!((status, r["status"].as_str()), (201, Some("awaiting_payment")), "{r}");
+    // Its fee paid, it is decided by the agency's rules as it arrives.
+    let id = r["id"].as_str().unwrap().to_owned();
+    assert_eq!(c.pay_fee(&id, "pay").await["state"], "success");
+    let r = c.wait_for(&id, "approved").await;
     let timeline: Vec<&str> = r["timeline"].as_array().unwrap().iter().map(|e| e["status"].as_str().unwrap()).collect();
-    assert!(timeline.contains(&"approved") && !timeline.contains(&"in_review"), "decided in the answer to the submission, by rules: {r}");
+    assert!(timeline.contains(&"approved") && !timeline.contains(&"in_review"), "decided by rules, nobody reviewed it: {r}");
     let documents = r["messages"].as_array().unwrap().iter().filter(|m| m["text"]["en"].as_str().unwrap().contains("document")).count();
     assert_eq!(documents, 1, "the document is announced once: {r}");
 

@@ -1,0 +1,31 @@
+use leptos::prelude::*;
+
+use crate::api;
+use crate::components::async_view::AsyncView;
+use crate::components::payment_card::PaymentCard;
+use crate::contexts::signed_in_resource;
+use crate::i18n::{use_i18n, use_title};
+
+/// "My payments": every payment with its receipt, and paying a bill.
+#[component]
+pub fn PaymentsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    use_title(move || Some(i18n.t().payments_title.to_owned()));
+    let list = signed_in_resource(api::payments);
+    view! {
+        <div class="wrap narrow">
+            <h1>{move || i18n.t().payments_title}</h1>
+            <p><a class="button" href="/pay">{move || i18n.t().bill_title}</a></p>
+            <AsyncView
+                resource=list
+                render=move |r| {
+                    if r.items.is_empty() {
+                        view! { <p class="empty">{move || i18n.t().payments_none}</p> }.into_any()
+                    } else {
+                        view! { <ul class="session-list" id="payments">{r.items.into_iter().map(|p| view! { <PaymentCard p/> }).collect_view()}</ul> }.into_any()
+                    }
+                }
+            />
+        </div>
+    }
+}
