@@ -34,7 +34,7 @@ const INQUIRIES: &[(&str, &str, &str)] = &[
     ("negative-points", "", ""),
 ];
 /// The agencies those journeys reach: the fault driver's targets.
-const FAULTED: &[&str] = &["cra", "gas-company", "post", "traffic-police", "passport-police"];
+const FAULTED: &[&str] = &["cra", "gas-company", "post", "traffic-police", "judiciary-services"];
 const SEARCHES: &[&str] = &["گذرنامه", "passport", "قبض", "خودرو", "tax", "بیمه", "کارت ملی", "cheque"];
 
 struct Options {
@@ -242,17 +242,17 @@ impl Citizen {
         false
     }
 
-    /// Applies for a passport: a draft, its values, the submission (sent
-    /// again until answered, as a citizen presses the button again when
-    /// the page says the connection failed).
+    /// Applies for the electronic judicial registration (SANA: no fee, so
+    /// the submission goes straight on to its agency): a draft, its values,
+    /// the submission (sent again until answered, as a citizen presses the
+    /// button again when the page says the connection failed).
     async fn apply(&mut self) {
-        let Some(a) = self.call("application", reqwest::Method::POST, "/api/drafts", Some(json!({ "service": "passport-issuance" }))).await
-        else {
+        let Some(a) = self.call("application", reqwest::Method::POST, "/api/drafts", Some(json!({ "service": SERVICE }))).await else {
             return;
         };
         let Some(draft) = a.body["id"].as_str().map(str::to_owned) else { return };
-        let values = json!({ "purpose": "tourism", "postal_code": "1314567891", "mobile": self.mobile });
-        let put = json!({ "values": values, "step": 2, "check_step": 2 });
+        let values = json!({ "postal_code": "1314567891", "mobile": self.mobile });
+        let put = json!({ "values": values, "step": 1, "check_step": 1 });
         if self.call("application", reqwest::Method::PUT, &format!("/api/drafts/{draft}"), Some(put)).await.is_none_or(|a| a.status != 200)
         {
             return;
@@ -274,6 +274,11 @@ impl Citizen {
         }
     }
 }
+
+/// What the soak's citizens apply for, and its agency (where deliveries
+/// are counted).
+const SERVICE: &str = "sana-registration";
+const AGENCY: &str = "judiciary-services";
 
 async fn newest_sms(http: &reqwest::Client, sms: &str, mobile: &str) -> Option<(String, String)> {
     let v: Value = http.get(format!("{sms}/outbox?mobile={mobile}")).bearer_auth(SMS_KEY).send().await.ok()?.json().await.ok()?;
@@ -464,10 +469,7 @@ async fn main() {
     let mut received: HashMap<String, u64> = HashMap::new();
     while drain.elapsed() < Duration::from_secs(180) {
         let v = get_json(&http, &format!("{admin}/received")).await;
-        received = v["passport-police"]
-            .as_object()
-            .map(|m| m.iter().map(|(k, n)| (k.clone(), n.as_u64().unwrap_or(0))).collect())
-            .unwrap_or_default();
+        received = v[AGENCY].as_object().map(|m| m.iter().map(|(k, n)| (k.clone(), n.as_u64().unwrap_or(0))).collect()).unwrap_or_default();
         if acknowledged.iter().all(|id| received.contains_key(id)) {
             break;
         }

@@ -9,9 +9,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use panjere_api::stats::{
-    PaymentFigures,
-    agency_meets, median, percent, verdict, AgencyStats, AgencyVerdict, Counts, National, StageCount, Stats, TargetId, TargetStatus,
-    Verdict,
+    agency_meets, median, percent, verdict, AgencyStats, AgencyVerdict, Counts, National, PaymentFigures, StageCount, Stats, TargetId,
+    TargetStatus, Verdict,
 };
 
 use crate::catalog::Catalog;
@@ -93,8 +92,7 @@ pub fn compute(
         PaymentFigures::of(sum(|f| f.finished), sum(|f| f.succeeded), sum(|f| f.paid_rials), sum(|f| f.refunded_rials))
     };
     let all = |g: fn(&crate::payments::store::PayeeFigures) -> i64| payments.iter().map(g).sum::<i64>().max(0) as u64;
-    let national_payments =
-        PaymentFigures::of(all(|f| f.finished), all(|f| f.succeeded), all(|f| f.paid_rials), all(|f| f.refunded_rials));
+    let national_payments = PaymentFigures::of(all(|f| f.finished), all(|f| f.succeeded), all(|f| f.paid_rials), all(|f| f.refunded_rials));
     let (today, today_jalali) = crate::jalali::tehran_day(now);
     let shares = catalog.shares();
     let targets = catalog.targets();
