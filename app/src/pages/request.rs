@@ -49,15 +49,17 @@ fn RequestLoader() -> impl IntoView {
     use_title(move || Some(i18n.t().request_title.to_owned()));
     let fresh = move || query.read().get("new").is_some();
     let refresh = Callback::new(move |()| request.refetch());
+    // The reply being typed, kept across the refreshes.
+    let reply = RwSignal::new(String::new());
     view! {
         <div class="wrap narrow">
-            <AsyncView resource=request render=move |r| view! { <Receipt r fresh=fresh() refresh/> }/>
+            <AsyncView resource=request render=move |r| view! { <Receipt r fresh=fresh() refresh reply/> }/>
         </div>
     }
 }
 
 #[component]
-fn Receipt(r: RequestDetail, fresh: bool, refresh: Callback<()>) -> impl IntoView {
+fn Receipt(r: RequestDetail, fresh: bool, refresh: Callback<()>, reply: RwSignal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let s = r.summary.clone();
     let code = s.tracking_code.clone();
@@ -104,7 +106,7 @@ fn Receipt(r: RequestDetail, fresh: bool, refresh: Callback<()>) -> impl IntoVie
                 }).collect_view()}
             </ul>
         })}
-        {asked.map(|id| view! { <ReplyForm id sent=refresh/> })}
+        {asked.map(|id| view! { <ReplyForm id sent=refresh text=reply/> })}
         {fee.map(|(request, fee_rials)| view! { <PayFee request fee_rials/> })}
         {(!payments.is_empty()).then(|| view! {
             <h2>{move || i18n.t().request_payments}</h2>

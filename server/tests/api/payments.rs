@@ -98,6 +98,40 @@ async fn a_paid_fee_forwards_the_request_with_its_payment_reference_and_a_receip
     // Another citizen cannot read it.
     let mut other = s.citizen(("0078912342", "09129999999")).await;
     assert_eq!(other.get(&format!("/api/payments/{pid}")).await.status, 404);
+    // The public figures count it, from the payment records.
+    let stats = c.get("/api/stats").await.body;
+    assert_eq!(stats["national"]["payments"]["payments_made"], 1, "{}", stats["national"]);
+    assert_eq!(stats["national"]["payments"]["success_percent"], 100.0);
+    let agency = stats["agencies"].as_array().unwrap().iter().find(|a| a["id"] == "passport-police").unwrap().clone();
+    assert_eq!((agency["payments"]["payments_made"].as_u64(), agency["payments"]["paid_rials"].as_i64()), (Some(1), Some(FEE)));
+    // And the open data.
+    let csv = reqwest::get(format!("{}/api/stats/agencies.csv", s.base)).await.unwrap().text().await.unwrap();
+    assert!(csv.lines().next().unwrap().contains(",payments_made,payment_success_percent,paid_rials,refunded_rials,"), "{csv}");
+    let row = csv.lines().find(|l| l.starts_with("passport-police,")).unwrap();
+    assert!(row.contains(",1,100,3000000,0,"), "{row}");
+}
+
+#[tokio::test]
+async fn paying_twice_in_two_tabs_charges_once() {
+    let s = TestApp::spawn(TestOptions::default()).await;
+    let mut c = s.citizen(CITIZEN).await;
+    let id = waiting(&mut c).await;
+    let (first, second) = (c.start_fee(&id).await, c.start_fee(&id).await);
+    assert_ne!(first["id"], second["id"], "two attempts, two payments");
+    for p in [&first, &second] {
+        let back = psp_act(p["payment_url"].as_str().unwrap(), "pay").await.unwrap();
+        follow_return(&back).await;
+    }
+    let states: Vec<Value> =
+        vec![payment(&mut c, first["id"].as_str().unwrap()).await, payment(&mut c, second["id"].as_str().unwrap()).await];
+    let states: Vec<&str> = states.iter().map(|p| p["state"].as_str().unwrap()).collect();
+    assert_eq!(states, ["success", "reversed"], "the second charge goes back to the card");
+    let kept: i64 = [&first, &second].iter().map(|p| at_provider(&s, p["id"].as_str().unwrap()).1).sum();
+    assert_eq!(kept, FEE, "charged once");
+    c.wait_for(&id, "forwarded").await;
+    assert_eq!(forwarded_to_agency(&s), 1);
+    let stats = c.get("/api/stats").await.body;
+    assert_eq!(stats["national"]["payments"]["success_percent"], 50.0, "{}", stats["national"]["payments"]);
 }
 
 #[tokio::test]
@@ -262,6 +296,9 @@ async fn a_rejected_application_is_refunded_with_a_record_of_its_own() {
     assert_eq!(r["payments"][0]["refunds"][0]["state"], "refunded", "{r}");
     let inbox = c.get("/api/inbox").await.body;
     assert!(inbox["items"].as_array().unwrap().iter().any(|n| n["status"] == "refunded"), "{inbox}");
+    let stats = c.get("/api/stats").await.body;
+    let agency = stats["agencies"].as_array().unwrap().iter().find(|a| a["id"] == "passport-police").unwrap().clone();
+    assert_eq!(agency["payments"]["refunded_rials"].as_i64(), Some(FEE), "{}", agency["payments"]);
     // Refunded once, however many sweeps pass.
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_eq!(payment(&mut c, &pid).await["refunds"].as_array().unwrap().len(), 1);
