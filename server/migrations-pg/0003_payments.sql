@@ -32,6 +32,10 @@ CREATE TABLE payment (
 CREATE INDEX payment_due ON payment (state, next_check_at);
 CREATE INDEX payment_request ON payment (request_id);
 CREATE INDEX payment_citizen ON payment (citizen, created_at);
+-- Paid once: a request's fee, or a bill, has at most one successful
+-- payment, whatever races (two tabs returning at once on two instances);
+-- a second one is reversed.
+CREATE UNIQUE INDEX payment_paid_once ON payment (COALESCE(request_id, bill_id || ':' || payment_id)) WHERE state = 'success';
 
 CREATE TABLE payment_event (
     id          BIGSERIAL PRIMARY KEY,

@@ -298,6 +298,15 @@ impl Catalog {
         self.service_index.get(id).map(|&i| &self.services[i])
     }
 
+    /// A service's fee in rials, when it has a fixed one to pay (paying it
+    /// is then a step of every application for it).
+    pub fn fee_rials(&self, service: &str) -> Option<i64> {
+        match self.service(service)?.fee {
+            panjere_api::Fee::Fixed { rials } if rials > 0 => i64::try_from(rials).ok(),
+            _ => None,
+        }
+    }
+
     pub fn service_count(&self) -> usize {
         self.services.len()
     }

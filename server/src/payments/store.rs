@@ -249,7 +249,7 @@ impl PaymentStore for SqlPaymentStore<$db> {
 
     async fn succeed(&self, id: &str, paid: &Paid, now: i64) -> StoreResult<bool> {
         let mut tx = self.pool.begin_with(<$db as Dialect>::BEGIN_WRITE).await?;
-        let changed = sqlx::query(
+        let updated = sqlx::query(
             "UPDATE payment SET state = 'success', reference = $1, card = $2, charged = $3, paid_at = $4, updated_at = $4, \
              next_check_at = $4 WHERE id = $5 AND state = 'verifying'",
         )
@@ -259,9 +259,15 @@ impl PaymentStore for SqlPaymentStore<$db> {
         .bind(now)
         .bind(id)
         .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
+        .await;
+        let changed = match updated {
+            Ok(r) => r.rows_affected() == 1,
+            // Another payment of the same request or bill succeeded first
+            // (`payment_paid_once`): this one is not credited; the next
+            // step finds the other and reverses this one.
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(false),
+            Err(e) => return Err(e),
+        };
         if changed {
             sqlx::query("INSERT INTO payment_event (payment_id, state, at, detail) VALUES ($1, 'success', $2, $3)")
                 .bind(id)

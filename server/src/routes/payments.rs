@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use panjere_api::auth::CodeSent;
 use panjere_api::payments::{BillKind, BillPayment, FeePayment, Payment, Payments, Reauth, Refund};
-use panjere_api::{ErrorBody, Fee, Text};
+use panjere_api::{ErrorBody, Text};
 use serde::Deserialize;
 use tower_sessions::Session;
 use utoipa_axum::router::OpenApiRouter;
@@ -48,10 +48,7 @@ pub fn public_router() -> OpenApiRouter<AppState> {
 
 /// A service's fee in rials, when it has one to pay.
 pub fn fee_of(state: &AppState, service: &str) -> Option<i64> {
-    match state.catalog().service(service)?.fee {
-        Fee::Fixed { rials } if rials > 0 => i64::try_from(rials).ok(),
-        _ => None,
-    }
+    state.catalog().fee_rials(service)
 }
 
 fn payee_name(state: &AppState, payee: &str) -> Text {

@@ -305,7 +305,7 @@ impl Smart {
 
     fn new_request(&self, offer: &OfferRow, service: &str, data: Values, now: i64) -> RequestRow {
         let agency = self.catalog.service(service).map(|s| s.agency.clone()).unwrap_or_default();
-        RequestRow::submitted(
+        let mut r = RequestRow::submitted(
             NewRequest {
                 id: random_id(),
                 tracking_code: crate::rand::tracking_code(),
@@ -317,7 +317,13 @@ impl Smart {
                 data,
             },
             now,
-        )
+        );
+        // Started by the state, but its fee is still the citizen's step:
+        // forwarded once paid (the request page asks for it).
+        if self.catalog.fee_rials(service).is_some() {
+            r.status = "awaiting_payment".into();
+        }
+        r
     }
 
     /// An SMS to the mobile the citizen last signed in with (the inbox has
@@ -433,7 +439,7 @@ impl Smart {
                 status: made.map(|r| r.status.clone()),
             });
         }
-        let pending = parts_now.iter().filter(|r| matches!(r.status.as_str(), "submitted" | "queued")).count() as u32;
+        let pending = parts_now.iter().filter(|r| matches!(r.status.as_str(), "awaiting_payment" | "submitted" | "queued")).count() as u32;
         let mut timeline = Vec::new();
         for r in &parts_now {
             let service_name = self.catalog.service(&r.service).map(|s| s.name.clone()).unwrap_or_else(|| text(&r.service, &r.service));

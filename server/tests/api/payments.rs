@@ -118,14 +118,16 @@ async fn paying_twice_in_two_tabs_charges_once() {
     let id = waiting(&mut c).await;
     let (first, second) = (c.start_fee(&id).await, c.start_fee(&id).await);
     assert_ne!(first["id"], second["id"], "two attempts, two payments");
-    for p in [&first, &second] {
-        let back = psp_act(p["payment_url"].as_str().unwrap(), "pay").await.unwrap();
-        follow_return(&back).await;
-    }
+    let back_first = psp_act(first["payment_url"].as_str().unwrap(), "pay").await.unwrap();
+    let back_second = psp_act(second["payment_url"].as_str().unwrap(), "pay").await.unwrap();
+    // Both tabs come back at once (on PostgreSQL, two transactions racing:
+    // the `payment_paid_once` index lets one through).
+    tokio::join!(follow_return(&back_first), follow_return(&back_second));
     let states: Vec<Value> =
         vec![payment(&mut c, first["id"].as_str().unwrap()).await, payment(&mut c, second["id"].as_str().unwrap()).await];
-    let states: Vec<&str> = states.iter().map(|p| p["state"].as_str().unwrap()).collect();
-    assert_eq!(states, ["success", "reversed"], "the second charge goes back to the card");
+    let mut states: Vec<&str> = states.iter().map(|p| p["state"].as_str().unwrap()).collect();
+    states.sort_unstable();
+    assert_eq!(states, ["reversed", "success"], "one charge goes back to the card");
     let kept: i64 = [&first, &second].iter().map(|p| at_provider(&s, p["id"].as_str().unwrap()).1).sum();
     assert_eq!(kept, FEE, "charged once");
     c.wait_for(&id, "forwarded").await;

@@ -140,15 +140,22 @@ async fn an_automatic_service_is_delivered_with_no_citizen_action() {
     let s = TestApp::spawn(TestOptions::default()).await;
     let e = s.life_event("traffic-police", "vehicle_bought", PARENT.0).await;
     assert_eq!(processed(&s, &format!("traffic-police:{}", e["id"])).await, "new-vehicle-fuel-card:delivered");
-    // Nobody signed in or did anything: the fuel card was requested.
+    // Nobody signed in or did anything: the fuel card was requested. Its
+    // fee (450,000 rials) is the one step left to the citizen: nothing
+    // reaches the agency before it is paid.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(s.applications("fuel-distribution"), 0, "forwarded before its fee was paid");
+    // The citizen, signing in later, is told: the delivery, why, what was read.
+    let mut c = s.citizen(PARENT).await;
+    let o = &offers(&mut c, 1).await[0];
+    let request = o["parts"][0]["request_id"].as_str().unwrap().to_owned();
+    assert_eq!(o["parts"][0]["status"], "awaiting_payment", "{o}");
+    assert_eq!(c.pay_fee(&request, "pay").await["state"], "success");
     let deadline = Instant::now() + Duration::from_secs(20);
     while s.applications("fuel-distribution") == 0 {
         assert!(Instant::now() < deadline, "the fuel card application never reached the agency");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    // The citizen, signing in later, is told: the delivery, why, what was read.
-    let mut c = s.citizen(PARENT).await;
-    let o = &offers(&mut c, 1).await[0];
     assert_eq!((o["mode"].as_str(), o["status"].as_str()), (Some("automatic"), Some("delivered")));
     assert_eq!(o["event"], "vehicle_bought");
     assert_eq!(o["event_agency_name"]["en"], "Traffic Police (FARAJA)");
@@ -310,11 +317,22 @@ async fn a_zero_touch_application_is_decided_at_once_and_a_failed_rule_rejects_w
     // Its fee paid, it is decided by the agency's rules as it arrives.
     let id = r["id"].as_str().unwrap().to_owned();
     assert_eq!(c.pay_fee(&id, "pay").await["state"], "success");
-    let r = c.wait_for(&id, "approved").await;
+    c.wait_for(&id, "approved").await;
+    // The agency's answer is recorded status first, then its news.
+    let documents =
+        |r: &Value| r["messages"].as_array().unwrap().iter().filter(|m| m["text"]["en"].as_str().unwrap().contains("document")).count();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut r = c.get(&format!("/api/requests/{id}")).await.body;
+    while documents(&r) == 0 {
+        assert!(Instant::now() < deadline, "the document was never announced: {r}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        r = c.get(&format!("/api/requests/{id}")).await.body;
+    }
     let timeline: Vec<&str> = r["timeline"].as_array().unwrap().iter().map(|e| e["status"].as_str().unwrap()).collect();
     assert!(timeline.contains(&"approved") && !timeline.contains(&"in_review"), "decided by rules, nobody reviewed it: {r}");
-    let documents = r["messages"].as_array().unwrap().iter().filter(|m| m["text"]["en"].as_str().unwrap().contains("document")).count();
-    assert_eq!(documents, 1, "the document is announced once: {r}");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let r = c.get(&format!("/api/requests/{id}")).await.body;
+    assert_eq!(documents(&r), 1, "the document is announced once: {r}");
 
     // A person the registries have nothing on: the household rule fails.
     let mut n = s.citizen(("0091234565", "09120000001")).await;
