@@ -30,7 +30,14 @@ pub fn PayFee(request: String, fee_rials: i64) -> impl IntoView {
             }
         },
         Some(Err(FetchError::Refused { code, .. })) if code == "reauth_required" => reauth.set(true),
-        Some(Err(e)) => error.set(Some(e.message(i18n.t()))),
+        Some(Err(e)) => {
+            // A definite answer (not a lost connection): the next try is a
+            // new attempt, with a new key.
+            if !matches!(e, FetchError::Network) {
+                key.set_value(api::new_key());
+            }
+            error.set(Some(e.message(i18n.t())));
+        }
         None => {}
     });
     let confirmed = Callback::new(move |()| {

@@ -37,7 +37,14 @@ pub fn PayBillPage() -> impl IntoView {
             let text = |name: &str| f.get(name).and_then(|e| bill_error_code_text(&e.code, i18n.t())).map(str::to_owned);
             errors.set((text("bill_id"), text("payment_id")));
         }
-        Some(Err(e)) => error.set(Some(e.message(i18n.t()))),
+        Some(Err(e)) => {
+            // A definite answer (not a lost connection): the next try is a
+            // new attempt, with a new key.
+            if !matches!(e, FetchError::Network) {
+                key.set_value(api::new_key());
+            }
+            error.set(Some(e.message(i18n.t())));
+        }
         None => {}
     });
     // What the IDs say, as typed.

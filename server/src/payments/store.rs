@@ -403,7 +403,7 @@ impl PaymentStore for SqlPaymentStore<$db> {
                CAST(COALESCE(SUM(CASE WHEN p.state = 'success' THEN p.amount ELSE 0 END), 0) AS BIGINT) AS paid_rials, \
                CAST(COALESCE(SUM(f.amount), 0) AS BIGINT) AS refunded_rials \
              FROM payment p LEFT JOIN refund f ON f.payment_id = p.id AND f.state = 'refunded' \
-             WHERE p.state <> 'created' GROUP BY p.payee ORDER BY p.payee",
+             WHERE p.token IS NOT NULL GROUP BY p.payee ORDER BY p.payee",
         )
         .fetch_all(&self.pool)
         .await

@@ -254,7 +254,9 @@ async fn pay_bill(
     responses((status = 200, description = "Payments", body = Payments), (status = 401, description = "Not signed in", body = ErrorBody)))]
 async fn list(State(state): State<AppState>, citizen: Citizen) -> Result<Json<Payments>, AppError> {
     let mut items = Vec::new();
-    for p in state.payments().store.of_citizen(&citizen.pseudonym).await?.iter().filter(|p| p.state != "created") {
+    // Attempts that never reached the provider (it did not answer; nothing
+    // could be charged) are not payments to show.
+    for p in state.payments().store.of_citizen(&citizen.pseudonym).await?.iter().filter(|p| p.token.is_some()) {
         items.push(view(&state, p).await?);
     }
     Ok(Json(Payments { items }))

@@ -92,7 +92,7 @@ pub async fn detail(state: &AppState, r: &RequestRow) -> Result<RequestDetail, A
         fee_rials: crate::routes::payments::fee_of(state, &r.service),
         payments: {
             let mut out = Vec::new();
-            for p in state.payments().store.of_request(&r.id).await?.iter().filter(|p| p.state != "created") {
+            for p in state.payments().store.of_request(&r.id).await?.iter().filter(|p| p.token.is_some()) {
                 out.push(crate::routes::payments::view(state, p).await?);
             }
             out

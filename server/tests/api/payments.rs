@@ -379,3 +379,38 @@ async fn paying_a_large_amount_needs_a_fresh_code() {
         other.post("/api/payments/bills", json!({ "bill_id": "1117753200140", "payment_id": "12070160", "idempotency_key": "k1" })).await;
     assert_eq!(a.status, 201, "{}", a.body);
 }
+
+#[tokio::test]
+async fn a_provider_that_does_not_answer_charges_nothing_and_a_retry_pays() {
+    let s = TestApp::spawn(TestOptions::default()).await;
+    let mut c = s.citizen(CITIZEN).await;
+    let id = waiting(&mut c).await;
+    s.fault("psp", Faults { refuse: true, ..Faults::default() });
+    let a = c.post(&format!("/api/requests/{id}/payment"), json!({ "idempotency_key": "tab-1" })).await;
+    assert_eq!((a.status, a.code()), (503, "payment_unavailable"), "{}", a.body);
+    assert!(a.body["error"]["retry_after_s"].as_u64().is_some(), "{}", a.body);
+    // A bad key is refused, naming it.
+    let a = c.post(&format!("/api/requests/{id}/payment"), json!({ "idempotency_key": "not a key!" })).await;
+    assert_eq!((a.status, a.body["error"]["parameter"].as_str()), (400, Some("idempotency_key")), "{}", a.body);
+    s.fault("psp", Faults::default());
+    // The provider is back (its breaker lets a probe through): a new
+    // attempt (a definite refusal is an answer: the next try is a new one).
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let p = loop {
+        let a = c.post(&format!("/api/requests/{id}/payment"), json!({ "idempotency_key": panjere_server::rand::random_id() })).await;
+        if a.status == 201 {
+            break a.body;
+        }
+        assert_eq!(a.code(), "payment_unavailable", "{}", a.body);
+        assert!(Instant::now() < deadline, "the provider never came back: {}", a.body);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    };
+    assert_eq!(p["state"], "pending", "{p}");
+    assert_eq!(c.finish_payment(&p, "pay").await["state"], "success");
+    // Attempts that never reached the provider are not listed as payments.
+    let list = c.get("/api/payments").await.body;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1, "{list}");
+    // A request not waiting for its fee any more cannot be paid again.
+    let a = c.post(&format!("/api/requests/{id}/payment"), json!({ "idempotency_key": "tab-2" })).await;
+    assert_eq!((a.status, a.code()), (409, "conflict"), "{}", a.body);
+}
