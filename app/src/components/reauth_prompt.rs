@@ -32,7 +32,7 @@ pub fn ReauthPrompt(confirmed: Callback<()>) -> impl IntoView {
         checking.dispatch(code.get_untracked());
     };
     view! {
-        <form class="panel" id="reauth" on:submit=submit novalidate>
+        <form class="panel form" id="reauth" on:submit=submit novalidate>
             <h2>{move || i18n.t().reauth_title}</h2>
             <p>{move || i18n.t().reauth_lead}</p>
             <Show when=move || error.with(Option::is_some)>

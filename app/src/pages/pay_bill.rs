@@ -93,7 +93,7 @@ pub fn PayBillPage() -> impl IntoView {
         <div class="wrap narrow">
             <h1>{move || i18n.t().bill_title}</h1>
             <p>{move || i18n.t().bill_lead}</p>
-            <form id="pay-bill" on:submit=submit novalidate>
+            <form class="form" id="pay-bill" on:submit=submit novalidate>
                 {field("bill_id", |t| t.bill_id, bill_id, |e| e.0.clone())}
                 {field("payment_id", |t| t.payment_id, payment_id, |e| e.1.clone())}
                 {move || parsed().and_then(Result::ok).map(|b| {
@@ -108,11 +108,12 @@ pub fn PayBillPage() -> impl IntoView {
                 <Show when=move || error.with(Option::is_some)>
                     <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
                 </Show>
-                <Show when=move || reauth.get()>
-                    <ReauthPrompt confirmed/>
-                </Show>
                 <button type="submit" class="button" id="pay-bill-button" disabled=move || paying.pending().get()>{move || i18n.t().bill_pay}</button>
             </form>
+            // Its own form, after the bill's (forms do not nest).
+            <Show when=move || reauth.get()>
+                <ReauthPrompt confirmed/>
+            </Show>
         </div>
     }
 }
