@@ -199,7 +199,7 @@ async fn submit(
     }
     let agency = state.catalog().service(&d.service).map(|s| s.agency.clone()).unwrap_or_default();
     // A fee is a step of the application: nothing is forwarded until paid.
-    let fee = crate::routes::payments::fee_of(&state, &d.service);
+    let fee = state.catalog().fee_rials(&d.service);
     let now = state.clock().now();
     let mut last = sqlx::Error::RowNotFound;
     for _ in 0..5 {

@@ -46,11 +46,6 @@ pub fn public_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(back))
 }
 
-/// A service's fee in rials, when it has one to pay.
-pub fn fee_of(state: &AppState, service: &str) -> Option<i64> {
-    state.catalog().fee_rials(service)
-}
-
 fn payee_name(state: &AppState, payee: &str) -> Text {
     if let Some(kind) = payee.strip_prefix("bill:") {
         let kind = serde_json::from_value::<BillKind>(serde_json::json!(kind)).ok();
@@ -172,7 +167,7 @@ async fn pay_fee(
         .request_of(&id, &citizen.pseudonym)
         .await?
         .ok_or_else(|| AppError::NotFound { what: "request", id: id.clone() })?;
-    let amount = fee_of(&state, &r.service).ok_or_else(|| AppError::Conflict("this service has no fee to pay".into()))?;
+    let amount = state.catalog().fee_rials(&r.service).ok_or_else(|| AppError::Conflict("this service has no fee to pay".into()))?;
     if r.status != "awaiting_payment" {
         return Err(AppError::Conflict(format!("this request does not wait for its fee (it is {})", r.status)));
     }

@@ -89,7 +89,7 @@ pub async fn detail(state: &AppState, r: &RequestRow) -> Result<RequestDetail, A
         inquiries,
         agency_reference: r.agency_reference.clone(),
         messages,
-        fee_rials: crate::routes::payments::fee_of(state, &r.service),
+        fee_rials: state.catalog().fee_rials(&r.service),
         payments: {
             let mut out = Vec::new();
             for p in state.payments().store.of_request(&r.id).await?.iter().filter(|p| p.token.is_some()) {
