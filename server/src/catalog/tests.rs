@@ -252,3 +252,30 @@ fn carried_documents_and_targets_are_checked() {
     assert!(errs.iter().any(|e| e.starts_with("targets.toml: target 'offered_half': unknown target")), "{errs:?}");
     assert!(errs.iter().any(|e| e == "targets.toml: target 'offered_third' is missing"), "{errs:?}");
 }
+
+/// The indexed search answers every probe of the real catalog's words
+/// (beginnings, middles, one typo of each kind, whole texts with and
+/// without spaces) exactly as the linear reference does: same services,
+/// order and scores.
+#[test]
+fn indexed_search_agrees_with_the_linear_search_on_the_real_catalog() {
+    use panjere_api::search::{linear, SearchIndex};
+    let c = Catalog::load(&data_dir()).unwrap_or_else(|e| panic!("{e}"));
+    let data = c.search_data();
+    let (indexed, reference) = (SearchIndex::new(data), linear::LinearIndex::new(data));
+    let probes = linear::probe_queries(data);
+    assert!(probes.len() > 10_000, "{} probes", probes.len());
+    // Every probe takes minutes in a debug build (the linear search is the
+    // slow part): an even sample of 1,000 of them, a different one each run.
+    let step = probes.len() / 1_000;
+    let offset = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as usize) % step;
+    let queries: Vec<&String> = probes.iter().skip(offset).step_by(step).collect();
+    let mut found = 0;
+    for q in queries.iter().copied() {
+        let hits = indexed.search(q);
+        assert_eq!(hits, reference.search(q), "query {q:?} (sample from {offset} every {step})");
+        found += usize::from(!hits.is_empty());
+    }
+    // the probes are not vacuous: most find something
+    assert!(found * 2 > queries.len(), "{found} of {} queries found a service (from {offset})", queries.len());
+}
