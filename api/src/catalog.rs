@@ -337,6 +337,21 @@ pub struct SearchIndexData {
     /// Extra searchable words per service id (keywords, synonyms, agency and
     /// category names), in the same order as `services`.
     pub extra_terms: Vec<Vec<String>>,
+    /// The life events (ids) each service belongs to, in the same order as
+    /// `services`: the life-event pages' lists, computed offline. Empty in
+    /// an index cached before it was added.
+    #[serde(default)]
+    pub life_events: Vec<Vec<String>>,
+}
+
+/// `GET /api/catalog/offline`: every service as `GET
+/// /api/catalog/services/{id}` answers it, in catalog order, for the
+/// service worker to keep the whole catalog offline. Sent with an `ETag`;
+/// `If-None-Match` with it answers `304 Not Modified`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OfflineCatalog {
+    pub services: Vec<Service>,
 }
 
 #[cfg(test)]

@@ -101,6 +101,21 @@ impl Pwa {
                 },
                 std::time::Duration::from_millis(UPDATE_CHECK_MS),
             );
+            // The whole catalog, for every page to work offline: once a
+            // worker is active and the page is idle, the worker fetches it
+            // (or checks it is current) in the background.
+            let Ok(ready) = window().navigator().service_worker().ready() else {
+                return;
+            };
+            let Ok(active) = wasm_bindgen_futures::JsFuture::from(ready).await else {
+                return;
+            };
+            let active: web_sys::ServiceWorkerRegistration = active.unchecked_into();
+            when_idle(move || {
+                if let Some(worker) = active.active() {
+                    let _ = worker.post_message(&JsValue::from_str("catalog"));
+                }
+            });
         });
     }
 
@@ -129,6 +144,21 @@ impl Pwa {
         }
         self.install_event.set_value(None);
         self.can_install.set(false);
+    }
+}
+
+/// Runs `f` when the browser is idle (`requestIdleCallback`, at most 10 s
+/// away), or in 2 s where it has no such call.
+fn when_idle(f: impl FnOnce() + 'static) {
+    let idle = js_sys::Reflect::get(&window(), &"requestIdleCallback".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    match idle {
+        Some(request) => {
+            let callback = Closure::once_into_js(f);
+            let options = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&options, &"timeout".into(), &JsValue::from_f64(10_000.0));
+            let _ = request.call2(&window(), &callback, &options);
+        }
+        None => set_timeout(f, std::time::Duration::from_secs(2)),
     }
 }
 

@@ -105,6 +105,47 @@ test.describe('installable app', () => {
     }
   });
 
+  test('after visiting only the home page, every catalog page works offline; the catalog comes once the page is interactive', async ({ page, context }) => {
+    const pageRequests: string[] = [];
+    page.on('request', (r) => pageRequests.push(new URL(r.url()).pathname));
+    await page.goto('/');
+    await appReady(page);
+    const interactive = await page.evaluate(() => Date.now());
+    await controlled(page);
+    // The worker fetches the whole catalog in the background and keeps
+    // every service under its own address.
+    const services = async () => (await cachedUrls(page)).filter((u) => u.startsWith('/api/catalog/services/'));
+    const askedAt = () => page.evaluate(async () => Number((await (await caches.open('panjere-catalog-v1')).match('/__panjere/offline-catalog'))?.headers.get('x-asked-at') ?? 0));
+    await expect.poll(askedAt, { timeout: 30_000, message: 'the worker kept the whole catalog' }).toBeGreaterThan(0);
+    expect((await services()).length).toBeGreaterThan(300);
+    const asked = await askedAt();
+    expect(asked, 'asked for after the page was interactive').toBeGreaterThanOrEqual(interactive);
+    expect(pageRequests.filter((u) => u.startsWith('/api/catalog/offline')), 'never by the page itself').toEqual([]);
+    // kept, though no page ever asked for it
+    expect(await services()).toContain('/api/catalog/services/mobile-phone-registration');
+    expect(pageRequests).not.toContain('/api/catalog/services/mobile-phone-registration');
+    await context.setOffline(true);
+    try {
+      // A service page never visited: its summary comes from the kept catalog.
+      await page.goto('/services/mobile-phone-registration');
+      await expect(page.locator('main h1')).toHaveText('ثبت و رجیستری گوشی تلفن همراه مسافری');
+      await expect(page.locator('main p.lead')).toHaveText('گوشی تلفن همراهی را که از سفر آورده‌اید ثبت کنید و عوارض آن را بپردازید.');
+      await expect(page.locator('#offline-banner')).toHaveText(fa.offline_banner);
+      // An agency, a life event and a topic, none visited.
+      await page.goto('/agencies/customs');
+      await expect(page.locator('main h1')).toHaveText('گمرک جمهوری اسلامی ایران');
+      await expect(page.locator('main a[href="/services/mobile-phone-registration"]')).toBeVisible();
+      await page.goto('/life-events/birth');
+      await expect(page.locator('main h1')).toHaveText('تولد فرزند');
+      await expect(page.getByRole('link', { name: 'ثبت ولادت و صدور شناسنامه نوزاد' })).toBeVisible();
+      await page.goto('/categories/tax');
+      await expect(page.locator('main h1')).toHaveText('مالیات');
+      await expect(page.locator('main .service-list > li').first()).toBeVisible();
+    } finally {
+      await context.setOffline(false);
+    }
+  });
+
   test('signed-in pages are never cached: after sign-out, offline, they are gone', async ({ page, context, request }, testInfo) => {
     test.skip(testInfo.project.name !== 'desktop', 'one sign-in per persona and hour: run once');
     await page.goto('/sign-in?next=%2Frequests');

@@ -489,6 +489,7 @@ mod tests {
                 vec![],
                 vec!["جریمه".into(), "پلیس راهور".into()],
             ],
+            life_events: Vec::new(),
         };
         let idx = SearchIndex::new(&data);
         (data, idx)

@@ -20,15 +20,19 @@ pub fn page_count(total: usize, per_page: usize) -> usize {
 
 /// The catalog's list answer computed in the browser from the cached
 /// search index, the same way the server computes it: offline search and
-/// lists. `None` when the filter needs what the index lacks (life events).
+/// lists. `None` when the filter needs what the index lacks (life events,
+/// in an index cached before it carried them).
 pub fn local_services(data: &SearchIndexData, f: &ServiceFilter) -> Option<panjere_api::Page<ServiceSummary>> {
-    if f.event.is_some() {
+    if f.event.is_some() && data.life_events.len() != data.services.len() {
         return None;
     }
-    let matches = |s: &ServiceSummary| f.admits_summary(s);
+    let matches = |i: usize| {
+        let s = &data.services[i];
+        f.admits(&s.category, &s.agency, s.kind, s.level, data.life_events.get(i).map(Vec::as_slice))
+    };
     let found: Vec<&ServiceSummary> = match f.text() {
-        Some(q) => SearchIndex::new(data).search(q).into_iter().filter_map(|h| data.services.get(h.index)).filter(|s| matches(s)).collect(),
-        None => data.services.iter().filter(|s| matches(s)).collect(),
+        Some(q) => SearchIndex::new(data).search(q).into_iter().map(|h| h.index).filter(|&i| i < data.services.len() && matches(i)).map(|i| &data.services[i]).collect(),
+        None => (0..data.services.len()).filter(|&i| matches(i)).map(|i| &data.services[i]).collect(),
     };
     let page = f.page.max(1);
     let items = found.iter().skip((page - 1) * PER_PAGE).take(PER_PAGE).map(|s| (*s).clone()).collect();

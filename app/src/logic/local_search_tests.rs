@@ -28,7 +28,7 @@ fn data() -> SearchIndexData {
         services.push(summary(&format!("s{i}"), "خدمت", "Service", "tax", ServiceKind::Information));
     }
     let extra_terms = services.iter().map(|_| vec![]).collect();
-    SearchIndexData { services, extra_terms }
+    SearchIndexData { services, extra_terms, life_events: Vec::new() }
 }
 
 #[test]
@@ -45,6 +45,18 @@ fn offline_search_filters_and_pages_like_the_server() {
     assert_eq!((all.total, all.items.len(), all.page), (32, 12, 2));
     let by_agency = ServiceFilter { agency: Some("tax".into()), kind: Some(ServiceKind::Information), page: 1, ..Default::default() };
     assert_eq!(local_services(&d, &by_agency).unwrap().total, 30);
-    // Life events are not in the index: the caller reports being offline.
+    // An index cached before it carried life events: the caller reports
+    // being offline.
     assert!(local_services(&d, &ServiceFilter { event: Some("birth".into()), page: 1, ..Default::default() }).is_none());
+}
+
+#[test]
+fn life_event_lists_offline_from_the_index() {
+    let mut d = data();
+    d.life_events = d.services.iter().map(|s| if s.id == "passport" || s.id == "s3" { vec!["travel".into()] } else { vec![] }).collect();
+    let travel = |q: Option<&str>| ServiceFilter { q: q.map(str::to_owned), event: Some("travel".into()), page: 1, ..Default::default() };
+    let p = local_services(&d, &travel(None)).unwrap();
+    assert_eq!(p.items.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), ["passport", "s3"]);
+    assert_eq!(local_services(&d, &travel(Some("گذرنامه"))).unwrap().total, 1);
+    assert_eq!(local_services(&d, &ServiceFilter { event: Some("birth".into()), page: 1, ..Default::default() }).unwrap().total, 0);
 }

@@ -62,7 +62,7 @@ pub fn TopicPage(event: bool) -> impl IntoView {
                     <AsyncView resource=services render=move |page| {
                         let total = page.total;
                         view! {
-                            <p class="count" role="status">{move || fill(i18n.t().search_results_count, &[("n", &num(total as u64, i18n.get()))])}</p>
+                            <div role="status"><h2 class="count">{move || fill(i18n.t().search_results_count, &[("n", &num(total as u64, i18n.get()))])}</h2></div>
                             <ServiceList items=page.items/>
                             <Pager filter=filter.get_untracked() total path=path()/>
                         }

@@ -34,9 +34,9 @@ pub const COPIES: [usize; 4] = [1, 4, 16, 64];
 /// that the index holds as many distinct names as services (the copies
 /// otherwise share every text, which an index normalises once).
 pub fn enlarge(data: &SearchIndexData, copies: usize, distinct_names: bool) -> SearchIndexData {
-    let mut out = SearchIndexData { services: Vec::new(), extra_terms: Vec::new() };
+    let mut out = SearchIndexData { services: Vec::new(), extra_terms: Vec::new(), life_events: Vec::new() };
     for k in 0..copies {
-        for (s, extra) in data.services.iter().zip(&data.extra_terms) {
+        for (i, (s, extra)) in data.services.iter().zip(&data.extra_terms).enumerate() {
             let mut s = s.clone();
             if k > 0 {
                 s.id = format!("{}-copy{k}", s.id);
@@ -47,6 +47,7 @@ pub fn enlarge(data: &SearchIndexData, copies: usize, distinct_names: bool) -> S
             }
             out.services.push(s);
             out.extra_terms.push(extra.clone());
+            out.life_events.push(data.life_events.get(i).cloned().unwrap_or_default());
         }
     }
     out

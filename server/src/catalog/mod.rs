@@ -37,6 +37,9 @@ pub struct Catalog {
     shares: Shares,
     /// Service → the forms file its form is in (for error messages).
     form_files: HashMap<String, String>,
+    /// `GET /api/catalog/offline`'s answer and its entity tag, made on first
+    /// use (once the forms are in).
+    offline: std::sync::OnceLock<(String, axum::body::Bytes)>,
 }
 
 /// What the stage and target rules need to know about one service: its
@@ -220,7 +223,11 @@ impl Catalog {
                 terms
             })
             .collect();
-        let search_data = SearchIndexData { services: services.iter().map(Service::summary).collect(), extra_terms };
+        let search_data = SearchIndexData {
+            services: services.iter().map(Service::summary).collect(),
+            extra_terms,
+            life_events: services.iter().map(|s| s.life_events.clone()).collect(),
+        };
         let search = SearchIndex::new(&search_data);
         Catalog {
             agency_index: agencies.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect(),
@@ -235,6 +242,7 @@ impl Catalog {
             facts,
             shares,
             form_files: HashMap::new(),
+            offline: std::sync::OnceLock::new(),
         }
     }
 
@@ -309,6 +317,22 @@ impl Catalog {
 
     pub fn service_count(&self) -> usize {
         self.services.len()
+    }
+
+    /// Every service as its own page reads it, in one JSON document
+    /// ([`panjere_api::OfflineCatalog`]) for the service worker, with an
+    /// entity tag (the SHA-256 of the document) that changes with it.
+    pub fn offline(&self) -> &(String, axum::body::Bytes) {
+        self.offline.get_or_init(|| {
+            use sha2::Digest;
+            #[derive(serde::Serialize)]
+            struct Doc<'a> {
+                services: &'a [Service],
+            }
+            let json = serde_json::to_vec(&Doc { services: &self.services }).expect("the catalog serialises");
+            let tag = format!("\"{}\"", hex::encode(&sha2::Sha256::digest(&json)[..16]));
+            (tag, json.into())
+        })
     }
 
     pub fn search_data(&self) -> &SearchIndexData {

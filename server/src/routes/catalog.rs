@@ -5,7 +5,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use panjere_api::{
-    Agency, AgencyDetail, Categories, ElectronicLevel, ErrorBody, Page, SearchIndexData, Service, ServiceFilter, ServiceKind,
+    Agency, AgencyDetail, Categories, ElectronicLevel, ErrorBody, OfflineCatalog, Page, SearchIndexData, Service, ServiceFilter, ServiceKind,
     ServiceSummary, DEFAULT_PER_PAGE, MAX_PER_PAGE,
 };
 use utoipa::IntoParams;
@@ -31,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(services))
         .routes(routes!(service))
         .routes(routes!(search_index))
+        .routes(routes!(offline))
 }
 
 fn cached<T: serde::Serialize>(body: T) -> Response {
@@ -172,6 +173,23 @@ async fn services(State(state): State<AppState>, AppQuery(raw): AppQuery<Vec<(St
     responses((status = 200, description = "The service", body = Service), (status = 404, description = "No such service", body = ErrorBody)))]
 async fn service(State(state): State<AppState>, AppPath(id): AppPath<String>) -> Result<Response, AppError> {
     state.catalog().service(&id).map(cached).ok_or(AppError::NotFound { what: "service", id })
+}
+
+/// Every service as its page reads it, in one document: what the service
+/// worker fetches once the page is idle to keep the whole catalog offline.
+/// Revalidated with `If-None-Match`: `304` while the catalog is unchanged.
+#[utoipa::path(get, path = "/api/catalog/offline", tag = "catalog",
+    params(("If-None-Match" = Option<String>, Header, description = "The ETag of a copy held: 304 if it is still current")),
+    responses((status = 200, description = "Every service", body = OfflineCatalog, headers(("ETag" = String, description = "Changes with the catalog"))),
+        (status = 304, description = "The copy held is current")))]
+async fn offline(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    let (tag, body) = state.catalog().offline();
+    let held = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+    let cache = [(header::CACHE_CONTROL, "no-cache"), (header::ETAG, tag.as_str())];
+    if held {
+        return (axum::http::StatusCode::NOT_MODIFIED, cache).into_response();
+    }
+    (cache, [(header::CONTENT_TYPE, "application/json")], body.clone()).into_response()
 }
 
 /// The whole catalog in the compact form the browser searches itself (as-you-type

@@ -262,6 +262,46 @@ async fn search_index_covers_the_catalog() {
     let total = get(&app, "/api/catalog/services").await.json()["total"].as_u64().unwrap() as usize;
     assert_eq!(j["services"].as_array().unwrap().len(), total);
     assert_eq!(j["extra_terms"].as_array().unwrap().len(), total);
+    // life events per service, as the life-event lists select them
+    let events = j["life_events"].as_array().unwrap();
+    assert_eq!(events.len(), total);
+    let birth = get(&app, "/api/catalog/services?event=birth&per_page=100").await.json();
+    let ids: Vec<&Value> = j["services"].as_array().unwrap().iter().zip(events).filter(|(_, e)| e.as_array().unwrap().iter().any(|x| x == "birth")).map(|(s, _)| &s["id"]).collect();
+    assert!(!ids.is_empty());
+    assert_eq!(ids, birth["items"].as_array().unwrap().iter().map(|s| &s["id"]).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn the_offline_catalog_holds_every_service_as_its_page_reads_it() {
+    let app = test_app(false).await;
+    let a = get(&app, "/api/catalog/offline").await;
+    assert_eq!(a.status, StatusCode::OK);
+    let tag = a.header("etag").to_owned();
+    assert!(tag.starts_with('"') && tag.len() > 10, "{tag}");
+    assert_eq!(a.header("cache-control"), "no-cache");
+    let j = a.json();
+    let services = j["services"].as_array().unwrap();
+    let list = get(&app, "/api/catalog/services?per_page=100").await.json();
+    assert_eq!(services.len() as u64, list["total"].as_u64().unwrap());
+    // each exactly the service's own answer, form included
+    for s in services.iter().step_by(25) {
+        let own = get(&app, &format!("/api/catalog/services/{}", enc(s["id"].as_str().unwrap()))).await.json();
+        assert_eq!(*s, own);
+    }
+    assert!(services.iter().any(|s| s["form"].is_object()), "forms are in");
+    // revalidated: 304 with the tag held, the document again with another
+    for (held, status) in [(tag.as_str(), StatusCode::NOT_MODIFIED), ("\"0123\"", StatusCode::OK)] {
+        let req = Request::get("/api/catalog/offline").header(header::IF_NONE_MATCH, held).body(Body::empty()).unwrap();
+        let b = send(&app, req).await;
+        assert_eq!(b.status, status, "{held}");
+        assert_eq!(b.header("etag"), tag);
+        assert_eq!(b.body.is_empty(), status == StatusCode::NOT_MODIFIED);
+    }
+    // compressed on the wire: what a phone downloads
+    let req = Request::get("/api/catalog/offline").header(header::ACCEPT_ENCODING, "br").body(Body::empty()).unwrap();
+    let br = send(&app, req).await;
+    assert_eq!(br.header("content-encoding"), "br");
+    assert!(br.body.len() * 5 < a.body.len(), "{} of {} bytes", br.body.len(), a.body.len());
 }
 
 #[tokio::test]
@@ -312,6 +352,7 @@ async fn openapi_document_matches_the_live_api() {
         "/api/catalog/services",
         "/api/catalog/services/{id}",
         "/api/catalog/search-index",
+        "/api/catalog/offline",
         "/api/status",
         "/api/lookup/{operation}",
         "/api/auth/start",
