@@ -12,8 +12,11 @@
 /// `citizen { … }` (signed in; anyone else is sent to sign in). `module` is
 /// `main` for pages in the main module (where most citizens arrive: home
 /// and a service page), `paint` what the server puts in the shell (`service`,
-/// `agency` or `none`), `view` the page's view (tokens only the client
-/// expands).
+/// `agency`, `(heading title_key [lead_key])` or `none`), `view` the page's
+/// view (tokens only the client expands). A `heading` names the locale keys
+/// of the page's own `h1` and lead paragraph: the server paints them from
+/// the Persian locale file the app renders them from (the end-to-end suite
+/// checks, for every such page, that the app's heading is the painted one).
 #[macro_export]
 macro_rules! with_pages {
     ($then:ident) => {
@@ -23,16 +26,16 @@ macro_rules! with_pages {
                 ("/services/:id", service_route, main, service, { view! { <ServicePage/> } }),
                 // Browsing the catalog and the window's status: public, offline-capable.
                 ("/search", search_route, catalog, none, { view! { <SearchPage/> } }),
-                ("/services", services_route, catalog, none, { view! { <ServicesPage/> } }),
-                ("/agencies", agencies_route, catalog, none, { view! { <AgenciesPage/> } }),
+                ("/services", services_route, catalog, (heading services_title services_lead), { view! { <ServicesPage/> } }),
+                ("/agencies", agencies_route, catalog, (heading agencies_title), { view! { <AgenciesPage/> } }),
                 ("/agencies/:id", agency_route, catalog, agency, { view! { <AgencyPage/> } }),
                 ("/categories/:id", category_route, catalog, none, { view! { <TopicPage event=false/> } }),
                 ("/life-events/:id", life_event_route, catalog, none, { view! { <TopicPage event=true/> } }),
-                ("/status", status_route, catalog, none, { view! { <StatusPage/> } }),
+                ("/status", status_route, catalog, (heading status_title status_lead), { view! { <StatusPage/> } }),
                 // The law's targets and the figures behind them (charts and tables).
-                ("/dashboard", dashboard_route, dashboard, none, { view! { <DashboardPage/> } }),
-                ("/sign-in", sign_in_route, account, none, { view! { <SignInPage/> } }),
-                ("/track", track_route, apply, none, { view! { <TrackPage/> } }),
+                ("/dashboard", dashboard_route, dashboard, (heading dash_title dash_lead), { view! { <DashboardPage/> } }),
+                ("/sign-in", sign_in_route, account, (heading sign_in_title sign_in_lead), { view! { <SignInPage/> } }),
+                ("/track", track_route, apply, (heading track_title track_lead), { view! { <TrackPage/> } }),
             }
             citizen {
                 // The citizen's own account.
@@ -65,6 +68,8 @@ pub enum Paint {
     Service,
     /// The agency's heading, short name and description (`/agencies/:id`).
     Agency,
+    /// A fixed heading and lead paragraph: their keys in the locale files.
+    Heading { title: &'static str, lead: Option<&'static str> },
 }
 
 /// One client route.
@@ -81,8 +86,8 @@ pub struct PageRoute {
 
 macro_rules! page_table {
     (
-        public { $(($path:literal, $route:ident, $module:ident, $paint:ident, $view:tt)),* $(,)? }
-        citizen { $(($cpath:literal, $croute:ident, $cmodule:ident, $cpaint:ident, $cview:tt)),* $(,)? }
+        public { $(($path:literal, $route:ident, $module:ident, $paint:tt, $view:tt)),* $(,)? }
+        citizen { $(($cpath:literal, $croute:ident, $cmodule:ident, $cpaint:tt, $cview:tt)),* $(,)? }
     ) => {
         /// Every client route ([`with_pages!`]).
         pub const PAGES: &[PageRoute] = &[
@@ -110,6 +115,12 @@ macro_rules! paint {
     };
     (agency) => {
         Paint::Agency
+    };
+    ((heading $title:ident)) => {
+        Paint::Heading { title: stringify!($title), lead: None }
+    };
+    ((heading $title:ident $lead:ident)) => {
+        Paint::Heading { title: stringify!($title), lead: Some(stringify!($lead)) }
     };
 }
 
@@ -155,6 +166,8 @@ mod tests {
         assert_eq!(page("/").map(|p| p.path), Some("/"));
         assert_eq!(page("/services/passport-issuance").map(|p| p.paint), Some(Paint::Service));
         assert_eq!(page("/agencies/post").map(|p| p.paint), Some(Paint::Agency));
+        assert_eq!(page("/sign-in").map(|p| p.paint), Some(Paint::Heading { title: "sign_in_title", lead: Some("sign_in_lead") }));
+        assert_eq!(page("/agencies").map(|p| p.paint), Some(Paint::Heading { title: "agencies_title", lead: None }));
         assert!(page("/me").is_some_and(|p| p.signed_in));
         assert!(page("/services").is_some_and(|p| !p.signed_in));
         for unknown in ["/no/such/page", "/servicez", "/services/a/b/c", "/me/x"] {

@@ -104,8 +104,8 @@ macro_rules! page_view {
 /// 404 from the same table.
 macro_rules! app_routes {
     (
-        public { $(($path:tt, $route:ident, $module:ident, $paint:ident, $view:tt)),* $(,)? }
-        citizen { $(($cpath:tt, $croute:ident, $cmodule:ident, $cpaint:ident, $cview:tt)),* $(,)? }
+        public { $(($path:tt, $route:ident, $module:ident, $paint:tt, $view:tt)),* $(,)? }
+        citizen { $(($cpath:tt, $croute:ident, $cmodule:ident, $cpaint:tt, $cview:tt)),* $(,)? }
     ) => {
         $(page_view!($route, $module, $view);)*
         $(page_view!(citizen $croute, $cmodule, $cview);)*

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { appReady, en, expect, expectAccessible, fa, holdResponses, test } from './fixtures';
 
 test.describe('home', () => {
@@ -227,7 +229,28 @@ test.describe('agencies and topics', () => {
   });
 });
 
+/** The pages whose heading the server paints from the locale: `(heading title [lead])` in the page table. */
+function headingPages(): { path: string; title: string; lead?: string }[] {
+  const table = readFileSync(join(__dirname, '..', '..', 'api', 'src', 'pages.rs'), 'utf8');
+  return [...table.matchAll(/\("(\/[^"]*)", \w+, \w+, \(heading (\w+)(?: (\w+))?\)/g)].map(([, path, title, lead]) => ({ path, title, lead }));
+}
+
 test.describe('server', () => {
+  test('a page painted by the server is the page the app renders: same heading and lead', async ({ page, request }) => {
+    const pages = headingPages();
+    expect(pages.length).toBeGreaterThanOrEqual(5);
+    for (const { path, title, lead } of pages) {
+      const html = await (await request.get(path)).text();
+      const painted = html.match(/<h1 class="shell-title">([^<]*)<\/h1>(?:<p class="lead">([^<]*)<\/p>)?/);
+      expect(painted?.[1], `${path}: painted heading`).toBe(fa[title as keyof typeof fa]);
+      if (lead) expect(painted?.[2], `${path}: painted lead`).toBe(fa[lead as keyof typeof fa]);
+      await page.goto(path);
+      await appReady(page);
+      await expect(page.locator('main h1'), `${path}: the app's heading`).toHaveText(painted![1]);
+      if (lead) await expect(page.locator('main p.lead').first(), `${path}: the app's lead`).toHaveText(painted![2]);
+    }
+  });
+
   test('security headers and the API', async ({ request }) => {
     const res = await request.get('/');
     const csp = res.headers()['content-security-policy'];

@@ -119,6 +119,17 @@ impl Shell {
                 ),
                 None => empty(),
             },
+            Paint::Heading { title: key, lead } => match locale_fa(key) {
+                Some(heading) => (
+                    Some(format!("{heading} | {site}")),
+                    format!(
+                        "<div class=\"wrap\"><h1 class=\"shell-title\">{}</h1>{}{loading}</div>",
+                        escape_html(heading),
+                        lead.and_then(locale_fa).map(|l| format!("<p class=\"lead\">{}</p>", escape_html(l))).unwrap_or_default(),
+                    ),
+                ),
+                None => empty(),
+            },
             Paint::None => empty(),
         };
         let html = &self.index_html;
@@ -153,7 +164,7 @@ pub fn exists(path: &str, catalog: &Catalog) -> bool {
         None => false,
         Some(Paint::Service) => catalog.service(id).is_some(),
         Some(Paint::Agency) => catalog.agency_record(id).is_some(),
-        Some(Paint::None) => true,
+        Some(Paint::None | Paint::Heading { .. }) => true,
     }
 }
 
@@ -178,6 +189,16 @@ struct ShellWords {
 static SHELL_WORDS: std::sync::LazyLock<ShellWords> = std::sync::LazyLock::new(|| {
     serde_json::from_str(include_str!("../../app/locales/fa.json")).expect("the Persian locale has the shell's words")
 });
+
+/// Every string of the Persian locale, by key: the fixed headings and leads
+/// pages name in `panjere_api::pages`' table.
+static LOCALE_FA: std::sync::LazyLock<HashMap<String, String>> = std::sync::LazyLock::new(|| {
+    serde_json::from_str(include_str!("../../app/locales/fa.json")).expect("the Persian locale is a map of strings")
+});
+
+fn locale_fa(key: &str) -> Option<&'static str> {
+    LOCALE_FA.get(key).map(String::as_str)
+}
 
 /// The app's breadcrumbs (`components/breadcrumbs.rs`) as HTML: home, then
 /// the trail of (label, link); the last is the current page.
@@ -388,7 +409,20 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
             a.name.fa
         )));
 
-        for other in ["/dashboard", "/services/no-such-service", "/services/passport-issuance/use", "/requests"] {
+        // A page with a fixed heading: its h1 and lead from the locale file.
+        let page = shell.page("/sign-in", &catalog);
+        assert!(page.contains("<title>ورود به پنجره | پنجره</title>"), "{page}");
+        assert!(page.contains(&format!("<h1 class=\"shell-title\">ورود به پنجره</h1><p class=\"lead\">{}</p>", locale_fa("sign_in_lead").unwrap())), "{page}");
+        let page = shell.page("/agencies", &catalog);
+        assert!(page.contains("<h1 class=\"shell-title\">دستگاه‌های اجرایی</h1><p class=\"visually-hidden\""), "no lead: {page}");
+        // every key the table names is in the locale
+        for p in panjere_api::pages::PAGES {
+            if let Paint::Heading { title, lead } = p.paint {
+                assert!(locale_fa(title).is_some() && lead.is_none_or(|l| locale_fa(l).is_some()), "{}", p.path);
+            }
+        }
+
+        for other in ["/services/no-such-service", "/services/passport-issuance/use", "/requests"] {
             let page = shell.page(other, &catalog);
             assert!(!page.contains("hero") && !page.contains("<h1") && page.contains("role=\"status\""), "{other}: {page}");
             assert!(page.contains("<title>پنجره</title>"), "{other}");

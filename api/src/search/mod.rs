@@ -120,7 +120,9 @@ impl SearchIndex {
             let extra = data.extra_terms.get(d).unwrap_or(&no_extra);
             let d = d as u32;
             let mut names = [0; 2];
-            let field_texts = [(IN_NAME, s.name.fa.as_str()), (IN_NAME, s.name.en.as_str())].into_iter().chain(extra.iter().map(|t| (IN_EXTRA, t.as_str())));
+            let field_texts = [(IN_NAME, s.name.fa.as_str()), (IN_NAME, s.name.en.as_str())]
+                .into_iter()
+                .chain(extra.iter().map(|t| (IN_EXTRA, t.as_str())));
             for (k, (bit, t)) in field_texts.enumerate() {
                 let id = *raw_ids.entry(t).or_insert_with(|| {
                     let normalized = normalize(t);
@@ -219,7 +221,8 @@ impl SearchIndex {
             }
         }
         let ntok = q_tokens.len();
-        let mut hit_docs: Vec<(u32, u32)> = seen.iter().filter(|&&d| matched[d as usize] as usize == ntok).map(|&d| (d, total[d as usize])).collect();
+        let mut hit_docs: Vec<(u32, u32)> =
+            seen.iter().filter(|&&d| matched[d as usize] as usize == ntok).map(|&d| (d, total[d as usize])).collect();
         // Words typed without the space or ZWNJ the catalog has (or with one
         // it lacks): services not matched word by word whose text, spaces
         // removed, holds the query, spaces removed.
@@ -248,7 +251,15 @@ impl SearchIndex {
                     .full_names
                     .iter()
                     .map(|&name| &self.names[name as usize])
-                    .map(|name| if *name == q_norm { 10 } else if name.starts_with(&q_norm) { 4 } else { 0 })
+                    .map(|name| {
+                        if *name == q_norm {
+                            10
+                        } else if name.starts_with(&q_norm) {
+                            4
+                        } else {
+                            0
+                        }
+                    })
                     .sum();
                 Hit { index: d as usize, score: score + bonus }
             })
@@ -263,7 +274,8 @@ impl SearchIndex {
     fn word_matches(&self, q: &str) -> Vec<(u32, u8)> {
         let start = self.words.partition_point(|w| w.as_str() < q);
         let end = start + self.words[start..].partition_point(|w| w.starts_with(q));
-        let mut out: Vec<(u32, u8)> = (start..end).map(|w| (w as u32, if self.words[w] == q { EXACT as u8 } else { PREFIX as u8 })).collect();
+        let mut out: Vec<(u32, u8)> =
+            (start..end).map(|w| (w as u32, if self.words[w] == q { EXACT as u8 } else { PREFIX as u8 })).collect();
         let qc: Vec<char> = q.chars().collect();
         if qc.len() >= TYPO_MIN_CHARS && !self.trie.is_empty() {
             let mut nodes = Vec::new();

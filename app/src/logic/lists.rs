@@ -31,7 +31,13 @@ pub fn local_services(data: &SearchIndexData, f: &ServiceFilter) -> Option<panje
         f.admits(&s.category, &s.agency, s.kind, s.level, data.life_events.get(i).map(Vec::as_slice))
     };
     let found: Vec<&ServiceSummary> = match f.text() {
-        Some(q) => SearchIndex::new(data).search(q).into_iter().map(|h| h.index).filter(|&i| i < data.services.len() && matches(i)).map(|i| &data.services[i]).collect(),
+        Some(q) => SearchIndex::new(data)
+            .search(q)
+            .into_iter()
+            .map(|h| h.index)
+            .filter(|&i| i < data.services.len() && matches(i))
+            .map(|i| &data.services[i])
+            .collect(),
         None => (0..data.services.len()).filter(|&i| matches(i)).map(|i| &data.services[i]).collect(),
     };
     let page = f.page.max(1);

@@ -72,7 +72,13 @@ pub const HEADER: &str = "| search | services | index build ms | query p50 ms | 
 
 /// Builds an index of `data` with `build` and times every query `rounds`
 /// times (each query timed alone); `now` is a clock in milliseconds.
-fn measure<I>(data: &SearchIndexData, rounds: usize, now: &dyn Fn() -> f64, build: impl Fn(&SearchIndexData) -> I, search: impl Fn(&I, &str) -> Vec<Hit>) -> (Row, Vec<Vec<Hit>>) {
+fn measure<I>(
+    data: &SearchIndexData,
+    rounds: usize,
+    now: &dyn Fn() -> f64,
+    build: impl Fn(&SearchIndexData) -> I,
+    search: impl Fn(&I, &str) -> Vec<Hit>,
+) -> (Row, Vec<Vec<Hit>>) {
     let t0 = now();
     let index = build(data);
     let build_ms = now() - t0;

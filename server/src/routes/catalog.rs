@@ -5,8 +5,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use panjere_api::{
-    Agency, AgencyDetail, Categories, ElectronicLevel, ErrorBody, OfflineCatalog, Page, SearchIndexData, Service, ServiceFilter, ServiceKind,
-    ServiceSummary, DEFAULT_PER_PAGE, MAX_PER_PAGE,
+    Agency, AgencyDetail, Categories, ElectronicLevel, ErrorBody, OfflineCatalog, Page, SearchIndexData, Service, ServiceFilter,
+    ServiceKind, ServiceSummary, DEFAULT_PER_PAGE, MAX_PER_PAGE,
 };
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -184,7 +184,10 @@ async fn service(State(state): State<AppState>, AppPath(id): AppPath<String>) ->
         (status = 304, description = "The copy held is current")))]
 async fn offline(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
     let (tag, body) = state.catalog().offline();
-    let held = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+    let held = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
     let cache = [(header::CACHE_CONTROL, "no-cache"), (header::ETAG, tag.as_str())];
     if held {
         return (axum::http::StatusCode::NOT_MODIFIED, cache).into_response();

@@ -266,7 +266,14 @@ async fn search_index_covers_the_catalog() {
     let events = j["life_events"].as_array().unwrap();
     assert_eq!(events.len(), total);
     let birth = get(&app, "/api/catalog/services?event=birth&per_page=100").await.json();
-    let ids: Vec<&Value> = j["services"].as_array().unwrap().iter().zip(events).filter(|(_, e)| e.as_array().unwrap().iter().any(|x| x == "birth")).map(|(s, _)| &s["id"]).collect();
+    let ids: Vec<&Value> = j["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(events)
+        .filter(|(_, e)| e.as_array().unwrap().iter().any(|x| x == "birth"))
+        .map(|(s, _)| &s["id"])
+        .collect();
     assert!(!ids.is_empty());
     assert_eq!(ids, birth["items"].as_array().unwrap().iter().map(|s| &s["id"]).collect::<Vec<_>>());
 }
