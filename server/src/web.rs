@@ -412,7 +412,13 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         // A page with a fixed heading: its h1 and lead from the locale file.
         let page = shell.page("/sign-in", &catalog);
         assert!(page.contains("<title>ورود به پنجره | پنجره</title>"), "{page}");
-        assert!(page.contains(&format!("<h1 class=\"shell-title\">ورود به پنجره</h1><p class=\"lead\">{}</p>", locale_fa("sign_in_lead").unwrap())), "{page}");
+        assert!(
+            page.contains(&format!(
+                "<h1 class=\"shell-title\">ورود به پنجره</h1><p class=\"lead\">{}</p>",
+                locale_fa("sign_in_lead").unwrap()
+            )),
+            "{page}"
+        );
         let page = shell.page("/agencies", &catalog);
         assert!(page.contains("<h1 class=\"shell-title\">دستگاه‌های اجرایی</h1><p class=\"visually-hidden\""), "no lead: {page}");
         // every key the table names is in the locale
