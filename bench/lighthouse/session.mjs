@@ -1,8 +1,9 @@
 // Signs a test citizen in through the API (the one-time code read from the
 // SMS simulator's outbox, as the end-to-end tests do), starts a draft of a
-// service, and prints `cookie`, and the ids the signed-in pages with an id
-// are measured on, one `name value` line each (a record the persona lacks
-// is printed as `-`).
+// service, applies for a passport and starts paying its fee (the payment
+// left at the provider's page), and prints `cookie` and the ids the
+// signed-in pages with an id are measured on, one `name value` line each (a
+// record the persona lacks, such as an offer, is printed as `-`).
 //   node bench/lighthouse/session.mjs BASE_URL ADMIN_URL
 const [base, admin] = process.argv.slice(2);
 const NATIONAL_CODE = '0078912342';
@@ -35,6 +36,12 @@ for (let i = 0; i < 50 && !code; i++) {
 }
 await call('POST', '/api/auth/verify', { code });
 const draft = await call('POST', '/api/drafts', { service: 'passport-issuance', values: {} });
+// A request waiting for its fee, and the fee's payment, started.
+const application = await call('POST', '/api/drafts', { service: 'passport-issuance', values: { purpose: 'tourism' } });
+const values = { purpose: 'tourism', travel_date: '۱۴۰۵/۰۹/۲۰', postal_code: '1314567891', mobile: MOBILE };
+await call('PUT', `/api/drafts/${application.id}`, { values, step: 2 });
+const request = await call('POST', `/api/drafts/${application.id}/submit`, {});
+await call('POST', `/api/requests/${request.id}/payment`, { idempotency_key: `lighthouse-${Date.now()}` }).catch(() => undefined);
 const first = async (path, key) => (await call('GET', path).catch(() => ({})))[key]?.[0]?.id ?? '-';
 console.log(`cookie ${cookie}`);
 console.log(`draft ${draft.id}`);
