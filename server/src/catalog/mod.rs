@@ -39,7 +39,16 @@ pub struct Catalog {
     form_files: HashMap<String, String>,
     /// `GET /api/catalog/offline`'s answer and its entity tag, made on first
     /// use (once the forms are in).
-    offline: std::sync::OnceLock<(String, axum::body::Bytes)>,
+    offline: std::sync::OnceLock<OfflineDocument>,
+}
+
+/// `GET /api/catalog/offline`'s answer, made once.
+#[derive(Debug, Clone)]
+pub struct OfflineDocument {
+    pub tag: String,
+    pub json: axum::body::Bytes,
+    /// `json` compressed with brotli (quality 11).
+    pub brotli: axum::body::Bytes,
 }
 
 /// What the stage and target rules need to know about one service: its
@@ -320,18 +329,26 @@ impl Catalog {
     }
 
     /// Every service as its own page reads it, in one JSON document
-    /// ([`panjere_api::OfflineCatalog`]) for the service worker, with an
-    /// entity tag (the SHA-256 of the document) that changes with it.
-    pub fn offline(&self) -> &(String, axum::body::Bytes) {
+    /// ([`panjere_api::OfflineCatalog`]) for the service worker: the
+    /// document, the same compressed once with brotli at its best quality
+    /// (phones download it; the server compresses it once, not per request),
+    /// and an entity tag (the SHA-256 of the document) that changes with it.
+    pub fn offline(&self) -> &OfflineDocument {
         self.offline.get_or_init(|| {
             use sha2::Digest;
+            use std::io::Write;
             #[derive(serde::Serialize)]
             struct Doc<'a> {
                 services: &'a [Service],
             }
             let json = serde_json::to_vec(&Doc { services: &self.services }).expect("the catalog serialises");
             let tag = format!("\"{}\"", hex::encode(&sha2::Sha256::digest(&json)[..16]));
-            (tag, json.into())
+            let mut brotli = Vec::new();
+            {
+                let mut w = brotli::CompressorWriter::new(&mut brotli, 4096, 11, 22);
+                w.write_all(&json).expect("compressing into memory");
+            }
+            OfflineDocument { tag, json: json.into(), brotli: brotli.into() }
         })
     }
 

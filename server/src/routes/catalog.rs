@@ -183,16 +183,23 @@ async fn service(State(state): State<AppState>, AppPath(id): AppPath<String>) ->
     responses((status = 200, description = "Every service", body = OfflineCatalog, headers(("ETag" = String, description = "Changes with the catalog"))),
         (status = 304, description = "The copy held is current")))]
 async fn offline(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
-    let (tag, body) = state.catalog().offline();
-    let held = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
-    let cache = [(header::CACHE_CONTROL, "no-cache"), (header::ETAG, tag.as_str())];
+    // Made (and compressed) on first use, which takes a moment: off the
+    // serving thread.
+    let doc = tokio::task::spawn_blocking(move || state.catalog().offline().clone())
+        .await
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+    let text = |name| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let held = text(header::IF_NONE_MATCH).split(',').any(|t| t.trim() == doc.tag || t.trim() == "*");
+    let cache = [(header::CACHE_CONTROL, "no-cache"), (header::ETAG, doc.tag.as_str()), (header::VARY, "accept-encoding")];
     if held {
         return (axum::http::StatusCode::NOT_MODIFIED, cache).into_response();
     }
-    (cache, [(header::CONTENT_TYPE, "application/json")], body.clone()).into_response()
+    // Compressed once (quality 11) rather than per request, when accepted.
+    let brotli = text(header::ACCEPT_ENCODING).split(',').any(|e| e.split(';').next().is_some_and(|e| e.trim() == "br"));
+    if brotli {
+        return (cache, [(header::CONTENT_TYPE, "application/json"), (header::CONTENT_ENCODING, "br")], doc.brotli).into_response();
+    }
+    (cache, [(header::CONTENT_TYPE, "application/json")], doc.json).into_response()
 }
 
 /// The whole catalog in the compact form the browser searches itself (as-you-type
