@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod error;
 pub mod filter;
 pub mod forms;
+pub mod markup;
 pub mod ids;
 pub mod normalize;
 pub mod pages;

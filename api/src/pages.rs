@@ -12,7 +12,8 @@
 /// `citizen { … }` (signed in; anyone else is sent to sign in). `module` is
 /// `main` for pages in the main module (where most citizens arrive: home
 /// and a service page), `paint` what the server puts in the shell (`service`,
-/// `agency`, `(heading title_key [lead_key])` or `none`), `view` the page's
+/// `agency`, `services`, `agencies`, `category`, `life_event`,
+/// `(heading title_key [lead_key])` or `none`: see [`Paint`]), `view` the page's
 /// view (tokens only the client expands). A `heading` names the locale keys
 /// of the page's own `h1` and lead paragraph: the server paints them from
 /// the Persian locale file the app renders them from (the end-to-end suite
@@ -26,11 +27,11 @@ macro_rules! with_pages {
                 ("/services/:id", service_route, main, service, { view! { <ServicePage/> } }),
                 // Browsing the catalog and the window's status: public, offline-capable.
                 ("/search", search_route, catalog, none, { view! { <SearchPage/> } }),
-                ("/services", services_route, catalog, (heading services_title services_lead), { view! { <ServicesPage/> } }),
-                ("/agencies", agencies_route, catalog, (heading agencies_title), { view! { <AgenciesPage/> } }),
+                ("/services", services_route, catalog, services, { view! { <ServicesPage/> } }),
+                ("/agencies", agencies_route, catalog, agencies, { view! { <AgenciesPage/> } }),
                 ("/agencies/:id", agency_route, catalog, agency, { view! { <AgencyPage/> } }),
-                ("/categories/:id", category_route, catalog, none, { view! { <TopicPage event=false/> } }),
-                ("/life-events/:id", life_event_route, catalog, none, { view! { <TopicPage event=true/> } }),
+                ("/categories/:id", category_route, catalog, category, { view! { <TopicPage event=false/> } }),
+                ("/life-events/:id", life_event_route, catalog, life_event, { view! { <TopicPage event=true/> } }),
                 ("/status", status_route, catalog, (heading status_title status_lead), { view! { <StatusPage/> } }),
                 // The law's targets and the figures behind them (charts and tables).
                 ("/dashboard", dashboard_route, dashboard, (heading dash_title dash_lead), { view! { <DashboardPage/> } }),
@@ -70,6 +71,17 @@ pub enum Paint {
     Agency,
     /// A fixed heading and lead paragraph: their keys in the locale files.
     Heading { title: &'static str, lead: Option<&'static str> },
+    /// The catalog's list (`/services`): heading, lead, filters, the count
+    /// and the first page of services (as the address's query filters
+    /// them), from [`crate::markup`].
+    Services,
+    /// A category's (`/categories/:id`) or a life event's
+    /// (`/life-events/:id`) page: breadcrumbs, heading, description, the
+    /// count and the first page of its services.
+    Topic { event: bool },
+    /// Every agency (`/agencies`): heading, lead, the filter box, and every
+    /// agency's card.
+    Agencies,
 }
 
 /// One client route.
@@ -115,6 +127,18 @@ macro_rules! paint {
     };
     (agency) => {
         Paint::Agency
+    };
+    (services) => {
+        Paint::Services
+    };
+    (agencies) => {
+        Paint::Agencies
+    };
+    (category) => {
+        Paint::Topic { event: false }
+    };
+    (life_event) => {
+        Paint::Topic { event: true }
     };
     ((heading $title:ident)) => {
         Paint::Heading { title: stringify!($title), lead: None }
@@ -167,7 +191,10 @@ mod tests {
         assert_eq!(page("/services/passport-issuance").map(|p| p.paint), Some(Paint::Service));
         assert_eq!(page("/agencies/post").map(|p| p.paint), Some(Paint::Agency));
         assert_eq!(page("/sign-in").map(|p| p.paint), Some(Paint::Heading { title: "sign_in_title", lead: Some("sign_in_lead") }));
-        assert_eq!(page("/agencies").map(|p| p.paint), Some(Paint::Heading { title: "agencies_title", lead: None }));
+        assert_eq!(page("/agencies").map(|p| p.paint), Some(Paint::Agencies));
+        assert_eq!(page("/services").map(|p| p.paint), Some(Paint::Services));
+        assert_eq!(page("/life-events/birth").map(|p| p.paint), Some(Paint::Topic { event: true }));
+        assert_eq!(page("/categories/tax").map(|p| p.paint), Some(Paint::Topic { event: false }));
         assert!(page("/me").is_some_and(|p| p.signed_in));
         assert!(page("/services").is_some_and(|p| !p.signed_in));
         for unknown in ["/no/such/page", "/servicez", "/services/a/b/c", "/me/x"] {

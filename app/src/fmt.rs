@@ -4,14 +4,7 @@
 
 use panjere_api::Lang;
 
-/// Replaces `{name}` placeholders.
-pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
-    let mut out = template.to_owned();
-    for (name, value) in args {
-        out = out.replace(&format!("{{{name}}}"), value);
-    }
-    out
-}
+pub use panjere_api::markup::fill;
 
 #[cfg(target_arch = "wasm32")]
 fn locale(lang: Lang) -> &'static str {

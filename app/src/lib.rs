@@ -52,9 +52,8 @@ fn mount_now() {
             // shown beside the app's English.
             if i18n::saved_lang() == i18n::Lang::Fa {
                 if let Some(main) = document.get_element_by_id("main") {
-                    let page = main.query_selector(":scope > .wrap").ok().flatten().map(|wrap| wrap.inner_html());
                     let header = root.query_selector(":scope > header").ok().flatten().map(|h| h.outer_html()).unwrap_or_default();
-                    shell::keep(&window().location().pathname().unwrap_or_default(), &header, &main.inner_html(), page.as_deref());
+                    shell::keep(&window().location().pathname().unwrap_or_default(), &header, &main);
                 }
             }
             root.set_inner_html("");
@@ -167,7 +166,7 @@ pub fn App() -> impl IntoView {
     // header; the update and offline notices; the page itself; the footer
     // and the timeout dialog (below the fold, or hidden).
     let painted_header = shell::take_header().unwrap_or_default();
-    let painted = shell::take_main().unwrap_or_default();
+    let painted = shell::take_main();
     // The number formatter is built in a task of its own while the page
     // waits for its data (in idle time, it came too late: the page's data
     // then built it, in a long task). It is short when the loader's worker
@@ -186,8 +185,8 @@ pub fn App() -> impl IntoView {
                 <OfflineBanner/>
             </Later>
             <main id="main" tabindex="-1">
-                // An unstyled div: the painted page lays out as it did.
-                <Later fallback=move || view! { <div class="painted" inner_html=painted.clone()></div> }>
+                // The painted page, its own nodes (see `shell`).
+                <Later fallback=move || shell::main_view(painted.clone())>
                     {routes()}
                 </Later>
             </main>

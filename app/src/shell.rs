@@ -1,39 +1,72 @@
-//! What the server painted before the app: for a service or an agency page,
-//! `index.html`'s `<main>` already holds the page's breadcrumbs, heading and
-//! summary. The app keeps that content on screen (instead of a loading
-//! placeholder) until its own page has the data, so nothing the citizen is
-//! reading disappears or moves when the app starts.
+//! What the server painted before the app: for a service's or an agency's
+//! page, a list of services or agencies, `index.html`'s `<main>` already
+//! holds the page's breadcrumbs, heading and content. The app keeps that
+//! content on screen (instead of a loading placeholder) until its own page
+//! has the data, so nothing the citizen is reading disappears or moves when
+//! the app starts.
+//!
+//! The painted page's nodes themselves are kept, not their HTML: each
+//! placeholder on the way (the app's first task, the page's module
+//! loading, the page's data loading) moves the same nodes into place
+//! ([`painted_page`]), so a long painted list is parsed, styled and laid
+//! out once, not once per placeholder.
 
 use std::cell::RefCell;
 
+use leptos::prelude::*;
+
 thread_local! {
-    static PAINTED: RefCell<Painted> = const { RefCell::new(Painted { header: None, main: None, page: None }) };
+    static PAINTED: RefCell<Painted<web_sys::Element>> = const { RefCell::new(Painted::new()) };
 }
 
-/// What the server painted, each part taken once.
-struct Painted {
+/// What the server painted, each part taken once. `P` is the painted page
+/// content: its nodes in the browser.
+struct Painted<P> {
     /// The shell's whole `<header>` element.
     header: Option<String>,
-    /// The whole of the shell's `<main>`.
+    /// The whole of the shell's `<main>`, when it is not a page's content
+    /// (the home page's hero).
     main: Option<String>,
     /// The page content (the inside of `main > .wrap`) and its path.
-    page: Option<(String, String)>,
+    page: Option<(String, P)>,
+}
+
+impl<P: Clone> Painted<P> {
+    const fn new() -> Self {
+        Painted { header: None, main: None, page: None }
+    }
+
+    fn keep(&mut self, path: &str, header: &str, main: &str, page: Option<P>) {
+        *self = Painted { header: Some(header.to_owned()), main: Some(main.to_owned()), page: page.map(|p| (normalise(path).to_owned(), p)) };
+    }
+
+    fn take_for(&mut self, path: &str) -> Option<P> {
+        self.page.take().filter(|(kept, _)| kept == normalise(path)).map(|(_, p)| p)
+    }
+
+    fn peek_for(&self, path: &str) -> Option<P> {
+        self.page.as_ref().filter(|(kept, _)| kept == normalise(path)).map(|(_, p)| p.clone())
+    }
 }
 
 /// Keeps the shell as painted at `path`: its header and the whole of its
 /// `<main>`, for the app's first task to show while the header and the page
-/// are built in the next ones; and the page content inside it (`main >
-/// .wrap`), if it is the server's rendering of a page (it has the
-/// `shell-title` heading), for that page to show while it loads. An empty
-/// shell's page content is not kept.
-pub fn keep(path: &str, header: &str, main: &str, page: Option<&str>) {
-    PAINTED.with(|p| {
-        *p.borrow_mut() = Painted {
-            header: Some(header.to_owned()),
-            main: Some(main.to_owned()),
-            page: page.filter(|html| html.contains("shell-title")).map(|html| (normalise(path).to_owned(), html.to_owned())),
+/// are built in the next ones; and, if the server painted a page there (it
+/// has the `shell-title` heading), that page's nodes: they are moved out of
+/// `main > .wrap` into a `div.painted` of their own, for the page to show
+/// while it loads.
+pub fn keep(path: &str, header: &str, main: &web_sys::Element) {
+    let wrap = main.query_selector(":scope > .wrap").ok().flatten().filter(|w| w.query_selector(".shell-title").ok().flatten().is_some());
+    let page = wrap.and_then(|wrap| {
+        let holder = document().create_element("div").ok()?;
+        holder.set_class_name("painted");
+        while let Some(node) = wrap.first_child() {
+            holder.append_child(&node).ok()?;
         }
+        Some(holder)
     });
+    let main = if page.is_some() { String::new() } else { main.inner_html() };
+    PAINTED.with(|p| p.borrow_mut().keep(path, header, &main, page));
 }
 
 /// The shell's header as painted (the element itself), once.
@@ -41,22 +74,43 @@ pub fn take_header() -> Option<String> {
     PAINTED.with(|p| p.borrow_mut().header.take())
 }
 
-/// The shell's `<main>` as painted, once.
-pub fn take_main() -> Option<String> {
-    PAINTED.with(|p| p.borrow_mut().main.take())
+/// The shell's `<main>` as painted (its HTML when it is not a page's), once.
+pub fn take_main() -> String {
+    PAINTED.with(|p| p.borrow_mut().main.take()).unwrap_or_default()
+}
+
+/// The shell's `<main>` as painted, for the app's first task: the painted
+/// page's own nodes if there is one, else `html` ([`take_main`]).
+pub fn main_view(html: String) -> AnyView {
+    match peek_for(&window().location().pathname().unwrap_or_default()) {
+        Some(page) => view! { <div class="wrap">{painted_page(page)}</div> }.into_any(),
+        // An unstyled div: the painted shell lays out as it did.
+        None => view! { <div class="painted" inner_html=html></div> }.into_any(),
+    }
 }
 
 /// The page content kept for `path`, once: the first page rendered for the
 /// URL the server painted takes it; any other path gets nothing, and clears
 /// it.
-pub fn take_for(path: &str) -> Option<String> {
-    PAINTED.with(|p| p.borrow_mut().page.take()).filter(|(kept, _)| kept == normalise(path)).map(|(_, html)| html)
+pub fn take_for(path: &str) -> Option<web_sys::Element> {
+    PAINTED.with(|p| p.borrow_mut().take_for(path))
 }
 
 /// The page content kept for `path`, left in place: for what shows while a
 /// lazily loaded page's code arrives, before the page itself takes it.
-pub fn peek_for(path: &str) -> Option<String> {
-    PAINTED.with(|p| p.borrow().page.as_ref().filter(|(kept, _)| kept == normalise(path)).map(|(_, html)| html.clone()))
+pub fn peek_for(path: &str) -> Option<web_sys::Element> {
+    PAINTED.with(|p| p.borrow().peek_for(path))
+}
+
+/// Shows the painted page's nodes here, moving them from wherever they
+/// were shown before (an unstyled div: they lay out as they did).
+pub fn painted_page(page: web_sys::Element) -> impl IntoView {
+    let slot = NodeRef::<leptos::html::Div>::new();
+    let page = send_wrapper::SendWrapper::new(page);
+    slot.on_load(move |div| {
+        let _ = div.append_child(&page);
+    });
+    view! { <div class="painted-slot" node_ref=slot></div> }
 }
 
 fn normalise(path: &str) -> &str {
@@ -72,28 +126,21 @@ mod tests {
 
     #[test]
     fn the_painted_page_is_kept_once_for_its_own_path() {
-        let main = "<div class=\"wrap\"><h1 class=\"shell-title\">صدور گذرنامه</h1></div>";
-        keep("/services/passport-issuance/", "", main, Some("<h1 class=\"shell-title\">صدور گذرنامه</h1>"));
-        assert_eq!(peek_for("/services/passport-issuance/").as_deref(), Some("<h1 class=\"shell-title\">صدور گذرنامه</h1>"));
-        assert_eq!(peek_for("/agencies/post"), None, "never for another page");
-        assert_eq!(
-            take_for("/services/passport-issuance").as_deref(),
-            Some("<h1 class=\"shell-title\">صدور گذرنامه</h1>"),
-            "peeking leaves it"
-        );
-        assert_eq!(take_for("/services/passport-issuance"), None, "only once");
+        let mut p = Painted::new();
+        let page = "<h1 class=\"shell-title\">صدور گذرنامه</h1>".to_owned();
+        p.keep("/services/passport-issuance/", "", "", Some(page.clone()));
+        assert_eq!(p.peek_for("/services/passport-issuance/"), Some(page.clone()));
+        assert_eq!(p.peek_for("/agencies/post"), None, "never for another page");
+        assert_eq!(p.take_for("/services/passport-issuance"), Some(page.clone()), "peeking leaves it");
+        assert_eq!(p.take_for("/services/passport-issuance"), None, "only once");
 
-        keep("/agencies/post", "", main, Some("<h1 class=\"shell-title\">پست</h1>"));
-        assert_eq!(take_for("/agencies/tax"), None, "another page never shows it");
-        assert_eq!(take_for("/agencies/post"), None, "and it is gone");
+        p.keep("/agencies/post", "", "", Some(page));
+        assert_eq!(p.take_for("/agencies/tax"), None, "another page never shows it");
+        assert_eq!(p.take_for("/agencies/post"), None, "and it is gone");
 
-        keep("/dashboard", "", main, Some("<p role=\"status\">در حال بارگذاری…</p>"));
-        assert_eq!(take_for("/dashboard"), None, "an empty shell is not kept");
-
-        keep("/", "<header class=\"site-header\">…</header>", "<section class=\"hero\">…</section>", None);
-        assert_eq!(take_header().as_deref(), Some("<header class=\"site-header\">…</header>"));
-        assert_eq!(take_main().as_deref(), Some("<section class=\"hero\">…</section>"));
-        assert_eq!(take_header(), None, "only once");
-        assert_eq!(take_main(), None, "only once");
+        p.keep("/", "<header class=\"site-header\">…</header>", "<section class=\"hero\">…</section>", None);
+        assert_eq!(p.header.take().as_deref(), Some("<header class=\"site-header\">…</header>"));
+        assert_eq!(p.main.take().as_deref(), Some("<section class=\"hero\">…</section>"));
+        assert_eq!(p.peek_for("/"), None);
     }
 }

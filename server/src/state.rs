@@ -32,6 +32,7 @@ struct Inner {
     stores: Stores,
     clock: Arc<dyn Clock>,
     instance: String,
+    web: Web,
 }
 
 /// What an [`AppState`] is made of.
@@ -52,7 +53,15 @@ pub struct Parts {
 impl AppState {
     pub fn new(p: Parts) -> Self {
         let Parts { catalog, shell, gateway, auth, requests, smart, payments, stores, clock, instance } = p;
-        AppState { inner: Arc::new(Inner { catalog, shell, gateway, auth, requests, smart, payments, stores, clock, instance }) }
+        let web = {
+            let (catalog, gateway, smart) = (catalog.clone(), gateway.clone(), smart.clone());
+            Web {
+                shell: shell.clone(),
+                catalog: catalog.clone(),
+                agencies: Arc::new(move || crate::verify::live_agencies(&catalog, &gateway, &smart.rules)),
+            }
+        };
+        AppState { inner: Arc::new(Inner { catalog, shell, gateway, auth, requests, smart, payments, stores, clock, instance, web }) }
     }
 
     /// This instance's name, sent on every answer.
@@ -99,7 +108,7 @@ impl AppState {
 
     /// What the static client's routes need.
     pub fn web(&self) -> Web {
-        Web { shell: self.inner.shell.clone(), catalog: self.inner.catalog.clone() }
+        self.inner.web.clone()
     }
 }
 

@@ -39,6 +39,14 @@ fn op_text(op: &str) -> Text {
 }
 
 /// Verifies every service of the catalog against the gateway's live state.
+/// Every agency, in catalog order, with `connected` and `stage` as the
+/// window verifies them now (the agencies list of the API and of the page).
+pub fn live_agencies(catalog: &Catalog, gateway: &Gateway, rules: &crate::smart::rules::Rules) -> Vec<panjere_api::Agency> {
+    let v = verify(catalog, gateway, rules);
+    let shares = catalog.shares();
+    catalog.agencies().iter().map(|a| v.live(a.clone(), &shares)).collect()
+}
+
 pub fn verify(catalog: &Catalog, gateway: &Gateway, rules: &crate::smart::rules::Rules) -> Verification {
     let registry = gateway.registry();
     let connections: HashMap<String, crate::gateway::conformance::Connection> =

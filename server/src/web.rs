@@ -16,7 +16,10 @@ use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
+use panjere_api::markup::{self, Word, Words};
 use panjere_api::pages::Paint;
+use panjere_api::filter::PER_PAGE;
+use panjere_api::{Agency, Lang, ServiceFilter};
 
 use crate::catalog::Catalog;
 
@@ -26,6 +29,8 @@ use crate::catalog::Catalog;
 pub struct Web {
     pub shell: Option<std::sync::Arc<Shell>>,
     pub catalog: std::sync::Arc<Catalog>,
+    /// Every agency as the window verifies it now (the agencies page's list).
+    pub agencies: std::sync::Arc<dyn Fn() -> Vec<Agency> + Send + Sync>,
 }
 
 /// `index.html` of the build, held in memory, and the CSP that allows
@@ -69,15 +74,16 @@ impl Shell {
     }
 
     /// The shell for a client route (`panjere_api::pages`' table says what
-    /// is painted for it). The home page's hero is in `index.html` itself.
-    /// For a service or an agency the server already knows the heading and
-    /// summary, so they are put in `main` (and the title) to paint before
-    /// the app arrives, the app then taking over the same content; the other
-    /// routes get an empty `main` rather than the home page's hero. Persian,
-    /// like the rest of the shell.
-    pub fn page(&self, path: &str, catalog: &Catalog) -> String {
+    /// is painted for it), `query` the address's query string. The home
+    /// page's hero is in `index.html` itself. What the server already knows
+    /// of a page (a service's or an agency's heading and summary, a list's
+    /// first page) is put in `main` (and the title) to paint before the app
+    /// arrives, the app then taking over the same content: the lists through
+    /// the same markup functions (`panjere_api::markup`). Other routes get an
+    /// empty `main` rather than the home page's hero. Persian, like the rest
+    /// of the shell.
+    pub fn page(&self, path: &str, query: Option<&str>, data: &Web) -> String {
         let paint = panjere_api::pages::page(path).map_or(Paint::None, |r| r.paint);
-        let id = path.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
         let (Some(title), Some(main)) = (&self.title, &self.main) else {
             return self.index_html.clone();
         };
@@ -85,52 +91,9 @@ impl Shell {
             return self.index_html.clone();
         }
         let site = &self.index_html[title.clone()];
-        let words = &*SHELL_WORDS;
-        let loading = format!("<p class=\"visually-hidden\" role=\"status\">{}</p>", escape_html(&words.loading));
-        let empty = || (None, format!("<div class=\"wrap\">{loading}</div>"));
-        // The breadcrumbs are the app's, so its page takes the shell's
-        // place without moving the heading.
-        let (page_title, content) = match paint {
-            Paint::Service => match catalog.service(id) {
-                Some(s) => (
-                    Some(format!("{} | {site}", s.name.fa)),
-                    format!(
-                        "<div class=\"wrap\">{}<article class=\"service\"><h1 class=\"shell-title\">{}</h1>\
-                         <p class=\"meta\"><a href=\"/agencies/{}\">{}</a></p><p class=\"lead\">{}</p></article>{loading}</div>",
-                        breadcrumbs(words, &[(&s.category_name.fa, &format!("/categories/{}", s.category)), (&s.name.fa, "")]),
-                        escape_html(&s.name.fa),
-                        escape_html(&s.agency),
-                        escape_html(&s.agency_name.fa),
-                        escape_html(&s.summary.fa),
-                    ),
-                ),
-                None => empty(),
-            },
-            Paint::Agency => match catalog.agency_record(id) {
-                Some(a) => (
-                    Some(format!("{} | {site}", a.name.fa)),
-                    format!(
-                        "<div class=\"wrap\">{}<h1 class=\"shell-title\">{}</h1>{}<p class=\"lead\">{}</p>{loading}</div>",
-                        breadcrumbs(words, &[(&words.agencies_title, "/agencies"), (&a.name.fa, "")]),
-                        escape_html(&a.name.fa),
-                        a.short_name.as_ref().map(|s| format!("<p class=\"subtitle\">{}</p>", escape_html(&s.fa))).unwrap_or_default(),
-                        escape_html(&a.description.fa),
-                    ),
-                ),
-                None => empty(),
-            },
-            Paint::Heading { title: key, lead } => match locale_fa(key) {
-                Some(heading) => (
-                    Some(format!("{heading} | {site}")),
-                    format!(
-                        "<div class=\"wrap\"><h1 class=\"shell-title\">{}</h1>{}{loading}</div>",
-                        escape_html(heading),
-                        lead.and_then(locale_fa).map(|l| format!("<p class=\"lead\">{}</p>", escape_html(l))).unwrap_or_default(),
-                    ),
-                ),
-                None => empty(),
-            },
-            Paint::None => empty(),
+        let (page_title, content) = match painted(paint, path, query, data) {
+            Some((heading, body)) => (Some(format!("{heading} | {site}")), format!("<div class=\"wrap\">{body}{}</div>", loading())),
+            None => (None, format!("<div class=\"wrap\">{}</div>", loading())),
         };
         let html = &self.index_html;
         let mut out = String::with_capacity(html.len() + content.len());
@@ -154,6 +117,153 @@ impl Shell {
     }
 }
 
+/// The visually hidden "loading" status the painted page ends with.
+fn loading() -> String {
+    format!("<p class=\"visually-hidden\" role=\"status\">{}</p>", escape_html(&SHELL_WORDS.loading))
+}
+
+/// The page's title and the content painted for it (the inside of its
+/// `.wrap`); `None`: nothing is known of it (an unknown id, or a page
+/// painted by the app alone). The breadcrumbs are the app's, so its page
+/// takes the shell's place without moving the heading.
+fn painted(paint: Paint, path: &str, query: Option<&str>, data: &Web) -> Option<(String, String)> {
+    let catalog = &data.catalog;
+    let words = &*SHELL_WORDS;
+    let id = path.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+    let heading = |text: &str| format!("<h1 class=\"shell-title\">{}</h1>", escape_html(text));
+    let lead = |text: &str| format!("<p class=\"lead\">{}</p>", escape_html(text));
+    let filter = || {
+        let pairs: Vec<(String, String)> = query
+            .unwrap_or_default()
+            .split('&')
+            .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
+            .map(|(k, v)| (panjere_api::url::decode(k), panjere_api::url::decode(v)))
+            .collect();
+        ServiceFilter::from_query(|key| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
+    };
+    // The count and the first page of a list of services, as the app shows it.
+    let services = |filter: &ServiceFilter| {
+        let all = catalog.services(filter);
+        let from = (filter.page.max(1) - 1).saturating_mul(PER_PAGE);
+        let page: Vec<_> = all.iter().skip(from).take(PER_PAGE).cloned().collect();
+        format!(
+            "<div role=\"status\">{}</div><ul class=\"cards service-list\">{}</ul>",
+            markup::results_count(all.len(), &Persian),
+            markup::service_cards(&page, &Persian)
+        )
+    };
+    match paint {
+        Paint::Service => catalog.service(id).map(|s| {
+            (
+                s.name.fa.clone(),
+                format!(
+                    "{}<article class=\"service\">{}<p class=\"meta\"><a href=\"/agencies/{}\">{}</a></p>{}</article>",
+                    breadcrumbs(words, &[(&s.category_name.fa, &format!("/categories/{}", s.category)), (&s.name.fa, "")]),
+                    heading(&s.name.fa),
+                    escape_html(&s.agency),
+                    escape_html(&s.agency_name.fa),
+                    lead(&s.summary.fa),
+                ),
+            )
+        }),
+        Paint::Agency => catalog.agency_record(id).map(|a| {
+            (
+                a.name.fa.clone(),
+                format!(
+                    "{}{}{}{}",
+                    breadcrumbs(words, &[(&words.agencies_title, "/agencies"), (&a.name.fa, "")]),
+                    heading(&a.name.fa),
+                    a.short_name.as_ref().map(|s| format!("<p class=\"subtitle\">{}</p>", escape_html(&s.fa))).unwrap_or_default(),
+                    lead(&a.description.fa),
+                ),
+            )
+        }),
+        Paint::Heading { title, lead: lead_key } => locale_fa(title).map(|text| {
+            (text.to_owned(), format!("{}{}", heading(text), lead_key.and_then(locale_fa).map(lead).unwrap_or_default()))
+        }),
+        Paint::Services => {
+            let filter = ServiceFilter { q: None, ..filter() };
+            let title = locale_fa("services_title")?;
+            Some((
+                title.to_owned(),
+                format!(
+                    "{}{}<div class=\"filter-bar\">{}</div>{}",
+                    heading(title),
+                    lead(locale_fa("services_lead")?),
+                    markup::filter_bar(&filter, "/services", true, &Persian),
+                    services(&filter)
+                ),
+            ))
+        }
+        Paint::Topic { event } => {
+            let topics = catalog.categories();
+            let (name, description) = if event {
+                topics.life_events.into_iter().find(|t| t.id == id).map(|t| (t.name, t.description))?
+            } else {
+                topics.items.into_iter().find(|t| t.id == id).map(|t| (t.name, t.description))?
+            };
+            let page = filter().page;
+            let filter = if event {
+                ServiceFilter { event: Some(id.to_owned()), page, ..Default::default() }
+            } else {
+                ServiceFilter { category: Some(id.to_owned()), page, ..Default::default() }
+            };
+            let label = locale_fa(if event { "topic_event" } else { "topic_category" })?;
+            Some((
+                name.fa.clone(),
+                format!(
+                    "{}{}{}{}",
+                    breadcrumbs(words, &[(&format!("{label}: {}", name.fa), "")]),
+                    heading(&name.fa),
+                    lead(&description.fa),
+                    services(&filter)
+                ),
+            ))
+        }
+        Paint::Agencies => {
+            let agencies = (data.agencies)();
+            let title = locale_fa("agencies_title")?;
+            let connected = agencies.iter().filter(|a| a.connected).count();
+            let n = |n: usize| Persian.num(n as u64);
+            let cards: String = agencies.iter().map(|a| format!("<li class=\"card\">{}</li>", markup::agency_card(a, &Persian))).collect();
+            Some((
+                title.to_owned(),
+                format!(
+                    "{}{}{}<ul class=\"cards agency-list\">{cards}</ul>",
+                    heading(title),
+                    lead(&markup::fill(locale_fa("agencies_lead")?, &[("connected", &n(connected)), ("total", &n(agencies.len()))])),
+                    markup::agency_filter(agencies.len(), &Persian),
+                ),
+            ))
+        }
+        Paint::None => None,
+    }
+}
+
+/// The Persian words and numbers of the painted lists: the locale file the
+/// app renders from, and ICU's Persian digits (the browser's `Intl` gives
+/// the app the same).
+struct Persian;
+
+impl Words for Persian {
+    fn lang(&self) -> Lang {
+        Lang::Fa
+    }
+
+    fn word(&self, word: Word) -> &str {
+        locale_fa(word.key()).unwrap_or_default()
+    }
+
+    fn num(&self, n: u64) -> String {
+        thread_local! {
+            static FORMAT: icu_decimal::DecimalFormatter =
+                icu_decimal::DecimalFormatter::try_new(icu_locale_core::locale!("fa").into(), Default::default())
+                    .expect("ICU's compiled data has Persian");
+        }
+        FORMAT.with(|f| f.format(&icu_decimal::input::Decimal::from(n)).to_string())
+    }
+}
+
 /// Whether `path` names something that exists: a page of
 /// `panjere_api::pages`' table, and for a service's or an agency's page, one
 /// in the catalog. Anything else is answered 404 (the app shows its
@@ -164,7 +274,11 @@ pub fn exists(path: &str, catalog: &Catalog) -> bool {
         None => false,
         Some(Paint::Service) => catalog.service(id).is_some(),
         Some(Paint::Agency) => catalog.agency_record(id).is_some(),
-        Some(Paint::None | Paint::Heading { .. }) => true,
+        Some(Paint::Topic { event }) => {
+            let topics = catalog.categories();
+            if event { topics.life_events.iter().any(|t| t.id == id) } else { topics.items.iter().any(|t| t.id == id) }
+        }
+        Some(Paint::None | Paint::Heading { .. } | Paint::Services | Paint::Agencies) => true,
     }
 }
 
@@ -219,21 +333,7 @@ fn breadcrumbs(words: &ShellWords, trail: &[(&str, &str)]) -> String {
     out
 }
 
-/// Text made safe for HTML content and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use panjere_api::markup::escape_html;
 
 /// `'sha256-…'` sources for every inline `<script>` (those without `src`),
 /// so the CSP needs no `'unsafe-inline'`.
@@ -351,13 +451,21 @@ async fn serve_static(State(web): State<Web>, uri: Uri, req: Request) -> Respons
     // Every path answers the shell; the app shows the page, or its own
     // not-found page for a path that is none of its routes (then 404).
     let status = if exists(&path, &web.catalog) { StatusCode::OK } else { StatusCode::NOT_FOUND };
-    let html = shell.page(&path, &web.catalog);
+    let html = shell.page(&path, uri.query(), &web);
     (status, [(header::CACHE_CONTROL, "no-cache"), (header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What serving needs, over the real catalog (agencies as catalogued).
+    fn web() -> Web {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let catalog = std::sync::Arc::new(crate::catalog::Catalog::load(&root.join("data")).unwrap());
+        let listed = catalog.clone();
+        Web { shell: None, catalog, agencies: std::sync::Arc::new(move || listed.agencies().to_vec()) }
+    }
 
     #[test]
     fn hashes_inline_scripts_only() {
@@ -374,15 +482,15 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
 
     #[test]
     fn pages_put_what_the_server_knows_in_the_shell() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let catalog = crate::catalog::Catalog::load(&root.join("data")).unwrap();
+        let web = web();
+        let catalog = &web.catalog;
         let html = "<html><head><title>پنجره</title><script type=\"module\">init()</script></head>\
                     <body><div id=\"app\"><header>h</header><main id=\"main\"><section class=\"hero\">hero</section></main></div></body></html>";
         let shell = Shell::new(Path::new("dist"), html.to_owned()).unwrap();
-        assert_eq!(shell.page("/", &catalog), html);
+        assert_eq!(shell.page("/", None, &web), html);
 
         let s = catalog.service("passport-issuance").unwrap();
-        let page = shell.page("/services/passport-issuance", &catalog);
+        let page = shell.page("/services/passport-issuance", None, &web);
         assert!(page.contains(&format!("<title>{} | پنجره</title>", s.name.fa)), "{page}");
         assert!(page.contains(&format!("<h1 class=\"shell-title\">{}</h1>", s.name.fa)), "{page}");
         assert!(page.contains(&format!("<p class=\"lead\">{}</p>", escape_html(&s.summary.fa))), "{page}");
@@ -402,7 +510,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         assert_eq!(inline_script_hashes(&page), inline_script_hashes(html));
 
         let a = catalog.agency("post").unwrap().agency;
-        let page = shell.page("/agencies/post/", &catalog);
+        let page = shell.page("/agencies/post/", None, &web);
         assert!(page.contains(&format!("<h1 class=\"shell-title\">{}</h1>", a.name.fa)) && page.contains(&escape_html(&a.description.fa)));
         assert!(page.contains(&format!(
             "<li><a href=\"/agencies\">دستگاه‌های اجرایی</a></li><li><span aria-current=\"page\">{}</span></li>",
@@ -410,7 +518,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         )));
 
         // A page with a fixed heading: its h1 and lead from the locale file.
-        let page = shell.page("/sign-in", &catalog);
+        let page = shell.page("/sign-in", None, &web);
         assert!(page.contains("<title>ورود به پنجره | پنجره</title>"), "{page}");
         assert!(
             page.contains(&format!(
@@ -419,8 +527,36 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
             )),
             "{page}"
         );
-        let page = shell.page("/agencies", &catalog);
-        assert!(page.contains("<h1 class=\"shell-title\">دستگاه‌های اجرایی</h1><p class=\"visually-hidden\""), "no lead: {page}");
+        // The lists: their first page, through the app's own markup.
+        let page = shell.page("/agencies", None, &web);
+        let agencies = catalog.agencies();
+        assert!(page.contains("<h1 class=\"shell-title\">دستگاه‌های اجرایی</h1><p class=\"lead\">"), "{page}");
+        assert_eq!(page.matches("<li class=\"card\"><h2 class=\"h3\"><a href=\"/agencies/").count(), agencies.len());
+        assert!(page.contains(&markup::agency_card(&agencies[0], &Persian)) && page.contains("<input id=\"agency-filter\""));
+        assert!(page.contains(&format!("<p class=\"count\" role=\"status\">{} دستگاه", Persian.num(agencies.len() as u64))), "{page}");
+
+        let inquiries = ServiceFilter { kind: Some(panjere_api::ServiceKind::Inquiry), ..Default::default() };
+        let all = catalog.services(&inquiries);
+        assert!(all.len() > PER_PAGE, "the test needs a second page");
+        let page = shell.page("/services", Some("kind=inquiry&page=2&q=ignored"), &web);
+        assert!(page.contains("<title>همه خدمات | پنجره</title>"), "{page}");
+        assert!(page.contains(&markup::filter_bar(&inquiries.with_page(2), "/services", true, &Persian)), "{page}");
+        assert!(page.contains(&format!("<div role=\"status\"><h2 class=\"count\">{} ", Persian.num(all.len() as u64))), "{page}");
+        let second: Vec<_> = all.iter().skip(PER_PAGE).take(PER_PAGE).cloned().collect();
+        assert!(page.contains(&format!("<ul class=\"cards service-list\">{}</ul>", markup::service_cards(&second, &Persian))), "{page}");
+
+        let page = shell.page("/life-events/birth", None, &web);
+        let birth = catalog.categories().life_events.into_iter().find(|e| e.id == "birth").unwrap();
+        let born = catalog.services(&ServiceFilter { event: Some("birth".into()), ..Default::default() });
+        assert!(!born.is_empty());
+        assert!(page.contains(&format!("<h1 class=\"shell-title\">{}</h1><p class=\"lead\">{}</p>", birth.name.fa, escape_html(&birth.description.fa))));
+        assert!(page.contains(&markup::service_cards(&born[..born.len().min(PER_PAGE)], &Persian)), "{page}");
+        assert!(page.contains("<span aria-current=\"page\">رویداد زندگی: "), "the app's breadcrumb: {page}");
+        for (path, known) in [("/categories/tax", true), ("/categories/no-such", false), ("/life-events/tax", false)] {
+            assert_eq!(shell.page(path, None, &web).contains("shell-title"), known, "{path}");
+            assert_eq!(exists(path, catalog), known, "{path}");
+        }
+        assert_eq!(Persian.num(1234567), "۱٬۲۳۴٬۵۶۷", "ICU's Persian digits and grouping, as the browser's Intl");
         // every key the table names is in the locale
         for p in panjere_api::pages::PAGES {
             if let Paint::Heading { title, lead } = p.paint {
@@ -429,7 +565,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         }
 
         for other in ["/services/no-such-service", "/services/passport-issuance/use", "/requests"] {
-            let page = shell.page(other, &catalog);
+            let page = shell.page(other, None, &web);
             assert!(!page.contains("hero") && !page.contains("<h1") && page.contains("role=\"status\""), "{other}: {page}");
             assert!(page.contains("<title>پنجره</title>"), "{other}");
         }
@@ -438,21 +574,20 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
 
     #[test]
     fn only_the_tables_pages_and_the_catalogs_ids_exist() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let catalog = crate::catalog::Catalog::load(&root.join("data")).unwrap();
+        let web = web();
+        let catalog = &web.catalog;
         for path in ["/", "/services", "/services/passport-issuance", "/services/passport-issuance/use", "/agencies/post/", "/me/sessions"]
         {
-            assert!(exists(path, &catalog), "{path}");
+            assert!(exists(path, catalog), "{path}");
         }
         for path in ["/no/such/page", "/services/no-such-service", "/agencies/no-such-agency", "/servicez", "/me/x"] {
-            assert!(!exists(path, &catalog), "{path}");
+            assert!(!exists(path, catalog), "{path}");
         }
     }
 
     #[test]
     fn a_lazily_loaded_page_names_its_code_files() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let catalog = crate::catalog::Catalog::load(&root.join("data")).unwrap();
+        let web = web();
         let dist = tempfile::tempdir().unwrap();
         std::fs::write(
             dist.path().join("modules.json"),
@@ -463,7 +598,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
                     <body><main id=\"main\">hero</main></body></html>";
         let shell = Shell::new(dist.path(), html.to_owned()).unwrap();
         let meta = |path: &str| {
-            let page = shell.page(path, &catalog);
+            let page = shell.page(path, None, &web);
             page.find("<meta name=\"page-code\"").map(|at| {
                 assert!(page[at..].find("</head>").is_some(), "in the head");
                 page[at..at + page[at..].find('>').unwrap() + 1].to_owned()
@@ -479,7 +614,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         assert_eq!(meta("/dashboard"), None, "a module the build does not name");
         // No split build: nothing named.
         let plain = Shell::new(Path::new("no-such-dist"), html.to_owned()).unwrap();
-        assert!(!plain.page("/status", &catalog).contains("page-code"));
+        assert!(!plain.page("/status", None, &web).contains("page-code"));
     }
 
     #[test]

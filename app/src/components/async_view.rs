@@ -29,8 +29,8 @@ fn loaded_view(resource: LocalResource<Loaded>, render: Render, shell: bool) -> 
     let retry = Callback::new(move |_| resource.refetch());
     let painted = shell.then(|| crate::shell::take_for(&window().location().pathname().unwrap_or_default())).flatten();
     let fallback = move || match painted {
-        // An unstyled div: the painted content lays out as it did.
-        Some(html) => view! { <div class="painted" inner_html=html></div> }.into_any(),
+        // The painted content's own nodes, moved here.
+        Some(page) => crate::shell::painted_page(page).into_any(),
         None => view! { <Loading/> }.into_any(),
     };
     view! {

@@ -20,8 +20,8 @@ pub type LoadPage = Pin<Box<dyn Future<Output = Result<AnyView, SplitLoaderError
 pub fn lazy_page(load: LoadPage) -> AnyView {
     let painted = crate::shell::peek_for(&window().location().pathname().unwrap_or_default());
     let fallback = move || match painted {
-        // Where the server put it (`main > .wrap`), unstyled: it lays out as it did.
-        Some(html) => view! { <div class="wrap"><div class="painted" inner_html=html></div></div> }.into_any(),
+        // Where the server put it (`main > .wrap`): its own nodes, moved here.
+        Some(page) => view! { <div class="wrap">{crate::shell::painted_page(page)}</div> }.into_any(),
         None => view! { <div class="wrap"><Loading/></div> }.into_any(),
     };
     // The module's future is not `Send`; it only ever runs on the page's thread.

@@ -83,3 +83,37 @@ pub fn status_label(status: &str, t: &Strings) -> &'static str {
         _ => t.req_status_unknown,
     }
 }
+
+/// A language's words and numbers for the markup the app shares with the
+/// server's painted pages (`panjere_api::markup`).
+pub struct Labels(pub &'static Strings);
+
+impl panjere_api::markup::Words for Labels {
+    fn lang(&self) -> panjere_api::Lang {
+        self.0.lang()
+    }
+
+    fn word(&self, word: panjere_api::markup::Word) -> &str {
+        use panjere_api::markup::Word;
+        let t = self.0;
+        match word {
+            Word::Kind(k) => kind_label(k, t),
+            Word::Level(l) => level_label(l, t),
+            Word::ResultsCount => t.search_results_count,
+            Word::FilterLabel => t.filter_label,
+            Word::FilterLevelLabel => t.filter_level_label,
+            Word::FilterAll => t.filter_all,
+            Word::AgencyConnected => t.agency_connected,
+            Word::AgencyNotConnected => t.agency_not_connected,
+            Word::Stage(s) => stage_label(s, t),
+            Word::ServicesCount => t.services_count,
+            Word::AgenciesFilterLabel => t.agencies_filter_label,
+            Word::AgenciesFilterHint => t.agencies_filter_hint,
+            Word::AgenciesShown => t.agencies_shown,
+        }
+    }
+
+    fn num(&self, n: u64) -> String {
+        crate::fmt::num(n, self.0.lang())
+    }
+}

@@ -323,3 +323,16 @@ fn payments_in_words_and_payable_fines() {
     };
     assert!(payment_is_open(&open("verifying")) && !payment_is_open(&open("success")));
 }
+
+#[test]
+fn the_shared_markup_reads_each_word_under_its_locale_key() {
+    use panjere_api::markup::{Word, Words};
+    // The server reads the locale files by key; the app its tables: the
+    // same text for every word, in both languages.
+    for (table, file) in [(&FA, include_str!("../../locales/fa.json")), (&EN, include_str!("../../locales/en.json"))] {
+        let by_key: std::collections::HashMap<String, String> = serde_json::from_str(file).unwrap();
+        for word in Word::all() {
+            assert_eq!(Some(crate::logic::Labels(table).word(word)), by_key.get(word.key()).map(String::as_str), "{word:?}");
+        }
+    }
+}

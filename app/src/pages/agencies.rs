@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use panjere_api::markup::agency_card;
 use panjere_api::{Agency, Page};
 
 use crate::api;
@@ -6,9 +7,11 @@ use crate::components::async_view::AsyncView;
 use crate::fetched::Fetched;
 use crate::fmt::{fill, num};
 use crate::i18n::{use_i18n, use_title};
-use crate::logic::{filter_agencies, stage_label};
+use crate::logic::{filter_agencies, Labels};
 
 /// Every executive agency with its connection status, filterable by name.
+/// On a direct visit the server has painted the whole list
+/// (`Paint::Agencies`), which stays on screen until the app's has its data.
 #[component]
 pub fn AgenciesPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -16,20 +19,28 @@ pub fn AgenciesPage() -> impl IntoView {
     use_title(move || Some(i18n.t().agencies_title.to_owned()));
     view! {
         <div class="wrap">
-            <h1>{move || i18n.t().agencies_title}</h1>
-            <AsyncView resource=agencies render=|page| view! { <AgencyDirectory page/> }/>
+            <AsyncView resource=agencies shell=true render=move |page| view! {
+                <h1>{move || i18n.t().agencies_title}</h1>
+                <AgencyDirectory page/>
+            }/>
         </div>
     }
 }
 
-/// The filter box and the list of agencies.
+/// The filter box and the list of agencies. What was typed in the painted
+/// box before the app took over is kept.
 #[component]
 fn AgencyDirectory(page: Page<Agency>) -> impl IntoView {
     let i18n = use_i18n();
     let total = page.total;
     let connected = page.items.iter().filter(|a| a.connected).count();
     let all = StoredValue::new(page.items);
-    let text = RwSignal::new(String::new());
+    let typed = document()
+        .get_element_by_id("agency-filter")
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok())
+        .map(|input| input.value())
+        .unwrap_or_default();
+    let text = RwSignal::new(typed);
     let shown = Memo::new(move |_| all.with_value(|a| filter_agencies(a, &text.get()).into_iter().cloned().collect::<Vec<_>>()));
     view! {
         <p class="lead">
@@ -52,24 +63,7 @@ fn AgencyDirectory(page: Page<Agency>) -> impl IntoView {
         </p>
         <ul class="cards agency-list">
             <For each=move || shown.get() key=|a| a.id.clone() children=move |a| {
-                let href = format!("/agencies/{}", a.id);
-                let (name, desc) = (a.name.clone(), a.description.clone());
-                let (is_connected, stage, count) = (a.connected, a.stage, a.service_count);
-                view! {
-                    <li class="card">
-                        <h2 class="h3"><a href=href>{move || name.get(i18n.get()).to_owned()}</a></h2>
-                        <p class="meta">
-                            {move || if is_connected {
-                                view! { <span class="badge ok">{i18n.t().agency_connected}</span> }.into_any()
-                            } else {
-                                view! { <span class="badge warn">{i18n.t().agency_not_connected}</span> }.into_any()
-                            }}
-                            {(is_connected).then(|| view! { <span class="badge">{move || stage_label(stage, i18n.t())}</span> })}
-                            <span>{move || fill(i18n.t().services_count, &[("n", &num(count as u64, i18n.get()))])}</span>
-                        </p>
-                        <p>{move || desc.get(i18n.get()).to_owned()}</p>
-                    </li>
-                }
+                view! { <li class="card" inner_html=move || agency_card(&a, &Labels(i18n.t()))></li> }
             }/>
         </ul>
     }

@@ -6,9 +6,9 @@ use crate::components::async_view::AsyncView;
 use crate::components::filter_bar::FilterBar;
 use crate::components::pager::Pager;
 use crate::components::search_box::SearchBox;
-use crate::components::service_list::ServiceList;
+use crate::components::service_list::{ResultsCount, ServiceList};
 use crate::fetched::Fetched;
-use crate::fmt::{fill, num};
+use crate::fmt::fill;
 use crate::i18n::{use_i18n, use_title};
 use crate::logic::ServiceFilter;
 
@@ -51,7 +51,7 @@ pub fn SearchPage() -> impl IntoView {
                     Some(page) => {
                         let total = page.total;
                         view! {
-                            <div role="status"><h2 class="count">{move || fill(i18n.t().search_results_count, &[("n", &num(total as u64, i18n.get()))])}</h2></div>
+                            <ResultsCount total/>
                             <ServiceList items=page.items/>
                             <Pager filter=filter.get_untracked() total path="/search"/>
                         }.into_any()

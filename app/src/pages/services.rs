@@ -5,13 +5,14 @@ use crate::api;
 use crate::components::async_view::AsyncView;
 use crate::components::filter_bar::FilterBar;
 use crate::components::pager::Pager;
-use crate::components::service_list::ServiceList;
+use crate::components::service_list::{ResultsCount, ServiceList};
 use crate::fetched::Fetched;
-use crate::fmt::{fill, num};
 use crate::i18n::{use_i18n, use_title};
 use crate::logic::ServiceFilter;
 
-/// The whole catalog, most used first, filtered by kind and level.
+/// The whole catalog, most used first, filtered by kind and level. On a
+/// direct visit the server has painted its first page (`Paint::Services`),
+/// which stays on screen until the app's own has its data.
 #[component]
 pub fn ServicesPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -24,15 +25,16 @@ pub fn ServicesPage() -> impl IntoView {
     use_title(move || Some(i18n.t().services_title.to_owned()));
     view! {
         <div class="wrap">
-            <h1>{move || i18n.t().services_title}</h1>
-            <p class="lead">{move || i18n.t().services_lead}</p>
-            {move || view! { <FilterBar filter=filter.get() path="/services" with_level=true/> }}
             <AsyncView
                 resource=results
+                shell=true
                 render=move |page| {
                     let total = page.total;
                     view! {
-                        <div role="status"><h2 class="count">{move || fill(i18n.t().search_results_count, &[("n", &num(total as u64, i18n.get()))])}</h2></div>
+                        <h1>{move || i18n.t().services_title}</h1>
+                        <p class="lead">{move || i18n.t().services_lead}</p>
+                        <FilterBar filter=filter.get_untracked() path="/services" with_level=true/>
+                        <ResultsCount total/>
                         <ServiceList items=page.items/>
                         <Pager filter=filter.get_untracked() total path="/services"/>
                     }

@@ -5,14 +5,15 @@ use crate::api::{self, FetchError};
 use crate::components::async_view::AsyncView;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::pager::Pager;
-use crate::components::service_list::ServiceList;
+use crate::components::service_list::{ResultsCount, ServiceList};
 use crate::fetched::Fetched;
-use crate::fmt::{fill, num};
 use crate::i18n::{use_i18n, use_title};
 use crate::logic::ServiceFilter;
 
 /// A category (`/categories/:id`) or a life event (`/life-events/:id`) with
-/// its services.
+/// its services. The topic and its services are read together and shown
+/// at once: on a direct visit the server has painted both
+/// (`Paint::Topic`), which stay on screen until then.
 #[component]
 pub fn TopicPage(event: bool) -> impl IntoView {
     let i18n = use_i18n();
@@ -28,26 +29,26 @@ pub fn TopicPage(event: bool) -> impl IntoView {
         }
     });
     let topic = Fetched::new(move || {
-        let id = id();
+        let (id, f) = (id(), filter.get());
         async move {
-            let c = api::categories().await?;
-            let found = if event {
-                c.life_events.into_iter().find(|e| e.id == id).map(|e| (e.name, e.description))
-            } else {
-                c.items.into_iter().find(|e| e.id == id).map(|e| (e.name, e.description))
+            let topic = async {
+                let c = api::categories().await?;
+                let found = if event {
+                    c.life_events.into_iter().find(|e| e.id == id).map(|e| (e.name, e.description))
+                } else {
+                    c.items.into_iter().find(|e| e.id == id).map(|e| (e.name, e.description))
+                };
+                found.ok_or(FetchError::NotFound { request_id: None })
             };
-            found.ok_or(FetchError::NotFound { request_id: None })
+            let ((name, description), page) = futures_util::future::try_join(topic, api::services(&f)).await?;
+            Ok((name, description, page))
         }
     });
-    let services = Fetched::new(move || {
-        let f = filter.get();
-        async move { api::services(&f).await }
-    });
-    use_title(move || topic.get().and_then(Result::ok).map(|(n, _)| n.get(i18n.get()).to_owned()));
+    use_title(move || topic.get().and_then(Result::ok).map(|(n, _, _)| n.get(i18n.get()).to_owned()));
     let path = move || format!("/{}/{}", if event { "life-events" } else { "categories" }, id());
     view! {
         <div class="wrap">
-            <AsyncView resource=topic render=move |(name, description)| {
+            <AsyncView resource=topic shell=true render=move |(name, description, page)| {
                 let trail = {
                     let name = name.clone();
                     Signal::derive(move || {
@@ -55,18 +56,14 @@ pub fn TopicPage(event: bool) -> impl IntoView {
                         vec![(format!("{label}: {}", name.get(i18n.get())), String::new())]
                     })
                 };
+                let total = page.total;
                 view! {
                     <Breadcrumbs trail/>
                     <h1>{move || name.get(i18n.get()).to_owned()}</h1>
                     <p class="lead">{move || description.get(i18n.get()).to_owned()}</p>
-                    <AsyncView resource=services render=move |page| {
-                        let total = page.total;
-                        view! {
-                            <div role="status"><h2 class="count">{move || fill(i18n.t().search_results_count, &[("n", &num(total as u64, i18n.get()))])}</h2></div>
-                            <ServiceList items=page.items/>
-                            <Pager filter=filter.get_untracked() total path=path()/>
-                        }
-                    }/>
+                    <ResultsCount total/>
+                    <ServiceList items=page.items/>
+                    <Pager filter=filter.get_untracked() total path=path()/>
                 }
             }/>
         </div>

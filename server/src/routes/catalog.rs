@@ -121,9 +121,7 @@ async fn categories(State(state): State<AppState>) -> Response {
 async fn agencies(State(state): State<AppState>, AppQuery(raw): AppQuery<Vec<(String, String)>>) -> Result<Response, AppError> {
     let p = Params::new(raw, &["page", "per_page"])?;
     let (page, per_page) = p.paging()?;
-    let v = crate::verify::verify(state.catalog(), state.gateway(), &state.smart().rules);
-    let shares = state.catalog().shares();
-    let live = state.catalog().agencies().iter().map(|a| v.live(a.clone(), &shares)).collect();
+    let live = crate::verify::live_agencies(state.catalog(), state.gateway(), &state.smart().rules);
     Ok(live_cached(page_of(live, page, per_page)))
 }
 

@@ -1,0 +1,295 @@
+//! The markup of the catalog's lists, written once: the server paints it
+//! into the shell of a page a citizen visits directly (so the page's
+//! content is on screen before the app has loaded), and the app renders the
+//! same function's output when it takes over (so the two cannot drift, and
+//! nothing moves or grows when the app replaces the painted copy).
+//!
+//! Every text comes from the locale files, through [`Words`]: the server
+//! reads `app/locales/fa.json` by [`Word::key`], the app its generated
+//! string tables. Every text is escaped ([`escape_html`]).
+
+use crate::filter::ServiceFilter;
+use crate::{Agency, ElectronicLevel, Lang, ServiceKind, ServiceSummary};
+
+/// A locale string the markup uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Word {
+    Kind(ServiceKind),
+    Level(ElectronicLevel),
+    /// `{n}` results.
+    ResultsCount,
+    /// The label of the kind filter, of the level filter, and "all".
+    FilterLabel,
+    FilterLevelLabel,
+    FilterAll,
+    /// An agency connected to the window, or not.
+    AgencyConnected,
+    AgencyNotConnected,
+    /// An agency's stage of maturity (0–4).
+    Stage(u8),
+    /// `{n}` services.
+    ServicesCount,
+    /// The agencies page's filter: its label, hint, and `{n}` shown.
+    AgenciesFilterLabel,
+    AgenciesFilterHint,
+    AgenciesShown,
+}
+
+impl Word {
+    /// Its key in the locale files.
+    pub fn key(self) -> &'static str {
+        match self {
+            Word::Kind(ServiceKind::Information) => "kind_information",
+            Word::Kind(ServiceKind::Inquiry) => "kind_inquiry",
+            Word::Kind(ServiceKind::Application) => "kind_application",
+            Word::Level(ElectronicLevel::InPerson) => "level_in_person",
+            Word::Level(ElectronicLevel::Partly) => "level_partly_electronic",
+            Word::Level(ElectronicLevel::Fully) => "level_fully_electronic",
+            Word::Level(ElectronicLevel::Smart) => "level_smart",
+            Word::ResultsCount => "search_results_count",
+            Word::FilterLabel => "filter_label",
+            Word::FilterLevelLabel => "filter_level_label",
+            Word::FilterAll => "filter_all",
+            Word::AgencyConnected => "agency_connected",
+            Word::AgencyNotConnected => "agency_not_connected",
+            Word::Stage(0) => "stage_0",
+            Word::Stage(1) => "stage_1",
+            Word::Stage(2) => "stage_2",
+            Word::Stage(3) => "stage_3",
+            Word::Stage(_) => "stage_4",
+            Word::ServicesCount => "services_count",
+            Word::AgenciesFilterLabel => "agencies_filter_label",
+            Word::AgenciesFilterHint => "agencies_filter_hint",
+            Word::AgenciesShown => "agencies_shown",
+        }
+    }
+
+    /// Every word, for tests that check each one exists in every locale.
+    pub fn all() -> Vec<Word> {
+        let mut all: Vec<Word> = ServiceKind::ALL.iter().map(|&k| Word::Kind(k)).collect();
+        all.extend(ElectronicLevel::ALL.iter().map(|&l| Word::Level(l)));
+        all.extend([
+            Word::ResultsCount,
+            Word::FilterLabel,
+            Word::FilterLevelLabel,
+            Word::FilterAll,
+            Word::AgencyConnected,
+            Word::AgencyNotConnected,
+            Word::ServicesCount,
+            Word::AgenciesFilterLabel,
+            Word::AgenciesFilterHint,
+            Word::AgenciesShown,
+        ]);
+        all.extend((0..=4).map(Word::Stage));
+        all
+    }
+}
+
+/// The words and number format of one language.
+pub trait Words {
+    fn lang(&self) -> Lang;
+    fn word(&self, word: Word) -> &str;
+    /// A whole number in the language's digits and grouping (the
+    /// browser's `Intl`, ICU on the server).
+    fn num(&self, n: u64) -> String;
+}
+
+/// Replaces `{name}` placeholders.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = template.to_owned();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// Text made safe for HTML content and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    push_escaped(&mut out, text);
+    out
+}
+
+fn push_escaped(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Appends `<tag attrs>text</tag>`, `text` escaped (`attrs` are written
+/// by this module, their values escaped where they are data).
+fn element(out: &mut String, tag: &str, attrs: &str, text: &str) {
+    out.push('<');
+    out.push_str(tag);
+    out.push_str(attrs);
+    out.push('>');
+    push_escaped(out, text);
+    out.push_str("</");
+    out.push_str(tag);
+    out.push('>');
+}
+
+/// The cards of a list of services (the inside of its `<ul class="cards
+/// service-list">`): name (a link to its page), agency, kind, electronic
+/// level and summary.
+pub fn service_cards(items: &[ServiceSummary], w: &dyn Words) -> String {
+    let mut out = String::with_capacity(items.len() * 600);
+    for s in items {
+        service_card(&mut out, s, w);
+    }
+    out
+}
+
+fn service_card(out: &mut String, s: &ServiceSummary, w: &dyn Words) {
+    let lang = w.lang();
+    out.push_str("<li class=\"card\"><h3>");
+    element(out, "a", &format!(" href=\"/services/{}\"", escape_html(&s.id)), s.name.get(lang));
+    out.push_str("</h3><p class=\"meta\">");
+    element(out, "span", "", s.agency_name.get(lang));
+    element(out, "span", " class=\"badge kind\"", w.word(Word::Kind(s.kind)));
+    level_badge(out, s.level, w);
+    out.push_str("</p>");
+    element(out, "p", "", s.summary.get(lang));
+    out.push_str("</li>");
+}
+
+/// The electronic-level badge (in person … smart), coloured and labelled.
+pub fn level_badge(out: &mut String, level: ElectronicLevel, w: &dyn Words) {
+    element(out, "span", &format!(" class=\"badge level-{}\"", level.as_str()), w.word(Word::Level(level)));
+}
+
+/// The number of results, the heading of the list under it (inside its
+/// `<div role="status">`).
+pub fn results_count(total: usize, w: &dyn Words) -> String {
+    let mut out = String::new();
+    element(&mut out, "h2", " class=\"count\"", &fill(w.word(Word::ResultsCount), &[("n", &w.num(total as u64))]));
+    out
+}
+
+/// Links that filter a service list at `path` by kind and, `with_level`,
+/// by electronic level; the current choice is marked for assistive
+/// technology.
+pub fn filter_bar(filter: &ServiceFilter, path: &str, with_level: bool, w: &dyn Words) -> String {
+    let mut out = String::new();
+    let mut chips = |label: Word, options: Vec<(Option<Word>, String, bool)>| {
+        out.push_str(&format!("<nav class=\"filters\" aria-label=\"{}\">", escape_html(w.word(label))));
+        for (word, href, current) in options {
+            let attrs = format!(" class=\"chip\" href=\"{}\"{}", escape_html(&href), if current { " aria-current=\"true\"" } else { "" });
+            element(&mut out, "a", &attrs, w.word(word.unwrap_or(Word::FilterAll)));
+        }
+        out.push_str("</nav>");
+    };
+    let kinds = std::iter::once(None).chain(ServiceKind::ALL.iter().copied().map(Some));
+    chips(Word::FilterLabel, kinds.map(|k| (k.map(Word::Kind), filter.with_kind(k).href(path), filter.kind == k)).collect());
+    if with_level {
+        let levels = std::iter::once(None).chain(ElectronicLevel::ALL.iter().copied().map(Some));
+        chips(Word::FilterLevelLabel, levels.map(|l| (l.map(Word::Level), filter.with_level(l).href(path), filter.level == l)).collect());
+    }
+    out
+}
+
+/// One agency's card (the inside of its `<li class="card">`): name (a link
+/// to its page), whether it is connected and at which stage, its number of
+/// services, and what it does.
+pub fn agency_card(a: &Agency, w: &dyn Words) -> String {
+    let lang = w.lang();
+    let mut out = String::from("<h2 class=\"h3\">");
+    element(&mut out, "a", &format!(" href=\"/agencies/{}\"", escape_html(&a.id)), a.name.get(lang));
+    out.push_str("</h2><p class=\"meta\">");
+    if a.connected {
+        element(&mut out, "span", " class=\"badge ok\"", w.word(Word::AgencyConnected));
+        element(&mut out, "span", " class=\"badge\"", w.word(Word::Stage(a.stage)));
+    } else {
+        element(&mut out, "span", " class=\"badge warn\"", w.word(Word::AgencyNotConnected));
+    }
+    element(&mut out, "span", "", &fill(w.word(Word::ServicesCount), &[("n", &w.num(a.service_count as u64))]));
+    out.push_str("</p>");
+    element(&mut out, "p", "", a.description.get(lang));
+    out
+}
+
+/// The agencies page's filter box, empty, and the number of agencies it
+/// shows, as the server paints them before the app (the app's own
+/// `AgencyDirectory` renders the same, bound to what is typed).
+pub fn agency_filter(shown: usize, w: &dyn Words) -> String {
+    let mut out = String::from("<div class=\"field\">");
+    element(&mut out, "label", " for=\"agency-filter\"", w.word(Word::AgenciesFilterLabel));
+    element(&mut out, "p", " class=\"hint\" id=\"agency-filter-hint\"", w.word(Word::AgenciesFilterHint));
+    out.push_str("<input id=\"agency-filter\" type=\"search\" aria-describedby=\"agency-filter-hint\" autocomplete=\"off\"></div>");
+    element(&mut out, "p", " class=\"count\" role=\"status\"", &fill(w.word(Word::AgenciesShown), &[("n", &w.num(shown as u64))]));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Audience, Text};
+
+    struct Fixed;
+    impl Words for Fixed {
+        fn lang(&self) -> Lang {
+            Lang::En
+        }
+        fn word(&self, word: Word) -> &str {
+            match word {
+                Word::ResultsCount => "{n} results",
+                Word::ServicesCount => "{n} services",
+                w => w.key(),
+            }
+        }
+        fn num(&self, n: u64) -> String {
+            format!("#{n}")
+        }
+    }
+
+    fn text(s: &str) -> Text {
+        Text { fa: format!("fa {s}"), en: s.to_owned() }
+    }
+
+    #[test]
+    fn a_service_card_escapes_what_it_shows() {
+        let s = ServiceSummary {
+            id: "x-1".into(),
+            agency: "a".into(),
+            agency_name: text("Agency & co"),
+            category: "c".into(),
+            kind: ServiceKind::Inquiry,
+            level: ElectronicLevel::Smart,
+            audience: Audience::Anyone,
+            name: text("<b>Name</b>"),
+            summary: text("\"quoted\" 'summary'"),
+            popularity: 1,
+        };
+        assert_eq!(
+            service_cards(&[s], &Fixed),
+            "<li class=\"card\"><h3><a href=\"/services/x-1\">&lt;b&gt;Name&lt;/b&gt;</a></h3>\
+             <p class=\"meta\"><span>Agency &amp; co</span><span class=\"badge kind\">kind_inquiry</span>\
+             <span class=\"badge level-smart\">level_smart</span></p><p>&quot;quoted&quot; &#39;summary&#39;</p></li>"
+        );
+        assert_eq!(results_count(12, &Fixed), "<h2 class=\"count\">#12 results</h2>");
+    }
+
+    #[test]
+    fn the_filter_bar_marks_the_current_choice() {
+        let f = ServiceFilter { kind: Some(ServiceKind::Inquiry), ..Default::default() };
+        let bar = filter_bar(&f, "/services", true, &Fixed);
+        assert!(bar.starts_with("<nav class=\"filters\" aria-label=\"filter_label\"><a class=\"chip\" href=\"/services\">filter_all</a>"), "{bar}");
+        assert!(bar.contains("href=\"/services?kind=inquiry\" aria-current=\"true\">kind_inquiry</a>"), "{bar}");
+        assert_eq!(bar.matches("aria-current").count(), 2, "one kind and 'every level': {bar}");
+        assert_eq!(bar.matches("<nav").count(), 2);
+        assert_eq!(filter_bar(&f, "/search", false, &Fixed).matches("<nav").count(), 1);
+    }
+
+    #[test]
+    fn every_word_has_a_distinct_key() {
+        let keys: std::collections::BTreeSet<_> = Word::all().into_iter().map(Word::key).collect();
+        assert_eq!(keys.len(), Word::all().len());
+    }
+}
