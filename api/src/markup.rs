@@ -33,6 +33,9 @@ pub enum Word {
     AgenciesFilterLabel,
     AgenciesFilterHint,
     AgenciesShown,
+    /// The breadcrumbs' label and their first link's.
+    BreadcrumbLabel,
+    NavHome,
 }
 
 impl Word {
@@ -61,6 +64,8 @@ impl Word {
             Word::AgenciesFilterLabel => "agencies_filter_label",
             Word::AgenciesFilterHint => "agencies_filter_hint",
             Word::AgenciesShown => "agencies_shown",
+            Word::BreadcrumbLabel => "breadcrumb_label",
+            Word::NavHome => "nav_home",
         }
     }
 
@@ -79,6 +84,8 @@ impl Word {
             Word::AgenciesFilterLabel,
             Word::AgenciesFilterHint,
             Word::AgenciesShown,
+            Word::BreadcrumbLabel,
+            Word::NavHome,
         ]);
         all.extend((0..=4).map(Word::Stage));
         all
@@ -215,6 +222,25 @@ pub fn agency_card(a: &Agency, w: &dyn Words) -> String {
     out
 }
 
+/// Breadcrumbs: home, then the trail of (label, link); the last is the
+/// current page.
+pub fn breadcrumbs(trail: &[(String, String)], w: &dyn Words) -> String {
+    let mut out = format!("<nav class=\"breadcrumbs\" aria-label=\"{}\"><ol><li>", escape_html(w.word(Word::BreadcrumbLabel)));
+    element(&mut out, "a", " href=\"/\"", w.word(Word::NavHome));
+    out.push_str("</li>");
+    for (i, (label, href)) in trail.iter().enumerate() {
+        out.push_str("<li>");
+        if i + 1 == trail.len() {
+            element(&mut out, "span", " aria-current=\"page\"", label);
+        } else {
+            element(&mut out, "a", &format!(" href=\"{}\"", escape_html(href)), label);
+        }
+        out.push_str("</li>");
+    }
+    out.push_str("</ol></nav>");
+    out
+}
+
 /// The agencies page's filter box, empty, and the number of agencies it
 /// shows, as the server paints them before the app (the app's own
 /// `AgencyDirectory` renders the same, bound to what is typed).
@@ -280,11 +306,24 @@ mod tests {
     fn the_filter_bar_marks_the_current_choice() {
         let f = ServiceFilter { kind: Some(ServiceKind::Inquiry), ..Default::default() };
         let bar = filter_bar(&f, "/services", true, &Fixed);
-        assert!(bar.starts_with("<nav class=\"filters\" aria-label=\"filter_label\"><a class=\"chip\" href=\"/services\">filter_all</a>"), "{bar}");
+        assert!(
+            bar.starts_with("<nav class=\"filters\" aria-label=\"filter_label\"><a class=\"chip\" href=\"/services\">filter_all</a>"),
+            "{bar}"
+        );
         assert!(bar.contains("href=\"/services?kind=inquiry\" aria-current=\"true\">kind_inquiry</a>"), "{bar}");
         assert_eq!(bar.matches("aria-current").count(), 2, "one kind and 'every level': {bar}");
         assert_eq!(bar.matches("<nav").count(), 2);
         assert_eq!(filter_bar(&f, "/search", false, &Fixed).matches("<nav").count(), 1);
+    }
+
+    #[test]
+    fn breadcrumbs_end_at_the_current_page() {
+        let trail = [("A & B".to_owned(), "/categories/a".to_owned()), ("Here".to_owned(), String::new())];
+        assert_eq!(
+            breadcrumbs(&trail, &Fixed),
+            "<nav class=\"breadcrumbs\" aria-label=\"breadcrumb_label\"><ol><li><a href=\"/\">nav_home</a></li>\
+             <li><a href=\"/categories/a\">A &amp; B</a></li><li><span aria-current=\"page\">Here</span></li></ol></nav>"
+        );
     }
 
     #[test]

@@ -12,7 +12,8 @@
 /// `citizen { … }` (signed in; anyone else is sent to sign in). `module` is
 /// `main` for pages in the main module (where most citizens arrive: home
 /// and a service page), `paint` what the server puts in the shell (`service`,
-/// `agency`, `services`, `agencies`, `category`, `life_event`,
+/// `agency`, `services`, `agencies`, `category`, `life_event`, `search`,
+/// `dashboard`, `sign_in`,
 /// `(heading title_key [lead_key])` or `none`: see [`Paint`]), `view` the page's
 /// view (tokens only the client expands). A `heading` names the locale keys
 /// of the page's own `h1` and lead paragraph: the server paints them from
@@ -26,7 +27,7 @@ macro_rules! with_pages {
                 ("/", home_route, main, none, { view! { <HomePage/> } }),
                 ("/services/:id", service_route, main, service, { view! { <ServicePage/> } }),
                 // Browsing the catalog and the window's status: public, offline-capable.
-                ("/search", search_route, catalog, none, { view! { <SearchPage/> } }),
+                ("/search", search_route, catalog, search, { view! { <SearchPage/> } }),
                 ("/services", services_route, catalog, services, { view! { <ServicesPage/> } }),
                 ("/agencies", agencies_route, catalog, agencies, { view! { <AgenciesPage/> } }),
                 ("/agencies/:id", agency_route, catalog, agency, { view! { <AgencyPage/> } }),
@@ -34,8 +35,8 @@ macro_rules! with_pages {
                 ("/life-events/:id", life_event_route, catalog, life_event, { view! { <TopicPage event=true/> } }),
                 ("/status", status_route, catalog, (heading status_title status_lead), { view! { <StatusPage/> } }),
                 // The law's targets and the figures behind them (charts and tables).
-                ("/dashboard", dashboard_route, dashboard, (heading dash_title dash_lead), { view! { <DashboardPage/> } }),
-                ("/sign-in", sign_in_route, account, (heading sign_in_title sign_in_lead), { view! { <SignInPage/> } }),
+                ("/dashboard", dashboard_route, dashboard, dashboard, { view! { <DashboardPage/> } }),
+                ("/sign-in", sign_in_route, account, sign_in, { view! { <SignInPage/> } }),
                 ("/track", track_route, apply, (heading track_title track_lead), { view! { <TrackPage/> } }),
             }
             citizen {
@@ -82,6 +83,17 @@ pub enum Paint {
     /// Every agency (`/agencies`): heading, lead, the filter box, and every
     /// agency's card.
     Agencies,
+    /// The dashboard's heading, lead, and the headline section's heading
+    /// and rule: what it shows before its figures have loaded.
+    Dashboard,
+    /// Search (`/search?q=…`): the heading, the search box holding the
+    /// query, and the first page of results (or what to do when there are
+    /// none). The box is a plain form (`GET /search`) until the app has it.
+    Search,
+    /// The sign-in form's first step, as the app first shows it (with the
+    /// notice the address's `reason` or `next` asks for); its button is
+    /// disabled until the app takes the form over, keeping what was typed.
+    SignIn,
 }
 
 /// One client route.
@@ -133,6 +145,15 @@ macro_rules! paint {
     };
     (agencies) => {
         Paint::Agencies
+    };
+    (sign_in) => {
+        Paint::SignIn
+    };
+    (search) => {
+        Paint::Search
+    };
+    (dashboard) => {
+        Paint::Dashboard
     };
     (category) => {
         Paint::Topic { event: false }
@@ -190,7 +211,8 @@ mod tests {
         assert_eq!(page("/").map(|p| p.path), Some("/"));
         assert_eq!(page("/services/passport-issuance").map(|p| p.paint), Some(Paint::Service));
         assert_eq!(page("/agencies/post").map(|p| p.paint), Some(Paint::Agency));
-        assert_eq!(page("/sign-in").map(|p| p.paint), Some(Paint::Heading { title: "sign_in_title", lead: Some("sign_in_lead") }));
+        assert_eq!(page("/sign-in").map(|p| p.paint), Some(Paint::SignIn));
+        assert_eq!(page("/track").map(|p| p.paint), Some(Paint::Heading { title: "track_title", lead: Some("track_lead") }));
         assert_eq!(page("/agencies").map(|p| p.paint), Some(Paint::Agencies));
         assert_eq!(page("/services").map(|p| p.paint), Some(Paint::Services));
         assert_eq!(page("/life-events/birth").map(|p| p.paint), Some(Paint::Topic { event: true }));

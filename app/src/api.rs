@@ -15,7 +15,7 @@ use crate::i18n::Strings;
 use crate::logic::ServiceFilter;
 
 /// Why a call failed, in terms the citizen can act on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum FetchError {
     /// The network failed (offline, server down).
     Network,
@@ -124,6 +124,14 @@ impl std::fmt::Display for FetchError {
             f.write_str(part)?;
         }
         Ok(())
+    }
+}
+
+/// The same as its `Display` (what failed, its code and request id): a
+/// derived `Debug` was a kilobyte of the first load's code.
+impl std::fmt::Debug for FetchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
     }
 }
 

@@ -16,7 +16,25 @@ use std::cell::RefCell;
 use leptos::prelude::*;
 
 thread_local! {
-    static PAINTED: RefCell<Painted<web_sys::Element>> = const { RefCell::new(Painted::new()) };
+    static PAINTED: RefCell<Painted<PaintedPage>> = const { RefCell::new(Painted::new()) };
+    /// The painted page's nodes, for what was typed in them ([`typed_in`]).
+    static TYPED: RefCell<Option<web_sys::Element>> = const { RefCell::new(None) };
+}
+
+/// A page the server painted: its nodes, in a `div.painted` of their own,
+/// and the class of the `.wrap` they were in (`wrap`, `wrap narrow`…).
+#[derive(Clone)]
+pub struct PaintedPage {
+    pub nodes: web_sys::Element,
+    pub wrap: String,
+}
+
+impl PaintedPage {
+    /// Where the server put it (`main > .wrap`): its own nodes, moved here.
+    pub fn in_wrap(self) -> AnyView {
+        let class = self.wrap;
+        view! { <div class=class>{painted_page(self.nodes)}</div> }.into_any()
+    }
 }
 
 /// What the server painted, each part taken once. `P` is the painted page
@@ -37,7 +55,8 @@ impl<P: Clone> Painted<P> {
     }
 
     fn keep(&mut self, path: &str, header: &str, main: &str, page: Option<P>) {
-        *self = Painted { header: Some(header.to_owned()), main: Some(main.to_owned()), page: page.map(|p| (normalise(path).to_owned(), p)) };
+        *self =
+            Painted { header: Some(header.to_owned()), main: Some(main.to_owned()), page: page.map(|p| (normalise(path).to_owned(), p)) };
     }
 
     fn take_for(&mut self, path: &str) -> Option<P> {
@@ -63,9 +82,10 @@ pub fn keep(path: &str, header: &str, main: &web_sys::Element) {
         while let Some(node) = wrap.first_child() {
             holder.append_child(&node).ok()?;
         }
-        Some(holder)
+        Some(PaintedPage { nodes: holder, wrap: wrap.class_name() })
     });
     let main = if page.is_some() { String::new() } else { main.inner_html() };
+    TYPED.with(|t| *t.borrow_mut() = page.as_ref().map(|p| p.nodes.clone()));
     PAINTED.with(|p| p.borrow_mut().keep(path, header, &main, page));
 }
 
@@ -83,7 +103,7 @@ pub fn take_main() -> String {
 /// page's own nodes if there is one, else `html` ([`take_main`]).
 pub fn main_view(html: String) -> AnyView {
     match peek_for(&window().location().pathname().unwrap_or_default()) {
-        Some(page) => view! { <div class="wrap">{painted_page(page)}</div> }.into_any(),
+        Some(page) => page.in_wrap(),
         // An unstyled div: the painted shell lays out as it did.
         None => view! { <div class="painted" inner_html=html></div> }.into_any(),
     }
@@ -92,13 +112,13 @@ pub fn main_view(html: String) -> AnyView {
 /// The page content kept for `path`, once: the first page rendered for the
 /// URL the server painted takes it; any other path gets nothing, and clears
 /// it.
-pub fn take_for(path: &str) -> Option<web_sys::Element> {
+pub fn take_for(path: &str) -> Option<PaintedPage> {
     PAINTED.with(|p| p.borrow_mut().take_for(path))
 }
 
 /// The page content kept for `path`, left in place: for what shows while a
 /// lazily loaded page's code arrives, before the page itself takes it.
-pub fn peek_for(path: &str) -> Option<web_sys::Element> {
+pub fn peek_for(path: &str) -> Option<PaintedPage> {
     PAINTED.with(|p| p.borrow().peek_for(path))
 }
 
@@ -111,6 +131,39 @@ pub fn painted_page(page: web_sys::Element) -> impl IntoView {
         let _ = div.append_child(&page);
     });
     view! { <div class="painted-slot" node_ref=slot></div> }
+}
+
+/// What was typed in the painted page's text box `id`, if anything. The
+/// painted nodes are read even once the app's page has replaced them (they
+/// are kept, detached), so nothing typed before the app took over is lost,
+/// whenever it was typed.
+pub fn typed_in(id: &str) -> String {
+    use wasm_bindgen::JsCast;
+    let nodes = TYPED.with(|t| t.borrow().clone());
+    nodes
+        .and_then(|n| n.query_selector(&format!("#{id}")).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .map(|i| i.value())
+        .unwrap_or_default()
+}
+
+/// A box of the app's that replaces the painted page's box `id`: it starts
+/// with what was typed there, and, once it is on screen, takes what was
+/// typed there up to the moment it replaced it, unless it has been changed
+/// in the app's box already.
+pub fn keep_typed(id: impl Into<String>, value: RwSignal<String>) {
+    let id = id.into();
+    let typed = typed_in(&id);
+    if !typed.is_empty() {
+        value.set(typed);
+    }
+    let start = value.get_untracked();
+    Effect::new(move |_| {
+        let typed = typed_in(&id);
+        if !typed.is_empty() && typed != start && value.get_untracked() == start {
+            value.set(typed);
+        }
+    });
 }
 
 fn normalise(path: &str) -> &str {

@@ -16,9 +16,9 @@ use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
+use panjere_api::filter::PER_PAGE;
 use panjere_api::markup::{self, Word, Words};
 use panjere_api::pages::Paint;
-use panjere_api::filter::PER_PAGE;
 use panjere_api::{Agency, Lang, ServiceFilter};
 
 use crate::catalog::Catalog;
@@ -91,8 +91,14 @@ impl Shell {
             return self.index_html.clone();
         }
         let site = &self.index_html[title.clone()];
+        // The class of the page's own `.wrap` in the app.
+        let wrap = match paint {
+            Paint::SignIn => "wrap narrow",
+            Paint::Dashboard => "wrap dashboard",
+            _ => "wrap",
+        };
         let (page_title, content) = match painted(paint, path, query, data) {
-            Some((heading, body)) => (Some(format!("{heading} | {site}")), format!("<div class=\"wrap\">{body}{}</div>", loading())),
+            Some((heading, body)) => (Some(format!("{heading} | {site}")), format!("<div class=\"{wrap}\">{body}{}</div>", loading())),
             None => (None, format!("<div class=\"wrap\">{}</div>", loading())),
         };
         let html = &self.index_html;
@@ -132,15 +138,15 @@ fn painted(paint: Paint, path: &str, query: Option<&str>, data: &Web) -> Option<
     let id = path.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
     let heading = |text: &str| format!("<h1 class=\"shell-title\">{}</h1>", escape_html(text));
     let lead = |text: &str| format!("<p class=\"lead\">{}</p>", escape_html(text));
-    let filter = || {
-        let pairs: Vec<(String, String)> = query
-            .unwrap_or_default()
-            .split('&')
-            .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
-            .map(|(k, v)| (panjere_api::url::decode(k), panjere_api::url::decode(v)))
-            .collect();
-        ServiceFilter::from_query(|key| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
-    };
+    let pairs: Vec<(String, String)> = query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+        .map(|(k, v)| (panjere_api::url::decode(k), panjere_api::url::decode(v)))
+        .collect();
+    let param = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+    let filter = || ServiceFilter::from_query(param);
     // The count and the first page of a list of services, as the app shows it.
     let services = |filter: &ServiceFilter| {
         let all = catalog.services(filter);
@@ -158,7 +164,7 @@ fn painted(paint: Paint, path: &str, query: Option<&str>, data: &Web) -> Option<
                 s.name.fa.clone(),
                 format!(
                     "{}<article class=\"service\">{}<p class=\"meta\"><a href=\"/agencies/{}\">{}</a></p>{}</article>",
-                    breadcrumbs(words, &[(&s.category_name.fa, &format!("/categories/{}", s.category)), (&s.name.fa, "")]),
+                    crumbs(&[(s.category_name.fa.clone(), format!("/categories/{}", s.category)), (s.name.fa.clone(), String::new())]),
                     heading(&s.name.fa),
                     escape_html(&s.agency),
                     escape_html(&s.agency_name.fa),
@@ -171,16 +177,15 @@ fn painted(paint: Paint, path: &str, query: Option<&str>, data: &Web) -> Option<
                 a.name.fa.clone(),
                 format!(
                     "{}{}{}{}",
-                    breadcrumbs(words, &[(&words.agencies_title, "/agencies"), (&a.name.fa, "")]),
+                    crumbs(&[(words.agencies_title.clone(), "/agencies".to_owned()), (a.name.fa.clone(), String::new())]),
                     heading(&a.name.fa),
                     a.short_name.as_ref().map(|s| format!("<p class=\"subtitle\">{}</p>", escape_html(&s.fa))).unwrap_or_default(),
                     lead(&a.description.fa),
                 ),
             )
         }),
-        Paint::Heading { title, lead: lead_key } => locale_fa(title).map(|text| {
-            (text.to_owned(), format!("{}{}", heading(text), lead_key.and_then(locale_fa).map(lead).unwrap_or_default()))
-        }),
+        Paint::Heading { title, lead: lead_key } => locale_fa(title)
+            .map(|text| (text.to_owned(), format!("{}{}", heading(text), lead_key.and_then(locale_fa).map(lead).unwrap_or_default()))),
         Paint::Services => {
             let filter = ServiceFilter { q: None, ..filter() };
             let title = locale_fa("services_title")?;
@@ -213,7 +218,7 @@ fn painted(paint: Paint, path: &str, query: Option<&str>, data: &Web) -> Option<
                 name.fa.clone(),
                 format!(
                     "{}{}{}{}",
-                    breadcrumbs(words, &[(&format!("{label}: {}", name.fa), "")]),
+                    crumbs(&[(format!("{label}: {}", name.fa), String::new())]),
                     heading(&name.fa),
                     lead(&description.fa),
                     services(&filter)
@@ -233,6 +238,98 @@ fn painted(paint: Paint, path: &str, query: Option<&str>, data: &Web) -> Option<
                     heading(title),
                     lead(&markup::fill(locale_fa("agencies_lead")?, &[("connected", &n(connected)), ("total", &n(agencies.len()))])),
                     markup::agency_filter(agencies.len(), &Persian),
+                ),
+            ))
+        }
+        Paint::Dashboard => {
+            let t = |key: &str| locale_fa(key).unwrap_or_default();
+            Some((
+                t("dash_title").to_owned(),
+                format!(
+                    "{}{}<section aria-labelledby=\"dash-headline\"><h2 id=\"dash-headline\">{}</h2><p class=\"hint\" id=\"smart-rule\">{}</p></section>",
+                    heading(t("dash_title")),
+                    lead(t("dash_lead")),
+                    escape_html(t("dash_headline_title")),
+                    escape_html(t("dash_smart_rule"))
+                ),
+            ))
+        }
+        Paint::Search => {
+            let t = |key: &str| locale_fa(key).unwrap_or_default();
+            let filter = filter();
+            let q = filter.q.clone();
+            let title = match &q {
+                Some(q) => markup::fill(t("search_results_for"), &[("q", q)]),
+                None => t("search_title").to_owned(),
+            };
+            // The app's search box (`components/search_box.rs`), as it first shows.
+            let id = "search-page";
+            let search_box = format!(
+                "<form role=\"search\" class=\"search-box\" action=\"/search\" method=\"get\"><label for=\"{id}\" class=\"search-label\">{}</label>\
+                 <div class=\"search-row\"><div class=\"combo\"><input id=\"{id}\" type=\"search\" name=\"q\" role=\"combobox\" aria-autocomplete=\"list\" \
+                 aria-controls=\"{id}-list\" aria-expanded=\"false\" autocomplete=\"off\" enterkeyhint=\"search\" maxlength=\"200\" placeholder=\"{}\" value=\"{}\">\
+                 <ul id=\"{id}-list\" role=\"listbox\" class=\"suggestions\" aria-label=\"{}\" hidden=\"\"></ul></div>\
+                 <button type=\"submit\" class=\"button\">{}</button></div><p class=\"visually-hidden\" role=\"status\" aria-live=\"polite\"></p></form>",
+                escape_html(t("search_label")),
+                escape_html(t("search_placeholder")),
+                escape_html(q.as_deref().unwrap_or_default()),
+                escape_html(t("suggestions_label")),
+                escape_html(t("search_button")),
+            );
+            let results = match &q {
+                None => format!("<p class=\"empty\">{}</p>", escape_html(t("search_empty_query"))),
+                Some(_) if catalog.services(&filter).is_empty() => format!(
+                    "<div class=\"empty\" role=\"status\"><h2>{}</h2><p>{}</p><p><a href=\"/\">{}</a></p></div>",
+                    escape_html(t("search_no_results")),
+                    escape_html(t("search_no_results_hint")),
+                    escape_html(t("categories_title"))
+                ),
+                Some(_) => services(&filter),
+            };
+            let filters = if q.is_some() { markup::filter_bar(&filter, "/search", false, &Persian) } else { String::new() };
+            let filters = if q.is_some() { format!("<div class=\"filter-bar\">{filters}</div>") } else { filters };
+            Some((title.clone(), format!("{}{search_box}{filters}<div class=\"results\">{results}</div>", heading(&title))))
+        }
+        Paint::SignIn => {
+            let t = |key: &str| locale_fa(key).unwrap_or_default();
+            // The notice the app shows above the form (`pages/sign_in.rs`).
+            let notice = match param("reason").as_deref() {
+                Some("idle") => {
+                    format!("<div class=\"notice notice-info\" role=\"status\"><p>{}</p></div>", escape_html(t("auth_idle_signed_out")))
+                }
+                Some("signed-out") => {
+                    format!(
+                        "<div class=\"notice notice-success\" role=\"status\"><p>{}</p></div>",
+                        escape_html(t("auth_signed_out_notice"))
+                    )
+                }
+                _ if param("next").is_some() => {
+                    format!("<div class=\"notice notice-info\"><p>{}</p></div>", escape_html(t("auth_sign_in_to_continue")))
+                }
+                _ => String::new(),
+            };
+            let field = |id: &str, label: &str, hint: &str, inputmode: &str, autocomplete: &str, kind: &str| {
+                format!(
+                    "<div class=\"field\"><label for=\"{id}\">{}</label><p class=\"hint\" id=\"{id}-hint\">{}</p>\
+                     <input id=\"{id}\" name=\"{id}\" type=\"{kind}\" dir=\"ltr\" inputmode=\"{inputmode}\" autocomplete=\"{autocomplete}\" \
+                     spellcheck=\"false\" aria-invalid=\"false\" aria-describedby=\"{id}-hint\"></div>",
+                    escape_html(t(label)),
+                    escape_html(t(hint))
+                )
+            };
+            Some((
+                t("sign_in_title").to_owned(),
+                format!(
+                    "{notice}<div class=\"error-summary\" id=\"error-summary\" tabindex=\"-1\" role=\"alert\" hidden=\"\"><h2>{}</h2><ul></ul></div>\
+                     {}{}<form class=\"form\" novalidate=\"\">{}{}<button type=\"submit\" class=\"button\" aria-disabled=\"false\" disabled=\"\">{}</button></form>\
+                     <p class=\"hint\">{}</p>",
+                    escape_html(t("error_summary_title")),
+                    heading(t("sign_in_title")),
+                    lead(t("sign_in_lead")),
+                    field("national-code", "sign_in_national_code", "sign_in_national_code_hint", "numeric", "off", "text"),
+                    field("mobile", "sign_in_mobile", "sign_in_mobile_hint", "tel", "tel", "tel"),
+                    escape_html(t("sign_in_send_code")),
+                    escape_html(t("sign_in_privacy")),
                 ),
             ))
         }
@@ -276,9 +373,15 @@ pub fn exists(path: &str, catalog: &Catalog) -> bool {
         Some(Paint::Agency) => catalog.agency_record(id).is_some(),
         Some(Paint::Topic { event }) => {
             let topics = catalog.categories();
-            if event { topics.life_events.iter().any(|t| t.id == id) } else { topics.items.iter().any(|t| t.id == id) }
+            if event {
+                topics.life_events.iter().any(|t| t.id == id)
+            } else {
+                topics.items.iter().any(|t| t.id == id)
+            }
         }
-        Some(Paint::None | Paint::Heading { .. } | Paint::Services | Paint::Agencies) => true,
+        Some(
+            Paint::None | Paint::Heading { .. } | Paint::Services | Paint::Agencies | Paint::SignIn | Paint::Search | Paint::Dashboard,
+        ) => true,
     }
 }
 
@@ -295,8 +398,6 @@ fn module_files(dist: &Path) -> HashMap<String, String> {
 #[derive(Debug, serde::Deserialize)]
 struct ShellWords {
     loading: String,
-    breadcrumb_label: String,
-    nav_home: String,
     agencies_title: String,
 }
 
@@ -314,23 +415,10 @@ fn locale_fa(key: &str) -> Option<&'static str> {
     LOCALE_FA.get(key).map(String::as_str)
 }
 
-/// The app's breadcrumbs (`components/breadcrumbs.rs`) as HTML: home, then
-/// the trail of (label, link); the last is the current page.
-fn breadcrumbs(words: &ShellWords, trail: &[(&str, &str)]) -> String {
-    let mut out = format!(
-        "<nav class=\"breadcrumbs\" aria-label=\"{}\"><ol><li><a href=\"/\">{}</a></li>",
-        escape_html(&words.breadcrumb_label),
-        escape_html(&words.nav_home)
-    );
-    for (i, (label, href)) in trail.iter().enumerate() {
-        if i + 1 == trail.len() {
-            out.push_str(&format!("<li><span aria-current=\"page\">{}</span></li>", escape_html(label)));
-        } else {
-            out.push_str(&format!("<li><a href=\"{}\">{}</a></li>", escape_html(href), escape_html(label)));
-        }
-    }
-    out.push_str("</ol></nav>");
-    out
+/// The app's breadcrumbs (`components/breadcrumbs.rs`): the same markup,
+/// in the same wrapper.
+fn crumbs(trail: &[(String, String)]) -> String {
+    format!("<div class=\"crumbs\">{}</div>", markup::breadcrumbs(trail, &Persian))
 }
 
 pub use panjere_api::markup::escape_html;
@@ -518,15 +606,30 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         )));
 
         // A page with a fixed heading: its h1 and lead from the locale file.
-        let page = shell.page("/sign-in", None, &web);
-        assert!(page.contains("<title>ورود به پنجره | پنجره</title>"), "{page}");
+        let page = shell.page("/track", None, &web);
+        assert!(page.contains(&format!("<title>{} | پنجره</title>", locale_fa("track_title").unwrap())), "{page}");
         assert!(
             page.contains(&format!(
-                "<h1 class=\"shell-title\">ورود به پنجره</h1><p class=\"lead\">{}</p>",
-                locale_fa("sign_in_lead").unwrap()
+                "<h1 class=\"shell-title\">{}</h1><p class=\"lead\">{}</p>",
+                locale_fa("track_title").unwrap(),
+                locale_fa("track_lead").unwrap()
             )),
             "{page}"
         );
+        // The sign-in form, in the narrow column, its button disabled until
+        // the app has it; the notice the address asks for.
+        let page = shell.page("/sign-in", None, &web);
+        assert!(page.contains("<title>ورود به پنجره | پنجره</title><") || page.contains("<title>ورود به پنجره | پنجره</title>"), "{page}");
+        assert!(page.contains("<div class=\"wrap narrow\"><div class=\"error-summary\""), "{page}");
+        assert!(page.contains("<input id=\"national-code\" name=\"national-code\"") && page.contains("<input id=\"mobile\""), "{page}");
+        assert!(page.contains("disabled=\"\">فرستادن کد</button></form>"), "{page}");
+        assert!(!page.contains("notice"), "{page}");
+        let page = shell.page("/sign-in", Some("next=%2Fme"), &web);
+        assert!(
+            page.contains(&format!("<div class=\"notice notice-info\"><p>{}</p></div>", locale_fa("auth_sign_in_to_continue").unwrap()))
+        );
+        let page = shell.page("/sign-in", Some("reason=idle&next=%2Fme"), &web);
+        assert!(page.contains(&format!("role=\"status\"><p>{}</p></div>", locale_fa("auth_idle_signed_out").unwrap())));
         // The lists: their first page, through the app's own markup.
         let page = shell.page("/agencies", None, &web);
         let agencies = catalog.agencies();
@@ -549,7 +652,11 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         let birth = catalog.categories().life_events.into_iter().find(|e| e.id == "birth").unwrap();
         let born = catalog.services(&ServiceFilter { event: Some("birth".into()), ..Default::default() });
         assert!(!born.is_empty());
-        assert!(page.contains(&format!("<h1 class=\"shell-title\">{}</h1><p class=\"lead\">{}</p>", birth.name.fa, escape_html(&birth.description.fa))));
+        assert!(page.contains(&format!(
+            "<h1 class=\"shell-title\">{}</h1><p class=\"lead\">{}</p>",
+            birth.name.fa,
+            escape_html(&birth.description.fa)
+        )));
         assert!(page.contains(&markup::service_cards(&born[..born.len().min(PER_PAGE)], &Persian)), "{page}");
         assert!(page.contains("<span aria-current=\"page\">رویداد زندگی: "), "the app's breadcrumb: {page}");
         for (path, known) in [("/categories/tax", true), ("/categories/no-such", false), ("/life-events/tax", false)] {

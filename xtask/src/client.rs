@@ -54,14 +54,50 @@ pub fn build_client() -> Result {
     let inputs = client_inputs_hash()?;
     let _ = std::fs::remove_file(&stamp);
     say("Building the client (Trunk, release)");
-    run(Command::new("trunk").args(["build", "--release", "--offline"]).current_dir(root()).env("PATH", tool_path()))?;
+    run(Command::new("trunk")
+        .args(["build", "--release", "--offline"])
+        .current_dir(root())
+        .env("PATH", tool_path())
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", wasm_rustflags()?))?;
     say("Splitting the client at its lazily loaded routes (wasm-split, wasm-bindgen, wasm-opt -Oz)");
     crate::split::split_client(&root().join("dist"))?;
+    say("Minifying the stylesheet (esbuild)");
+    crate::split::minify_css(&root().join("dist"))?;
     say("Writing the service worker's precache list");
     write_precache(&root().join("dist"))?;
     say("Precompressing dist/ (brotli and gzip)");
     precompress(&root().join("dist"))?;
     std::fs::write(&stamp, inputs).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
+}
+
+/// The client's rustflags: `.cargo/config.toml`'s for the wasm target, and
+/// source paths shortened (`--remap-path-prefix`): the wasm names the file
+/// of every place it may panic, and the registry's, the toolchain's and this
+/// checkout's long directories were 12 KB of it.
+fn wasm_rustflags() -> Result<String> {
+    let config = std::fs::read_to_string(root().join(".cargo/config.toml")).map_err(|e| format!("cannot read .cargo/config.toml: {e}"))?;
+    let mut flags = config_rustflags(&config).ok_or(".cargo/config.toml names no rustflags for wasm32-unknown-unknown")?;
+    let home = std::env::var("CARGO_HOME").unwrap_or_else(|_| format!("{}/.cargo", std::env::var("HOME").unwrap_or_default()));
+    // The registries, then each one's own directory (`index.crates.io-<hash>`):
+    // where several match, rustc takes the last.
+    flags.push(format!("--remap-path-prefix={home}/registry/src=/crates"));
+    let registries = std::fs::read_dir(format!("{home}/registry/src")).into_iter().flatten().filter_map(std::result::Result::ok);
+    flags.extend(registries.map(|r| format!("--remap-path-prefix={}=/crates", r.path().display())));
+    flags.push(format!("--remap-path-prefix={}=/panjere", root().display()));
+    if let Some(hash) =
+        crate::tools::output("rustc", &["-vV"]).and_then(|v| v.lines().find_map(|l| l.strip_prefix("commit-hash: ").map(str::to_owned)))
+    {
+        flags.push(format!("--remap-path-prefix=/rustc/{hash}=/rustc"));
+    }
+    Ok(flags.join(" "))
+}
+
+/// The `rustflags` of `[target.wasm32-unknown-unknown]` in a cargo config.
+fn config_rustflags(config: &str) -> Option<Vec<String>> {
+    let section = config.split("[target.wasm32-unknown-unknown]").nth(1)?;
+    let line = section.lines().find(|l| l.trim_start().starts_with("rustflags"))?;
+    let list = &line[line.find('[')? + 1..line.rfind(']')?];
+    Some(list.split(',').map(|f| f.trim().trim_matches('"').to_owned()).filter(|f| !f.is_empty()).collect())
 }
 
 /// Fills `dist/sw.js` with the build's exact files (the app shell it
@@ -116,4 +152,18 @@ pub fn precompress(dir: &Path) -> Result {
         std::fs::write(p.with_file_name(format!("{name}.gz")), gz).map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::config_rustflags;
+
+    #[test]
+    fn the_wasm_targets_rustflags_are_read_from_the_config() {
+        let config = std::fs::read_to_string(crate::root().join(".cargo/config.toml")).unwrap();
+        let flags = config_rustflags(&config).unwrap();
+        assert!(flags.windows(2).any(|w| w == ["--cfg", "erase_components"]), "{flags:?}");
+        assert!(flags.iter().any(|f| f == "link-arg=--emit-relocs"), "{flags:?}");
+        assert_eq!(config_rustflags("[alias]\nx = 1"), None);
+    }
 }

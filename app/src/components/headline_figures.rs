@@ -6,7 +6,9 @@ use crate::fmt::{duration, Round};
 use crate::fmt::{fill, num};
 use crate::i18n::use_i18n;
 
-/// The dashboard's nationwide figures, each a labelled number.
+/// The dashboard's nationwide figures, each a labelled number (under the
+/// headline section's heading and smart-service rule, which the page shows
+/// before the figures have loaded).
 #[component]
 pub fn HeadlineFigures(national: National) -> impl IntoView {
     let i18n = use_i18n();
@@ -27,9 +29,6 @@ pub fn HeadlineFigures(national: National) -> impl IntoView {
         (n.requests_proactive, n.proactive_percent, n.offers_made, n.acceptance_percent, n.median_event_to_delivery_seconds);
     let paid = n.payments;
     view! {
-        <section aria-labelledby="dash-headline">
-            <h2 id="dash-headline">{move || i18n.t().dash_headline_title}</h2>
-            <p class="hint" id="smart-rule">{move || i18n.t().dash_smart_rule}</p>
             <dl class="figures">
                 <div data-figure="connected">
                     <dt>{move || i18n.t().dash_fig_connected}</dt>
@@ -93,6 +92,5 @@ pub fn HeadlineFigures(national: National) -> impl IntoView {
                     <dd>{move || fill(i18n.t().dash_fig_decided, &[("n", &num(decided, i18n.get()))])}</dd>
                 </div>
             </dl>
-        </section>
     }
 }

@@ -20,8 +20,7 @@ pub type LoadPage = Pin<Box<dyn Future<Output = Result<AnyView, SplitLoaderError
 pub fn lazy_page(load: LoadPage) -> AnyView {
     let painted = crate::shell::peek_for(&window().location().pathname().unwrap_or_default());
     let fallback = move || match painted {
-        // Where the server put it (`main > .wrap`): its own nodes, moved here.
-        Some(page) => view! { <div class="wrap">{crate::shell::painted_page(page)}</div> }.into_any(),
+        Some(page) => page.in_wrap(),
         None => view! { <div class="wrap"><Loading/></div> }.into_any(),
     };
     // The module's future is not `Send`; it only ever runs on the page's thread.

@@ -24,6 +24,8 @@ pub fn SearchBox(
     let index = use_catalog_index();
     let navigate = use_navigate();
     let text = RwSignal::new(initial);
+    // What was typed in the box the server painted (`/search`), if anything, before the app took it over.
+    crate::shell::keep_typed(id.clone(), text);
     let open = RwSignal::new(false);
     let active = RwSignal::new(None::<usize>);
 

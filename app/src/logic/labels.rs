@@ -110,6 +110,8 @@ impl panjere_api::markup::Words for Labels {
             Word::AgenciesFilterLabel => t.agencies_filter_label,
             Word::AgenciesFilterHint => t.agencies_filter_hint,
             Word::AgenciesShown => t.agencies_shown,
+            Word::BreadcrumbLabel => t.breadcrumb_label,
+            Word::NavHome => t.nav_home,
         }
     }
 

@@ -35,12 +35,8 @@ fn AgencyDirectory(page: Page<Agency>) -> impl IntoView {
     let total = page.total;
     let connected = page.items.iter().filter(|a| a.connected).count();
     let all = StoredValue::new(page.items);
-    let typed = document()
-        .get_element_by_id("agency-filter")
-        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok())
-        .map(|input| input.value())
-        .unwrap_or_default();
-    let text = RwSignal::new(typed);
+    let text = RwSignal::new(String::new());
+    crate::shell::keep_typed("agency-filter", text);
     let shown = Memo::new(move |_| all.with_value(|a| filter_agencies(a, &text.get()).into_iter().cloned().collect::<Vec<_>>()));
     view! {
         <p class="lead">

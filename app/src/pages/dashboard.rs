@@ -6,6 +6,7 @@ use crate::components::agency_stats_table::AgencyStatsTable;
 use crate::components::async_view::AsyncView;
 use crate::components::claims::Claims;
 use crate::components::headline_figures::HeadlineFigures;
+use crate::components::later::Later;
 use crate::components::stage_chart::StageChart;
 use crate::components::target_progress::TargetProgress;
 use crate::fetched::Fetched;
@@ -19,24 +20,38 @@ pub fn DashboardPage() -> impl IntoView {
     let i18n = use_i18n();
     let stats = Fetched::new(api::stats);
     use_title(move || Some(i18n.t().dash_title.to_owned()));
+    // The heading, lead and the headline section's own words are the page's
+    // at once (the server paints them, `Paint::Dashboard`); the figures
+    // follow under them, so nothing above moves when they arrive.
     view! {
         <div class="wrap dashboard">
             <h1>{move || i18n.t().dash_title}</h1>
             <p class="lead">{move || i18n.t().dash_lead}</p>
-            <AsyncView resource=stats render=|s| view! { <Dashboard stats=s/> }/>
+            <section aria-labelledby="dash-headline">
+                <h2 id="dash-headline">{move || i18n.t().dash_headline_title}</h2>
+                <p class="hint" id="smart-rule">{move || i18n.t().dash_smart_rule}</p>
+                <AsyncView resource=stats render=move |s: Stats| {
+                    let today = s.today.clone();
+                    view! {
+                        <p class="hint">{move || fill(i18n.t().dash_as_of, &[("date", &date(&today, i18n.get()))])}</p>
+                        <HeadlineFigures national=s.national/>
+                    }
+                }/>
+            </section>
+            // Below the fold, and long to build: a task of its own.
+            {move || stats.get().and_then(Result::ok).map(|s| view! { <Later><Dashboard stats=s.clone()/></Later> })}
         </div>
     }
 }
 
+/// Everything under the headline figures: the law's targets, claims against
+/// what works, the stages, every agency, open data and how to read it.
 #[component]
 fn Dashboard(stats: Stats) -> impl IntoView {
     let i18n = use_i18n();
-    let today = stats.today.clone();
     let connected = stats.national.agencies_connected;
     let targets = stats.targets.into_iter().map(|target| view! { <TargetProgress target connected/> }).collect_view();
     view! {
-        <p class="hint">{move || fill(i18n.t().dash_as_of, &[("date", &date(&today, i18n.get()))])}</p>
-        <HeadlineFigures national=stats.national/>
         <section aria-labelledby="dash-targets">
             <h2 id="dash-targets">{move || i18n.t().dash_targets_title}</h2>
             <ul class="targets">{targets}</ul>

@@ -37,8 +37,10 @@ pub fn SearchPage() -> impl IntoView {
             <h1>{heading}</h1>
             <SearchBox id="search-page" initial=filter.get_untracked().q.unwrap_or_default()/>
             {move || filter.get().q.is_some().then(|| view! { <FilterBar filter=filter.get() path="/search"/> })}
-            <AsyncView
+            // On a direct visit, the results the server painted stay until the app's arrive.
+            <div class="results"><AsyncView
                 resource=results
+                part=".results"
                 render=move |page| match page {
                     None => view! { <p class="empty">{move || i18n.t().search_empty_query}</p> }.into_any(),
                     Some(page) if page.total == 0 => view! {
@@ -57,7 +59,7 @@ pub fn SearchPage() -> impl IntoView {
                         }.into_any()
                     }
                 }
-            />
+            /></div>
         </div>
     }
 }

@@ -45,6 +45,9 @@ pub fn SignInPage() -> impl IntoView {
 
     let national_code = RwSignal::new(String::new());
     let mobile = RwSignal::new(String::new());
+    // What was typed in the form the server painted, before the app took it over.
+    crate::shell::keep_typed("national-code", national_code);
+    crate::shell::keep_typed("mobile", mobile);
     let code = RwSignal::new(String::new());
     let step = RwSignal::new(Step::Details);
     // Sending a code: `Some((national code, mobile))` starts a sign-in,
