@@ -253,6 +253,8 @@ test.describe('server', () => {
   });
 
   test('a list the server paints is the list the app renders, element for element, and nothing moves', async ({ page, request, browser }) => {
+    // Twelve pages, each loaded three times.
+    test.setTimeout(150_000);
     // Every element of the painted page (not the visually hidden loading
     // note), as tag, class, the attributes that matter and its own text.
     const shape = (html: string | null) => {
