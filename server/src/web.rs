@@ -147,16 +147,18 @@ fn painted(paint: Paint, path: &str, query: Option<&str>, data: &Web) -> Option<
         .collect();
     let param = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
     let filter = || ServiceFilter::from_query(param);
-    // The count and the first page of a list of services, as the app shows it.
+    // How many services a filter finds, and the count and the first page of
+    // them as the app shows it.
     let services = |filter: &ServiceFilter| {
         let all = catalog.services(filter);
         let from = (filter.page.max(1) - 1).saturating_mul(PER_PAGE);
         let page: Vec<_> = all.iter().skip(from).take(PER_PAGE).cloned().collect();
-        format!(
+        let html = format!(
             "<div role=\"status\">{}</div><ul class=\"cards service-list\">{}</ul>",
             markup::results_count(all.len(), &Persian),
             markup::service_cards(&page, &Persian)
-        )
+        );
+        (all.len(), html)
     };
     match paint {
         Paint::Service => catalog.service(id).map(|s| {
@@ -196,7 +198,7 @@ fn painted(paint: Paint, path: &str, query: Option<&str>, data: &Web) -> Option<
                     heading(title),
                     lead(locale_fa("services_lead")?),
                     markup::filter_bar(&filter, "/services", true, &Persian),
-                    services(&filter)
+                    services(&filter).1
                 ),
             ))
         }
@@ -221,7 +223,7 @@ fn painted(paint: Paint, path: &str, query: Option<&str>, data: &Web) -> Option<
                     crumbs(&[(format!("{label}: {}", name.fa), String::new())]),
                     heading(&name.fa),
                     lead(&description.fa),
-                    services(&filter)
+                    services(&filter).1
                 ),
             ))
         }
@@ -276,15 +278,15 @@ fn painted(paint: Paint, path: &str, query: Option<&str>, data: &Web) -> Option<
                 escape_html(t("suggestions_label")),
                 escape_html(t("search_button")),
             );
-            let results = match &q {
+            let results = match q.as_ref().map(|_| services(&filter)) {
                 None => format!("<p class=\"empty\">{}</p>", escape_html(t("search_empty_query"))),
-                Some(_) if catalog.services(&filter).is_empty() => format!(
+                Some((0, _)) => format!(
                     "<div class=\"empty\" role=\"status\"><h2>{}</h2><p>{}</p><p><a href=\"/\">{}</a></p></div>",
                     escape_html(t("search_no_results")),
                     escape_html(t("search_no_results_hint")),
                     escape_html(t("categories_title"))
                 ),
-                Some(_) => services(&filter),
+                Some((_, list)) => list,
             };
             let filters = if q.is_some() { markup::filter_bar(&filter, "/search", false, &Persian) } else { String::new() };
             let filters = if q.is_some() { format!("<div class=\"filter-bar\">{filters}</div>") } else { filters };
@@ -513,7 +515,19 @@ where
     S: Clone + Send + Sync + 'static,
     Web: axum::extract::FromRef<S>,
 {
-    Router::new().fallback(serve_static)
+    // The pages' HTML, which now carries a painted list (the agencies page's
+    // 72 cards are 60 KB of Persian), compressed as accepted, at a level
+    // cheap enough per request; every other file is precompressed in dist/.
+    let html = |_: StatusCode, _: axum::http::Version, headers: &axum::http::HeaderMap, _: &axum::http::Extensions| {
+        headers.get(header::CONTENT_TYPE).is_some_and(|t| t.as_bytes().starts_with(b"text/html"))
+    };
+    Router::new().fallback(serve_static).layer(
+        tower_http::compression::CompressionLayer::new()
+            .br(true)
+            .gzip(true)
+            .quality(tower_http::CompressionLevel::Precise(5))
+            .compress_when(html),
+    )
 }
 
 async fn serve_static(State(web): State<Web>, uri: Uri, req: Request) -> Response {
@@ -664,6 +678,35 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
             assert_eq!(exists(path, catalog), known, "{path}");
         }
         assert_eq!(Persian.num(1234567), "۱٬۲۳۴٬۵۶۷", "ICU's Persian digits and grouping, as the browser's Intl");
+
+        // Search: what the API finds for the query, in a box that works as a plain form.
+        let q = "گذرنامه";
+        let found = catalog.services(&ServiceFilter { q: Some(q.into()), ..Default::default() });
+        assert!(!found.is_empty());
+        let page = shell.page("/search", Some(&format!("q={}", panjere_api::url::encode(q))), &web);
+        assert!(
+            page.contains(&format!("<title>{} | پنجره</title>", markup::fill(locale_fa("search_results_for").unwrap(), &[("q", q)]))),
+            "{page}"
+        );
+        assert!(page.contains("action=\"/search\" method=\"get\"") && page.contains(&format!("value=\"{q}\"")), "{page}");
+        assert!(page.contains(&markup::service_cards(&found[..found.len().min(PER_PAGE)], &Persian)), "{page}");
+        let none = shell.page("/search", Some("q=zzzzqqqq"), &web);
+        assert!(
+            none.contains(&format!("<div class=\"empty\" role=\"status\"><h2>{}</h2>", locale_fa("search_no_results").unwrap())),
+            "{none}"
+        );
+        let empty = shell.page("/search", None, &web);
+        assert!(
+            empty.contains(&format!("<p class=\"empty\">{}</p>", locale_fa("search_empty_query").unwrap()))
+                && !empty.contains("filter-bar")
+        );
+        // The dashboard: its heading, lead and headline rule, in its own column.
+        let page = shell.page("/dashboard", None, &web);
+        assert!(page.contains("<div class=\"wrap dashboard\"><h1 class=\"shell-title\">"), "{page}");
+        assert!(page.contains(&format!(
+            "<p class=\"hint\" id=\"smart-rule\">{}</p></section>",
+            escape_html(locale_fa("dash_smart_rule").unwrap())
+        )));
         // every key the table names is in the locale
         for p in panjere_api::pages::PAGES {
             if let Paint::Heading { title, lead } = p.paint {

@@ -50,15 +50,17 @@ pub fn DashboardPage() -> impl IntoView {
 fn Dashboard(stats: Stats) -> impl IntoView {
     let i18n = use_i18n();
     let connected = stats.national.agencies_connected;
-    let targets = stats.targets.into_iter().map(|target| view! { <TargetProgress target connected/> }).collect_view();
+    let Stats { targets, differences, stages, agencies, .. } = stats;
+    let targets = targets.into_iter().map(|target| view! { <TargetProgress target connected/> }).collect_view();
     view! {
         <section aria-labelledby="dash-targets">
             <h2 id="dash-targets">{move || i18n.t().dash_targets_title}</h2>
             <ul class="targets">{targets}</ul>
         </section>
-        <Claims differences=stats.differences/>
-        <StageChart stages=stats.stages/>
-        <AgencyStatsTable agencies=stats.agencies/>
+        // Each a task of its own: the agency table alone is long to build.
+        <Later><Claims differences=differences.clone()/></Later>
+        <Later><StageChart stages=stages.clone()/></Later>
+        <Later><AgencyStatsTable agencies=agencies.clone()/></Later>
         <section aria-labelledby="dash-open-data">
             <h2 id="dash-open-data">{move || i18n.t().dash_open_data_title}</h2>
             <p>{move || i18n.t().dash_open_data_lead}</p>

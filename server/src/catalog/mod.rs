@@ -352,6 +352,11 @@ impl Catalog {
         })
     }
 
+    /// The offline document, if it has been made already.
+    pub fn offline_made(&self) -> Option<&OfflineDocument> {
+        self.offline.get()
+    }
+
     pub fn search_data(&self) -> &SearchIndexData {
         &self.search_data
     }

@@ -182,10 +182,13 @@ async fn service(State(state): State<AppState>, AppPath(id): AppPath<String>) ->
         (status = 304, description = "The copy held is current")))]
 async fn offline(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
     // Made (and compressed) on first use, which takes a moment: off the
-    // serving thread.
-    let doc = tokio::task::spawn_blocking(move || state.catalog().offline().clone())
-        .await
-        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+    // serving thread; afterwards, at hand.
+    let doc = match state.catalog().offline_made() {
+        Some(doc) => doc.clone(),
+        None => tokio::task::spawn_blocking(move || state.catalog().offline().clone())
+            .await
+            .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic())),
+    };
     let text = |name| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let held = text(header::IF_NONE_MATCH).split(',').any(|t| t.trim() == doc.tag || t.trim() == "*");
     let cache = [(header::CACHE_CONTROL, "no-cache"), (header::ETAG, doc.tag.as_str()), (header::VARY, "accept-encoding")];

@@ -537,6 +537,15 @@ async fn static_client_spa_fallback_and_caching() {
     let a = send(&app, req).await;
     assert_eq!(a.header("content-encoding"), "br");
     assert_eq!(a.body, b"BROTLI");
+    // A page's HTML is compressed when accepted; a font never is.
+    let req = Request::get("/agencies").header(header::ACCEPT_ENCODING, "br").body(Body::empty()).unwrap();
+    let a = send(&app, req).await;
+    assert_eq!((a.status, a.header("content-encoding")), (StatusCode::OK, "br"));
+    let mut html = String::new();
+    std::io::Read::read_to_string(&mut brotli::Decompressor::new(&a.body[..], 4096), &mut html).unwrap();
+    assert!(html.contains("shell"), "{html}");
+    let req = Request::get("/fonts/Vazirmatn-Regular.woff2").header(header::ACCEPT_ENCODING, "br, gzip").body(Body::empty()).unwrap();
+    assert!(send(&app, req).await.headers.get("content-encoding").is_none());
     let a = get(&app, "/fonts/Vazirmatn-Regular.woff2").await;
     assert_eq!(a.header("cache-control"), "public, max-age=86400");
     let a = get(&app, "/missing-0123456789abcdef.js").await;
