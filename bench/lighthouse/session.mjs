@@ -1,9 +1,10 @@
 // Signs a test citizen in through the API (the one-time code read from the
 // SMS simulator's outbox, as the end-to-end tests do), starts a draft of a
 // service, applies for a passport and starts paying its fee (the payment
-// left at the provider's page), and prints `cookie` and the ids the
+// left at the provider's page), has the civil registry record a birth to it
+// (so the window makes it an offer), and prints `cookie` and the ids the
 // signed-in pages with an id are measured on, one `name value` line each (a
-// record the persona lacks, such as an offer, is printed as `-`).
+// record the persona still lacks is printed as `-`).
 //   node bench/lighthouse/session.mjs BASE_URL ADMIN_URL
 const [base, admin] = process.argv.slice(2);
 const NATIONAL_CODE = '0078912342';
@@ -43,6 +44,17 @@ await call('PUT', `/api/drafts/${application.id}`, { values, step: 2 });
 const request = await call('POST', `/api/drafts/${application.id}/submit`, {});
 await call('POST', `/api/requests/${request.id}/payment`, { idempotency_key: `lighthouse-${Date.now()}` }).catch(() => undefined);
 const first = async (path, key) => (await call('GET', path).catch(() => ({})))[key]?.[0]?.id ?? '-';
+// An offer: the civil registry records a birth to this citizen, and the
+// window makes its offer from the event (the smart-services journey).
+if ((await first('/api/offers', 'items')) === '-') {
+  const born = await fetch(`${admin}/events/sabt-ahval`, {
+    method: 'POST',
+    headers: { ...adminAuth, 'content-type': 'application/json' },
+    body: JSON.stringify({ kind: 'birth', person: NATIONAL_CODE }),
+  });
+  if (!born.ok) throw new Error(`the registry's birth event: ${born.status} ${await born.text()}`);
+  for (let i = 0; i < 100 && (await first('/api/offers', 'items')) === '-'; i++) await new Promise((r) => setTimeout(r, 200));
+}
 console.log(`cookie ${cookie}`);
 console.log(`draft ${draft.id}`);
 console.log(`request ${await first('/api/requests', 'items')}`);

@@ -143,7 +143,9 @@ fn painted(paint: Paint, path: &str, query: Option<&str>, data: &Web) -> Option<
         .split('&')
         .filter(|pair| !pair.is_empty())
         .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
-        .map(|(k, v)| (panjere_api::url::decode(k), panjere_api::url::decode(v)))
+        // A form's query (`GET /search` from the shell's search box, before
+        // the app) writes a space as `+`.
+        .map(|(k, v)| (panjere_api::url::decode(&k.replace('+', " ")), panjere_api::url::decode(&v.replace('+', " "))))
         .collect();
     let param = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
     let filter = || ServiceFilter::from_query(param);
@@ -690,6 +692,9 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         );
         assert!(page.contains("action=\"/search\" method=\"get\"") && page.contains(&format!("value=\"{q}\"")), "{page}");
         assert!(page.contains(&markup::service_cards(&found[..found.len().min(PER_PAGE)], &Persian)), "{page}");
+        // as the shell's plain form sends it: a space as `+`
+        let two = shell.page("/search", Some("q=%DA%AF%D8%B0%D8%B1%D9%86%D8%A7%D9%85%D9%87+%D8%B9%D8%A7%D8%AF%DB%8C"), &web);
+        assert!(two.contains("value=\"گذرنامه عادی\""), "{two}");
         let none = shell.page("/search", Some("q=zzzzqqqq"), &web);
         assert!(
             none.contains(&format!("<div class=\"empty\" role=\"status\"><h2>{}</h2>", locale_fa("search_no_results").unwrap())),
