@@ -316,7 +316,7 @@ fn painted(paint: Paint, path: &str, query: Option<&str>, data: &Web) -> Option<
                 format!(
                     "<div class=\"field\"><label for=\"{id}\">{}</label><p class=\"hint\" id=\"{id}-hint\">{}</p>\
                      <input id=\"{id}\" name=\"{id}\" type=\"{kind}\" dir=\"ltr\" inputmode=\"{inputmode}\" autocomplete=\"{autocomplete}\" \
-                     spellcheck=\"false\" aria-invalid=\"false\" aria-describedby=\"{id}-hint\"></div>",
+                     spellcheck=\"false\" aria-invalid=\"false\" aria-describedby=\"{id}-hint\" readonly=\"\"></div>",
                     escape_html(t(label)),
                     escape_html(t(hint))
                 )
@@ -639,6 +639,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         assert!(page.contains("<div class=\"wrap narrow\"><div class=\"error-summary\""), "{page}");
         assert!(page.contains("<input id=\"national-code\" name=\"national-code\"") && page.contains("<input id=\"mobile\""), "{page}");
         assert!(page.contains("disabled=\"\">فرستادن کد</button></form>"), "{page}");
+        assert_eq!(page.matches("readonly=\"\"").count(), 2, "nothing is typed into the painted form: {page}");
         assert!(!page.contains("notice"), "{page}");
         let page = shell.page("/sign-in", Some("next=%2Fme"), &web);
         assert!(
