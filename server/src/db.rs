@@ -66,12 +66,27 @@ pub async fn open_postgres(url: &str, connections: u32) -> Result<PgPool, sqlx::
     Ok(pool)
 }
 
+/// Sessions kept in memory in front of SQLite, at most.
+const CACHED_SESSIONS: u64 = 100_000;
+
 /// Every store on one SQLite database (the session store's table created
 /// if missing; the audit log's batch writer started); limits in memory.
+///
+/// Sessions are read from memory and written through to SQLite, and which
+/// have ended is remembered: a SQLite
+/// database is one instance's (several instances share PostgreSQL and
+/// Redis), so every change to a session goes through this cache, and a
+/// signed-in request reads its session without a query (a query is a
+/// round trip to SQLite's own thread). A restarted instance reads its
+/// sessions back from SQLite.
 pub async fn sqlite_stores(pool: SqlitePool) -> Result<Stores, sqlx::Error> {
     let sessions = tower_sessions_sqlx_store::SqliteStore::new(pool.clone());
     sessions.migrate().await?;
-    Ok(stores_on(pool, sessions))
+    let cache = tower_sessions_moka_store::MokaStore::new(Some(CACHED_SESSIONS));
+    let served = Arc::new(tower_sessions::CachingSessionStore::new(cache, sessions.clone()));
+    // Which sessions have ended, remembered likewise (see RememberEnded).
+    let auth = Arc::new(crate::auth::store::RememberEnded::new(SqlAuthStore::new(pool.clone()), CACHED_SESSIONS));
+    Ok(Stores { auth, ..stores_on(pool, sessions, served) })
 }
 
 /// Every store on one PostgreSQL database; sessions in its
@@ -80,10 +95,13 @@ pub async fn sqlite_stores(pool: SqlitePool) -> Result<Stores, sqlx::Error> {
 pub async fn postgres_stores(pool: PgPool) -> Result<Stores, sqlx::Error> {
     let sessions = tower_sessions_sqlx_store::PostgresStore::new(pool.clone());
     sessions.migrate().await?;
-    Ok(stores_on(pool, sessions))
+    let served = Arc::new(sessions.clone());
+    Ok(stores_on(pool, sessions, served))
 }
 
-fn stores_on<DB, S>(pool: sqlx::Pool<DB>, sessions: S) -> Stores
+/// `sessions` is the session table (its upkeep), `served` what requests read
+/// and write sessions through.
+fn stores_on<DB, S>(pool: sqlx::Pool<DB>, sessions: S, served: Arc<dyn tower_sessions::SessionStore>) -> Stores
 where
     DB: sqlx::Database,
     S: tower_sessions::SessionStore + Clone,
@@ -96,8 +114,8 @@ where
     AuditPool: From<sqlx::Pool<DB>>,
 {
     Stores {
-        database: Arc::new(Engine { pool: pool.clone(), sessions: sessions.clone() }),
-        sessions: Arc::new(sessions),
+        database: Arc::new(Engine { pool: pool.clone(), sessions }),
+        sessions: served,
         auth: Arc::new(SqlAuthStore::new(pool.clone())),
         requests: Arc::new(SqlRequestStore::new(pool.clone())),
         usage: Arc::new(SqlUsageStore::new(pool.clone())),

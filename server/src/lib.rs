@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod csrf;
 pub mod db;
+pub mod edge;
 pub mod error;
 pub mod gateway;
 pub mod jalali;
@@ -26,29 +27,22 @@ pub mod stores;
 pub mod verify;
 pub mod web;
 
-use axum::middleware;
 use axum::Router;
 
 pub use startup::{build_state, spawn_background, StartupError};
 pub use state::AppState;
 
-/// The whole application: API and static client, with request ids and
-/// security headers on every response.
-pub fn app(state: AppState) -> Router {
+/// The whole application: API and static client, with request ids,
+/// cross-site checks and security headers on every request and answer
+/// ([`edge::Edge`], around the router as one service, not layered on each
+/// route).
+pub fn app(state: AppState) -> App {
     // Names are checked in the configuration; the fallback never applies.
     let instance = axum::http::HeaderValue::from_str(state.instance()).unwrap_or(axum::http::HeaderValue::from_static("panjere"));
-    Router::new()
-        .merge(routes::router(state.auth().layer()))
-        .merge(web::router())
-        .layer(middleware::from_fn(csrf::middleware))
-        .layer(middleware::from_fn_with_state(state.web(), web::security_headers))
-        .layer(middleware::from_fn(request_id::scope))
-        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
-            axum::http::HeaderName::from_static("x-panjere-instance"),
-            instance,
-        ))
-        .layer(tower_http::request_id::PropagateRequestIdLayer::x_request_id())
-        .layer(request_id::set_layer())
-        .layer(middleware::map_request(request_id::drop_unacceptable))
-        .with_state(state)
+    let csp = state.web().csp();
+    let routes = Router::new().merge(routes::router(state.auth().layer())).merge(web::router()).with_state(state);
+    edge::Edge::new(routes, instance, csp)
 }
+
+/// The whole application as one service: [`app`].
+pub type App = edge::Edge<Router>;

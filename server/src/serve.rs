@@ -12,6 +12,7 @@
 //! are counted (one more is answered 503 and closed).
 
 use std::collections::HashMap;
+use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
@@ -21,13 +22,15 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use axum::body::Body;
 use axum::extract::ConnectInfo;
-use axum::Router;
+use axum::extract::Request;
+use axum::response::Response;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::sync::watch;
-use tower::ServiceExt;
+use tower::Service;
 
 use crate::config::Config;
 
@@ -150,9 +153,13 @@ fn refuse(tcp: TcpStream, why: Refused) {
 /// Serves `app` on `listener` until `stop` completes, then lets the
 /// connections finish the requests in flight. Used by every worker and by
 /// the test harness.
-pub async fn serve(listener: tokio::net::TcpListener, app: Router, connections: Arc<Connections>, stop: impl Future<Output = ()>) {
+pub async fn serve<S>(listener: tokio::net::TcpListener, app: S, connections: Arc<Connections>, stop: impl Future<Output = ()>)
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
     let limits = connections.limits.clone();
-    let app = app.layer(tower_http::timeout::RequestBodyTimeoutLayer::new(limits.body_timeout));
+    let body_timeout = limits.body_timeout;
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new()).header_read_timeout(limits.header_timeout).max_header_size(limits.max_header_bytes);
     // Every connection holds a receiver: all gone = all finished.
@@ -180,10 +187,15 @@ pub async fn serve(listener: tokio::net::TcpListener, app: Router, connections: 
             }
         };
         let _ = tcp.set_nodelay(true);
-        let service = app.clone().map_request(move |mut request: axum::http::Request<hyper::body::Incoming>| {
-            request.extensions_mut().insert(ConnectInfo(peer));
-            request
-        });
+        // Around the router as a whole (a layer added to a router wraps
+        // each of its routes, cloned and boxed on every request).
+        let service = tower::ServiceBuilder::new()
+            .map_request(move |request: axum::http::Request<hyper::body::Incoming>| {
+                let mut request = request.map(|body| Body::new(tower_http::timeout::TimeoutBody::new(body_timeout, body)));
+                request.extensions_mut().insert(ConnectInfo(peer));
+                request
+            })
+            .service(app.clone());
         let connection = http.serve_connection(TokioIo::new(tcp), TowerToHyperService::new(service));
         let mut shutting_down = shutting_down.clone();
         let open = open.clone();
@@ -235,7 +247,11 @@ pub struct Workers {
 
 impl Workers {
     /// Serves `app` on each listener from its own thread and runtime.
-    pub fn spawn(listeners: Vec<std::net::TcpListener>, app: Router, connections: Arc<Connections>) -> io::Result<Workers> {
+    pub fn spawn<S>(listeners: Vec<std::net::TcpListener>, app: S, connections: Arc<Connections>) -> io::Result<Workers>
+    where
+        S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+        S::Future: Send + 'static,
+    {
         let (stop, stopped) = watch::channel(false);
         let mut threads = Vec::with_capacity(listeners.len());
         for (i, listener) in listeners.into_iter().enumerate() {
@@ -277,6 +293,7 @@ impl Workers {
 mod tests {
     use super::*;
     use axum::routing::get;
+    use axum::Router;
 
     /// Every worker answers on the one port, from its own thread, and all
     /// stop on shutdown.

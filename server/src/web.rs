@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode, Uri};
-use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::Router;
 use base64::Engine;
@@ -468,22 +467,25 @@ pub fn default_csp() -> String {
     content_security_policy(&[])
 }
 
-/// Security headers on every response.
-pub async fn security_headers(State(web): State<Web>, req: Request, next: Next) -> Response {
-    let mut res = next.run(req).await;
-    let h = res.headers_mut();
-    static DEFAULT_CSP: std::sync::OnceLock<HeaderValue> = std::sync::OnceLock::new();
-    let csp = match web.shell.as_deref() {
-        Some(s) => s.csp_header.clone(),
-        None => DEFAULT_CSP.get_or_init(|| HeaderValue::from_str(&default_csp()).expect("an ASCII policy")).clone(),
-    };
+impl Web {
+    /// The Content-Security-Policy of every answer: the shell's (which
+    /// allows its inline scripts by hash), or the default without a client.
+    pub fn csp(&self) -> HeaderValue {
+        match self.shell.as_deref() {
+            Some(s) => s.csp_header.clone(),
+            None => HeaderValue::from_str(&default_csp()).expect("an ASCII policy"),
+        }
+    }
+}
+
+/// The security headers of every answer, `csp` from [`Web::csp`].
+pub fn security_headers(h: &mut axum::http::HeaderMap, csp: HeaderValue) {
     h.insert(header::CONTENT_SECURITY_POLICY, csp);
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
     h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=()"));
-    res
 }
 
 /// Whether a path carries the build's content hash: Trunk's

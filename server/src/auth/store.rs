@@ -218,3 +218,117 @@ macro_rules! auth_store {
 }
 auth_store!(sqlx::Sqlite);
 auth_store!(sqlx::Postgres);
+
+/// An [`AuthStore`] that remembers which sessions have ended, for a
+/// database only this instance writes (SQLite: several instances share
+/// PostgreSQL): every signed-in request asks whether its session has ended,
+/// and here the answer comes from memory instead of a query (a round trip
+/// to SQLite's own thread). Every session ends through
+/// [`AuthStore::end_session`] of this store, and an ended session never
+/// reopens; an answer read from the database is remembered only if no end
+/// was remembered meanwhile, so a stale "open" can never hide an end. A
+/// forgotten answer (past `capacity`) is asked of the database again.
+pub struct RememberEnded<S> {
+    inner: S,
+    ended: moka::future::Cache<String, bool>,
+}
+
+impl<S> RememberEnded<S> {
+    pub fn new(inner: S, capacity: u64) -> Self {
+        RememberEnded { inner, ended: moka::future::Cache::new(capacity) }
+    }
+}
+
+#[async_trait]
+impl<S: AuthStore> AuthStore for RememberEnded<S> {
+    async fn add_challenge(&self, c: &Challenge) -> StoreResult<()> {
+        self.inner.add_challenge(c).await
+    }
+    async fn challenge(&self, id: &str) -> StoreResult<Option<Challenge>> {
+        self.inner.challenge(id).await
+    }
+    async fn latest_challenge(&self, citizen: &str) -> StoreResult<Option<Challenge>> {
+        self.inner.latest_challenge(citizen).await
+    }
+    async fn challenges_since(&self, citizen: &str, since: i64) -> StoreResult<(i64, Option<i64>)> {
+        self.inner.challenges_since(citizen, since).await
+    }
+    async fn wrong_attempt(&self, id: &str, max: u32, now: i64) -> StoreResult<i64> {
+        self.inner.wrong_attempt(id, max, now).await
+    }
+    async fn use_challenge(&self, id: &str, max: u32, now: i64) -> StoreResult<bool> {
+        self.inner.use_challenge(id, max, now).await
+    }
+    async fn add_session(&self, s: &SessionRow) -> StoreResult<()> {
+        self.inner.add_session(s).await
+    }
+    async fn touch_session(&self, handle: &str, now: i64) -> StoreResult<()> {
+        self.inner.touch_session(handle, now).await
+    }
+    async fn session_ended(&self, handle: &str) -> StoreResult<bool> {
+        if let Some(ended) = self.ended.get(handle).await {
+            return Ok(ended);
+        }
+        let ended = self.inner.session_ended(handle).await?;
+        // An end remembered since the query stands.
+        Ok(self.ended.entry(handle.to_owned()).or_insert(ended).await.into_value())
+    }
+    async fn end_session(&self, handle: &str, now: i64, reason: &str) -> StoreResult<()> {
+        self.inner.end_session(handle, now, reason).await?;
+        self.ended.insert(handle.to_owned(), true).await;
+        Ok(())
+    }
+    async fn active_sessions(&self, citizen: &str, seen_since: i64, started_since: i64) -> StoreResult<Vec<SessionRow>> {
+        self.inner.active_sessions(citizen, seen_since, started_since).await
+    }
+    async fn record_sign_in(&self, citizen: &str, now: i64) -> StoreResult<()> {
+        self.inner.record_sign_in(citizen, now).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(handle: &str) -> SessionRow {
+        SessionRow {
+            handle: handle.into(),
+            session_id: format!("s-{handle}"),
+            citizen: "c".into(),
+            device: "phone".into(),
+            started_at: 1,
+            last_seen: 1,
+        }
+    }
+
+    /// The remembered answer is the database's: open until ended, ended for
+    /// good (even after "open" was remembered), ended for a handle never
+    /// recorded; a store started afresh on the same database reads the same.
+    #[tokio::test]
+    async fn remembers_which_sessions_ended() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = crate::db::open(dir.path()).await.unwrap();
+        let store = RememberEnded::new(SqlAuthStore::new(pool.clone()), 10);
+        store.add_session(&row("a")).await.unwrap();
+        store.add_session(&row("b")).await.unwrap();
+        assert!(!store.session_ended("a").await.unwrap());
+        assert!(!store.session_ended("a").await.unwrap(), "remembered open");
+        store.end_session("a", 5, "sign_out").await.unwrap();
+        assert!(store.session_ended("a").await.unwrap(), "an end replaces a remembered open");
+        assert!(!store.session_ended("b").await.unwrap());
+        assert!(store.session_ended("never").await.unwrap());
+        // Ended behind a fresh store's back is impossible here by design;
+        // what the database holds is what a fresh store reads.
+        let fresh = RememberEnded::new(SqlAuthStore::new(pool), 10);
+        assert!(fresh.session_ended("a").await.unwrap());
+        assert!(!fresh.session_ended("b").await.unwrap());
+        // Past its capacity it asks the database again: still right.
+        for i in 0..50 {
+            store.add_session(&row(&format!("x{i}"))).await.unwrap();
+            assert!(!store.session_ended(&format!("x{i}")).await.unwrap());
+        }
+        store.ended.run_pending_tasks().await;
+        assert!(store.session_ended("a").await.unwrap());
+        assert!(!store.session_ended("b").await.unwrap());
+    }
+}

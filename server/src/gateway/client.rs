@@ -128,7 +128,12 @@ impl AgencyClient {
     /// The request target (origin form) of `path_and_query` under the base
     /// URL's path.
     pub fn target(&self, path_and_query: &str) -> Result<Uri, http::Error> {
-        Ok(Uri::from(PathAndQuery::try_from(format!("{}{path_and_query}", self.base_path))?))
+        let pq = if self.base_path.is_empty() {
+            PathAndQuery::try_from(path_and_query)?
+        } else {
+            PathAndQuery::try_from(format!("{}{path_and_query}", self.base_path))?
+        };
+        Ok(Uri::from(pq))
     }
 
     /// Sends `request` (its URI made by [`Self::target`]; `Host` is set)

@@ -117,9 +117,22 @@ pub struct Gateway {
     registry: Registry,
     agencies: BTreeMap<String, Runtime>,
     audit: Arc<dyn AuditSink>,
-    pseudonym_key: Vec<u8>,
+    /// HMAC-SHA256 already keyed with the window's pseudonym key (cloned
+    /// per use: the key's two blocks are hashed once, not per citizen).
+    pseudonym_mac: Hmac<Sha256>,
+    /// Tells this gateway's pseudonyms apart in the per-thread memo.
+    id: u64,
     clock: Arc<dyn Clock>,
 }
+
+thread_local! {
+    /// The last pseudonym made on this thread, by gateway and national
+    /// code: a signed-in request needs its citizen's twice (the session's
+    /// check, then the agency call).
+    static LAST_PSEUDONYM: std::cell::RefCell<Option<(u64, String, String)>> = const { std::cell::RefCell::new(None) };
+}
+
+static NEXT_GATEWAY: AtomicU64 = AtomicU64::new(1);
 
 const MAX_RETRY_TOKENS: u64 = 10_000;
 /// Idle kept-alive connections to an agency are closed after this long.
@@ -173,7 +186,8 @@ impl Gateway {
                 },
             );
         }
-        Ok(Gateway { registry, agencies, audit, pseudonym_key: pseudonym_key.expose().as_bytes().to_vec(), clock })
+        let pseudonym_mac = Hmac::<Sha256>::new_from_slice(pseudonym_key.expose().as_bytes()).expect("any key length");
+        Ok(Gateway { registry, agencies, audit, pseudonym_mac, id: NEXT_GATEWAY.fetch_add(1, Ordering::Relaxed), clock })
     }
 
     pub fn registry(&self) -> &Registry {
@@ -188,9 +202,18 @@ impl Gateway {
     /// window's key, first 16 bytes in hex. Stable, not reversible without
     /// the key.
     pub fn pseudonym(&self, national_code: &str) -> String {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.pseudonym_key).expect("any key length");
+        let remembered = LAST_PSEUDONYM.with_borrow(|last| match last {
+            Some((id, code, pseudonym)) if *id == self.id && code == national_code => Some(pseudonym.clone()),
+            _ => None,
+        });
+        if let Some(p) = remembered {
+            return p;
+        }
+        let mut mac = self.pseudonym_mac.clone();
         mac.update(national_code.as_bytes());
-        hex::encode(&mac.finalize().into_bytes()[..16])
+        let pseudonym = hex::encode(&mac.finalize().into_bytes()[..16]);
+        LAST_PSEUDONYM.set(Some((self.id, national_code.to_owned(), pseudonym.clone())));
+        pseudonym
     }
 
     /// Calls a registered operation and audits the call: the agency's
@@ -436,6 +459,9 @@ impl Gateway {
     }
 }
 
+const REQUEST_ID: http::HeaderName = http::HeaderName::from_static(crate::request_id::HEADER);
+const CITIZEN_PSEUDONYM: http::HeaderName = http::HeaderName::from_static("x-citizen-pseudonym");
+
 /// One attempt: send, read at most `max_response_bytes`, classify.
 async fn once<T: DeserializeOwned>(rt: &Runtime, out: &Outgoing, request_id: &str, citizen: Option<&str>) -> Result<T, GatewayError> {
     let agency = || rt.config.id.clone();
@@ -451,23 +477,28 @@ async fn once<T: DeserializeOwned>(rt: &Runtime, out: &Outgoing, request_id: &st
             (http::Method::POST, Bytes::from(serde_json::to_vec(out.body.as_ref().unwrap_or(&serde_json::Value::Null)).unwrap_or_default()))
         }
     };
-    let mut req = http::Request::builder()
-        .method(method)
-        .uri(target)
-        .header(http::header::AUTHORIZATION, rt.authorization.clone())
-        .header(http::header::ACCEPT, http::HeaderValue::from_static("application/json"))
-        .header(http::header::USER_AGENT, http::HeaderValue::from_static("panjere-gateway"));
+    // Built in place: every header name is a constant, every fixed value
+    // made once (the builder re-checks each name and value it is given).
+    let mut req = http::Request::new(Full::new(body));
+    *req.method_mut() = method;
+    *req.uri_mut() = target;
+    let h = req.headers_mut();
+    h.insert(http::header::AUTHORIZATION, rt.authorization.clone());
+    h.insert(http::header::ACCEPT, http::HeaderValue::from_static("application/json"));
+    h.insert(http::header::USER_AGENT, http::HeaderValue::from_static("panjere-gateway"));
     if let Ok(id) = http::HeaderValue::from_str(request_id) {
-        req = req.header(crate::request_id::HEADER, id);
+        h.insert(REQUEST_ID, id);
     }
     if let Some(p) = citizen.and_then(|p| http::HeaderValue::from_str(p).ok()) {
-        req = req.header("x-citizen-pseudonym", p);
+        h.insert(CITIZEN_PSEUDONYM, p);
     }
     if out.method == Method::POST {
-        req = req.header(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
+        h.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
     }
-    let req = req.body(Full::new(body)).map_err(|_| GatewayError::Unavailable { agency: agency() })?;
-    let answer = rt.client.send(req, rt.config.settings.max_response_bytes).await.map_err(|e| match e {
+    // Boxed: the client's future (hyper's, and the body being read) is
+    // large, and unboxed it would be moved through every future above it
+    // (the retry loop, the timeout, the call, the handler).
+    let answer = Box::pin(rt.client.send(req, rt.config.settings.max_response_bytes)).await.map_err(|e| match e {
         ClientError::ConnectTimeout => GatewayError::Timeout { agency: agency() },
         ClientError::Connect | ClientError::Send => GatewayError::Unavailable { agency: agency() },
         ClientError::Body => GatewayError::BadAnswer { agency: agency() },
@@ -496,4 +527,47 @@ async fn once<T: DeserializeOwned>(rt: &Runtime, out: &Outgoing, request_id: &st
 
 fn rand_below(n: u64) -> u64 {
     crate::rand::next_u64() % n.max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NoAudit;
+    impl AuditSink for NoAudit {
+        fn record(&self, _: AuditRow) {}
+        fn flush(&self) -> futures_util::future::BoxFuture<'static, ()> {
+            Box::pin(async {})
+        }
+    }
+
+    fn gateway(key: &str) -> Gateway {
+        let registry = Registry { agencies: BTreeMap::new(), operations: std::collections::HashMap::new() };
+        let names = |_: &str| Text::default();
+        Gateway::new(registry, Arc::new(NoAudit), &Secret::new(key), &names, Arc::new(crate::clock::SystemClock)).unwrap()
+    }
+
+    /// HMAC-SHA256 under the gateway's key, its first 16 bytes in hex: the
+    /// same however often it is asked for, on this thread or another, and
+    /// each gateway's under its own key (the per-thread memo never answers
+    /// for another gateway or another code).
+    #[test]
+    fn pseudonyms_are_the_keyed_hmac_of_the_national_code() {
+        let expected = |key: &str, code: &str| {
+            let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).unwrap();
+            mac.update(code.as_bytes());
+            hex::encode(&mac.finalize().into_bytes()[..16])
+        };
+        let (a, b) = (gateway("key-a"), gateway("key-b"));
+        for code in ["0076229645", "0076229645", "0023456787", "0076229645"] {
+            assert_eq!(a.pseudonym(code), expected("key-a", code));
+            assert_eq!(b.pseudonym(code), expected("key-b", code));
+            assert_eq!(a.pseudonym(code), expected("key-a", code));
+        }
+        assert_ne!(a.pseudonym("0076229645"), b.pseudonym("0076229645"));
+        let long_key = "k".repeat(100);
+        assert_eq!(gateway(&long_key).pseudonym("0023456787"), expected(&long_key, "0023456787"));
+        let other = std::thread::spawn(move || a.pseudonym("0023456787"));
+        assert_eq!(other.join().unwrap(), expected("key-a", "0023456787"));
+    }
 }

@@ -154,23 +154,49 @@ impl Registry {
     pub fn build(&self, op: &str, params: &[(String, String)]) -> Result<(&Operation, &AgencyConfig, Outgoing), BuildError> {
         let operation = self.operations.get(op).ok_or_else(|| BuildError::UnknownOperation(op.to_owned()))?;
         let agency = &self.agencies[&operation.agency];
-        let mut values: BTreeMap<&str, String> = BTreeMap::new();
+        // Each registered parameter's checked value (the last one given wins).
+        let mut values: Vec<(&str, String)> = Vec::with_capacity(operation.params.len());
         for (name, value) in params {
-            let ty = operation.params.get(name).ok_or_else(|| BuildError::UnknownParameter(name.clone()))?;
+            let (key, ty) = operation.params.get_key_value(name).ok_or_else(|| BuildError::UnknownParameter(name.clone()))?;
             let v = ty.check(value).map_err(|reason| BuildError::BadParameter { name: name.clone(), reason })?;
-            values.insert(operation.params.get_key_value(name).map(|(k, _)| k.as_str()).unwrap_or_default(), v);
-        }
-        let mut path = operation.path.clone();
-        let mut rest = Vec::new();
-        for name in operation.params.keys() {
-            let v = values.get(name.as_str()).ok_or_else(|| BuildError::MissingParameter(name.clone()))?;
-            let slot = format!("{{{name}}}");
-            if path.contains(&slot) {
-                path = path.replace(&slot, &encode(v));
-            } else {
-                rest.push((name.as_str(), v.clone()));
+            match values.iter_mut().find(|(k, _)| *k == key.as_str()) {
+                Some(slot) => slot.1 = v,
+                None => values.push((key.as_str(), v)),
             }
         }
+        let value = |name: &str| values.iter().find(|(k, _)| *k == name).map(|(_, v)| v);
+        if let Some(missing) = operation.params.keys().find(|name| value(name).is_none()) {
+            return Err(BuildError::MissingParameter(missing.clone()));
+        }
+        // The path with each `{name}` of a parameter replaced by its encoded
+        // value; parameters not in the path go in the query or the body.
+        let mut path = String::with_capacity(operation.path.len() + 32);
+        let mut in_path: Vec<&str> = Vec::with_capacity(operation.params.len());
+        let mut template = operation.path.as_str();
+        while let Some(open) = template.find('{') {
+            path.push_str(&template[..open]);
+            let after = &template[open + 1..];
+            let Some(close) = after.find('}') else {
+                template = &template[open..];
+                break;
+            };
+            let name = &after[..close];
+            match value(name) {
+                Some(v) => {
+                    path.push_str(&encode(v));
+                    in_path.push(name);
+                }
+                None => path.push_str(&template[open..open + close + 2]),
+            }
+            template = &after[close + 1..];
+        }
+        path.push_str(template);
+        let rest: Vec<(&str, String)> = operation
+            .params
+            .keys()
+            .filter(|name| !in_path.contains(&name.as_str()))
+            .map(|name| (name.as_str(), value(name).cloned().unwrap_or_default()))
+            .collect();
         let (path, body) = match operation.method {
             Method::GET if !rest.is_empty() => {
                 (format!("{path}?{}", rest.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&")), None)

@@ -2,10 +2,13 @@
 //! agency, through the gateway, with the form's values checked first.
 
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use panjere_api::forms::check_form;
 use panjere_api::requests::{InquiryAnswer, InquiryRequest};
-use panjere_api::{ErrorBody, ServiceKind};
+use panjere_api::{ErrorBody, ServiceKind, Text};
+use serde::Serialize;
+use serde_json::value::RawValue;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -34,7 +37,7 @@ async fn inquiry(
     citizen: Citizen,
     AppPath(id): AppPath<String>,
     AppJson(req): AppJson<InquiryRequest>,
-) -> Result<Json<InquiryAnswer>, AppError> {
+) -> Result<Response, AppError> {
     let service = state.catalog().service(&id).ok_or_else(|| AppError::NotFound { what: "service", id: id.clone() })?;
     let (Some(form), ServiceKind::Inquiry) = (&service.form, service.kind) else {
         return Err(AppError::bad_parameter("service", "this service is not an inquiry usable through the window"));
@@ -50,12 +53,55 @@ async fn inquiry(
         citizen: Some(citizen.data.national_code.clone()),
         requested_by: None,
     };
-    let result = state.gateway().call(op, &params, &ctx).await?;
-    Ok(Json(InquiryAnswer {
-        service: id,
-        agency: service.agency.clone(),
-        agency_name: service.agency_name.clone(),
+    // The agency's answer, checked by the gateway to be one JSON value, is
+    // passed on as sent: never parsed into a tree and written out again.
+    let (_, result) = state.gateway().call_raw(op, &params, &ctx).await?;
+    Ok(Json(Answer {
+        service: &id,
+        agency: &service.agency,
+        agency_name: &service.agency_name,
         answered_at: rfc3339(state.clock().now()),
-        result,
-    }))
+        result: &result,
+    })
+    .into_response())
+}
+
+/// [`InquiryAnswer`] as written: the same fields, borrowed, and the
+/// agency's answer as it sent it.
+#[derive(Serialize)]
+struct Answer<'a> {
+    service: &'a str,
+    agency: &'a str,
+    agency_name: &'a Text,
+    answered_at: String,
+    result: &'a RawValue,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What is written is the documented [`InquiryAnswer`], field for field.
+    #[test]
+    fn the_written_answer_is_the_documented_one() {
+        let name = Text { fa: "اداره پست".into(), en: "Post".into() };
+        let raw = RawValue::from_string(r#"{"province":"تهران","n":[1,2]}"#.to_owned()).unwrap();
+        let written = serde_json::to_string(&Answer {
+            service: "postal-code-address",
+            agency: "post",
+            agency_name: &name,
+            answered_at: "2026-12-06T10:00:00Z".into(),
+            result: &raw,
+        })
+        .unwrap();
+        let read: InquiryAnswer = serde_json::from_str(&written).unwrap();
+        let expected = InquiryAnswer {
+            service: "postal-code-address".into(),
+            agency: "post".into(),
+            agency_name: name,
+            answered_at: "2026-12-06T10:00:00Z".into(),
+            result: serde_json::json!({"province": "تهران", "n": [1, 2]}),
+        };
+        assert_eq!(serde_json::to_value(read).unwrap(), serde_json::to_value(expected).unwrap());
+    }
 }

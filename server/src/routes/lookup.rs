@@ -49,11 +49,11 @@ async fn lookup(
     // The agency's answer, checked by the gateway to be one JSON value, is
     // passed on as sent: never parsed into a tree and written out again.
     let (agency, result) = g.call_raw(&operation, &params, &ctx).await?;
-    let agency_name = state.catalog().agency_name(&agency).cloned().unwrap_or_default();
+    let unnamed = Text::default();
     let answer = Answer {
         operation: &operation,
         agency: &agency,
-        agency_name: &agency_name,
+        agency_name: state.catalog().agency_name(&agency).unwrap_or(&unnamed),
         answered_at: rfc3339(state.clock().now()),
         result: &result,
     };

@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::Router;
 use panjere_agencies::faults::Faults;
 use panjere_agencies::{Options, Running};
 use panjere_server::clock::{Clock, ManualClock, SystemClock};
@@ -345,7 +344,7 @@ impl TestApp {
     }
 
     /// The application's router, for `oneshot` tests.
-    pub fn router(&self) -> Router {
+    pub fn router(&self) -> panjere_server::App {
         app(self.state.clone())
     }
 

@@ -4,7 +4,6 @@
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use axum::Router;
 use http_body_util::BodyExt;
 use panjere_server::db;
 use serde_json::Value;
@@ -36,7 +35,7 @@ fn fake_dist() -> tempfile::TempDir {
 
 /// The portal (with or without a client build) and its router.
 struct Portal {
-    router: Router,
+    router: panjere_server::App,
     app: TestApp,
     _dist: Option<tempfile::TempDir>,
 }

@@ -23,13 +23,13 @@ async fn portal(data: &Path, now: i64) -> TestApp {
     app
 }
 
-async fn fetch(router: &axum::Router, uri: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+async fn fetch(router: &panjere_server::App, uri: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
     let res = router.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
     let (parts, body) = res.into_parts();
     (parts.status, parts.headers, body.collect().await.unwrap().to_bytes().to_vec())
 }
 
-async fn stats(router: &axum::Router) -> Value {
+async fn stats(router: &panjere_server::App) -> Value {
     let (status, headers, body) = fetch(router, "/api/stats").await;
     assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
     assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=10");
