@@ -130,8 +130,8 @@ JAR="$WORK/cookies"
 SAME=(-H "Sec-Fetch-Site: same-origin" -H "Content-Type: application/json")
 NATIONAL_CODE=0078912342
 MOBILE=09129999999
-curl -sS --fail-with-body -c "$JAR" -b "$JAR" "${SAME[@]}" -d "{\"national_code\":\"$NATIONAL_CODE\",\"mobile\":\"$MOBILE\"}" \
-    "http://127.0.0.1:$SERVER_PORT/api/auth/start" >&2
+started=$(curl -sS --fail-with-body -c "$JAR" -b "$JAR" "${SAME[@]}" -d "{\"national_code\":\"$NATIONAL_CODE\",\"mobile\":\"$MOBILE\"}" \
+    "http://127.0.0.1:$SERVER_PORT/api/auth/start") || { echo "sign-in refused: $started" >&2; exit 1; }
 SMS=$(curl -sf -H "Authorization: Bearer dev-admin-key" "http://127.0.0.1:$((BASE + 95))/agencies" | python3 -c 'import json,sys; print(json.load(sys.stdin)["sms"])')
 CODE=
 for _ in $(seq 50); do
