@@ -3,21 +3,12 @@
 //! it has a body, send JSON (or, for an upload, the file's own type). Checked on `Sec-Fetch-Site` when the browser sends it, otherwise on
 //! `Origin` against `Host`; a request with neither is refused. JSON cannot be
 //! sent cross-site without a CORS preflight, which the API never grants.
-//! SameSite=Strict cookies are the third layer.
+//! SameSite=Strict cookies are the third layer. The edge (`edge.rs`) checks
+//! every request with [`check`].
 
-use axum::extract::Request;
 use axum::http::{header, HeaderMap, Method};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 
 use crate::error::AppError;
-
-pub async fn middleware(request: Request, next: Next) -> Response {
-    if let Err(e) = check(request.method(), request.uri().path(), request.headers()) {
-        return e.into_response();
-    }
-    next.run(request).await
-}
 
 pub fn check(method: &Method, path: &str, headers: &HeaderMap) -> Result<(), AppError> {
     let changes_state = matches!(*method, Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
