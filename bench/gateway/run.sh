@@ -42,6 +42,7 @@ WORK=$(mktemp -d)
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 0.3; rm -rf "$WORK"; }
 trap cleanup EXIT
+. "$HERE/lib.sh"
 
 need() { command -v "$1" >/dev/null || { echo "==> installing $2 (apt-get)"; apt-get install -y "$2" >/dev/null; }; }
 need wrk wrk
@@ -55,21 +56,10 @@ echo "==> building the server and the simulated agencies (release)"
 cargo build --release -q -p panjere-server -p panjere-agencies --bin panjere --bin panjere-agencies --example bare_proxy --example fixed_rate
 
 echo "==> starting the simulated agencies"
-./target/release/panjere-agencies --base-port $((BASE + 1)) --admin-port $((BASE + 95)) > "$WORK/agencies.log" 2>&1 &
-SIM_PID=$!
-PIDS+=($SIM_PID)
-POST_PORT=$((BASE + 9))
-for _ in $(seq 50); do grep -q "AGENCIES READY" "$WORK/agencies.log" && break; sleep 0.2; done
-grep -q "AGENCIES READY" "$WORK/agencies.log" || { cat "$WORK/agencies.log" >&2; exit 1; }
+start_agencies
 
 echo "==> starting Panjere (release, request logs at warn; the audit log is on)"
-env PANJERE_PORT=$SERVER_PORT PANJERE_DATA_DIR="$WORK/var" PANJERE_LOG=warn PANJERE_LOG_FORMAT=json \
-    $(i=0; for id in $(awk '/^\[\[system\]\]/ {getline; gsub(/[" ]/, ""); sub(/^id=/, ""); print}' agencies/systems.toml); do
-        i=$((i + 1)); echo "PANJERE_AGENCY_$(tr 'a-z-' 'A-Z_' <<<"$id")_URL=http://127.0.0.1:$((BASE + i))"; done) \
-    ./target/release/panjere > "$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-PIDS+=($SERVER_PID)
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$SERVER_PORT/api/health" >/dev/null && break; sleep 0.2; done
+start_server
 
 fill() { # template out: @KEY@ from the environment of the call
     sed -e "s|@WORK@|$WORK|g" -e "s|@PORT@|$PORT|g" -e "s|@UPSTREAM@|127.0.0.1:$POST_PORT|g" \
@@ -126,24 +116,7 @@ PIDS+=($FLOOR_PID)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$ENVOY_PORT/lookup/post.address/1314567891" >/dev/null && break; sleep 0.2; done
 
 echo "==> signing a test citizen in (the one-time code read from the SMS simulator's outbox)"
-JAR="$WORK/cookies"
-SAME=(-H "Sec-Fetch-Site: same-origin" -H "Content-Type: application/json")
-NATIONAL_CODE=0078912342
-MOBILE=09129999999
-started=$(curl -sS --fail-with-body -c "$JAR" -b "$JAR" "${SAME[@]}" -d "{\"national_code\":\"$NATIONAL_CODE\",\"mobile\":\"$MOBILE\"}" \
-    "http://127.0.0.1:$SERVER_PORT/api/auth/start") || { echo "sign-in refused: $started" >&2; exit 1; }
-SMS=$(curl -sf -H "Authorization: Bearer dev-admin-key" "http://127.0.0.1:$((BASE + 95))/agencies" | python3 -c 'import json,sys; print(json.load(sys.stdin)["sms"])')
-CODE=
-for _ in $(seq 50); do
-    CODE=$(curl -sf -H "Authorization: Bearer dev-sms-key" "$SMS/outbox?mobile=$MOBILE" |
-        python3 -c 'import json,re,sys; m=[re.search(r"\d{6}", i["text"]) for i in json.load(sys.stdin)["items"]]; print(next((x.group(0) for x in m if x), ""))')
-    [ -n "$CODE" ] && break
-    sleep 0.2
-done
-curl -sf -c "$JAR" -b "$JAR" "${SAME[@]}" -d "{\"code\":\"$CODE\"}" "http://127.0.0.1:$SERVER_PORT/api/auth/verify" >/dev/null
-# The jar marks the HttpOnly session cookie with a #HttpOnly_ prefix.
-COOKIE=$(sed 's/^#HttpOnly_//' "$JAR" | awk '!/^#/ && NF >= 7 {print $6 "=" $7}' | paste -sd';' | sed 's/;/; /g')
-INQUIRY_BODY='{"values":{"postal_code":"1314567891"}}'
+sign_in
 cat > "$WORK/inquiry.lua" <<LUA
 wrk.method = "POST"
 wrk.body = '$INQUIRY_BODY'
@@ -160,8 +133,8 @@ declare -A URL=(
     [nginx-eq]="http://127.0.0.1:$NGINX_EQ_PORT/lookup/post.address/1314567891"
     [haproxy-eq]="http://127.0.0.1:$HAPROXY_PORT/lookup/post.address/1314567891"
     [envoy-eq]="http://127.0.0.1:$ENVOY_PORT/lookup/post.address/1314567891"
-    [gateway]="http://127.0.0.1:$SERVER_PORT/api/lookup/post.address?postal_code=1314567891"
-    [inquiry]="http://127.0.0.1:$SERVER_PORT/api/services/postal-code-address/inquiry"
+    [gateway]="http://127.0.0.1:$SERVER_PORT$LOOKUP_PATH"
+    [inquiry]="http://127.0.0.1:$SERVER_PORT$INQUIRY_PATH"
 )
 declare -A PID=([direct]=$SIM_PID [floor]=$FLOOR_PID [nginx]=$NGINX_PID [nginx-eq]=$NGINX_EQ_PID
     [haproxy-eq]=$HAPROXY_PID [envoy-eq]=$ENVOY_PID [gateway]=$SERVER_PID [inquiry]=$SERVER_PID)

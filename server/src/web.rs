@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode, Uri};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Router;
 use base64::Engine;
@@ -124,7 +124,7 @@ impl Shell {
 
 /// The visually hidden "loading" status the painted page ends with.
 fn loading() -> String {
-    format!("<p class=\"visually-hidden\" role=\"status\">{}</p>", escape_html(&SHELL_WORDS.loading))
+    format!("<p class=\"visually-hidden\" role=\"status\">{}</p>", escape_html(shell_word("loading")))
 }
 
 /// The page's title and the content painted for it (the inside of its
@@ -133,8 +133,9 @@ fn loading() -> String {
 /// takes the shell's place without moving the heading.
 fn painted(paint: Paint, path: &str, query: Option<&str>, data: &Web) -> Option<(String, String)> {
     let catalog = &data.catalog;
-    let words = &*SHELL_WORDS;
     let id = path.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+    // A string of the Persian locale (empty if it had none).
+    let t = |key: &str| locale_fa(key).unwrap_or_default();
     let heading = |text: &str| format!("<h1 class=\"shell-title\">{}</h1>", escape_html(text));
     let lead = |text: &str| format!("<p class=\"lead\">{}</p>", escape_html(text));
     let pairs: Vec<(String, String)> = query
@@ -180,7 +181,7 @@ fn painted(paint: Paint, path: &str, query: Option<&str>, data: &Web) -> Option<
                 a.name.fa.clone(),
                 format!(
                     "{}{}{}{}",
-                    crumbs(&[(words.agencies_title.clone(), "/agencies".to_owned()), (a.name.fa.clone(), String::new())]),
+                    crumbs(&[(shell_word("agencies_title").to_owned(), "/agencies".to_owned()), (a.name.fa.clone(), String::new())]),
                     heading(&a.name.fa),
                     a.short_name.as_ref().map(|s| format!("<p class=\"subtitle\">{}</p>", escape_html(&s.fa))).unwrap_or_default(),
                     lead(&a.description.fa),
@@ -245,7 +246,6 @@ fn painted(paint: Paint, path: &str, query: Option<&str>, data: &Web) -> Option<
             ))
         }
         Paint::Dashboard => {
-            let t = |key: &str| locale_fa(key).unwrap_or_default();
             Some((
                 t("dash_title").to_owned(),
                 format!(
@@ -258,7 +258,6 @@ fn painted(paint: Paint, path: &str, query: Option<&str>, data: &Web) -> Option<
             ))
         }
         Paint::Search => {
-            let t = |key: &str| locale_fa(key).unwrap_or_default();
             let filter = filter();
             let q = filter.q.clone();
             let title = match &q {
@@ -294,7 +293,6 @@ fn painted(paint: Paint, path: &str, query: Option<&str>, data: &Web) -> Option<
             Some((title.clone(), format!("{}{search_box}{filters}<div class=\"results\">{results}</div>", heading(&title))))
         }
         Paint::SignIn => {
-            let t = |key: &str| locale_fa(key).unwrap_or_default();
             // The notice the app shows above the form (`pages/sign_in.rs`).
             let notice = match param("reason").as_deref() {
                 Some("idle") => {
@@ -396,26 +394,20 @@ fn module_files(dist: &Path) -> HashMap<String, String> {
     files.into_iter().map(|(module, urls)| (module, urls.join(" "))).collect()
 }
 
-/// The words of the shell the server writes, from the app's Persian locale
-/// (the shell is Persian): one source for the app and the server.
-#[derive(Debug, serde::Deserialize)]
-struct ShellWords {
-    loading: String,
-    agencies_title: String,
-}
-
-static SHELL_WORDS: std::sync::LazyLock<ShellWords> = std::sync::LazyLock::new(|| {
-    serde_json::from_str(include_str!("../../app/locales/fa.json")).expect("the Persian locale has the shell's words")
-});
-
-/// Every string of the Persian locale, by key: the fixed headings and leads
-/// pages name in `panjere_api::pages`' table.
+/// Every string of the Persian locale, by key: the shell's words and the
+/// fixed headings and leads pages name in `panjere_api::pages`' table (the
+/// shell is Persian): one source for the app and the server.
 static LOCALE_FA: std::sync::LazyLock<HashMap<String, String>> = std::sync::LazyLock::new(|| {
     serde_json::from_str(include_str!("../../app/locales/fa.json")).expect("the Persian locale is a map of strings")
 });
 
 fn locale_fa(key: &str) -> Option<&'static str> {
     LOCALE_FA.get(key).map(String::as_str)
+}
+
+/// A word of the shell from the Persian locale, which has it.
+fn shell_word(key: &str) -> &'static str {
+    locale_fa(key).unwrap_or_else(|| panic!("the Persian locale has the shell's word {key}"))
 }
 
 /// The app's breadcrumbs (`components/breadcrumbs.rs`): the same markup,
@@ -478,14 +470,26 @@ impl Web {
     }
 }
 
+/// The security headers of every answer besides the policy, as constants:
+/// nothing is parsed or allocated per answer.
+const SECURITY_HEADERS: [(HeaderName, HeaderValue); 5] = [
+    (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+    (header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin")),
+    (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+    (HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin")),
+    (
+        HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=()"),
+    ),
+];
+
 /// The security headers of every answer, `csp` from [`Web::csp`].
 pub fn security_headers(h: &mut axum::http::HeaderMap, csp: HeaderValue) {
+    h.reserve(SECURITY_HEADERS.len() + 1);
     h.insert(header::CONTENT_SECURITY_POLICY, csp);
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
-    h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=()"));
+    for (name, value) in SECURITY_HEADERS {
+        h.insert(name, value);
+    }
 }
 
 /// Whether a path carries the build's content hash: Trunk's

@@ -13,7 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::AppError;
-use crate::routes::extract::{AppPath, AppQuery};
+use crate::routes::extract::{AppPath, QueryPairs};
 use crate::state::AppState;
 
 /// The catalog changes only with a deployment: let browsers and the service
@@ -118,7 +118,7 @@ async fn categories(State(state): State<AppState>) -> Response {
 /// the window verifies them now.
 #[utoipa::path(get, path = "/api/catalog/agencies", tag = "catalog", params(PageParams),
     responses((status = 200, description = "Agencies", body = Page<Agency>), (status = 400, description = "A bad parameter", body = ErrorBody)))]
-async fn agencies(State(state): State<AppState>, AppQuery(raw): AppQuery<Vec<(String, String)>>) -> Result<Response, AppError> {
+async fn agencies(State(state): State<AppState>, QueryPairs(raw): QueryPairs) -> Result<Response, AppError> {
     let p = Params::new(raw, &["page", "per_page"])?;
     let (page, per_page) = p.paging()?;
     let live = crate::verify::live_agencies(state.catalog(), state.gateway(), &state.smart().rules);
@@ -144,7 +144,7 @@ async fn agency(State(state): State<AppState>, AppPath(id): AppPath<String>) -> 
 /// popularity alone; filtered; paged.
 #[utoipa::path(get, path = "/api/catalog/services", tag = "catalog", params(ServiceFilter, PageParams),
     responses((status = 200, description = "Services", body = Page<ServiceSummary>), (status = 400, description = "A bad parameter", body = ErrorBody)))]
-async fn services(State(state): State<AppState>, AppQuery(raw): AppQuery<Vec<(String, String)>>) -> Result<Response, AppError> {
+async fn services(State(state): State<AppState>, QueryPairs(raw): QueryPairs) -> Result<Response, AppError> {
     let p = Params::new(raw, &["q", "category", "agency", "event", "kind", "level", "page", "per_page"])?;
     let c = state.catalog();
     let q = p.get("q").map(str::to_owned);

@@ -1,7 +1,8 @@
 //! The API's extractors. Every one refuses with the app's own
 //! [`AppError`] (the documented `ErrorBody`), never axum's plain text:
 //! [`AppJson`], [`AppQuery`], [`AppPath`] and [`AppBytes`] for a malformed,
-//! too large or too slow body, query or path; [`Citizen`] for a request that needs a signed-in citizen.
+//! too large or too slow body, query or path; [`Citizen`] for a request that
+//! needs a signed-in citizen. [`QueryPairs`] takes any query as it comes.
 
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::request::Parts;
@@ -57,6 +58,21 @@ impl<S: Send + Sync> FromRequest<S> for AppBytes {
     }
 }
 
+/// A query's name–value pairs in order, decoded as an HTML form's are
+/// (`+` is a space; a malformed escape is kept as typed): never refused, the
+/// route checks the names and values. What `AppQuery<Vec<(String,
+/// String)>>` gave, without serde's machinery on every request.
+pub struct QueryPairs(pub Vec<(String, String)>);
+
+impl<S: Send + Sync> FromRequestParts<S> for QueryPairs {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+        let query = parts.uri.query().unwrap_or_default();
+        Ok(QueryPairs(form_urlencoded::parse(query.as_bytes()).into_owned().collect()))
+    }
+}
+
 /// Path parameters.
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(AppError))]
@@ -100,5 +116,32 @@ impl FromRequestParts<AppState> for ClientAddress {
         }
         let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
         Ok(ClientAddress(peer.unwrap_or_else(|| "unknown".to_owned())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn pairs(uri: &str) -> Vec<(String, String)> {
+        let (mut parts, ()) = axum::http::Request::get(uri).body(()).unwrap().into_parts();
+        QueryPairs::from_request_parts(&mut parts, &()).await.ok().unwrap().0
+    }
+
+    fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    /// A query is read as a form is: in order, repeated names kept, `+` and
+    /// escapes decoded (Persian too), a malformed escape kept as typed.
+    #[tokio::test]
+    async fn query_pairs_are_decoded_as_a_form() {
+        assert_eq!(pairs("/api/x").await, owned(&[]));
+        assert_eq!(pairs("/api/x?").await, owned(&[]));
+        assert_eq!(
+            pairs("/api/x?q=%DA%AF%D9%88%D8%A7%D9%87%DB%8C+%D9%86%D8%A7%D9%85%D9%87&page=2&page=3&flag").await,
+            owned(&[("q", "گواهی نامه"), ("page", "2"), ("page", "3"), ("flag", "")])
+        );
+        assert_eq!(pairs("/api/x?a=%zz&b=1%2B1%3D2&c%20d=e=f").await, owned(&[("a", "%zz"), ("b", "1+1=2"), ("c d", "e=f")]));
     }
 }

@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::gateway::registry::BuildError;
 use crate::gateway::{CallContext, GatewayError};
 use crate::request_id::current_request_id;
-use crate::routes::extract::{AppPath, AppQuery};
+use crate::routes::extract::{AppPath, QueryPairs};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -37,7 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn lookup(
     State(state): State<AppState>,
     AppPath(operation): AppPath<String>,
-    AppQuery(params): AppQuery<Vec<(String, String)>>,
+    QueryPairs(params): QueryPairs,
 ) -> Result<Response, AppError> {
     let g = state.gateway();
     g.registry()

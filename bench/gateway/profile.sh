@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Where the gateway's instructions go, per request: Panjere (release, one
+# worker) under callgrind while `fixed_rate` sends 5,000 requests at 500/s,
+# instrumentation on only for those. Instruction counts are stable on a
+# shared machine where times are not.
+#
+#   bench/gateway/profile.sh [lookup|inquiry]   # default lookup
+#
+# Prints the instructions per request (the whole process, the background
+# probes of the agencies included) and the functions with the most, and
+# leaves the profile for callgrind_annotate (its path is printed).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+TARGET=${1:-lookup}
+BASE=18100
+SERVER_PORT=18200
+RATE=500
+SECS=10
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 0.5; }
+trap cleanup EXIT
+. bench/gateway/lib.sh
+command -v valgrind >/dev/null || { echo "==> installing valgrind (apt-get)"; apt-get install -y valgrind >/dev/null; }
+
+echo "==> building the server and the simulated agencies (release)"
+cargo build --release -q -p panjere-server -p panjere-agencies --bin panjere --bin panjere-agencies --example fixed_rate
+start_agencies
+echo "==> starting Panjere under callgrind (one worker)"
+PANJERE_WORKERS=1 start_server valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$WORK/callgrind.out"
+URL="http://127.0.0.1:$SERVER_PORT$LOOKUP_PATH"
+ARGS=()
+case $TARGET in
+    lookup) ;;
+    inquiry)
+        sign_in
+        URL="http://127.0.0.1:$SERVER_PORT$INQUIRY_PATH"
+        ARGS=(-m POST -H "Content-Type: application/json" -d "$INQUIRY_BODY" -H "Sec-Fetch-Site: same-origin" -H "Cookie: $COOKIE")
+        ;;
+    *) echo "usage: bench/gateway/profile.sh [lookup|inquiry]" >&2; exit 2 ;;
+esac
+# Warm up (connections, caches, prepared statements), then measure.
+./target/release/examples/fixed_rate "$URL" 200 3 8 "${ARGS[@]}" > /dev/null
+callgrind_control -i on "$SERVER_PID" > /dev/null
+out=$(./target/release/examples/fixed_rate "$URL" "$RATE" "$SECS" 8 "${ARGS[@]}")
+callgrind_control -i off "$SERVER_PID" > /dev/null
+callgrind_control -d "$SERVER_PID" > /dev/null
+sleep 1
+echo "    $out"
+sent=$(awk '{ for (i = 1; i < NF; i++) if ($i == "sent") print $(i + 1) }' <<<"$out")
+ok=$(awk '{ for (i = 1; i < NF; i++) if ($i == "ok") print $(i + 1) }' <<<"$out")
+[ "$ok" = "$sent" ] || { echo "only $ok of $sent requests answered 200" >&2; exit 1; }
+profile=$(ls -S "$WORK"/callgrind.out* | head -1)
+total=$(callgrind_annotate "$profile" | awk '/PROGRAM TOTALS/ { gsub(/,/, "", $1); print $1 }')
+echo
+echo "$TARGET: $(awk -v t="$total" -v n="$sent" 'BEGIN { printf "%d", t / n }') instructions per request ($total over $sent requests)"
+echo "functions with the most, inclusive (per request):"
+# (Recursive functions, named with a ' suffix, are counted once per level
+# by callgrind: left out. The agencies' background probes are the prober.)
+callgrind_annotate --inclusive=yes "$profile" |
+    awk -v n="$sent" '/^ *[0-9,]+ \(/ { c = $1; gsub(/,/, "", c); l = $0; sub(/^ *[0-9,]+ +\([ 0-9.]+%\) +(\?\?\?:)?/, "", l); sub(/ \[[^]]*\]$/, "", l); printf "%9d  %s\n", c / n, substr(l, 1, 140) }' |
+    grep -vE "'[0-9]|tokio::runtime|std::sys|__rust_begin|start_thread|call_once|panjere::main|PROGRAM" | head -40
+echo
+echo "profile: $profile (callgrind_annotate --tree=calling --inclusive=yes $profile)"
