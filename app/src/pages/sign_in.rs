@@ -45,9 +45,8 @@ pub fn SignInPage() -> impl IntoView {
 
     let national_code = RwSignal::new(String::new());
     let mobile = RwSignal::new(String::new());
-    // What was typed in the form the server painted, before the app took it over.
-    crate::shell::keep_typed("national-code", national_code);
-    crate::shell::keep_typed("mobile", mobile);
+    // The form the server painted is read-only until the app has it
+    // (`web::painted`): nothing typed there is waiting to be taken over.
     let code = RwSignal::new(String::new());
     let step = RwSignal::new(Step::Details);
     // Sending a code: `Some((national code, mobile))` starts a sign-in,
