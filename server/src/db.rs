@@ -73,12 +73,11 @@ const CACHED_SESSIONS: u64 = 100_000;
 /// if missing; the audit log's batch writer started); limits in memory.
 ///
 /// Sessions are read from memory and written through to SQLite, and which
-/// have ended is remembered: a SQLite
-/// database is one instance's (several instances share PostgreSQL and
-/// Redis), so every change to a session goes through this cache, and a
-/// signed-in request reads its session without a query (a query is a
-/// round trip to SQLite's own thread). A restarted instance reads its
-/// sessions back from SQLite.
+/// have ended is remembered: a SQLite database is one instance's (several
+/// instances share PostgreSQL and Redis), so every change to a session goes
+/// through this cache, and a signed-in request reads its session without a
+/// query (a query is a round trip to SQLite's own thread). A restarted
+/// instance reads its sessions back from SQLite.
 pub async fn sqlite_stores(pool: SqlitePool) -> Result<Stores, sqlx::Error> {
     let sessions = tower_sessions_sqlx_store::SqliteStore::new(pool.clone());
     sessions.migrate().await?;

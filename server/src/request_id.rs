@@ -1,9 +1,9 @@
 //! Request ids: taken from a well-formed incoming `X-Request-Id` or made
 //! anew, put on every log line of the request (a tracing span), returned in
 //! the `X-Request-Id` response header, and quoted in error bodies. The edge
-//! (`edge.rs`, which uses this module) sets and returns them; this module decides what id is
-//! acceptable, makes new ones, and keeps the id where error bodies and
-//! agency calls find it.
+//! (`edge.rs`, which uses this module) sets and returns them; this module
+//! decides what id is acceptable, makes new ones, and keeps the id where
+//! error bodies and agency calls find it.
 
 pub const HEADER: &str = "x-request-id";
 
