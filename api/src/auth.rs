@@ -218,9 +218,29 @@ pub fn safe_return_path(next: &str) -> Option<&str> {
     ok.then_some(next)
 }
 
+/// The sign-in page, coming back to `path` (with its query) afterwards;
+/// `reason` says why the citizen is there (`idle`: signed out after a
+/// while without activity). The app sends a signed-out citizen there, and
+/// so does the server for a direct visit to a citizen's page.
+pub fn sign_in_href(path: &str, reason: Option<&str>) -> String {
+    let mut href = format!("/sign-in?next={}", crate::url::encode(path));
+    if let Some(r) = reason {
+        href.push_str("&reason=");
+        href.push_str(&crate::url::encode(r));
+    }
+    href
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_way_to_sign_in_comes_back_here() {
+        assert_eq!(sign_in_href("/me/sessions", None), "/sign-in?next=%2Fme%2Fsessions");
+        assert_eq!(sign_in_href("/me", Some("idle")), "/sign-in?next=%2Fme&reason=idle");
+        assert_eq!(sign_in_href("/requests?status=done", None), "/sign-in?next=%2Frequests%3Fstatus%3Ddone");
+    }
 
     #[test]
     fn codes_in_any_script() {

@@ -304,6 +304,13 @@ pub struct Service<F = crate::forms::Form> {
 }
 
 impl<F> Service<F> {
+    /// Whether it is used through the window itself: an inquiry or an
+    /// application with its form (its `/services/{id}/use` page then holds
+    /// the form; otherwise that page says where to use it).
+    pub fn used_here(&self) -> bool {
+        matches!(self.kind, ServiceKind::Inquiry | ServiceKind::Application) && self.form.is_some()
+    }
+
     pub fn summary(&self) -> ServiceSummary {
         ServiceSummary {
             id: self.id.clone(),

@@ -13,12 +13,15 @@
 /// `main` for pages in the main module (where most citizens arrive: home
 /// and a service page), `paint` what the server puts in the shell (`service`,
 /// `agency`, `services`, `agencies`, `category`, `life_event`, `search`,
-/// `dashboard`, `sign_in`,
-/// `(heading title_key [lead_key])` or `none`: see [`Paint`]), `view` the page's
+/// `dashboard`, `sign_in`, `use_service`,
+/// `(heading title_key [lead_key [back link_key "/href"]])` or `none`: see
+/// [`Paint`]), `view` the page's
 /// view (tokens only the client expands). A `heading` names the locale keys
 /// of the page's own `h1` and lead paragraph: the server paints them from
 /// the Persian locale file the app renders them from (the end-to-end suite
 /// checks, for every such page, that the app's heading is the painted one).
+/// A citizen's page is painted only for its signed-in citizen (anyone else
+/// is sent to sign in by the server itself), in the app's narrow column.
 #[macro_export]
 macro_rules! with_pages {
     ($then:ident) => {
@@ -41,21 +44,21 @@ macro_rules! with_pages {
             }
             citizen {
                 // The citizen's own account.
-                ("/me", profile_route, account, none, { view! { <ProfilePage/> } }),
-                ("/me/sessions", sessions_route, account, none, { view! { <SessionsPage/> } }),
-                ("/me/data-use", data_use_route, account, none, { view! { <DataUsePage/> } }),
-                ("/inbox", inbox_route, account, none, { view! { <InboxPage/> } }),
+                ("/me", profile_route, account, (heading profile_title), { view! { <ProfilePage/> } }),
+                ("/me/sessions", sessions_route, account, (heading sessions_title sessions_lead back profile_title "/me"), { view! { <SessionsPage/> } }),
+                ("/me/data-use", data_use_route, account, (heading data_use_title data_use_lead), { view! { <DataUsePage/> } }),
+                ("/inbox", inbox_route, account, (heading inbox_title), { view! { <InboxPage/> } }),
                 // Using a service: the application, drafts and requests.
-                ("/services/:id/use", use_service_route, apply, none, { view! { <UseServicePage/> } }),
+                ("/services/:id/use", use_service_route, apply, use_service, { view! { <UseServicePage/> } }),
                 ("/drafts/:id", draft_route, apply, none, { view! { <DraftPage/> } }),
-                ("/requests", requests_route, apply, none, { view! { <RequestsPage/> } }),
+                ("/requests", requests_route, apply, (heading requests_title), { view! { <RequestsPage/> } }),
                 ("/requests/:id", request_route, apply, none, { view! { <RequestPage/> } }),
                 // What the window offers or did for the citizen from a life event.
                 ("/offers/:id", offer_route, apply, none, { view! { <OfferPage/> } }),
                 // Paying: fees, bills and fines; receipts.
-                ("/payments", payments_route, apply, none, { view! { <PaymentsPage/> } }),
+                ("/payments", payments_route, apply, (heading payments_title), { view! { <PaymentsPage/> } }),
                 ("/payments/:id", payment_route, apply, none, { view! { <PaymentPage/> } }),
-                ("/pay", pay_bill_route, apply, none, { view! { <PayBillPage/> } }),
+                ("/pay", pay_bill_route, apply, (heading bill_title bill_lead), { view! { <PayBillPage/> } }),
             }
         }
     };
@@ -70,8 +73,9 @@ pub enum Paint {
     Service,
     /// The agency's heading, short name and description (`/agencies/:id`).
     Agency,
-    /// A fixed heading and lead paragraph: their keys in the locale files.
-    Heading { title: &'static str, lead: Option<&'static str> },
+    /// A fixed heading and lead paragraph: their keys in the locale files;
+    /// `back`, a link back above the heading (its text's key, its address).
+    Heading { title: &'static str, lead: Option<&'static str>, back: Option<(&'static str, &'static str)> },
     /// The catalog's list (`/services`): heading, lead, filters, the count
     /// and the first page of services (as the address's query filters
     /// them), from [`crate::markup`].
@@ -90,6 +94,10 @@ pub enum Paint {
     /// query, and the first page of results (or what to do when there are
     /// none). The box is a plain form (`GET /search`) until the app has it.
     Search,
+    /// Using a service (`/services/:id/use`): its heading, and its summary
+    /// where the window holds its form, else the note that it is used
+    /// elsewhere (as the app shows either, from [`crate::Service::used_here`]).
+    UseService,
     /// The sign-in form's first step, as the app first shows it (with the
     /// notice the address's `reason` or `next` asks for); its button is
     /// disabled until the app takes the form over, keeping what was typed.
@@ -149,6 +157,9 @@ macro_rules! paint {
     (sign_in) => {
         Paint::SignIn
     };
+    (use_service) => {
+        Paint::UseService
+    };
     (search) => {
         Paint::Search
     };
@@ -162,10 +173,13 @@ macro_rules! paint {
         Paint::Topic { event: true }
     };
     ((heading $title:ident)) => {
-        Paint::Heading { title: stringify!($title), lead: None }
+        Paint::Heading { title: stringify!($title), lead: None, back: None }
     };
     ((heading $title:ident $lead:ident)) => {
-        Paint::Heading { title: stringify!($title), lead: Some(stringify!($lead)) }
+        Paint::Heading { title: stringify!($title), lead: Some(stringify!($lead)), back: None }
+    };
+    ((heading $title:ident $lead:ident back $link:ident $href:literal)) => {
+        Paint::Heading { title: stringify!($title), lead: Some(stringify!($lead)), back: Some((stringify!($link), $href)) }
     };
 }
 
@@ -212,11 +226,16 @@ mod tests {
         assert_eq!(page("/services/passport-issuance").map(|p| p.paint), Some(Paint::Service));
         assert_eq!(page("/agencies/post").map(|p| p.paint), Some(Paint::Agency));
         assert_eq!(page("/sign-in").map(|p| p.paint), Some(Paint::SignIn));
-        assert_eq!(page("/track").map(|p| p.paint), Some(Paint::Heading { title: "track_title", lead: Some("track_lead") }));
+        assert_eq!(page("/track").map(|p| p.paint), Some(Paint::Heading { title: "track_title", lead: Some("track_lead"), back: None }));
+        assert_eq!(
+            page("/me/sessions").map(|p| p.paint),
+            Some(Paint::Heading { title: "sessions_title", lead: Some("sessions_lead"), back: Some(("profile_title", "/me")) })
+        );
         assert_eq!(page("/agencies").map(|p| p.paint), Some(Paint::Agencies));
         assert_eq!(page("/services").map(|p| p.paint), Some(Paint::Services));
         assert_eq!(page("/life-events/birth").map(|p| p.paint), Some(Paint::Topic { event: true }));
         assert_eq!(page("/categories/tax").map(|p| p.paint), Some(Paint::Topic { event: false }));
+        assert_eq!(page("/services/passport-issuance/use").map(|p| (p.paint, p.signed_in)), Some((Paint::UseService, true)));
         assert!(page("/me").is_some_and(|p| p.signed_in));
         assert!(page("/services").is_some_and(|p| !p.signed_in));
         for unknown in ["/no/such/page", "/servicez", "/services/a/b/c", "/me/x"] {

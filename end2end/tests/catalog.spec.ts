@@ -1,6 +1,8 @@
+import type { Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appReady, en, expect, expectAccessible, fa, holdResponses, test } from './fixtures';
+import { signIn } from './fixtures/auth';
 
 test.describe('home', () => {
   test('renders right to left in Persian with the right title and no console errors', async ({ page, home, consoleErrors }) => {
@@ -229,27 +231,79 @@ test.describe('agencies and topics', () => {
   });
 });
 
-/** The pages whose heading the server paints from the locale: `(heading title [lead])` in the page table. */
-function headingPages(): { path: string; title: string; lead?: string }[] {
+/**
+ * The pages whose heading the server paints from the locale: `(heading title
+ * [lead])` in the page table; `citizen` for those of its `citizen` group,
+ * painted for a signed-in citizen only.
+ */
+type HeadingPage = { path: string; title: string; lead?: string; back?: [string, string]; citizen: boolean };
+
+function headingPages(): HeadingPage[] {
   const table = readFileSync(join(__dirname, '..', '..', 'api', 'src', 'pages.rs'), 'utf8');
-  return [...table.matchAll(/\("(\/[^"]*)", \w+, \w+, \(heading (\w+)(?: (\w+))?\)/g)].map(([, path, title, lead]) => ({ path, title, lead }));
+  // The table's own `citizen {` line (the docs above it name it too).
+  const citizenFrom = table.search(/^\s*citizen \{\s*$/m);
+  return [...table.matchAll(/\("(\/[^"]*)", \w+, \w+, \(heading (\w+)(?: (\w+))?(?: back (\w+) "([^"]*)")?\)/g)].map((m) => {
+    const [, path, title, lead, link, href] = m;
+    return { path, title, lead, back: link ? [link, href] : undefined, citizen: citizenFrom !== -1 && m.index! > citizenFrom };
+  });
 }
 
 test.describe('server', () => {
+  /** The painted heading (lead, link back) of `path` is the app's, `get` reading the painted page. */
+  async function sameHeading(page: Page, get: (path: string) => Promise<string>, p: HeadingPage) {
+    const { path, title, lead, back } = p;
+    const html = await get(path);
+    const painted = html.match(/<h1 class="shell-title">([^<]*)<\/h1>(?:<p class="lead">([^<]*)<\/p>)?/);
+    expect(painted?.[1], `${path}: painted heading`).toBe(fa[title as keyof typeof fa]);
+    if (lead) expect(painted?.[2], `${path}: painted lead`).toBe(fa[lead as keyof typeof fa]);
+    if (back) {
+      const link = `<p class="breadcrumb-back"><a href="${back[1]}">${fa[back[0] as keyof typeof fa]}</a></p><h1 class="shell-title">`;
+      expect(html, `${path}: painted link back`).toContain(link);
+    }
+    await page.goto(path);
+    await appReady(page);
+    await expect(page.locator('main h1'), `${path}: the app's heading`).toHaveText(painted![1]);
+    if (lead) await expect(page.locator('main p.lead').first(), `${path}: the app's lead`).toHaveText(painted![2]);
+    if (back) {
+      const link = page.locator('main p.breadcrumb-back a');
+      await expect(link, `${path}: the app's link back`).toHaveText(fa[back[0] as keyof typeof fa]);
+      await expect(link).toHaveAttribute('href', back[1]);
+    }
+  }
+
   test('a page painted by the server is the page the app renders: same heading and lead', async ({ page, request }) => {
     // (The pages painted with more than a heading are checked element for element below.)
-    const pages = headingPages();
+    const pages = headingPages().filter((p) => !p.citizen);
     expect(pages.length).toBeGreaterThanOrEqual(2);
-    for (const { path, title, lead } of pages) {
-      const html = await (await request.get(path)).text();
-      const painted = html.match(/<h1 class="shell-title">([^<]*)<\/h1>(?:<p class="lead">([^<]*)<\/p>)?/);
-      expect(painted?.[1], `${path}: painted heading`).toBe(fa[title as keyof typeof fa]);
-      if (lead) expect(painted?.[2], `${path}: painted lead`).toBe(fa[lead as keyof typeof fa]);
-      await page.goto(path);
-      await appReady(page);
-      await expect(page.locator('main h1'), `${path}: the app's heading`).toHaveText(painted![1]);
-      if (lead) await expect(page.locator('main p.lead').first(), `${path}: the app's lead`).toHaveText(painted![2]);
-    }
+    for (const p of pages) await sameHeading(page, async (path) => (await request.get(path)).text(), p);
+  });
+
+  test("a citizen's page is painted for them alone, as the app renders it; anyone else is sent to sign in by the server", async ({ page, request }, testInfo) => {
+    // One sign-in, on the phone (the painting is the same on any screen).
+    test.skip(testInfo.project.name !== 'phone', 'signs in once, on the phone project');
+    test.setTimeout(60_000);
+    const pages = headingPages().filter((p) => p.citizen);
+    expect(pages.length).toBeGreaterThanOrEqual(7);
+    expect(pages.filter((p) => p.back).length).toBeGreaterThanOrEqual(1);
+    const first = pages[0];
+    const away = await request.get(first.path, { maxRedirects: 0 });
+    expect(away.status(), `${first.path} signed out`).toBe(303);
+    expect(away.headers().location).toBe(`/sign-in?next=${encodeURIComponent(first.path)}`);
+    await page.goto(first.path);
+    await expect(page).toHaveURL(/\/sign-in\?next=/);
+    await signIn(page, request, '0089123451', '09121234567');
+    await expect(page).toHaveURL(first.path);
+    // The browser's own cookies: signed in.
+    const get = async (path: string) => (await page.request.get(path, { maxRedirects: 0 })).text();
+    for (const p of pages) await sameHeading(page, get, p);
+    // Using a service: its heading and summary, painted from the catalog.
+    const use = '/services/passport-issuance/use';
+    const painted = (await get(use)).match(/<h1 class="shell-title">([^<]*)<\/h1><p class="lead">([^<]*)<\/p>/);
+    expect(painted?.[1], `${use}: painted heading`).toBe('صدور گذرنامه');
+    await page.goto(use);
+    await appReady(page);
+    await expect(page.locator('main h1'), `${use}: the app's heading`).toHaveText(painted![1]);
+    await expect(page.locator('main p.lead').first(), `${use}: the app's lead`).toHaveText(painted![2]);
   });
 
   test('a list the server paints is the list the app renders, element for element, and nothing moves', async ({ page, request, browser }) => {

@@ -14,6 +14,7 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
+use tower_sessions::Session;
 
 use panjere_api::filter::PER_PAGE;
 use panjere_api::markup::{self, Word, Words};
@@ -30,6 +31,25 @@ pub struct Web {
     pub catalog: std::sync::Arc<Catalog>,
     /// Every agency as the window verifies it now (the agencies page's list).
     pub agencies: std::sync::Arc<dyn Fn() -> Vec<Agency> + Send + Sync>,
+    /// Who a session is, checked as the API checks it (timeouts, a session
+    /// ended elsewhere): for a direct visit to a citizen's page.
+    pub visitor: std::sync::Arc<dyn Fn(Session) -> VisitorCheck + Send + Sync>,
+}
+
+/// A [`Visitor`] being found out.
+pub type VisitorCheck = std::pin::Pin<Box<dyn std::future::Future<Output = Visitor> + Send>>;
+
+/// Who visits a citizen's page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visitor {
+    /// The session's citizen, signed in: their page is painted.
+    Citizen,
+    /// Nobody is signed in (or the session ended): sent to sign in and back,
+    /// saying why when the session ended for being idle (`idle`).
+    SignedOut { reason: Option<&'static str> },
+    /// Not known (the session store did not answer): the shell unpainted,
+    /// and the app finds out.
+    Unknown,
 }
 
 /// `index.html` of the build, held in memory, and the CSP that allows
@@ -81,8 +101,16 @@ impl Shell {
     /// the same markup functions (`panjere_api::markup`). Other routes get an
     /// empty `main` rather than the home page's hero. Persian, like the rest
     /// of the shell.
-    pub fn page(&self, path: &str, query: Option<&str>, data: &Web) -> String {
-        let paint = panjere_api::pages::page(path).map_or(Paint::None, |r| r.paint);
+    ///
+    /// A citizen's page is painted only for its `citizen` (the visitor
+    /// known to be signed in), in the app's narrow column.
+    pub fn page(&self, path: &str, query: Option<&str>, data: &Web, citizen: bool) -> String {
+        let route = panjere_api::pages::page(path);
+        let signed_in = route.is_some_and(|r| r.signed_in);
+        let paint = match route {
+            Some(r) if !r.signed_in || citizen => r.paint,
+            _ => Paint::None,
+        };
         let (Some(title), Some(main)) = (&self.title, &self.main) else {
             return self.index_html.clone();
         };
@@ -94,6 +122,7 @@ impl Shell {
         let wrap = match paint {
             Paint::SignIn => "wrap narrow",
             Paint::Dashboard => "wrap dashboard",
+            _ if signed_in => "wrap narrow",
             _ => "wrap",
         };
         let (page_title, content) = match painted(paint, path, query, data) {
@@ -188,8 +217,26 @@ fn painted(paint: Paint, path: &str, query: Option<&str>, data: &Web) -> Option<
                 ),
             )
         }),
-        Paint::Heading { title, lead: lead_key } => locale_fa(title)
-            .map(|text| (text.to_owned(), format!("{}{}", heading(text), lead_key.and_then(locale_fa).map(lead).unwrap_or_default()))),
+        Paint::UseService => catalog.service(service_id(path)).map(|s| {
+            let rest = if s.used_here() {
+                lead(&s.summary.fa)
+            } else {
+                format!(
+                    "<p>{}</p><a href=\"/services/{}\">{}</a>",
+                    escape_html(t("use_not_online")),
+                    escape_html(&s.id),
+                    escape_html(t("use_back_to_service"))
+                )
+            };
+            (s.name.fa.clone(), format!("{}{rest}", heading(&s.name.fa)))
+        }),
+        Paint::Heading { title, lead: lead_key, back } => locale_fa(title).map(|text| {
+            // The app's link back (`p.breadcrumb-back`), above the heading.
+            let back = back
+                .map(|(key, href)| format!("<p class=\"breadcrumb-back\"><a href=\"{}\">{}</a></p>", escape_html(href), escape_html(t(key))))
+                .unwrap_or_default();
+            (text.to_owned(), format!("{back}{}{}", heading(text), lead_key.and_then(locale_fa).map(lead).unwrap_or_default()))
+        }),
         Paint::Services => {
             let filter = ServiceFilter { q: None, ..filter() };
             let title = locale_fa("services_title")?;
@@ -372,6 +419,7 @@ pub fn exists(path: &str, catalog: &Catalog) -> bool {
         None => false,
         Some(Paint::Service) => catalog.service(id).is_some(),
         Some(Paint::Agency) => catalog.agency_record(id).is_some(),
+        Some(Paint::UseService) => catalog.service(service_id(path)).is_some(),
         Some(Paint::Topic { event }) => {
             let topics = catalog.categories();
             if event {
@@ -384,6 +432,11 @@ pub fn exists(path: &str, catalog: &Catalog) -> bool {
             Paint::None | Paint::Heading { .. } | Paint::Services | Paint::Agencies | Paint::SignIn | Paint::Search | Paint::Dashboard,
         ) => true,
     }
+}
+
+/// The service a `/services/:id/…` address is about.
+fn service_id(path: &str) -> &str {
+    path.trim_start_matches('/').split('/').nth(1).unwrap_or_default()
 }
 
 /// The split build's `modules.json` (each module's file URLs); empty
@@ -518,10 +571,13 @@ pub fn cache_control(path: &str) -> &'static str {
 }
 
 /// Everything that is not `/api/…`: static files, else the SPA shell.
-pub fn router<S>() -> Router<S>
+/// `sessions` reads the session cookie for a citizen's page (the session
+/// itself is loaded only there).
+pub fn router<S, Store>(sessions: tower_sessions::SessionManagerLayer<Store>) -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
     Web: axum::extract::FromRef<S>,
+    Store: tower_sessions::SessionStore + Clone,
 {
     // The pages' HTML, which now carries a painted list (the agencies page's
     // 72 cards are 60 KB of Persian), compressed as accepted, at a level
@@ -529,7 +585,7 @@ where
     let html = |_: StatusCode, _: axum::http::Version, headers: &axum::http::HeaderMap, _: &axum::http::Extensions| {
         headers.get(header::CONTENT_TYPE).is_some_and(|t| t.as_bytes().starts_with(b"text/html"))
     };
-    Router::new().fallback(serve_static).layer(
+    Router::new().fallback(serve_static).layer(sessions).layer(
         tower_http::compression::CompressionLayer::new()
             .br(true)
             .gzip(true)
@@ -561,8 +617,46 @@ async fn serve_static(State(web): State<Web>, uri: Uri, req: Request) -> Respons
     // Every path answers the shell; the app shows the page, or its own
     // not-found page for a path that is none of its routes (then 404).
     let status = if exists(&path, &web.catalog) { StatusCode::OK } else { StatusCode::NOT_FOUND };
-    let html = shell.page(&path, uri.query(), &web);
+    // A citizen's page: for their citizen painted, anyone else sent to
+    // sign in (and back here) without loading the app first.
+    if status == StatusCode::OK && panjere_api::pages::page(&path).is_some_and(|r| r.signed_in) {
+        let visitor = match req.extensions().get::<Session>() {
+            Some(session) => (web.visitor)(session.clone()).await,
+            None => Visitor::SignedOut { reason: None },
+        };
+        let here = match uri.query() {
+            Some(q) => format!("{path}?{q}"),
+            None => path.clone(),
+        };
+        let html = |citizen| {
+            let html = shell.page(&path, uri.query(), &web, citizen);
+            // Never kept by a cache: the answer depends on who asks.
+            (status, [(header::CACHE_CONTROL, "private, no-store"), (header::CONTENT_TYPE, "text/html; charset=utf-8")], html)
+                .into_response()
+        };
+        return match visitor {
+            Visitor::Citizen => html(true),
+            // The session cookie is `SameSite=Strict`: a link from another
+            // site arrives without it, signed in or not. Only where the
+            // browser would have sent it is its absence an answer; the app
+            // finds out otherwise.
+            Visitor::SignedOut { reason } if cookie_would_be_sent(req.headers()) => (
+                StatusCode::SEE_OTHER,
+                [(header::LOCATION, panjere_api::auth::sign_in_href(&here, reason)), (header::CACHE_CONTROL, "no-store".to_owned())],
+            )
+                .into_response(),
+            Visitor::SignedOut { .. } | Visitor::Unknown => html(false),
+        };
+    }
+    let html = shell.page(&path, uri.query(), &web, false);
     (status, [(header::CACHE_CONTROL, "no-cache"), (header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+}
+
+/// Whether the browser sends a `SameSite=Strict` cookie with this request:
+/// from this site itself, typed or bookmarked (`Sec-Fetch-Site` `none`),
+/// or not a browser's navigation at all (no `Sec-Fetch-Site`).
+fn cookie_would_be_sent(headers: &axum::http::HeaderMap) -> bool {
+    headers.get("sec-fetch-site").is_none_or(|site| site == "same-origin" || site == "none")
 }
 
 #[cfg(test)]
@@ -574,7 +668,12 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let catalog = std::sync::Arc::new(crate::catalog::Catalog::load(&root.join("data")).unwrap());
         let listed = catalog.clone();
-        Web { shell: None, catalog, agencies: std::sync::Arc::new(move || listed.agencies().to_vec()) }
+        Web {
+            shell: None,
+            catalog,
+            agencies: std::sync::Arc::new(move || listed.agencies().to_vec()),
+            visitor: std::sync::Arc::new(|_| Box::pin(async { Visitor::Unknown })),
+        }
     }
 
     #[test]
@@ -597,10 +696,10 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         let html = "<html><head><title>پنجره</title><script type=\"module\">init()</script></head>\
                     <body><div id=\"app\"><header>h</header><main id=\"main\"><section class=\"hero\">hero</section></main></div></body></html>";
         let shell = Shell::new(Path::new("dist"), html.to_owned()).unwrap();
-        assert_eq!(shell.page("/", None, &web), html);
+        assert_eq!(shell.page("/", None, &web, false), html);
 
         let s = catalog.service("passport-issuance").unwrap();
-        let page = shell.page("/services/passport-issuance", None, &web);
+        let page = shell.page("/services/passport-issuance", None, &web, false);
         assert!(page.contains(&format!("<title>{} | پنجره</title>", s.name.fa)), "{page}");
         assert!(page.contains(&format!("<h1 class=\"shell-title\">{}</h1>", s.name.fa)), "{page}");
         assert!(page.contains(&format!("<p class=\"lead\">{}</p>", escape_html(&s.summary.fa))), "{page}");
@@ -620,7 +719,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         assert_eq!(inline_script_hashes(&page), inline_script_hashes(html));
 
         let a = catalog.agency("post").unwrap().agency;
-        let page = shell.page("/agencies/post/", None, &web);
+        let page = shell.page("/agencies/post/", None, &web, false);
         assert!(page.contains(&format!("<h1 class=\"shell-title\">{}</h1>", a.name.fa)) && page.contains(&escape_html(&a.description.fa)));
         assert!(page.contains(&format!(
             "<li><a href=\"/agencies\">دستگاه‌های اجرایی</a></li><li><span aria-current=\"page\">{}</span></li>",
@@ -628,7 +727,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         )));
 
         // A page with a fixed heading: its h1 and lead from the locale file.
-        let page = shell.page("/track", None, &web);
+        let page = shell.page("/track", None, &web, false);
         assert!(page.contains(&format!("<title>{} | پنجره</title>", locale_fa("track_title").unwrap())), "{page}");
         assert!(
             page.contains(&format!(
@@ -640,21 +739,21 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         );
         // The sign-in form, in the narrow column, its button disabled until
         // the app has it; the notice the address asks for.
-        let page = shell.page("/sign-in", None, &web);
+        let page = shell.page("/sign-in", None, &web, false);
         assert!(page.contains("<title>ورود به پنجره | پنجره</title><") || page.contains("<title>ورود به پنجره | پنجره</title>"), "{page}");
         assert!(page.contains("<div class=\"wrap narrow\"><div class=\"error-summary\""), "{page}");
         assert!(page.contains("<input id=\"national-code\" name=\"national-code\"") && page.contains("<input id=\"mobile\""), "{page}");
         assert!(page.contains("disabled=\"\">فرستادن کد</button></form>"), "{page}");
         assert_eq!(page.matches("readonly=\"\"").count(), 2, "nothing is typed into the painted form: {page}");
         assert!(!page.contains("notice"), "{page}");
-        let page = shell.page("/sign-in", Some("next=%2Fme"), &web);
+        let page = shell.page("/sign-in", Some("next=%2Fme"), &web, false);
         assert!(
             page.contains(&format!("<div class=\"notice notice-info\"><p>{}</p></div>", locale_fa("auth_sign_in_to_continue").unwrap()))
         );
-        let page = shell.page("/sign-in", Some("reason=idle&next=%2Fme"), &web);
+        let page = shell.page("/sign-in", Some("reason=idle&next=%2Fme"), &web, false);
         assert!(page.contains(&format!("role=\"status\"><p>{}</p></div>", locale_fa("auth_idle_signed_out").unwrap())));
         // The lists: their first page, through the app's own markup.
-        let page = shell.page("/agencies", None, &web);
+        let page = shell.page("/agencies", None, &web, false);
         let agencies = catalog.agencies();
         assert!(page.contains("<h1 class=\"shell-title\">دستگاه‌های اجرایی</h1><p class=\"lead\">"), "{page}");
         assert_eq!(page.matches("<li class=\"card\"><h2 class=\"h3\"><a href=\"/agencies/").count(), agencies.len());
@@ -664,14 +763,14 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         let inquiries = ServiceFilter { kind: Some(panjere_api::ServiceKind::Inquiry), ..Default::default() };
         let all = catalog.services(&inquiries);
         assert!(all.len() > PER_PAGE, "the test needs a second page");
-        let page = shell.page("/services", Some("kind=inquiry&page=2&q=ignored"), &web);
+        let page = shell.page("/services", Some("kind=inquiry&page=2&q=ignored"), &web, false);
         assert!(page.contains("<title>همه خدمات | پنجره</title>"), "{page}");
         assert!(page.contains(&markup::filter_bar(&inquiries.with_page(2), "/services", true, &Persian)), "{page}");
         assert!(page.contains(&format!("<div role=\"status\"><h2 class=\"count\">{} ", Persian.num(all.len() as u64))), "{page}");
         let second: Vec<_> = all.iter().skip(PER_PAGE).take(PER_PAGE).cloned().collect();
         assert!(page.contains(&format!("<ul class=\"cards service-list\">{}</ul>", markup::service_cards(&second, &Persian))), "{page}");
 
-        let page = shell.page("/life-events/birth", None, &web);
+        let page = shell.page("/life-events/birth", None, &web, false);
         let birth = catalog.categories().life_events.into_iter().find(|e| e.id == "birth").unwrap();
         let born = catalog.services(&ServiceFilter { event: Some("birth".into()), ..Default::default() });
         assert!(!born.is_empty());
@@ -683,7 +782,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         assert!(page.contains(&markup::service_cards(&born[..born.len().min(PER_PAGE)], &Persian)), "{page}");
         assert!(page.contains("<span aria-current=\"page\">رویداد زندگی: "), "the app's breadcrumb: {page}");
         for (path, known) in [("/categories/tax", true), ("/categories/no-such", false), ("/life-events/tax", false)] {
-            assert_eq!(shell.page(path, None, &web).contains("shell-title"), known, "{path}");
+            assert_eq!(shell.page(path, None, &web, false).contains("shell-title"), known, "{path}");
             assert_eq!(exists(path, catalog), known, "{path}");
         }
         assert_eq!(Persian.num(1234567), "۱٬۲۳۴٬۵۶۷", "ICU's Persian digits and grouping, as the browser's Intl");
@@ -692,7 +791,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         let q = "گذرنامه";
         let found = catalog.services(&ServiceFilter { q: Some(q.into()), ..Default::default() });
         assert!(!found.is_empty());
-        let page = shell.page("/search", Some(&format!("q={}", panjere_api::url::encode(q))), &web);
+        let page = shell.page("/search", Some(&format!("q={}", panjere_api::url::encode(q))), &web, false);
         assert!(
             page.contains(&format!("<title>{} | پنجره</title>", markup::fill(locale_fa("search_results_for").unwrap(), &[("q", q)]))),
             "{page}"
@@ -700,20 +799,20 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         assert!(page.contains("action=\"/search\" method=\"get\"") && page.contains(&format!("value=\"{q}\"")), "{page}");
         assert!(page.contains(&markup::service_cards(&found[..found.len().min(PER_PAGE)], &Persian)), "{page}");
         // as the shell's plain form sends it: a space as `+`
-        let two = shell.page("/search", Some("q=%DA%AF%D8%B0%D8%B1%D9%86%D8%A7%D9%85%D9%87+%D8%B9%D8%A7%D8%AF%DB%8C"), &web);
+        let two = shell.page("/search", Some("q=%DA%AF%D8%B0%D8%B1%D9%86%D8%A7%D9%85%D9%87+%D8%B9%D8%A7%D8%AF%DB%8C"), &web, false);
         assert!(two.contains("value=\"گذرنامه عادی\""), "{two}");
-        let none = shell.page("/search", Some("q=zzzzqqqq"), &web);
+        let none = shell.page("/search", Some("q=zzzzqqqq"), &web, false);
         assert!(
             none.contains(&format!("<div class=\"empty\" role=\"status\"><h2>{}</h2>", locale_fa("search_no_results").unwrap())),
             "{none}"
         );
-        let empty = shell.page("/search", None, &web);
+        let empty = shell.page("/search", None, &web, false);
         assert!(
             empty.contains(&format!("<p class=\"empty\">{}</p>", locale_fa("search_empty_query").unwrap()))
                 && !empty.contains("filter-bar")
         );
         // The dashboard: its heading, lead and headline rule, in its own column.
-        let page = shell.page("/dashboard", None, &web);
+        let page = shell.page("/dashboard", None, &web, false);
         assert!(page.contains("<div class=\"wrap dashboard\"><h1 class=\"shell-title\">"), "{page}");
         assert!(page.contains(&format!(
             "<p class=\"hint\" id=\"smart-rule\">{}</p></section>",
@@ -721,16 +820,75 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         )));
         // every key the table names is in the locale
         for p in panjere_api::pages::PAGES {
-            if let Paint::Heading { title, lead } = p.paint {
+            if let Paint::Heading { title, lead, back } = p.paint {
                 assert!(locale_fa(title).is_some() && lead.is_none_or(|l| locale_fa(l).is_some()), "{}", p.path);
+                assert!(back.is_none_or(|(key, href)| locale_fa(key).is_some() && panjere_api::pages::page(href).is_some()), "{}", p.path);
             }
         }
 
         for other in ["/services/no-such-service", "/services/passport-issuance/use", "/requests"] {
-            let page = shell.page(other, None, &web);
+            let page = shell.page(other, None, &web, false);
             assert!(!page.contains("hero") && !page.contains("<h1") && page.contains("role=\"status\""), "{other}: {page}");
             assert!(page.contains("<title>پنجره</title>"), "{other}");
         }
+
+        // A citizen's page with a fixed heading: painted for its signed-in
+        // citizen only, in the app's narrow column.
+        let page = shell.page("/requests", None, &web, true);
+        let title = locale_fa("requests_title").unwrap();
+        assert!(page.contains(&format!("<title>{title} | پنجره</title>")), "{page}");
+        assert!(page.contains(&format!("<div class=\"wrap narrow\"><h1 class=\"shell-title\">{title}</h1>")), "{page}");
+        let page = shell.page("/pay", None, &web, true);
+        assert!(
+            page.contains(&format!(
+                "<h1 class=\"shell-title\">{}</h1><p class=\"lead\">{}</p>",
+                locale_fa("bill_title").unwrap(),
+                locale_fa("bill_lead").unwrap()
+            )),
+            "{page}"
+        );
+        // Using a service: its heading and summary where the window holds
+        // its form, else where to use it; nothing for an unknown service
+        // (a 404).
+        let services = catalog.services(&ServiceFilter::default());
+        let here = services.iter().filter_map(|s| catalog.service(&s.id)).find(|s| s.used_here()).unwrap();
+        let elsewhere = services.iter().filter_map(|s| catalog.service(&s.id)).find(|s| !s.used_here()).unwrap();
+        let page = shell.page(&format!("/services/{}/use", here.id), None, &web, true);
+        assert!(page.contains(&format!("<title>{} | پنجره</title>", here.name.fa)), "{page}");
+        assert!(
+            page.contains(&format!(
+                "<div class=\"wrap narrow\"><h1 class=\"shell-title\">{}</h1><p class=\"lead\">{}</p>",
+                here.name.fa, here.summary.fa
+            )),
+            "{page}"
+        );
+        let page = shell.page(&format!("/services/{}/use/", elsewhere.id), None, &web, true);
+        assert!(
+            page.contains(&format!(
+                "<h1 class=\"shell-title\">{}</h1><p>{}</p><a href=\"/services/{}\">{}</a>",
+                elsewhere.name.fa,
+                locale_fa("use_not_online").unwrap(),
+                elsewhere.id,
+                locale_fa("use_back_to_service").unwrap()
+            )),
+            "{page}"
+        );
+        assert!(!shell.page("/services/no-such-service/use", None, &web, true).contains("<h1"));
+        assert!(!exists("/services/no-such-service/use", catalog) && exists(&format!("/services/{}/use", here.id), catalog));
+        // A link back above the heading, as the app has it.
+        let page = shell.page("/me/sessions", None, &web, true);
+        assert!(
+            page.contains(&format!(
+                "<div class=\"wrap narrow\"><p class=\"breadcrumb-back\"><a href=\"/me\">{}</a></p><h1 class=\"shell-title\">{}</h1><p class=\"lead\">{}</p>",
+                locale_fa("profile_title").unwrap(),
+                locale_fa("sessions_title").unwrap(),
+                locale_fa("sessions_lead").unwrap()
+            )),
+            "{page}"
+        );
+        // …and the citizen flag paints nothing of a page the table paints nothing for.
+        let page = shell.page("/requests/REQ-1", None, &web, true);
+        assert!(!page.contains("<h1") && page.contains("<div class=\"wrap\"><p class=\"visually-hidden\""), "{page}");
         assert_eq!(escape_html("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
     }
 
@@ -760,7 +918,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
                     <body><main id=\"main\">hero</main></body></html>";
         let shell = Shell::new(dist.path(), html.to_owned()).unwrap();
         let meta = |path: &str| {
-            let page = shell.page(path, None, &web);
+            let page = shell.page(path, None, &web, false);
             page.find("<meta name=\"page-code\"").map(|at| {
                 assert!(page[at..].find("</head>").is_some(), "in the head");
                 page[at..at + page[at..].find('>').unwrap() + 1].to_owned()
@@ -776,7 +934,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         assert_eq!(meta("/dashboard"), None, "a module the build does not name");
         // No split build: nothing named.
         let plain = Shell::new(Path::new("no-such-dist"), html.to_owned()).unwrap();
-        assert!(!plain.page("/status", None, &web).contains("page-code"));
+        assert!(!plain.page("/status", None, &web, false).contains("page-code"));
     }
 
     #[test]

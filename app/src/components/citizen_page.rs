@@ -8,9 +8,10 @@ use crate::contexts::{use_auth, AuthStatus};
 /// The guard of every citizen's page (the `citizen` group of the page
 /// table): the page for a signed-in citizen; anyone else is sent to sign in
 /// and comes back here afterwards (or, when the app signed them out on
-/// purpose, where it said); a loading placeholder while the session is
-/// being checked. The page is built once per sign-in, not again when the
-/// session's clock is refreshed.
+/// purpose, where it said). While the session is being checked, what the
+/// server painted for a signed-in citizen here (the page's heading) stays
+/// as painted, else a loading placeholder. The page is built once per
+/// sign-in, not again when the session's clock is refreshed.
 pub fn citizen_page(page: fn() -> AnyView) -> AnyView {
     let auth = use_auth();
     let access = Memo::new(move |_| match auth.status.get() {
@@ -26,7 +27,10 @@ pub fn citizen_page(page: fn() -> AnyView) -> AnyView {
     });
     (move || match access.get() {
         Some(true) => page(),
-        _ => view! { <Loading/> }.into_any(),
+        _ => match crate::shell::peek_for(&window().location().pathname().unwrap_or_default()) {
+            Some(painted) => painted.in_wrap(),
+            None => view! { <Loading/> }.into_any(),
+        },
     })
     .into_any()
 }

@@ -5,21 +5,11 @@ use panjere_api::Lang;
 
 use crate::fmt::digits;
 
-use super::lists::encode;
+pub use panjere_api::auth::sign_in_href;
 
 /// A countdown as `m:ss` in the language's digits.
 pub fn countdown(secs: u64, lang: Lang) -> String {
     digits(&format!("{}:{:02}", secs / 60, secs % 60), lang)
-}
-
-/// The sign-in page, coming back to `path` afterwards.
-pub fn sign_in_href(path: &str, reason: Option<&str>) -> String {
-    let mut href = format!("/sign-in?next={}", encode(path));
-    if let Some(r) = reason {
-        href.push_str("&reason=");
-        href.push_str(&encode(r));
-    }
-    href
 }
 
 /// The browser-side checks of the sign-in form (the same code the server

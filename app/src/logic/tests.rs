@@ -173,12 +173,6 @@ fn countdowns_and_digits() {
 }
 
 #[test]
-fn sign_in_links_carry_the_way_back() {
-    assert_eq!(sign_in_href("/me/sessions", None), "/sign-in?next=%2Fme%2Fsessions");
-    assert_eq!(sign_in_href("/me", Some("idle")), "/sign-in?next=%2Fme&reason=idle");
-}
-
-#[test]
 fn sign_in_form_checks() {
     assert_eq!(check_sign_in("۰۰۷۶۲۲۹۶۴۵", "+989121111111"), (None, None));
     assert_eq!(check_sign_in("0076229646", "0912"), (Some("national_code_check_digit"), Some("mobile_format")));

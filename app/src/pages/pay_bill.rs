@@ -92,7 +92,7 @@ pub fn PayBillPage() -> impl IntoView {
     view! {
         <div class="wrap narrow">
             <h1>{move || i18n.t().bill_title}</h1>
-            <p>{move || i18n.t().bill_lead}</p>
+            <p class="lead">{move || i18n.t().bill_lead}</p>
             <form class="form" id="pay-bill" on:submit=submit novalidate>
                 {field("bill_id", |t| t.bill_id, bill_id, |e| e.0.clone())}
                 {field("payment_id", |t| t.payment_id, payment_id, |e| e.1.clone())}

@@ -22,7 +22,7 @@ pub fn PaymentsPage() -> impl IntoView {
                     if r.items.is_empty() {
                         view! { <p class="empty">{move || i18n.t().payments_none}</p> }.into_any()
                     } else {
-                        view! { <ul class="session-list" id="payments">{r.items.into_iter().map(|p| view! { <PaymentCard p/> }).collect_view()}</ul> }.into_any()
+                        view! { <ul class="session-list" id="payments">{r.items.into_iter().map(|p| view! { <PaymentCard p top=true/> }).collect_view()}</ul> }.into_any()
                     }
                 }
             />

@@ -42,13 +42,17 @@ fn ProfileContent() -> impl IntoView {
         <div class="wrap narrow">
             <h1>{move || i18n.t().profile_title}</h1>
             <AsyncView resource=profile render=|p| view! { <ProfileDetails p/> }/>
-            <ProactiveChoicesPanel/>
-            <div class="button-row">
-                <a class="button secondary" href="/me/sessions">{move || i18n.t().sessions_title}</a>
-                <a class="button secondary" href="/me/data-use">{move || i18n.t().profile_data_use}</a>
-                <a class="button secondary" href="/requests">{move || i18n.t().requests_title}</a>
-                <button type="button" class="button secondary" id="sign-out" on:click=sign_out>{move || i18n.t().sign_out}</button>
-            </div>
+            // Below the profile once it has come (or failed): shown before,
+            // the profile arriving above would push them down the page.
+            <Show when=move || profile.get().is_some()>
+                <ProactiveChoicesPanel/>
+                <div class="button-row">
+                    <a class="button secondary" href="/me/sessions">{move || i18n.t().sessions_title}</a>
+                    <a class="button secondary" href="/me/data-use">{move || i18n.t().profile_data_use}</a>
+                    <a class="button secondary" href="/requests">{move || i18n.t().requests_title}</a>
+                    <button type="button" class="button secondary" id="sign-out" on:click=sign_out>{move || i18n.t().sign_out}</button>
+                </div>
+            </Show>
         </div>
     }
 }

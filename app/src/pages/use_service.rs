@@ -34,10 +34,11 @@ fn UseService() -> impl IntoView {
         <div class="wrap narrow">
             <AsyncView
                 resource=service
+                shell=true
                 render=|s| match s.kind {
-                    ServiceKind::Inquiry if s.form.is_some() => view! { <InquiryPanel s/> }.into_any(),
-                    ServiceKind::Application if s.form.is_some() => view! { <ApplyStart s/> }.into_any(),
-                    _ => view! { <NotOnline s/> }.into_any(),
+                    _ if !s.used_here() => view! { <NotOnline s/> }.into_any(),
+                    ServiceKind::Inquiry => view! { <InquiryPanel s/> }.into_any(),
+                    _ => view! { <ApplyStart s/> }.into_any(),
                 }
             />
         </div>

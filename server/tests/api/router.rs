@@ -22,7 +22,8 @@ fn fake_dist() -> tempfile::TempDir {
     std::fs::write(
         d.path().join("index.html"),
         format!(
-            "<!doctype html><html lang=\"fa\" dir=\"rtl\"><head><script type=\"module\">{INLINE}</script></head><body>shell</body></html>"
+            "<!doctype html><html lang=\"fa\" dir=\"rtl\"><head><title>پنجره</title><script type=\"module\">{INLINE}</script></head>\
+             <body><header>shell</header><main id=\"main\"></main></body></html>"
         ),
     )
     .unwrap();
@@ -549,6 +550,68 @@ async fn static_client_spa_fallback_and_caching() {
     assert_eq!(a.header("cache-control"), "public, max-age=86400");
     let a = get(&app, "/missing-0123456789abcdef.js").await;
     assert_eq!(a.status, StatusCode::NOT_FOUND);
+}
+
+/// A direct visit to a citizen's page: its heading painted for the
+/// signed-in citizen, never kept by a cache; anyone else sent to sign in and
+/// back by the server itself, unless the browser would not have sent the
+/// (`SameSite=Strict`) cookie, a link from another site: then the app finds
+/// out.
+#[tokio::test]
+async fn a_citizens_page_is_painted_for_them_and_anyone_else_is_sent_to_sign_in() {
+    let portal = test_app(true).await;
+    let app = &portal.app;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let visit = |cookie: Option<String>, path: &'static str, site: Option<&'static str>| {
+        let mut req = http.get(format!("{}{path}", app.base));
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        if let Some(s) = site {
+            req = req.header("sec-fetch-site", s);
+        }
+        async move {
+            let res = req.send().await.unwrap();
+            let (status, headers) = (res.status().as_u16(), res.headers().clone());
+            (status, headers, res.text().await.unwrap())
+        }
+    };
+    let location = |h: &reqwest::header::HeaderMap| h.get("location").map(|l| l.to_str().unwrap().to_owned());
+    let heading = |title: &str| format!("<h1 class=\"shell-title\">{title}</h1>");
+    let requests_title = "درخواست‌های من";
+
+    // Signed out: to sign in, and back here with the query.
+    for site in [None, Some("none"), Some("same-origin")] {
+        let (status, headers, _) = visit(None, "/requests?status=done", site).await;
+        assert_eq!(status, 303, "{site:?}");
+        assert_eq!(location(&headers).as_deref(), Some("/sign-in?next=%2Frequests%3Fstatus%3Ddone"), "{site:?}");
+        assert_eq!(headers["cache-control"], "no-store");
+    }
+    // From another site the cookie is never sent: the shell, unpainted.
+    let (status, headers, body) = visit(None, "/requests", Some("cross-site")).await;
+    assert_eq!((status, location(&headers)), (200, None));
+    assert!(body.contains("<title>پنجره</title>") && !body.contains("<h1"), "{body}");
+
+    // Signed in: the page's heading, painted; not cached.
+    let mut b = app.citizen(crate::helpers::ADULT).await;
+    let cookie = b.cookie.clone();
+    let (status, headers, body) = visit(cookie.clone(), "/requests", Some("same-origin")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(headers["cache-control"], "private, no-store");
+    assert!(body.contains(&format!("<div class=\"wrap narrow\">{}", heading(requests_title))), "{body}");
+    assert!(body.contains(&format!("<title>{requests_title} | پنجره</title>")), "{body}");
+    // A page the table paints nothing for: the shell, for the app.
+    let (status, _, body) = visit(cookie.clone(), "/requests/REQ-1", None).await;
+    assert!(status == 200 && !body.contains("<h1"), "{body}");
+    // A public page is painted as it always is, whoever asks.
+    let (status, headers, body) = visit(cookie.clone(), "/track", None).await;
+    assert_eq!((status, headers["cache-control"].to_str().unwrap()), (200, "no-cache"));
+    assert!(body.contains("shell-title"), "{body}");
+
+    // Signed out (the session ended): to sign in again.
+    assert_eq!(b.post("/api/auth/sign-out", serde_json::json!({})).await.status, 204);
+    let (status, headers, _) = visit(cookie, "/me", None).await;
+    assert_eq!((status, location(&headers).as_deref()), (303, Some("/sign-in?next=%2Fme")));
 }
 
 #[tokio::test]
