@@ -36,6 +36,40 @@ pub enum Word {
     /// The breadcrumbs' label and their first link's.
     BreadcrumbLabel,
     NavHome,
+    /// A payment's state ([`pay_state_word`]), and a refunded one.
+    PayState(PayState),
+    PayRefunded,
+    /// An amount: `{rials}` rials, and with its `{toman}` tomans.
+    AmountRials,
+    AmountRialsToman,
+}
+
+/// What a payment's state says to the citizen (several states read the
+/// same).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayState {
+    Pending,
+    Verifying,
+    Success,
+    Failed,
+    Cancelled,
+    Expired,
+    Reversed,
+    Unknown,
+}
+
+/// The word for a payment's state (`crate::payments::STATES`).
+pub fn pay_state_word(state: &str) -> Word {
+    Word::PayState(match state {
+        "created" | "pending" => PayState::Pending,
+        "verifying" | "reversing" => PayState::Verifying,
+        "success" => PayState::Success,
+        "failed" => PayState::Failed,
+        "cancelled" => PayState::Cancelled,
+        "expired" => PayState::Expired,
+        "reversed" => PayState::Reversed,
+        _ => PayState::Unknown,
+    })
 }
 
 impl Word {
@@ -66,6 +100,17 @@ impl Word {
             Word::AgenciesShown => "agencies_shown",
             Word::BreadcrumbLabel => "breadcrumb_label",
             Word::NavHome => "nav_home",
+            Word::PayState(PayState::Pending) => "pay_state_pending",
+            Word::PayState(PayState::Verifying) => "pay_state_verifying",
+            Word::PayState(PayState::Success) => "pay_state_success",
+            Word::PayState(PayState::Failed) => "pay_state_failed",
+            Word::PayState(PayState::Cancelled) => "pay_state_cancelled",
+            Word::PayState(PayState::Expired) => "pay_state_expired",
+            Word::PayState(PayState::Reversed) => "pay_state_reversed",
+            Word::PayState(PayState::Unknown) => "req_status_unknown",
+            Word::PayRefunded => "pay_refunded",
+            Word::AmountRials => "amount_rials",
+            Word::AmountRialsToman => "amount_rials_toman",
         }
     }
 
@@ -86,7 +131,23 @@ impl Word {
             Word::AgenciesShown,
             Word::BreadcrumbLabel,
             Word::NavHome,
+            Word::PayRefunded,
+            Word::AmountRials,
+            Word::AmountRialsToman,
         ]);
+        all.extend(
+            [
+                PayState::Pending,
+                PayState::Verifying,
+                PayState::Success,
+                PayState::Failed,
+                PayState::Cancelled,
+                PayState::Expired,
+                PayState::Reversed,
+                PayState::Unknown,
+            ]
+            .map(Word::PayState),
+        );
         all.extend((0..=4).map(Word::Stage));
         all
     }
@@ -99,6 +160,45 @@ pub trait Words {
     /// A whole number in the language's digits and grouping (the
     /// browser's `Intl`, ICU on the server).
     fn num(&self, n: u64) -> String;
+    /// An RFC 3339 instant as date and time in the language's calendar and
+    /// digits (the browser's `Intl` in its own time zone; ICU on the server,
+    /// in Iran's).
+    fn time(&self, rfc3339: &str) -> String;
+}
+
+/// An amount of rials, with tomans where it is a whole number of them.
+pub fn rials(amount: u64, w: &dyn Words) -> String {
+    if amount >= 10 && amount.is_multiple_of(10) {
+        fill(w.word(Word::AmountRialsToman), &[("rials", &w.num(amount)), ("toman", &w.num(amount / 10))])
+    } else {
+        fill(w.word(Word::AmountRials), &[("rials", &w.num(amount))])
+    }
+}
+
+/// The cards of a list of payments (the inside of its `<ul
+/// class="session-list">`): what each paid for (a link to it), how much,
+/// its state, when. `top`: the list is right under the page's heading (its
+/// cards' titles are `h2`, else `h3`).
+pub fn payment_cards(items: &[crate::payments::Payment], top: bool, w: &dyn Words) -> String {
+    let heading = if top { "h2" } else { "h3" };
+    let mut out = String::with_capacity(items.len() * 500);
+    for p in items {
+        let state = escape_html(&p.state);
+        out.push_str(&format!("<li class=\"session-card\" data-state=\"{state}\"><{heading} class=\"session-device\">"));
+        element(&mut out, "a", &format!(" href=\"/payments/{}\"", escape_html(&p.id)), p.title.get(w.lang()));
+        out.push_str(&format!("</{heading}>"));
+        element(&mut out, "p", "", &rials(p.amount_rials.max(0) as u64, w));
+        out.push_str("<p>");
+        element(&mut out, "span", &format!(" class=\"badge pay-{state}\""), w.word(pay_state_word(&p.state)));
+        if p.refunds.iter().any(|r| r.state == "refunded") {
+            out.push(' ');
+            element(&mut out, "span", " class=\"badge pay-refunded\"", w.word(Word::PayRefunded));
+        }
+        out.push_str("</p>");
+        element(&mut out, "p", " class=\"hint\"", &w.time(p.paid_at.as_deref().unwrap_or(&p.created_at)));
+        out.push_str("</li>");
+    }
+    out
 }
 
 /// Replaces `{name}` placeholders.
@@ -267,11 +367,16 @@ mod tests {
             match word {
                 Word::ResultsCount => "{n} results",
                 Word::ServicesCount => "{n} services",
+                Word::AmountRials => "{rials} rials",
+                Word::AmountRialsToman => "{rials} rials ({toman} toman)",
                 w => w.key(),
             }
         }
         fn num(&self, n: u64) -> String {
             format!("#{n}")
+        }
+        fn time(&self, rfc3339: &str) -> String {
+            format!("at {rfc3339}")
         }
     }
 
@@ -324,6 +429,56 @@ mod tests {
             "<nav class=\"breadcrumbs\" aria-label=\"breadcrumb_label\"><ol><li><a href=\"/\">nav_home</a></li>\
              <li><a href=\"/categories/a\">A &amp; B</a></li><li><span aria-current=\"page\">Here</span></li></ol></nav>"
         );
+    }
+
+    #[test]
+    fn payment_cards_say_what_how_much_which_state_and_when() {
+        let refund = |state: &str| crate::payments::Refund {
+            id: "r".into(),
+            amount_rials: 10,
+            state: state.into(),
+            reason: text("r"),
+            reference: None,
+            created_at: "2026-01-02T00:00:00Z".into(),
+            refunded_at: None,
+        };
+        let paid = crate::payments::Payment {
+            id: "p<1>".into(),
+            kind: "fee".into(),
+            state: "success".into(),
+            amount_rials: 1_250_000,
+            title: text("Fee & more"),
+            payee: text("Agency"),
+            request_id: None,
+            tracking_code: None,
+            bill_id: None,
+            payment_id: None,
+            payment_url: None,
+            reference: None,
+            card: None,
+            created_at: "2026-01-01T00:00:00Z".into(),
+            paid_at: Some("2026-01-01T10:00:00Z".into()),
+            refunds: vec![refund("refunded")],
+        };
+        let pending = crate::payments::Payment {
+            id: "p2".into(),
+            state: "created".into(),
+            amount_rials: 7,
+            paid_at: None,
+            refunds: vec![refund("pending")],
+            ..paid.clone()
+        };
+        assert_eq!(
+            payment_cards(&[paid, pending], true, &Fixed),
+            "<li class=\"session-card\" data-state=\"success\"><h2 class=\"session-device\"><a href=\"/payments/p&lt;1&gt;\">Fee &amp; more</a></h2>\
+             <p>#1250000 rials (#125000 toman)</p><p><span class=\"badge pay-success\">pay_state_success</span> \
+             <span class=\"badge pay-refunded\">pay_refunded</span></p><p class=\"hint\">at 2026-01-01T10:00:00Z</p></li>\
+             <li class=\"session-card\" data-state=\"created\"><h2 class=\"session-device\"><a href=\"/payments/p2\">Fee &amp; more</a></h2>\
+             <p>#7 rials</p><p><span class=\"badge pay-created\">pay_state_pending</span></p><p class=\"hint\">at 2026-01-01T00:00:00Z</p></li>"
+        );
+        assert!(payment_cards(&[], false, &Fixed).is_empty());
+        assert_eq!(pay_state_word("reversing"), Word::PayState(PayState::Verifying));
+        assert_eq!(pay_state_word("no-such-state"), Word::PayState(PayState::Unknown));
     }
 
     #[test]

@@ -13,7 +13,7 @@
 /// `main` for pages in the main module (where most citizens arrive: home
 /// and a service page), `paint` what the server puts in the shell (`service`,
 /// `agency`, `services`, `agencies`, `category`, `life_event`, `search`,
-/// `dashboard`, `sign_in`, `use_service`,
+/// `dashboard`, `sign_in`, `use_service`, `payments`,
 /// `(heading title_key [lead_key [back link_key "/href"]])` or `none`: see
 /// [`Paint`]), `view` the page's
 /// view (tokens only the client expands). A `heading` names the locale keys
@@ -56,7 +56,7 @@ macro_rules! with_pages {
                 // What the window offers or did for the citizen from a life event.
                 ("/offers/:id", offer_route, apply, none, { view! { <OfferPage/> } }),
                 // Paying: fees, bills and fines; receipts.
-                ("/payments", payments_route, apply, (heading payments_title), { view! { <PaymentsPage/> } }),
+                ("/payments", payments_route, apply, payments, { view! { <PaymentsPage/> } }),
                 ("/payments/:id", payment_route, apply, none, { view! { <PaymentPage/> } }),
                 ("/pay", pay_bill_route, apply, (heading bill_title bill_lead), { view! { <PayBillPage/> } }),
             }
@@ -98,6 +98,10 @@ pub enum Paint {
     /// where the window holds its form, else the note that it is used
     /// elsewhere (as the app shows either, from [`crate::Service::used_here`]).
     UseService,
+    /// The citizen's payments (`/payments`): the heading, the way to pay a
+    /// bill, and every payment's card from [`crate::markup`] (or the note
+    /// that there is none).
+    Payments,
     /// The sign-in form's first step, as the app first shows it (with the
     /// notice the address's `reason` or `next` asks for); its button is
     /// disabled until the app takes the form over, keeping what was typed.
@@ -159,6 +163,9 @@ macro_rules! paint {
     };
     (use_service) => {
         Paint::UseService
+    };
+    (payments) => {
+        Paint::Payments
     };
     (search) => {
         Paint::Search

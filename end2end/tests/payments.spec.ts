@@ -9,6 +9,8 @@ import { payFee } from './fixtures/pay';
  * as it is typed.
  */
 test.describe('payments', () => {
+  // A citizen in Iran: the server paints times at Iran's time.
+  test.use({ timezoneId: 'Asia/Tehran' });
   test.beforeEach(({}, testInfo) => {
     test.skip(testInfo.project.name !== 'phone', 'run on a phone viewport');
   });
@@ -48,6 +50,11 @@ test.describe('payments', () => {
     await expect(page.locator('#payments li[data-state="success"]')).toHaveCount(1);
     await expect(page.locator('#payments li[data-state="cancelled"]')).toHaveCount(1);
     await expectAccessible(page);
+    // The server painted the same list, card for card, before the app ran.
+    const painted = (await (await page.request.get('/payments')).text()).match(/<ul class="session-list" id="payments">(.*?)<\/ul>/)?.[1];
+    expect(painted, 'the painted list').toContain('data-state="success"');
+    // (Leptos's own markers aside.)
+    expect(await page.locator('#payments').evaluate((e) => e.innerHTML.replace(/<!--.*?-->/g, ''))).toBe(painted);
   });
 
   test('a bill is checked by its digits as typed, then paid', async ({ page, request }) => {

@@ -40,7 +40,10 @@ pub fn app(state: AppState) -> App {
     // Names are checked in the configuration; the fallback never applies.
     let instance = axum::http::HeaderValue::from_str(state.instance()).unwrap_or(axum::http::HeaderValue::from_static("panjere"));
     let csp = state.web().csp();
-    let routes = Router::new().merge(routes::router(state.auth().layer())).merge(web::router(state.auth().layer())).with_state(state);
+    let routes = Router::new()
+        .merge(routes::router(state.auth().layer()))
+        .merge(web::router(state.auth().layer(), routes::pages::citizen_pages(state.clone())))
+        .with_state(state);
     edge::Edge::new(routes, instance, csp)
 }
 

@@ -55,14 +55,16 @@ impl AppState {
         let Parts { catalog, shell, gateway, auth, requests, smart, payments, stores, clock, instance } = p;
         let web = {
             let (catalog, gateway, smart) = (catalog.clone(), gateway.clone(), smart.clone());
-            let (auth, clock) = (auth.clone(), clock.clone());
+            let (auth, clock, pseudonyms) = (auth.clone(), clock.clone(), gateway.clone());
             Web {
                 shell: shell.clone(),
                 catalog: catalog.clone(),
                 agencies: Arc::new(move || crate::verify::live_agencies(&catalog, &gateway, &smart.rules)),
                 visitor: Arc::new(move |session| {
-                    let (auth, clock) = (auth.clone(), clock.clone());
-                    Box::pin(async move { visitor(auth.check(&session, clock.now()).await) })
+                    let (auth, clock, pseudonyms) = (auth.clone(), clock.clone(), pseudonyms.clone());
+                    Box::pin(
+                        async move { visitor(auth.check(&session, clock.now()).await.map(|c| pseudonyms.pseudonym(&c.national_code))) },
+                    )
                 }),
             }
         };
@@ -118,9 +120,10 @@ impl AppState {
 }
 
 /// Who a session's check says the visitor is, for a citizen's page.
-fn visitor(checked: Result<crate::auth::SignedIn, CheckError>) -> Visitor {
+/// `checked`: the signed-in citizen's pseudonym, or why there is none.
+fn visitor(checked: Result<String, CheckError>) -> Visitor {
     match checked {
-        Ok(_) => Visitor::Citizen,
+        Ok(pseudonym) => Visitor::Citizen(pseudonym),
         Err(CheckError::Auth(AuthError::IdleTimeout)) => Visitor::SignedOut { reason: Some("idle") },
         Err(CheckError::Auth(_)) => Visitor::SignedOut { reason: None },
         Err(CheckError::Session(_) | CheckError::Database(_)) => Visitor::Unknown,

@@ -36,14 +36,34 @@ pub struct Web {
     pub visitor: std::sync::Arc<dyn Fn(Session) -> VisitorCheck + Send + Sync>,
 }
 
+/// What a citizen's page shows first, read for the server to paint it
+/// (for the page table's [`Paint`] kinds that show the citizen's records).
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageData {
+    /// Nothing to read: the page paints what the table says.
+    None,
+    /// `/payments`: every payment, newest first.
+    Payments(Vec<panjere_api::payments::Payment>),
+}
+
+/// Reads what a citizen's page shows first: the citizen's pseudonym and the
+/// page's [`Paint`] kind; `None` when it cannot be read now (the page is
+/// then the app's alone). The HTTP layer's (`routes::pages`), which has
+/// the records.
+pub type CitizenPages = std::sync::Arc<dyn Fn(String, Paint) -> PageRead + Send + Sync>;
+
+/// A [`PageData`] being read.
+pub type PageRead = std::pin::Pin<Box<dyn std::future::Future<Output = Option<PageData>> + Send>>;
+
 /// A [`Visitor`] being found out.
 pub type VisitorCheck = std::pin::Pin<Box<dyn std::future::Future<Output = Visitor> + Send>>;
 
 /// Who visits a citizen's page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Visitor {
-    /// The session's citizen, signed in: their page is painted.
-    Citizen,
+    /// The session's citizen, signed in (their pseudonym): their page is
+    /// painted.
+    Citizen(String),
     /// Nobody is signed in (or the session ended): sent to sign in and back,
     /// saying why when the session ended for being idle (`idle`).
     SignedOut { reason: Option<&'static str> },
@@ -103,12 +123,13 @@ impl Shell {
     /// of the shell.
     ///
     /// A citizen's page is painted only for its `citizen` (the visitor
-    /// known to be signed in), in the app's narrow column.
-    pub fn page(&self, path: &str, query: Option<&str>, data: &Web, citizen: bool) -> String {
+    /// known to be signed in, with what the page shows of their records),
+    /// in the app's narrow column.
+    pub fn page(&self, path: &str, query: Option<&str>, data: &Web, citizen: Option<&PageData>) -> String {
         let route = panjere_api::pages::page(path);
         let signed_in = route.is_some_and(|r| r.signed_in);
         let paint = match route {
-            Some(r) if !r.signed_in || citizen => r.paint,
+            Some(r) if !r.signed_in || citizen.is_some() => r.paint,
             _ => Paint::None,
         };
         let (Some(title), Some(main)) = (&self.title, &self.main) else {
@@ -125,7 +146,7 @@ impl Shell {
             _ if signed_in => "wrap narrow",
             _ => "wrap",
         };
-        let (page_title, content) = match painted(paint, path, query, data) {
+        let (page_title, content) = match painted(paint, path, query, data, citizen.unwrap_or(&PageData::None)) {
             Some((heading, body)) => (Some(format!("{heading} | {site}")), format!("<div class=\"{wrap}\">{body}{}</div>", loading())),
             None => (None, format!("<div class=\"wrap\">{}</div>", loading())),
         };
@@ -160,7 +181,7 @@ fn loading() -> String {
 /// `.wrap`); `None`: nothing is known of it (an unknown id, or a page
 /// painted by the app alone). The breadcrumbs are the app's, so its page
 /// takes the shell's place without moving the heading.
-fn painted(paint: Paint, path: &str, query: Option<&str>, data: &Web) -> Option<(String, String)> {
+fn painted(paint: Paint, path: &str, query: Option<&str>, data: &Web, records: &PageData) -> Option<(String, String)> {
     let catalog = &data.catalog;
     let id = path.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
     // A string of the Persian locale (empty if it had none).
@@ -230,6 +251,20 @@ fn painted(paint: Paint, path: &str, query: Option<&str>, data: &Web) -> Option<
             };
             (s.name.fa.clone(), format!("{}{rest}", heading(&s.name.fa)))
         }),
+        Paint::Payments => {
+            let title = t("payments_title");
+            let list = match records {
+                PageData::Payments(items) if items.is_empty() => format!("<p class=\"empty\">{}</p>", escape_html(t("payments_none"))),
+                PageData::Payments(items) => {
+                    format!("<ul class=\"session-list\" id=\"payments\">{}</ul>", markup::payment_cards(items, true, &Persian))
+                }
+                PageData::None => String::new(),
+            };
+            Some((
+                title.to_owned(),
+                format!("{}<p><a class=\"button\" href=\"/pay\">{}</a></p>{list}", heading(title), escape_html(t("bill_title"))),
+            ))
+        }
         Paint::Heading { title, lead: lead_key, back } => locale_fa(title).map(|text| {
             // The app's link back (`p.breadcrumb-back`), above the heading.
             let back = back
@@ -407,6 +442,28 @@ impl Words for Persian {
         }
         FORMAT.with(|f| f.format(&icu_decimal::input::Decimal::from(n)).to_string())
     }
+
+    /// In the Persian calendar, at Iran's time (UTC+03:30 all year since
+    /// 2022): what `Intl` gives a browser in Iran (the app writes its own
+    /// reader's time zone once it runs).
+    fn time(&self, rfc3339: &str) -> String {
+        thread_local! {
+            static FORMAT: icu_datetime::DateTimeFormatter<icu_datetime::fieldsets::YMDT> =
+                icu_datetime::DateTimeFormatter::try_new(icu_locale_core::locale!("fa-u-ca-persian").into(), icu_datetime::fieldsets::YMDT::medium())
+                    .expect("ICU's compiled data has the Persian calendar");
+        }
+        const IRAN: i64 = 3 * 3600 + 30 * 60;
+        let Some(secs) = panjere_api::time::parse_rfc3339(rfc3339) else { return rfc3339.to_owned() };
+        let local = secs as i64 + IRAN;
+        let (y, m, d) = panjere_api::time::date_of(local);
+        let s = local.rem_euclid(86_400);
+        let date = icu_calendar::Date::try_new_iso(y, m as u8, d as u8);
+        let time = icu_time::Time::try_new((s / 3600) as u8, (s / 60 % 60) as u8, (s % 60) as u8, 0);
+        match (date, time) {
+            (Ok(date), Ok(time)) => FORMAT.with(|f| f.format(&icu_time::DateTime { date, time }).to_string()),
+            _ => rfc3339.to_owned(),
+        }
+    }
 }
 
 /// Whether `path` names something that exists: a page of
@@ -429,7 +486,14 @@ pub fn exists(path: &str, catalog: &Catalog) -> bool {
             }
         }
         Some(
-            Paint::None | Paint::Heading { .. } | Paint::Services | Paint::Agencies | Paint::SignIn | Paint::Search | Paint::Dashboard,
+            Paint::None
+            | Paint::Heading { .. }
+            | Paint::Services
+            | Paint::Agencies
+            | Paint::SignIn
+            | Paint::Search
+            | Paint::Dashboard
+            | Paint::Payments,
         ) => true,
     }
 }
@@ -572,8 +636,9 @@ pub fn cache_control(path: &str) -> &'static str {
 
 /// Everything that is not `/api/…`: static files, else the SPA shell.
 /// `sessions` reads the session cookie for a citizen's page (the session
-/// itself is loaded only there).
-pub fn router<S, Store>(sessions: tower_sessions::SessionManagerLayer<Store>) -> Router<S>
+/// itself is loaded only there), `pages` what the page shows of their
+/// records.
+pub fn router<S, Store>(sessions: tower_sessions::SessionManagerLayer<Store>, pages: CitizenPages) -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
     Web: axum::extract::FromRef<S>,
@@ -585,7 +650,7 @@ where
     let html = |_: StatusCode, _: axum::http::Version, headers: &axum::http::HeaderMap, _: &axum::http::Extensions| {
         headers.get(header::CONTENT_TYPE).is_some_and(|t| t.as_bytes().starts_with(b"text/html"))
     };
-    Router::new().fallback(serve_static).layer(sessions).layer(
+    Router::new().fallback(serve_static).layer(axum::Extension(pages)).layer(sessions).layer(
         tower_http::compression::CompressionLayer::new()
             .br(true)
             .gzip(true)
@@ -594,7 +659,7 @@ where
     )
 }
 
-async fn serve_static(State(web): State<Web>, uri: Uri, req: Request) -> Response {
+async fn serve_static(State(web): State<Web>, axum::Extension(pages): axum::Extension<CitizenPages>, uri: Uri, req: Request) -> Response {
     let Some(shell) = web.shell.as_deref() else {
         return (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -628,14 +693,21 @@ async fn serve_static(State(web): State<Web>, uri: Uri, req: Request) -> Respons
             Some(q) => format!("{path}?{q}"),
             None => path.clone(),
         };
-        let html = |citizen| {
+        let html = |citizen: Option<&PageData>| {
             let html = shell.page(&path, uri.query(), &web, citizen);
             // Never kept by a cache: the answer depends on who asks.
             (status, [(header::CACHE_CONTROL, "private, no-store"), (header::CONTENT_TYPE, "text/html; charset=utf-8")], html)
                 .into_response()
         };
         return match visitor {
-            Visitor::Citizen => html(true),
+            Visitor::Citizen(pseudonym) => {
+                let paint = panjere_api::pages::page(&path).map_or(Paint::None, |r| r.paint);
+                match pages(pseudonym, paint).await {
+                    Some(records) => html(Some(&records)),
+                    // Not read now: the app reads it.
+                    None => html(None),
+                }
+            }
             // The session cookie is `SameSite=Strict`: a link from another
             // site arrives without it, signed in or not. Only where the
             // browser would have sent it is its absence an answer; the app
@@ -645,10 +717,10 @@ async fn serve_static(State(web): State<Web>, uri: Uri, req: Request) -> Respons
                 [(header::LOCATION, panjere_api::auth::sign_in_href(&here, reason)), (header::CACHE_CONTROL, "no-store".to_owned())],
             )
                 .into_response(),
-            Visitor::SignedOut { .. } | Visitor::Unknown => html(false),
+            Visitor::SignedOut { .. } | Visitor::Unknown => html(None),
         };
     }
-    let html = shell.page(&path, uri.query(), &web, false);
+    let html = shell.page(&path, uri.query(), &web, None);
     (status, [(header::CACHE_CONTROL, "no-cache"), (header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
 }
 
@@ -696,10 +768,10 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         let html = "<html><head><title>پنجره</title><script type=\"module\">init()</script></head>\
                     <body><div id=\"app\"><header>h</header><main id=\"main\"><section class=\"hero\">hero</section></main></div></body></html>";
         let shell = Shell::new(Path::new("dist"), html.to_owned()).unwrap();
-        assert_eq!(shell.page("/", None, &web, false), html);
+        assert_eq!(shell.page("/", None, &web, None), html);
 
         let s = catalog.service("passport-issuance").unwrap();
-        let page = shell.page("/services/passport-issuance", None, &web, false);
+        let page = shell.page("/services/passport-issuance", None, &web, None);
         assert!(page.contains(&format!("<title>{} | پنجره</title>", s.name.fa)), "{page}");
         assert!(page.contains(&format!("<h1 class=\"shell-title\">{}</h1>", s.name.fa)), "{page}");
         assert!(page.contains(&format!("<p class=\"lead\">{}</p>", escape_html(&s.summary.fa))), "{page}");
@@ -719,7 +791,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         assert_eq!(inline_script_hashes(&page), inline_script_hashes(html));
 
         let a = catalog.agency("post").unwrap().agency;
-        let page = shell.page("/agencies/post/", None, &web, false);
+        let page = shell.page("/agencies/post/", None, &web, None);
         assert!(page.contains(&format!("<h1 class=\"shell-title\">{}</h1>", a.name.fa)) && page.contains(&escape_html(&a.description.fa)));
         assert!(page.contains(&format!(
             "<li><a href=\"/agencies\">دستگاه‌های اجرایی</a></li><li><span aria-current=\"page\">{}</span></li>",
@@ -727,7 +799,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         )));
 
         // A page with a fixed heading: its h1 and lead from the locale file.
-        let page = shell.page("/track", None, &web, false);
+        let page = shell.page("/track", None, &web, None);
         assert!(page.contains(&format!("<title>{} | پنجره</title>", locale_fa("track_title").unwrap())), "{page}");
         assert!(
             page.contains(&format!(
@@ -739,21 +811,21 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         );
         // The sign-in form, in the narrow column, its button disabled until
         // the app has it; the notice the address asks for.
-        let page = shell.page("/sign-in", None, &web, false);
+        let page = shell.page("/sign-in", None, &web, None);
         assert!(page.contains("<title>ورود به پنجره | پنجره</title><") || page.contains("<title>ورود به پنجره | پنجره</title>"), "{page}");
         assert!(page.contains("<div class=\"wrap narrow\"><div class=\"error-summary\""), "{page}");
         assert!(page.contains("<input id=\"national-code\" name=\"national-code\"") && page.contains("<input id=\"mobile\""), "{page}");
         assert!(page.contains("disabled=\"\">فرستادن کد</button></form>"), "{page}");
         assert_eq!(page.matches("readonly=\"\"").count(), 2, "nothing is typed into the painted form: {page}");
         assert!(!page.contains("notice"), "{page}");
-        let page = shell.page("/sign-in", Some("next=%2Fme"), &web, false);
+        let page = shell.page("/sign-in", Some("next=%2Fme"), &web, None);
         assert!(
             page.contains(&format!("<div class=\"notice notice-info\"><p>{}</p></div>", locale_fa("auth_sign_in_to_continue").unwrap()))
         );
-        let page = shell.page("/sign-in", Some("reason=idle&next=%2Fme"), &web, false);
+        let page = shell.page("/sign-in", Some("reason=idle&next=%2Fme"), &web, None);
         assert!(page.contains(&format!("role=\"status\"><p>{}</p></div>", locale_fa("auth_idle_signed_out").unwrap())));
         // The lists: their first page, through the app's own markup.
-        let page = shell.page("/agencies", None, &web, false);
+        let page = shell.page("/agencies", None, &web, None);
         let agencies = catalog.agencies();
         assert!(page.contains("<h1 class=\"shell-title\">دستگاه‌های اجرایی</h1><p class=\"lead\">"), "{page}");
         assert_eq!(page.matches("<li class=\"card\"><h2 class=\"h3\"><a href=\"/agencies/").count(), agencies.len());
@@ -763,14 +835,14 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         let inquiries = ServiceFilter { kind: Some(panjere_api::ServiceKind::Inquiry), ..Default::default() };
         let all = catalog.services(&inquiries);
         assert!(all.len() > PER_PAGE, "the test needs a second page");
-        let page = shell.page("/services", Some("kind=inquiry&page=2&q=ignored"), &web, false);
+        let page = shell.page("/services", Some("kind=inquiry&page=2&q=ignored"), &web, None);
         assert!(page.contains("<title>همه خدمات | پنجره</title>"), "{page}");
         assert!(page.contains(&markup::filter_bar(&inquiries.with_page(2), "/services", true, &Persian)), "{page}");
         assert!(page.contains(&format!("<div role=\"status\"><h2 class=\"count\">{} ", Persian.num(all.len() as u64))), "{page}");
         let second: Vec<_> = all.iter().skip(PER_PAGE).take(PER_PAGE).cloned().collect();
         assert!(page.contains(&format!("<ul class=\"cards service-list\">{}</ul>", markup::service_cards(&second, &Persian))), "{page}");
 
-        let page = shell.page("/life-events/birth", None, &web, false);
+        let page = shell.page("/life-events/birth", None, &web, None);
         let birth = catalog.categories().life_events.into_iter().find(|e| e.id == "birth").unwrap();
         let born = catalog.services(&ServiceFilter { event: Some("birth".into()), ..Default::default() });
         assert!(!born.is_empty());
@@ -782,7 +854,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         assert!(page.contains(&markup::service_cards(&born[..born.len().min(PER_PAGE)], &Persian)), "{page}");
         assert!(page.contains("<span aria-current=\"page\">رویداد زندگی: "), "the app's breadcrumb: {page}");
         for (path, known) in [("/categories/tax", true), ("/categories/no-such", false), ("/life-events/tax", false)] {
-            assert_eq!(shell.page(path, None, &web, false).contains("shell-title"), known, "{path}");
+            assert_eq!(shell.page(path, None, &web, None).contains("shell-title"), known, "{path}");
             assert_eq!(exists(path, catalog), known, "{path}");
         }
         assert_eq!(Persian.num(1234567), "۱٬۲۳۴٬۵۶۷", "ICU's Persian digits and grouping, as the browser's Intl");
@@ -791,7 +863,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         let q = "گذرنامه";
         let found = catalog.services(&ServiceFilter { q: Some(q.into()), ..Default::default() });
         assert!(!found.is_empty());
-        let page = shell.page("/search", Some(&format!("q={}", panjere_api::url::encode(q))), &web, false);
+        let page = shell.page("/search", Some(&format!("q={}", panjere_api::url::encode(q))), &web, None);
         assert!(
             page.contains(&format!("<title>{} | پنجره</title>", markup::fill(locale_fa("search_results_for").unwrap(), &[("q", q)]))),
             "{page}"
@@ -799,20 +871,20 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         assert!(page.contains("action=\"/search\" method=\"get\"") && page.contains(&format!("value=\"{q}\"")), "{page}");
         assert!(page.contains(&markup::service_cards(&found[..found.len().min(PER_PAGE)], &Persian)), "{page}");
         // as the shell's plain form sends it: a space as `+`
-        let two = shell.page("/search", Some("q=%DA%AF%D8%B0%D8%B1%D9%86%D8%A7%D9%85%D9%87+%D8%B9%D8%A7%D8%AF%DB%8C"), &web, false);
+        let two = shell.page("/search", Some("q=%DA%AF%D8%B0%D8%B1%D9%86%D8%A7%D9%85%D9%87+%D8%B9%D8%A7%D8%AF%DB%8C"), &web, None);
         assert!(two.contains("value=\"گذرنامه عادی\""), "{two}");
-        let none = shell.page("/search", Some("q=zzzzqqqq"), &web, false);
+        let none = shell.page("/search", Some("q=zzzzqqqq"), &web, None);
         assert!(
             none.contains(&format!("<div class=\"empty\" role=\"status\"><h2>{}</h2>", locale_fa("search_no_results").unwrap())),
             "{none}"
         );
-        let empty = shell.page("/search", None, &web, false);
+        let empty = shell.page("/search", None, &web, None);
         assert!(
             empty.contains(&format!("<p class=\"empty\">{}</p>", locale_fa("search_empty_query").unwrap()))
                 && !empty.contains("filter-bar")
         );
         // The dashboard: its heading, lead and headline rule, in its own column.
-        let page = shell.page("/dashboard", None, &web, false);
+        let page = shell.page("/dashboard", None, &web, None);
         assert!(page.contains("<div class=\"wrap dashboard\"><h1 class=\"shell-title\">"), "{page}");
         assert!(page.contains(&format!(
             "<p class=\"hint\" id=\"smart-rule\">{}</p></section>",
@@ -827,18 +899,18 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         }
 
         for other in ["/services/no-such-service", "/services/passport-issuance/use", "/requests"] {
-            let page = shell.page(other, None, &web, false);
+            let page = shell.page(other, None, &web, None);
             assert!(!page.contains("hero") && !page.contains("<h1") && page.contains("role=\"status\""), "{other}: {page}");
             assert!(page.contains("<title>پنجره</title>"), "{other}");
         }
 
         // A citizen's page with a fixed heading: painted for its signed-in
         // citizen only, in the app's narrow column.
-        let page = shell.page("/requests", None, &web, true);
+        let page = shell.page("/requests", None, &web, Some(&PageData::None));
         let title = locale_fa("requests_title").unwrap();
         assert!(page.contains(&format!("<title>{title} | پنجره</title>")), "{page}");
         assert!(page.contains(&format!("<div class=\"wrap narrow\"><h1 class=\"shell-title\">{title}</h1>")), "{page}");
-        let page = shell.page("/pay", None, &web, true);
+        let page = shell.page("/pay", None, &web, Some(&PageData::None));
         assert!(
             page.contains(&format!(
                 "<h1 class=\"shell-title\">{}</h1><p class=\"lead\">{}</p>",
@@ -853,7 +925,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         let services = catalog.services(&ServiceFilter::default());
         let here = services.iter().filter_map(|s| catalog.service(&s.id)).find(|s| s.used_here()).unwrap();
         let elsewhere = services.iter().filter_map(|s| catalog.service(&s.id)).find(|s| !s.used_here()).unwrap();
-        let page = shell.page(&format!("/services/{}/use", here.id), None, &web, true);
+        let page = shell.page(&format!("/services/{}/use", here.id), None, &web, Some(&PageData::None));
         assert!(page.contains(&format!("<title>{} | پنجره</title>", here.name.fa)), "{page}");
         assert!(
             page.contains(&format!(
@@ -862,7 +934,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
             )),
             "{page}"
         );
-        let page = shell.page(&format!("/services/{}/use/", elsewhere.id), None, &web, true);
+        let page = shell.page(&format!("/services/{}/use/", elsewhere.id), None, &web, Some(&PageData::None));
         assert!(
             page.contains(&format!(
                 "<h1 class=\"shell-title\">{}</h1><p>{}</p><a href=\"/services/{}\">{}</a>",
@@ -873,10 +945,10 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
             )),
             "{page}"
         );
-        assert!(!shell.page("/services/no-such-service/use", None, &web, true).contains("<h1"));
+        assert!(!shell.page("/services/no-such-service/use", None, &web, Some(&PageData::None)).contains("<h1"));
         assert!(!exists("/services/no-such-service/use", catalog) && exists(&format!("/services/{}/use", here.id), catalog));
         // A link back above the heading, as the app has it.
-        let page = shell.page("/me/sessions", None, &web, true);
+        let page = shell.page("/me/sessions", None, &web, Some(&PageData::None));
         assert!(
             page.contains(&format!(
                 "<div class=\"wrap narrow\"><p class=\"breadcrumb-back\"><a href=\"/me\">{}</a></p><h1 class=\"shell-title\">{}</h1><p class=\"lead\">{}</p>",
@@ -887,9 +959,61 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
             "{page}"
         );
         // …and the citizen flag paints nothing of a page the table paints nothing for.
-        let page = shell.page("/requests/REQ-1", None, &web, true);
+        let page = shell.page("/requests/REQ-1", None, &web, Some(&PageData::None));
         assert!(!page.contains("<h1") && page.contains("<div class=\"wrap\"><p class=\"visually-hidden\""), "{page}");
         assert_eq!(escape_html("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+    }
+
+    /// Times in the Persian calendar at Iran's time, as `Intl` writes them
+    /// for a browser there.
+    #[test]
+    fn persian_times_are_iran_s() {
+        assert_eq!(Persian.time("2026-12-06T10:30:05Z"), "۱۵ آذر ۱۴۰۵، ۱۴:۰۰:۰۵");
+        assert_eq!(Persian.time("2026-03-20T20:30:00Z"), "۱ فروردین ۱۴۰۵، ۰:۰۰:۰۰", "the new year begins at Iran's midnight");
+        assert_eq!(Persian.time("not a time"), "not a time");
+    }
+
+    /// `/payments` for its citizen: the heading, the way to pay a bill, and
+    /// their payments as the shared cards (or the note that there is none);
+    /// nothing of the list where it could not be read.
+    #[test]
+    fn a_citizens_payments_are_painted_with_the_shared_cards() {
+        let web = web();
+        let html = "<html><head><title>پنجره</title></head><body><main id=\"main\"></main></body></html>";
+        let shell = Shell::new(Path::new("dist"), html.to_owned()).unwrap();
+        let head = format!(
+            "<div class=\"wrap narrow\"><h1 class=\"shell-title\">{}</h1><p><a class=\"button\" href=\"/pay\">{}</a></p>",
+            locale_fa("payments_title").unwrap(),
+            locale_fa("bill_title").unwrap()
+        );
+        let page = shell.page("/payments", None, &web, Some(&PageData::Payments(Vec::new())));
+        assert!(page.contains(&format!("{head}<p class=\"empty\">{}</p>", locale_fa("payments_none").unwrap())), "{page}");
+        let paid = panjere_api::payments::Payment {
+            id: "p1".into(),
+            kind: "fee".into(),
+            state: "success".into(),
+            amount_rials: 1_250_000,
+            title: panjere_api::Text { fa: "هزینه صدور گذرنامه".into(), en: "Passport fee".into() },
+            payee: panjere_api::Text::default(),
+            request_id: None,
+            tracking_code: None,
+            bill_id: None,
+            payment_id: None,
+            payment_url: None,
+            reference: None,
+            card: None,
+            created_at: "2026-12-06T10:00:00Z".into(),
+            paid_at: Some("2026-12-06T10:30:05Z".into()),
+            refunds: Vec::new(),
+        };
+        let items = vec![paid];
+        let page = shell.page("/payments", None, &web, Some(&PageData::Payments(items.clone())));
+        let cards = markup::payment_cards(&items, true, &Persian);
+        assert!(page.contains(&format!("{head}<ul class=\"session-list\" id=\"payments\">{cards}</ul>")), "{page}");
+        assert!(cards.contains("۱٬۲۵۰٬۰۰۰ ریال (۱۲۵٬۰۰۰ تومان)") && cards.contains("۱۵ آذر ۱۴۰۵، ۱۴:۰۰:۰۵"), "{cards}");
+        let page = shell.page("/payments", None, &web, Some(&PageData::None));
+        assert!(page.contains(&format!("{head}<p class=\"visually-hidden\"")), "{page}");
+        assert!(!shell.page("/payments", None, &web, None).contains("<h1"), "nobody signed in: nothing painted");
     }
 
     #[test]
@@ -918,7 +1042,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
                     <body><main id=\"main\">hero</main></body></html>";
         let shell = Shell::new(dist.path(), html.to_owned()).unwrap();
         let meta = |path: &str| {
-            let page = shell.page(path, None, &web, false);
+            let page = shell.page(path, None, &web, None);
             page.find("<meta name=\"page-code\"").map(|at| {
                 assert!(page[at..].find("</head>").is_some(), "in the head");
                 page[at..at + page[at..].find('>').unwrap() + 1].to_owned()
@@ -934,7 +1058,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         assert_eq!(meta("/dashboard"), None, "a module the build does not name");
         // No split build: nothing named.
         let plain = Shell::new(Path::new("no-such-dist"), html.to_owned()).unwrap();
-        assert!(!plain.page("/status", None, &web, false).contains("page-code"));
+        assert!(!plain.page("/status", None, &web, None).contains("page-code"));
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub mod offline_banner;
 pub mod page_load_failed;
 pub mod pager;
 pub mod pay_fee;
-pub mod payment_card;
+pub mod payment_list;
 pub mod proactive_choices;
 pub mod reauth_prompt;
 pub mod reply_form;

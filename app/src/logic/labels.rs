@@ -94,28 +94,47 @@ impl panjere_api::markup::Words for Labels {
     }
 
     fn word(&self, word: panjere_api::markup::Word) -> &str {
-        use panjere_api::markup::Word;
-        let t = self.0;
-        match word {
-            Word::Kind(k) => kind_label(k, t),
-            Word::Level(l) => level_label(l, t),
-            Word::ResultsCount => t.search_results_count,
-            Word::FilterLabel => t.filter_label,
-            Word::FilterLevelLabel => t.filter_level_label,
-            Word::FilterAll => t.filter_all,
-            Word::AgencyConnected => t.agency_connected,
-            Word::AgencyNotConnected => t.agency_not_connected,
-            Word::Stage(s) => stage_label(s, t),
-            Word::ServicesCount => t.services_count,
-            Word::AgenciesFilterLabel => t.agencies_filter_label,
-            Word::AgenciesFilterHint => t.agencies_filter_hint,
-            Word::AgenciesShown => t.agencies_shown,
-            Word::BreadcrumbLabel => t.breadcrumb_label,
-            Word::NavHome => t.nav_home,
-        }
+        word_in(word, self.0)
     }
 
     fn num(&self, n: u64) -> String {
         crate::fmt::num(n, self.0.lang())
+    }
+
+    fn time(&self, rfc3339: &str) -> String {
+        crate::fmt::time(rfc3339, self.0.lang())
+    }
+}
+
+/// A word of the shared markup in a language's string table.
+pub fn word_in(word: panjere_api::markup::Word, t: &'static Strings) -> &'static str {
+    use panjere_api::markup::{PayState, Word};
+    match word {
+        Word::Kind(k) => kind_label(k, t),
+        Word::Level(l) => level_label(l, t),
+        Word::ResultsCount => t.search_results_count,
+        Word::FilterLabel => t.filter_label,
+        Word::FilterLevelLabel => t.filter_level_label,
+        Word::FilterAll => t.filter_all,
+        Word::AgencyConnected => t.agency_connected,
+        Word::AgencyNotConnected => t.agency_not_connected,
+        Word::Stage(s) => stage_label(s, t),
+        Word::ServicesCount => t.services_count,
+        Word::AgenciesFilterLabel => t.agencies_filter_label,
+        Word::AgenciesFilterHint => t.agencies_filter_hint,
+        Word::AgenciesShown => t.agencies_shown,
+        Word::BreadcrumbLabel => t.breadcrumb_label,
+        Word::NavHome => t.nav_home,
+        Word::PayState(PayState::Pending) => t.pay_state_pending,
+        Word::PayState(PayState::Verifying) => t.pay_state_verifying,
+        Word::PayState(PayState::Success) => t.pay_state_success,
+        Word::PayState(PayState::Failed) => t.pay_state_failed,
+        Word::PayState(PayState::Cancelled) => t.pay_state_cancelled,
+        Word::PayState(PayState::Expired) => t.pay_state_expired,
+        Word::PayState(PayState::Reversed) => t.pay_state_reversed,
+        Word::PayState(PayState::Unknown) => t.req_status_unknown,
+        Word::PayRefunded => t.pay_refunded,
+        Word::AmountRials => t.amount_rials,
+        Word::AmountRialsToman => t.amount_rials_toman,
     }
 }

@@ -77,12 +77,7 @@ pub fn field_error_text(e: &panjere_api::forms::FieldError, t: &'static Strings)
 /// Rials with the language's grouping, and the toman equivalent citizens
 /// think in (1 toman = 10 rials).
 pub fn rials_text(rials: u64, t: &'static Strings) -> String {
-    let lang = t.lang();
-    if rials >= 10 && rials.is_multiple_of(10) {
-        fill(t.amount_rials_toman, &[("rials", &num(rials, lang)), ("toman", &num(rials / 10, lang))])
-    } else {
-        fill(t.amount_rials, &[("rials", &num(rials, lang))])
-    }
+    panjere_api::markup::rials(rials, &super::Labels(t))
 }
 
 /// One value of an inquiry's answer, as the form says to show it.

@@ -5,18 +5,9 @@ use panjere_api::payments::BillError;
 
 use crate::i18n::Strings;
 
-/// A payment's state in words.
-pub fn payment_state_label(state: &str, t: &Strings) -> &'static str {
-    match state {
-        "created" | "pending" => t.pay_state_pending,
-        "verifying" | "reversing" => t.pay_state_verifying,
-        "success" => t.pay_state_success,
-        "failed" => t.pay_state_failed,
-        "cancelled" => t.pay_state_cancelled,
-        "expired" => t.pay_state_expired,
-        "reversed" => t.pay_state_reversed,
-        _ => t.req_status_unknown,
-    }
+/// A payment's state in words (the shared markup's word for it).
+pub fn payment_state_label(state: &str, t: &'static Strings) -> &'static str {
+    super::labels::word_in(panjere_api::markup::pay_state_word(state), t)
 }
 
 /// What the citizen is told about a payment in this state.

@@ -2,9 +2,12 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::async_view::AsyncView;
-use crate::components::payment_card::PaymentCard;
+use crate::components::payment_list::PaymentList;
 use crate::contexts::signed_in_resource;
 use crate::i18n::{use_i18n, use_title};
+
+/// The list (or the note that there is none) the server painted.
+const PAINTED_LIST: &str = "#payments, .empty";
 
 /// "My payments": every payment with its receipt, and paying a bill.
 #[component]
@@ -16,13 +19,15 @@ pub fn PaymentsPage() -> impl IntoView {
         <div class="wrap narrow">
             <h1>{move || i18n.t().payments_title}</h1>
             <p><a class="button" href="/pay">{move || i18n.t().bill_title}</a></p>
+            // The list the server painted stays while the app loads it.
             <AsyncView
                 resource=list
+                part=PAINTED_LIST
                 render=move |r| {
                     if r.items.is_empty() {
                         view! { <p class="empty">{move || i18n.t().payments_none}</p> }.into_any()
                     } else {
-                        view! { <ul class="session-list" id="payments">{r.items.into_iter().map(|p| view! { <PaymentCard p top=true/> }).collect_view()}</ul> }.into_any()
+                        view! { <PaymentList items=r.items id="payments" top=true/> }.into_any()
                     }
                 }
             />

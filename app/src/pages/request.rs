@@ -5,7 +5,7 @@ use panjere_api::requests::RequestDetail;
 use crate::api;
 use crate::components::async_view::AsyncView;
 use crate::components::pay_fee::PayFee;
-use crate::components::payment_card::PaymentCard;
+use crate::components::payment_list::PaymentList;
 use crate::components::reply_form::ReplyForm;
 use crate::contexts::signed_in_resource;
 use crate::fmt::fill;
@@ -110,7 +110,7 @@ fn Receipt(r: RequestDetail, fresh: bool, refresh: Callback<()>, reply: RwSignal
         {fee.map(|(request, fee_rials)| view! { <PayFee request fee_rials/> })}
         {(!payments.is_empty()).then(|| view! {
             <h2>{move || i18n.t().request_payments}</h2>
-            <ul class="session-list" id="request-payments">{payments.into_iter().map(|p| view! { <PaymentCard p/> }).collect_view()}</ul>
+            <PaymentList items=payments id="request-payments"/>
         })}
         <h2>{move || i18n.t().request_timeline}</h2>
         <ol class="timeline" id="timeline">

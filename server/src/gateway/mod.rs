@@ -41,7 +41,10 @@ use self::stats::Stats;
 #[derive(Debug, Clone, Default)]
 pub struct CallContext {
     pub request_id: String,
-    /// The citizen's national code: only its pseudonym leaves this struct.
+    /// The pseudonym ([`Gateway::pseudonym`]) of the citizen the call is
+    /// for: what the audit and the agency's request name them by. Made
+    /// once by the caller, who has it already (a signed-in request's
+    /// `Citizen`, a stored request, payment or offer).
     pub citizen: Option<String>,
     /// The agency on whose behalf the window makes an inter-agency inquiry.
     pub requested_by: Option<String>,
@@ -120,19 +123,8 @@ pub struct Gateway {
     /// HMAC-SHA256 already keyed with the window's pseudonym key (cloned
     /// per use: the key's two blocks are hashed once, not per citizen).
     pseudonym_mac: Hmac<Sha256>,
-    /// Tells this gateway's pseudonyms apart in the per-thread memo.
-    id: u64,
     clock: Arc<dyn Clock>,
 }
-
-thread_local! {
-    /// The last pseudonym made on this thread, by gateway and national
-    /// code: a signed-in request needs its citizen's twice (the session's
-    /// check, then the agency call).
-    static LAST_PSEUDONYM: std::cell::RefCell<Option<(u64, String, String)>> = const { std::cell::RefCell::new(None) };
-}
-
-static NEXT_GATEWAY: AtomicU64 = AtomicU64::new(1);
 
 const MAX_RETRY_TOKENS: u64 = 10_000;
 /// Idle kept-alive connections to an agency are closed after this long.
@@ -187,7 +179,7 @@ impl Gateway {
             );
         }
         let pseudonym_mac = Hmac::<Sha256>::new_from_slice(pseudonym_key.expose().as_bytes()).expect("any key length");
-        Ok(Gateway { registry, agencies, audit, pseudonym_mac, id: NEXT_GATEWAY.fetch_add(1, Ordering::Relaxed), clock })
+        Ok(Gateway { registry, agencies, audit, pseudonym_mac, clock })
     }
 
     pub fn registry(&self) -> &Registry {
@@ -202,18 +194,9 @@ impl Gateway {
     /// window's key, first 16 bytes in hex. Stable, not reversible without
     /// the key.
     pub fn pseudonym(&self, national_code: &str) -> String {
-        let remembered = LAST_PSEUDONYM.with_borrow(|last| match last {
-            Some((id, code, pseudonym)) if *id == self.id && code == national_code => Some(pseudonym.clone()),
-            _ => None,
-        });
-        if let Some(p) = remembered {
-            return p;
-        }
         let mut mac = self.pseudonym_mac.clone();
         mac.update(national_code.as_bytes());
-        let pseudonym = hex::encode(&mac.finalize().into_bytes()[..16]);
-        LAST_PSEUDONYM.set(Some((self.id, national_code.to_owned(), pseudonym.clone())));
-        pseudonym
+        hex::encode(&mac.finalize().into_bytes()[..16])
     }
 
     /// Calls a registered operation and audits the call: the agency's
@@ -247,24 +230,21 @@ impl Gateway {
         if !rt.connection.lock().expect("connection lock").may_call(&operation.id) {
             return Err(GatewayError::NotConnected { agency: operation.agency.clone(), operation: operation.id.clone() });
         }
-        let citizen = ctx.citizen.as_deref().map(|c| self.pseudonym(c));
+        let citizen = ctx.citizen.as_deref();
         let start = Instant::now();
-        let result = self
-            .send(rt, &out, operation.idempotent, &ctx.request_id, citizen.as_deref())
-            .await
-            .map(|body| (operation.agency.clone(), body));
+        let result = self.send(rt, &out, operation.idempotent, &ctx.request_id, citizen).await.map(|body| (operation.agency.clone(), body));
         let latency = start.elapsed();
         let outcome = match &result {
             Ok(_) => "ok",
             Err(e) => e.outcome(),
         };
-        tracing::info!(agency = %operation.agency, operation = %operation.id, citizen = citizen.as_deref().unwrap_or("-"), outcome, latency_ms = latency.as_secs_f64() * 1000.0, "agency call");
+        tracing::info!(agency = %operation.agency, operation = %operation.id, citizen = citizen.unwrap_or("-"), outcome, latency_ms = latency.as_secs_f64() * 1000.0, "agency call");
         self.audit.record(AuditRow {
             at: rfc3339(self.clock.now()),
             request_id: ctx.request_id.clone(),
             agency: operation.agency.clone(),
             operation: operation.id.clone(),
-            citizen,
+            citizen: ctx.citizen.clone(),
             requested_by: ctx.requested_by.clone(),
             outcome: outcome.to_owned(),
             latency_ms: latency.as_millis() as i64,
@@ -549,8 +529,8 @@ mod tests {
 
     /// HMAC-SHA256 under the gateway's key, its first 16 bytes in hex: the
     /// same however often it is asked for, on this thread or another, and
-    /// each gateway's under its own key (the per-thread memo never answers
-    /// for another gateway or another code).
+    /// each gateway's under its own key (the keyed state cloned per use is
+    /// never changed by a use).
     #[test]
     fn pseudonyms_are_the_keyed_hmac_of_the_national_code() {
         let expected = |key: &str, code: &str| {

@@ -89,13 +89,15 @@ impl Payments {
         Payments { store, gateway, requests, clock, settings }
     }
 
-    fn ctx(&self, p: &PaymentRow, national_code: Option<&str>) -> CallContext {
-        CallContext { request_id: p.id.clone(), citizen: national_code.map(str::to_owned), requested_by: None }
+    /// A call about payment `p`, for its citizen (`for_citizen`: the audit
+    /// names them) or the window's own bookkeeping.
+    fn ctx(&self, p: &PaymentRow, for_citizen: bool) -> CallContext {
+        CallContext { request_id: p.id.clone(), citizen: for_citizen.then(|| p.citizen.clone()), requested_by: None }
     }
 
     async fn call(&self, op: &str, p: &PaymentRow, params: &[(&str, String)]) -> Result<Value, GatewayError> {
         let params: Vec<(String, String)> = params.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
-        self.gateway.call(op, &params, &self.ctx(p, None)).await
+        self.gateway.call(op, &params, &self.ctx(p, false)).await
     }
 
     /// Stores the payment, then asks the provider for its page. The same
@@ -132,7 +134,7 @@ impl Payments {
         if p.state != "created" {
             return Ok(p);
         }
-        let ctx = self.ctx(&p, Some(&n.national_code));
+        let ctx = self.ctx(&p, true);
         let params = vec![
             ("amount".to_owned(), p.amount.to_string()),
             ("order_id".to_owned(), p.id.clone()),

@@ -84,11 +84,8 @@ impl Requests {
             None => {
                 let mut done = Vec::new();
                 for i in &form.inquiries {
-                    let ctx = CallContext {
-                        request_id: r.id.clone(),
-                        citizen: Some(r.national_code.clone()),
-                        requested_by: Some(r.agency.clone()),
-                    };
+                    let ctx =
+                        CallContext { request_id: r.id.clone(), citizen: Some(r.citizen.clone()), requested_by: Some(r.agency.clone()) };
                     let agency = g.registry().operations.get(&i.operation).map(|o| o.agency.clone()).unwrap_or_default();
                     let outcome = g.call(&i.operation, &params_for(&i.params, &r.national_code, &r.data), &ctx).await;
                     let (answer, error) = match outcome {
@@ -132,7 +129,7 @@ impl Requests {
             ("idempotency_key".to_owned(), r.id.clone()),
             ("data".to_owned(), data.to_string()),
         ];
-        let ctx = CallContext { request_id: r.id.clone(), citizen: Some(r.national_code.clone()), requested_by: None };
+        let ctx = CallContext { request_id: r.id.clone(), citizen: Some(r.citizen.clone()), requested_by: None };
         match g.call(submit, &params, &ctx).await {
             Ok(answer) => {
                 let Some(reference) = answer.get("reference").and_then(Value::as_str) else {
@@ -248,7 +245,7 @@ impl Requests {
                 message: "the agency cannot take an answer for this request".into(),
             });
         };
-        let ctx = CallContext { request_id: r.id.clone(), citizen: Some(r.national_code.clone()), requested_by: None };
+        let ctx = CallContext { request_id: r.id.clone(), citizen: Some(r.citizen.clone()), requested_by: None };
         self.gateway.call(&op, &[("reference".to_owned(), reference), ("text".to_owned(), text.to_owned())], &ctx).await?;
         self.add_status(r, "answered", "window", now).await;
         Ok(())
@@ -264,7 +261,7 @@ impl Requests {
         for r in due {
             let (Some(form), Some(reference)) = (self.form_of(&r), r.agency_reference.clone()) else { continue };
             let Some(op) = &form.status else { continue };
-            let ctx = CallContext { request_id: r.id.clone(), citizen: Some(r.national_code.clone()), requested_by: None };
+            let ctx = CallContext { request_id: r.id.clone(), citizen: Some(r.citizen.clone()), requested_by: None };
             match self.gateway.call(op, &[("reference".to_owned(), reference)], &ctx).await {
                 Ok(answer) => {
                     if let Some(status) = answer.get("status").and_then(Value::as_str) {

@@ -50,8 +50,9 @@ async fn session_state(State(state): State<AppState>, citizen: Result<Citizen, A
     }
 }
 
-fn context(national_code: &str) -> CallContext {
-    CallContext { request_id: current_request_id().unwrap_or_default(), citizen: Some(national_code.to_owned()), requested_by: None }
+/// A call for the person signing in, by their pseudonym.
+fn context(citizen: String) -> CallContext {
+    CallContext { request_id: current_request_id().unwrap_or_default(), citizen: Some(citizen), requested_by: None }
 }
 
 /// Counts a sign-in request at `now` against the client address's allowance.
@@ -87,8 +88,8 @@ async fn start(
     let mobile = panjere_api::ids::mobile(&req.mobile).map_err(AuthError::Mobile)?;
     let citizen = state.gateway().pseudonym(&national_code);
     check_allowance(&state, &citizen, now).await?;
-    let names = check_person(&state, &national_code, &mobile, now).await?;
-    let challenge = send_code(&state, &national_code, &mobile, &citizen, now).await?;
+    let names = check_person(&state, &national_code, &mobile, &citizen, now).await?;
+    let challenge = send_code(&state, &mobile, &citizen, now).await?;
     session.insert(PENDING, Pending { national_code, mobile: mobile.clone(), challenge, names }).await?;
     Ok(Json(code_sent(&state, &mobile)))
 }
@@ -113,7 +114,7 @@ async fn resend(
     let mut pending = session.get::<Pending>(PENDING).await?.ok_or(AuthError::NoPendingSignIn)?;
     let citizen = state.gateway().pseudonym(&pending.national_code);
     check_allowance(&state, &citizen, now).await?;
-    pending.challenge = send_code(&state, &pending.national_code, &pending.mobile, &citizen, now).await?;
+    pending.challenge = send_code(&state, &pending.mobile, &citizen, now).await?;
     let mobile = pending.mobile.clone();
     session.insert(PENDING, pending).await?;
     Ok(Json(code_sent(&state, &mobile)))
@@ -154,9 +155,9 @@ async fn check_allowance(state: &AppState, citizen: &str, now: i64) -> Result<()
 }
 
 /// The telecom regulator, then the civil registry.
-async fn check_person(state: &AppState, national_code: &str, mobile: &str, now: i64) -> Result<Names, AppError> {
+async fn check_person(state: &AppState, national_code: &str, mobile: &str, citizen: &str, now: i64) -> Result<Names, AppError> {
     let g = state.gateway();
-    let ctx = context(national_code);
+    let ctx = context(citizen.to_owned());
     let params = [("national_code".to_owned(), national_code.to_owned()), ("mobile".to_owned(), mobile.to_owned())];
     let owned = g.call("telecom.ownership", &params, &ctx).await?;
     if owned.get("owner").and_then(Value::as_bool) != Some(true) {
@@ -188,7 +189,7 @@ async fn check_person(state: &AppState, national_code: &str, mobile: &str, now: 
 
 /// Sends a fresh code by SMS, then stores its hash (a code that could not
 /// be sent is never stored, so the citizen may try again at once).
-pub(crate) async fn send_code(state: &AppState, national_code: &str, mobile: &str, citizen: &str, now: i64) -> Result<String, AppError> {
+pub(crate) async fn send_code(state: &AppState, mobile: &str, citizen: &str, now: i64) -> Result<String, AppError> {
     let auth = state.auth();
     auth.limiter
         .hit(&format!("sms:{mobile}"), now, auth.settings.codes_per_mobile_per_hour, 3600)
@@ -198,7 +199,7 @@ pub(crate) async fn send_code(state: &AppState, national_code: &str, mobile: &st
     let id = random_id();
     let text = format!("پنجره: کد ورود شما {code} است. این کد را به هیچ‌کس ندهید. Panjere sign-in code: {code}. Never share it.");
     let params = [("to".to_owned(), mobile.to_owned()), ("text".to_owned(), text)];
-    state.gateway().call("sms.send", &params, &context(national_code)).await?;
+    state.gateway().call("sms.send", &params, &context(citizen.to_owned())).await?;
     let challenge = Challenge {
         code_hash: auth.code_hash(&id, &code),
         id: id.clone(),

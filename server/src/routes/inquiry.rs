@@ -48,11 +48,8 @@ async fn inquiry(
     }
     let op = form.operation.as_deref().unwrap_or_default();
     let params = crate::requests::params_for(&form.params, &citizen.data.national_code, &ok);
-    let ctx = CallContext {
-        request_id: current_request_id().unwrap_or_default(),
-        citizen: Some(citizen.data.national_code.clone()),
-        requested_by: None,
-    };
+    let ctx =
+        CallContext { request_id: current_request_id().unwrap_or_default(), citizen: Some(citizen.pseudonym.clone()), requested_by: None };
     // The agency's answer, checked by the gateway to be one JSON value, is
     // passed on as sent: never parsed into a tree and written out again.
     let (_, result) = state.gateway().call_raw(op, &params, &ctx).await?;

@@ -63,7 +63,8 @@ async fn me(State(state): State<AppState>, citizen: Citizen) -> Json<Me> {
     ))]
 async fn profile(State(state): State<AppState>, citizen: Citizen) -> Result<Json<Profile>, AppError> {
     let nc = citizen.data.national_code.clone();
-    let ctx = CallContext { request_id: current_request_id().unwrap_or_default(), citizen: Some(nc.clone()), requested_by: None };
+    let ctx =
+        CallContext { request_id: current_request_id().unwrap_or_default(), citizen: Some(citizen.pseudonym.clone()), requested_by: None };
     let p = state.gateway().call("civil-registry.person", &[("national_code".to_owned(), nc.clone())], &ctx).await?;
     let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
     let certificate = p.get("birth_certificate").cloned().unwrap_or_default();

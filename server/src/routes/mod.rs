@@ -13,6 +13,7 @@ pub mod inquiry;
 pub mod lookup;
 pub mod me;
 pub mod offers;
+pub mod pages;
 pub mod payments;
 pub mod requests;
 pub mod stats;

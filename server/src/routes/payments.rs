@@ -248,13 +248,19 @@ async fn pay_bill(
 #[utoipa::path(get, path = "/api/payments", tag = "payments",
     responses((status = 200, description = "Payments", body = Payments), (status = 401, description = "Not signed in", body = ErrorBody)))]
 async fn list(State(state): State<AppState>, citizen: Citizen) -> Result<Json<Payments>, AppError> {
+    Ok(Json(Payments { items: of_citizen(&state, &citizen.pseudonym).await? }))
+}
+
+/// The payments of the citizen `pseudonym`, newest first: the list above,
+/// and what the server paints on `/payments`.
+pub async fn of_citizen(state: &AppState, pseudonym: &str) -> Result<Vec<Payment>, AppError> {
     let mut items = Vec::new();
     // Attempts that never reached the provider (it did not answer; nothing
     // could be charged) are not payments to show.
-    for p in state.payments().store.of_citizen(&citizen.pseudonym).await?.iter().filter(|p| p.token.is_some()) {
-        items.push(view(&state, p).await?);
+    for p in state.payments().store.of_citizen(pseudonym).await?.iter().filter(|p| p.token.is_some()) {
+        items.push(view(state, p).await?);
     }
-    Ok(Json(Payments { items }))
+    Ok(items)
 }
 
 /// One payment: its state, and once successful its receipt (amount,
@@ -312,7 +318,7 @@ async fn back(State(state): State<AppState>, AppQuery(q): AppQuery<BackQuery>) -
               (status = 503, description = "The SMS gateway is unavailable", body = ErrorBody)))]
 async fn reauth_code(State(state): State<AppState>, citizen: Citizen) -> Result<Json<CodeSent>, AppError> {
     let now = state.clock().now();
-    let id = crate::routes::auth::send_code(&state, &citizen.data.national_code, &citizen.data.mobile, &citizen.pseudonym, now).await?;
+    let id = crate::routes::auth::send_code(&state, &citizen.data.mobile, &citizen.pseudonym, now).await?;
     citizen.session.insert(REAUTH_CHALLENGE, id).await?;
     Ok(Json(crate::routes::auth::code_sent(&state, &citizen.data.mobile)))
 }

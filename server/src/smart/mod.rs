@@ -219,7 +219,7 @@ impl Smart {
                 .iter()
                 .map(|(k, source)| (k.clone(), resolve(source, &e.national_code, &e.data).unwrap_or_default()))
                 .collect();
-            let ctx = CallContext { request_id: offer_id.clone(), citizen: Some(e.national_code.clone()), requested_by: on_behalf.clone() };
+            let ctx = CallContext { request_id: offer_id.clone(), citizen: Some(citizen.clone()), requested_by: on_behalf.clone() };
             let agency = self.gateway.registry().operations.get(&check.operation).map(|o| o.agency.clone()).unwrap_or_default();
             let answer = match self.gateway.call(&check.operation, &params, &ctx).await {
                 Ok(a) => a,
@@ -333,7 +333,7 @@ impl Smart {
         let what = if rule.mode == "automatic" { "انجام شد" } else { "پیشنهاد شد" };
         let body =
             format!("پنجره: {} — {what}. برای دیدن جزئیات وارد پنجره شوید. Panjere: {}. Sign in to see it.", rule.title.fa, rule.title.en);
-        let ctx = CallContext { request_id: offer.id.clone(), citizen: Some(offer.national_code.clone()), requested_by: None };
+        let ctx = CallContext { request_id: offer.id.clone(), citizen: Some(offer.citizen.clone()), requested_by: None };
         if let Err(e) = self.gateway.call("sms.send", &[("to".to_owned(), mobile), ("text".to_owned(), body)], &ctx).await {
             tracing::info!(offer = %offer.id, error = %e, "offer SMS not sent (the inbox has it)");
         }

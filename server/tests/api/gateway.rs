@@ -106,12 +106,20 @@ async fn a_public_inquiry_round_trips_and_is_audited() {
 #[tokio::test]
 async fn personal_calls_carry_a_pseudonym_never_the_national_code() {
     let h = spawn(&[]).await;
-    let person = h.gateway.call("civil-registry.person", &p(&[("national_code", "0076229645")]), &ctx(Some("0076229645"))).await.unwrap();
+    let person = h
+        .gateway
+        .call("civil-registry.person", &p(&[("national_code", "0076229645")]), &ctx(Some(&h.gateway.pseudonym("0076229645"))))
+        .await
+        .unwrap();
     assert_eq!(person["national_code"], "0076229645");
     assert_eq!(person["alive"], true);
     let owner = h
         .gateway
-        .call("telecom.ownership", &p(&[("national_code", "0023456787"), ("mobile", "09125555555")]), &ctx(Some("0023456787")))
+        .call(
+            "telecom.ownership",
+            &p(&[("national_code", "0023456787"), ("mobile", "09125555555")]),
+            &ctx(Some(&h.gateway.pseudonym("0023456787"))),
+        )
         .await
         .unwrap();
     assert_eq!(owner["owner"], false, "the mobile-not-owned persona");
