@@ -442,24 +442,13 @@ mod tests {
             created_at: "2026-01-02T00:00:00Z".into(),
             refunded_at: None,
         };
-        let paid = crate::payments::Payment {
-            id: "p<1>".into(),
-            kind: "fee".into(),
-            state: "success".into(),
-            amount_rials: 1_250_000,
-            title: text("Fee & more"),
-            payee: text("Agency"),
-            request_id: None,
-            tracking_code: None,
-            bill_id: None,
-            payment_id: None,
-            payment_url: None,
-            reference: None,
-            card: None,
-            created_at: "2026-01-01T00:00:00Z".into(),
-            paid_at: Some("2026-01-01T10:00:00Z".into()),
-            refunds: vec![refund("refunded")],
-        };
+        let paid: crate::payments::Payment = serde_json::from_value(serde_json::json!({
+            "id": "p<1>", "kind": "fee", "state": "success", "amount_rials": 1_250_000,
+            "title": { "fa": "fa Fee & more", "en": "Fee & more" }, "payee": { "fa": "", "en": "" },
+            "created_at": "2026-01-01T00:00:00Z", "paid_at": "2026-01-01T10:00:00Z",
+        }))
+        .unwrap();
+        let paid = crate::payments::Payment { refunds: vec![refund("refunded")], ..paid };
         let pending = crate::payments::Payment {
             id: "p2".into(),
             state: "created".into(),

@@ -988,24 +988,13 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         );
         let page = shell.page("/payments", None, &web, Some(&PageData::Payments(Vec::new())));
         assert!(page.contains(&format!("{head}<p class=\"empty\">{}</p>", locale_fa("payments_none").unwrap())), "{page}");
-        let paid = panjere_api::payments::Payment {
-            id: "p1".into(),
-            kind: "fee".into(),
-            state: "success".into(),
-            amount_rials: 1_250_000,
-            title: panjere_api::Text { fa: "هزینه صدور گذرنامه".into(), en: "Passport fee".into() },
-            payee: panjere_api::Text::default(),
-            request_id: None,
-            tracking_code: None,
-            bill_id: None,
-            payment_id: None,
-            payment_url: None,
-            reference: None,
-            card: None,
-            created_at: "2026-12-06T10:00:00Z".into(),
-            paid_at: Some("2026-12-06T10:30:05Z".into()),
-            refunds: Vec::new(),
-        };
+        // A paid fee, as the API writes it.
+        let paid: panjere_api::payments::Payment = serde_json::from_value(serde_json::json!({
+            "id": "p1", "kind": "fee", "state": "success", "amount_rials": 1_250_000,
+            "title": { "fa": "هزینه صدور گذرنامه", "en": "Passport fee" }, "payee": { "fa": "", "en": "" },
+            "created_at": "2026-12-06T10:00:00Z", "paid_at": "2026-12-06T10:30:05Z",
+        }))
+        .unwrap();
         let items = vec![paid];
         let page = shell.page("/payments", None, &web, Some(&PageData::Payments(items.clone())));
         let cards = markup::payment_cards(&items, true, &Persian);
