@@ -42,6 +42,23 @@ pub enum Word {
     /// An amount: `{rials}` rials, and with its `{toman}` tomans.
     AmountRials,
     AmountRialsToman,
+    /// A request's status ([`req_status_word`]): the index in
+    /// [`crate::requests::STATUSES`], or `None` for an unknown one.
+    ReqStatus(Option<u8>),
+    /// The inbox: a request's new status, an offer, a receipt, a refund;
+    /// how many are unread; marking one read.
+    InboxItem,
+    InboxOffer,
+    InboxPaid,
+    InboxRefunded,
+    InboxUnread,
+    InboxMarkRead,
+    InboxEmpty,
+}
+
+/// The word for a request's status.
+pub fn req_status_word(status: &str) -> Word {
+    Word::ReqStatus(crate::requests::STATUSES.iter().position(|s| *s == status).and_then(|i| u8::try_from(i).ok()))
 }
 
 /// What a payment's state says to the citizen (several states read the
@@ -111,6 +128,24 @@ impl Word {
             Word::PayRefunded => "pay_refunded",
             Word::AmountRials => "amount_rials",
             Word::AmountRialsToman => "amount_rials_toman",
+            Word::ReqStatus(Some(0)) => "req_status_awaiting_payment",
+            Word::ReqStatus(Some(1)) => "req_status_submitted",
+            Word::ReqStatus(Some(2)) => "req_status_queued",
+            Word::ReqStatus(Some(3)) => "req_status_forwarded",
+            Word::ReqStatus(Some(4)) => "req_status_in_review",
+            Word::ReqStatus(Some(5)) => "req_status_more_info",
+            Word::ReqStatus(Some(6)) => "req_status_answered",
+            Word::ReqStatus(Some(7)) => "req_status_approved",
+            Word::ReqStatus(Some(8)) => "req_status_rejected",
+            Word::ReqStatus(Some(9)) => "req_status_delivered",
+            Word::ReqStatus(_) => "req_status_unknown",
+            Word::InboxItem => "inbox_item",
+            Word::InboxOffer => "inbox_offer",
+            Word::InboxPaid => "inbox_paid",
+            Word::InboxRefunded => "inbox_refunded",
+            Word::InboxUnread => "inbox_unread",
+            Word::InboxMarkRead => "inbox_mark_read",
+            Word::InboxEmpty => "inbox_empty",
         }
     }
 
@@ -134,7 +169,15 @@ impl Word {
             Word::PayRefunded,
             Word::AmountRials,
             Word::AmountRialsToman,
+            Word::InboxItem,
+            Word::InboxOffer,
+            Word::InboxPaid,
+            Word::InboxRefunded,
+            Word::InboxUnread,
+            Word::InboxMarkRead,
+            Word::InboxEmpty,
         ]);
+        all.extend((0..crate::requests::STATUSES.len() as u8).map(|i| Word::ReqStatus(Some(i))));
         all.extend(
             [
                 PayState::Pending,
@@ -173,6 +216,49 @@ pub fn rials(amount: u64, w: &dyn Words) -> String {
     } else {
         fill(w.word(Word::AmountRials), &[("rials", &w.num(amount))])
     }
+}
+
+/// The citizen's inbox (the inside of its `<div class="inbox-list">`):
+/// how many are unread and every notification, newest first, or that there
+/// is none. Each says what happened (a link to it) and when; an unread one
+/// has a button marking it read, its `data-read` the notification's id.
+pub fn inbox_list(inbox: &crate::requests::Inbox, w: &dyn Words) -> String {
+    let mut out = String::new();
+    if inbox.items.is_empty() {
+        element(&mut out, "p", " class=\"empty\"", w.word(Word::InboxEmpty));
+        return out;
+    }
+    element(&mut out, "p", " role=\"status\"", &fill(w.word(Word::InboxUnread), &[("n", &w.num(u64::from(inbox.unread)))]));
+    out.push_str("<ul class=\"session-list\" id=\"inbox\">");
+    for n in &inbox.items {
+        let title = n.service_name.get(w.lang());
+        let text = match (n.status.as_str(), &n.offer_id) {
+            ("paid", _) => fill(w.word(Word::InboxPaid), &[("title", title)]),
+            ("refunded", _) => fill(w.word(Word::InboxRefunded), &[("title", title)]),
+            (_, Some(_)) => fill(w.word(Word::InboxOffer), &[("title", title)]),
+            (status, None) => fill(
+                w.word(Word::InboxItem),
+                &[("service", title), ("status", w.word(req_status_word(status))), ("code", &n.tracking_code)],
+            ),
+        };
+        let href = match (&n.offer_id, &n.payment_id) {
+            (Some(o), _) => format!("/offers/{o}"),
+            (None, Some(p)) => format!("/payments/{p}"),
+            (None, None) => format!("/requests/{}", n.request_id),
+        };
+        let class = if n.read { "session-card" } else { "session-card unread" };
+        out.push_str(&format!("<li class=\"{class}\" data-status=\"{}\"><p>", escape_html(&n.status)));
+        element(&mut out, "a", &format!(" href=\"{}\"", escape_html(&href)), &text);
+        out.push_str("</p>");
+        element(&mut out, "p", " class=\"hint\"", &w.time(&n.created_at));
+        if !n.read {
+            let attrs = format!(" type=\"button\" class=\"button secondary\" data-read=\"{}\"", escape_html(&n.id));
+            element(&mut out, "button", &attrs, w.word(Word::InboxMarkRead));
+        }
+        out.push_str("</li>");
+    }
+    out.push_str("</ul>");
+    out
 }
 
 /// The cards of a list of payments (the inside of its `<ul
@@ -468,6 +554,39 @@ mod tests {
         assert!(payment_cards(&[], false, &Fixed).is_empty());
         assert_eq!(pay_state_word("reversing"), Word::PayState(PayState::Verifying));
         assert_eq!(pay_state_word("no-such-state"), Word::PayState(PayState::Unknown));
+    }
+
+    #[test]
+    fn the_inbox_says_what_happened_links_to_it_and_offers_to_mark_it_read() {
+        let item = |id: &str, status: &str, offer: Option<&str>, payment: Option<&str>, read: bool| {
+            serde_json::from_value::<crate::requests::Notification>(serde_json::json!({
+                "id": id, "request_id": "r1", "tracking_code": "ABC", "service_name": { "fa": "fa S", "en": "S & T" },
+                "status": status, "offer_id": offer, "payment_id": payment, "created_at": "2026-01-01T00:00:00Z", "read": read,
+            }))
+            .unwrap()
+        };
+        let inbox = crate::requests::Inbox {
+            unread: 2,
+            items: vec![
+                item("n<1>", "approved", None, None, false),
+                item("n2", "paid", None, Some("p1"), true),
+                item("n3", "offer", Some("o1"), None, false),
+                item("n4", "mystery", None, None, true),
+            ],
+        };
+        assert_eq!(
+            inbox_list(&inbox, &Fixed),
+            "<p role=\"status\">inbox_unread</p><ul class=\"session-list\" id=\"inbox\">\
+             <li class=\"session-card unread\" data-status=\"approved\"><p><a href=\"/requests/r1\">inbox_item</a></p>\
+             <p class=\"hint\">at 2026-01-01T00:00:00Z</p><button type=\"button\" class=\"button secondary\" data-read=\"n&lt;1&gt;\">inbox_mark_read</button></li>\
+             <li class=\"session-card\" data-status=\"paid\"><p><a href=\"/payments/p1\">inbox_paid</a></p><p class=\"hint\">at 2026-01-01T00:00:00Z</p></li>\
+             <li class=\"session-card unread\" data-status=\"offer\"><p><a href=\"/offers/o1\">inbox_offer</a></p>\
+             <p class=\"hint\">at 2026-01-01T00:00:00Z</p><button type=\"button\" class=\"button secondary\" data-read=\"n3\">inbox_mark_read</button></li>\
+             <li class=\"session-card\" data-status=\"mystery\"><p><a href=\"/requests/r1\">inbox_item</a></p><p class=\"hint\">at 2026-01-01T00:00:00Z</p></li></ul>"
+        );
+        assert_eq!(inbox_list(&crate::requests::Inbox { unread: 0, items: vec![] }, &Fixed), "<p class=\"empty\">inbox_empty</p>");
+        assert_eq!(req_status_word("approved"), Word::ReqStatus(Some(7)));
+        assert_eq!(req_status_word("mystery"), Word::ReqStatus(None));
     }
 
     #[test]

@@ -13,7 +13,7 @@
 /// `main` for pages in the main module (where most citizens arrive: home
 /// and a service page), `paint` what the server puts in the shell (`service`,
 /// `agency`, `services`, `agencies`, `category`, `life_event`, `search`,
-/// `dashboard`, `sign_in`, `use_service`, `payments`,
+/// `dashboard`, `sign_in`, `use_service`, `payments`, `inbox`,
 /// `(heading title_key [lead_key [back link_key "/href"]])` or `none`: see
 /// [`Paint`]), `view` the page's
 /// view (tokens only the client expands). A `heading` names the locale keys
@@ -47,7 +47,7 @@ macro_rules! with_pages {
                 ("/me", profile_route, account, (heading profile_title), { view! { <ProfilePage/> } }),
                 ("/me/sessions", sessions_route, account, (heading sessions_title sessions_lead back profile_title "/me"), { view! { <SessionsPage/> } }),
                 ("/me/data-use", data_use_route, account, (heading data_use_title data_use_lead), { view! { <DataUsePage/> } }),
-                ("/inbox", inbox_route, account, (heading inbox_title), { view! { <InboxPage/> } }),
+                ("/inbox", inbox_route, account, inbox, { view! { <InboxPage/> } }),
                 // Using a service: the application, drafts and requests.
                 ("/services/:id/use", use_service_route, apply, use_service, { view! { <UseServicePage/> } }),
                 ("/drafts/:id", draft_route, apply, none, { view! { <DraftPage/> } }),
@@ -102,6 +102,9 @@ pub enum Paint {
     /// bill, and every payment's card from [`crate::markup`] (or the note
     /// that there is none).
     Payments,
+    /// The citizen's inbox (`/inbox`): the heading and every notification
+    /// from [`crate::markup::inbox_list`].
+    Inbox,
     /// The sign-in form's first step, as the app first shows it (with the
     /// notice the address's `reason` or `next` asks for); its button is
     /// disabled until the app takes the form over, keeping what was typed.
@@ -166,6 +169,9 @@ macro_rules! paint {
     };
     (payments) => {
         Paint::Payments
+    };
+    (inbox) => {
+        Paint::Inbox
     };
     (search) => {
         Paint::Search

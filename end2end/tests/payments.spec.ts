@@ -50,7 +50,9 @@ test.describe('payments', () => {
     await expect(page.locator('#payments li[data-state="success"]')).toHaveCount(1);
     await expect(page.locator('#payments li[data-state="cancelled"]')).toHaveCount(1);
     await expectAccessible(page);
-    // The server painted the same list, card for card, before the app ran.
+    // The server painted the same list, card for card, before the app ran
+    // (the app's own list here: the painted one is gone).
+    await page.waitForFunction(() => !document.querySelector('.painted') && document.querySelector('#payments'));
     const painted = (await (await page.request.get('/payments')).text()).match(/<ul class="session-list" id="payments">(.*?)<\/ul>/)?.[1];
     expect(painted, 'the painted list').toContain('data-state="success"');
     // (Leptos's own markers aside.)

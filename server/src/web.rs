@@ -44,6 +44,8 @@ pub enum PageData {
     None,
     /// `/payments`: every payment, newest first.
     Payments(Vec<panjere_api::payments::Payment>),
+    /// `/inbox`: every notification, newest first.
+    Inbox(panjere_api::requests::Inbox),
 }
 
 /// Reads what a citizen's page shows first: the citizen's pseudonym and the
@@ -258,12 +260,20 @@ fn painted(paint: Paint, path: &str, query: Option<&str>, data: &Web, records: &
                 PageData::Payments(items) => {
                     format!("<ul class=\"session-list\" id=\"payments\">{}</ul>", markup::payment_cards(items, true, &Persian))
                 }
-                PageData::None => String::new(),
+                _ => String::new(),
             };
             Some((
                 title.to_owned(),
                 format!("{}<p><a class=\"button\" href=\"/pay\">{}</a></p>{list}", heading(title), escape_html(t("bill_title"))),
             ))
+        }
+        Paint::Inbox => {
+            let title = t("inbox_title");
+            let list = match records {
+                PageData::Inbox(inbox) => format!("<div class=\"inbox-list\">{}</div>", markup::inbox_list(inbox, &Persian)),
+                _ => String::new(),
+            };
+            Some((title.to_owned(), format!("{}{list}", heading(title))))
         }
         Paint::Heading { title, lead: lead_key, back } => locale_fa(title).map(|text| {
             // The app's link back (`p.breadcrumb-back`), above the heading.
@@ -493,7 +503,8 @@ pub fn exists(path: &str, catalog: &Catalog) -> bool {
             | Paint::SignIn
             | Paint::Search
             | Paint::Dashboard
-            | Paint::Payments,
+            | Paint::Payments
+            | Paint::Inbox,
         ) => true,
     }
 }
@@ -1003,6 +1014,23 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         let page = shell.page("/payments", None, &web, Some(&PageData::None));
         assert!(page.contains(&format!("{head}<p class=\"visually-hidden\"")), "{page}");
         assert!(!shell.page("/payments", None, &web, None).contains("<h1"), "nobody signed in: nothing painted");
+
+        // The inbox: the heading and the shared list.
+        let inbox: panjere_api::requests::Inbox = serde_json::from_value(serde_json::json!({ "unread": 1, "items": [{
+            "id": "n1", "request_id": "r1", "tracking_code": "ABC", "service_name": { "fa": "صدور گذرنامه", "en": "Passport" },
+            "status": "approved", "created_at": "2026-12-06T10:30:05Z", "read": false,
+        }] }))
+        .unwrap();
+        let page = shell.page("/inbox", None, &web, Some(&PageData::Inbox(inbox.clone())));
+        let list = markup::inbox_list(&inbox, &Persian);
+        assert!(
+            page.contains(&format!(
+                "<div class=\"wrap narrow\"><h1 class=\"shell-title\">{}</h1><div class=\"inbox-list\">{list}</div>",
+                locale_fa("inbox_title").unwrap()
+            )),
+            "{page}"
+        );
+        assert!(list.contains("صدور گذرنامه (ABC): پذیرفته شد"), "{list}");
     }
 
     #[test]

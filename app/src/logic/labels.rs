@@ -68,20 +68,9 @@ pub fn gap_text(g: &panjere_api::stats::Gap, t: &Strings, lang: panjere_api::Lan
     crate::fmt::fill(template, &[("subject", &subject)])
 }
 
-pub fn status_label(status: &str, t: &Strings) -> &'static str {
-    match status {
-        "awaiting_payment" => t.req_status_awaiting_payment,
-        "submitted" => t.req_status_submitted,
-        "queued" => t.req_status_queued,
-        "forwarded" => t.req_status_forwarded,
-        "in_review" => t.req_status_in_review,
-        "more_info" => t.req_status_more_info,
-        "answered" => t.req_status_answered,
-        "approved" => t.req_status_approved,
-        "rejected" => t.req_status_rejected,
-        "delivered" => t.req_status_delivered,
-        _ => t.req_status_unknown,
-    }
+/// A request's status in words (the shared markup's word for it).
+pub fn status_label(status: &str, t: &'static Strings) -> &'static str {
+    word_in(panjere_api::markup::req_status_word(status), t)
 }
 
 /// A language's words and numbers for the markup the app shares with the
@@ -136,5 +125,23 @@ pub fn word_in(word: panjere_api::markup::Word, t: &'static Strings) -> &'static
         Word::PayRefunded => t.pay_refunded,
         Word::AmountRials => t.amount_rials,
         Word::AmountRialsToman => t.amount_rials_toman,
+        Word::ReqStatus(Some(0)) => t.req_status_awaiting_payment,
+        Word::ReqStatus(Some(1)) => t.req_status_submitted,
+        Word::ReqStatus(Some(2)) => t.req_status_queued,
+        Word::ReqStatus(Some(3)) => t.req_status_forwarded,
+        Word::ReqStatus(Some(4)) => t.req_status_in_review,
+        Word::ReqStatus(Some(5)) => t.req_status_more_info,
+        Word::ReqStatus(Some(6)) => t.req_status_answered,
+        Word::ReqStatus(Some(7)) => t.req_status_approved,
+        Word::ReqStatus(Some(8)) => t.req_status_rejected,
+        Word::ReqStatus(Some(9)) => t.req_status_delivered,
+        Word::ReqStatus(_) => t.req_status_unknown,
+        Word::InboxItem => t.inbox_item,
+        Word::InboxOffer => t.inbox_offer,
+        Word::InboxPaid => t.inbox_paid,
+        Word::InboxRefunded => t.inbox_refunded,
+        Word::InboxUnread => t.inbox_unread,
+        Word::InboxMarkRead => t.inbox_mark_read,
+        Word::InboxEmpty => t.inbox_empty,
     }
 }

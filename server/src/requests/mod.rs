@@ -181,10 +181,17 @@ impl Requests {
         };
         // Decided in the answer to the forward (zero-touch): nobody reviewed it.
         let by_rules = source == "window" && matches!(window, "approved" | "rejected");
+        // Where the request is now, not where it was when `r` was read: a
+        // poll claimed before the forward's answer was recorded must not
+        // imply a review of a request decided by rules meanwhile.
+        let current = match self.store.request(&r.id).await {
+            Ok(Some(now_row)) => now_row.status,
+            _ => r.status.clone(),
+        };
         for earlier in ["forwarded", "in_review"] {
             // Not implied once the request is past it (a decision by rules
             // had no review; a later status does not add one).
-            if (by_rules && earlier == "in_review") || panjere_api::requests::rank(earlier) <= panjere_api::requests::rank(&r.status) {
+            if (by_rules && earlier == "in_review") || panjere_api::requests::rank(earlier) <= panjere_api::requests::rank(&current) {
                 continue;
             }
             if panjere_api::requests::rank(earlier) < panjere_api::requests::rank(window) && window != "more_info" {

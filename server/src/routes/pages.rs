@@ -22,6 +22,13 @@ pub fn citizen_pages(state: AppState) -> CitizenPages {
                         None
                     }
                 },
+                Paint::Inbox => match super::requests::inbox_of(&state, &pseudonym).await {
+                    Ok(inbox) => Some(PageData::Inbox(inbox)),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "a citizen's inbox could not be read to paint their page");
+                        None
+                    }
+                },
                 _ => Some(PageData::None),
             }
         })

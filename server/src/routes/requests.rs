@@ -222,14 +222,20 @@ async fn track(
 #[utoipa::path(get, path = "/api/inbox", tag = "requests",
     responses((status = 200, description = "Newest first, with the unread count", body = Inbox), (status = 401, description = "Not signed in", body = ErrorBody)))]
 async fn inbox(State(state): State<AppState>, citizen: Citizen) -> Result<Json<Inbox>, AppError> {
-    let rows = state.stores().requests.notifications(&citizen.pseudonym).await?;
+    Ok(Json(inbox_of(&state, &citizen.pseudonym).await?))
+}
+
+/// The inbox of the citizen `pseudonym`: the answer above, and what the
+/// server paints on `/inbox`.
+pub async fn inbox_of(state: &AppState, pseudonym: &str) -> Result<Inbox, AppError> {
+    let rows = state.stores().requests.notifications(pseudonym).await?;
     let mut items: Vec<(i64, Notification)> = rows
         .into_iter()
         .map(|n| {
             (
                 n.created_at,
                 Notification {
-                    service_name: service_name(&state, &n.service),
+                    service_name: service_name(state, &n.service),
                     notice: n.notice.map(|t| t.0),
                     id: n.id,
                     request_id: n.request_id,
@@ -244,7 +250,7 @@ async fn inbox(State(state): State<AppState>, citizen: Citizen) -> Result<Json<I
         })
         .collect();
     // Offers and automatic deliveries, in the same list.
-    for o in state.smart().store.offers_of(&citizen.pseudonym).await? {
+    for o in state.smart().store.offers_of(pseudonym).await? {
         let title =
             state.smart().rules.get(&o.rule).map(|r| r.title.clone()).unwrap_or_else(|| Text { fa: o.rule.clone(), en: o.rule.clone() });
         items.push((
@@ -265,7 +271,7 @@ async fn inbox(State(state): State<AppState>, citizen: Citizen) -> Result<Json<I
     }
     // Receipts of successful payments and their refunds (read: the citizen
     // paid them themself).
-    for p in state.payments().store.of_citizen(&citizen.pseudonym).await? {
+    for p in state.payments().store.of_citizen(pseudonym).await? {
         let tracking_code = match &p.request_id {
             Some(r) => state.stores().requests.request(r).await?.map(|r| r.tracking_code).unwrap_or_default(),
             None => String::new(),
@@ -293,7 +299,7 @@ async fn inbox(State(state): State<AppState>, citizen: Citizen) -> Result<Json<I
     }
     items.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
     let items: Vec<Notification> = items.into_iter().map(|(_, n)| n).collect();
-    Ok(Json(Inbox { unread: items.iter().filter(|n| !n.read).count() as u32, items }))
+    Ok(Inbox { unread: items.iter().filter(|n| !n.read).count() as u32, items })
 }
 
 /// The unread count alone, for the header on every page.

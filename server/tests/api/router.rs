@@ -603,6 +603,9 @@ async fn a_citizens_page_is_painted_for_them_and_anyone_else_is_sent_to_sign_in(
     // Their payments (none yet), read and painted.
     let (status, _, body) = visit(cookie.clone(), "/payments", None).await;
     assert!(status == 200 && body.contains("<p class=\"empty\">هنوز از راه پنجره پرداختی نکرده‌اید.</p>"), "{body}");
+    // Their inbox (empty), read and painted.
+    let (status, _, body) = visit(cookie.clone(), "/inbox", None).await;
+    assert!(status == 200 && body.contains("<div class=\"inbox-list\"><p class=\"empty\">هنوز پیامی ندارید.</p></div>"), "{body}");
     // A page the table paints nothing for: the shell, for the app.
     let (status, _, body) = visit(cookie.clone(), "/requests/REQ-1", None).await;
     assert!(status == 200 && !body.contains("<h1"), "{body}");

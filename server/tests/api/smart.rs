@@ -333,6 +333,15 @@ async fn a_zero_touch_application_is_decided_at_once_and_a_failed_rule_rejects_w
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let r = c.get(&format!("/api/requests/{id}")).await.body;
     assert_eq!(documents(&r), 1, "the document is announced once: {r}");
+    // An agency status read by a poll claimed before the decision was
+    // recorded (the request as it was then) implies no review of a request
+    // decided by rules.
+    let row = s.state.stores().requests.request(&id).await.unwrap().unwrap();
+    let stale = panjere_server::requests::store::RequestRow { status: "forwarded".into(), ..row };
+    s.state.requests().apply_agency_status(&stale, "delivered", Some("approved"), "poll", s.state.clock().now()).await;
+    let r = c.get(&format!("/api/requests/{id}")).await.body;
+    let timeline: Vec<&str> = r["timeline"].as_array().unwrap().iter().map(|e| e["status"].as_str().unwrap()).collect();
+    assert!(!timeline.contains(&"in_review"), "a stale read implies no review: {r}");
 
     // A person the registries have nothing on: the household rule fails.
     let mut n = s.citizen(("0091234565", "09120000001")).await;
