@@ -35,6 +35,10 @@ pub struct Application {
     /// The reference of the document issued on approval.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<String>,
+    /// `rules` when the system decided it by its rules, with no staff
+    /// (zero-touch); absent when an officer did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
     pub history: Vec<serde_json::Value>,
     #[serde(skip)]
     pub idempotency_key: String,
@@ -141,6 +145,7 @@ pub async fn submit(State(a): State<Arc<Agency>>, Json(n): Json<NewApplication>)
         decision: None,
         message: None,
         document: None,
+        decided_by: None,
         history: vec![json!({ "status": FLOW[0], "at": now_rfc3339() })],
         idempotency_key: n.idempotency_key.clone(),
         citizen: n.citizen,
@@ -150,6 +155,7 @@ pub async fn submit(State(a): State<Arc<Agency>>, Json(n): Json<NewApplication>)
     // Zero-touch: decided by the rules now, in the answer to the submission.
     if let Some(outcome) = decide_by_rules(a.system, &app.service, &app.citizen, &n.data) {
         app.status = "decided".to_owned();
+        app.decided_by = Some("rules".to_owned());
         match outcome {
             Ok(()) => {
                 app.decision = Some("approved".to_owned());
@@ -285,7 +291,7 @@ pub async fn callback(client: &reqwest::Client, a: &Agency, url: &str, app: &App
         "more_info" | "decided" => app.message.clone(),
         _ => None,
     };
-    let body = json!({ "agency": a.id, "reference": app.reference, "service": app.service, "status": app.status, "decision": app.decision, "document": app.document, "notice": notice, "at": now_rfc3339() }).to_string();
+    let body = json!({ "agency": a.id, "reference": app.reference, "service": app.service, "status": app.status, "decision": app.decision, "decided_by": app.decided_by, "document": app.document, "notice": notice, "at": now_rfc3339() }).to_string();
     let sent = send_signed(client, a, url, body).await;
     match sent {
         Ok(r) if r.status().is_success() => {}

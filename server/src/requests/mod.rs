@@ -23,6 +23,27 @@ use crate::rand::random_id;
 
 use self::store::{InquiryRecord, RequestRow, RequestStore};
 
+/// What an agency says of an application: its status, its decision once
+/// decided, and whether its system decided it by rules with no staff
+/// (`"decided_by": "rules"`: then nobody reviewed it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AgencyStatus<'a> {
+    pub status: &'a str,
+    pub decision: Option<&'a str>,
+    pub by_rules: bool,
+}
+
+impl<'a> AgencyStatus<'a> {
+    /// From an agency's answer (or callback); none without a status.
+    pub fn of(answer: &'a Value) -> Option<Self> {
+        Some(AgencyStatus {
+            status: answer.get("status")?.as_str()?,
+            decision: answer.get("decision").and_then(Value::as_str),
+            by_rules: answer.get("decided_by").and_then(Value::as_str) == Some("rules"),
+        })
+    }
+}
+
 /// What delivery needs, and nothing else: the requests' store, the gateway,
 /// the forms, the clock and the timings.
 pub struct Requests {
@@ -140,8 +161,8 @@ impl Requests {
                     return;
                 }
                 tracing::info!(request = %r.id, agency = %r.agency, "request forwarded");
-                let status = answer.get("status").and_then(Value::as_str).unwrap_or("received");
-                if self.apply_agency_status(&r, status, answer.get("decision").and_then(Value::as_str), "window", now).await {
+                let said = AgencyStatus::of(&answer).unwrap_or(AgencyStatus { status: "received", decision: None, by_rules: false });
+                if self.apply_agency_status(&r, said, "window", now).await {
                     self.agency_news(&r, &answer, now).await;
                 }
             }
@@ -174,33 +195,27 @@ impl Requests {
     /// Records an agency's status at `now` (and every status it implies
     /// before it, so the timeline has no gaps); whether the window's
     /// status is new (an unknown agency status is not).
-    pub async fn apply_agency_status(&self, r: &RequestRow, status: &str, decision: Option<&str>, source: &str, now: i64) -> bool {
-        let Some(window) = panjere_api::requests::from_agency(status, decision) else {
-            tracing::warn!(request = %r.id, status, "unknown agency status");
+    pub async fn apply_agency_status(&self, r: &RequestRow, said: AgencyStatus<'_>, source: &str, now: i64) -> bool {
+        let Some(window) = panjere_api::requests::from_agency(said.status, said.decision) else {
+            tracing::warn!(request = %r.id, status = said.status, "unknown agency status");
             return false;
         };
-        // Decided in the answer to the forward (zero-touch): nobody reviewed it.
-        let by_rules = source == "window" && matches!(window, "approved" | "rejected");
-        // Where the request is now, not where it was when `r` was read: a
-        // poll claimed before the forward's answer was recorded must not
-        // imply a review of a request decided by rules meanwhile.
-        let current = match self.store.request(&r.id).await {
-            Ok(Some(now_row)) => now_row.status,
-            _ => r.status.clone(),
-        };
         for earlier in ["forwarded", "in_review"] {
-            // Not implied once the request is past it (a decision by rules
-            // had no review; a later status does not add one).
-            if (by_rules && earlier == "in_review") || panjere_api::requests::rank(earlier) <= panjere_api::requests::rank(&current) {
-                continue;
-            }
-            if panjere_api::requests::rank(earlier) < panjere_api::requests::rank(window) && window != "more_info" {
-                self.add_status(r, earlier, source, now).await;
+            // A decision by rules had no review. Otherwise each earlier
+            // status is implied, unless the request has passed it: the
+            // store decides that under the request's lock, so a decision
+            // recorded meanwhile (the forward's answer racing a callback or
+            // a poll) is seen.
+            let implied = panjere_api::requests::rank(earlier) < panjere_api::requests::rank(window) && window != "more_info";
+            if implied && !(said.by_rules && earlier == "in_review") {
+                if let Err(e) = self.store.add_implied_status(r, earlier, source, &random_id(), now).await {
+                    tracing::error!(request = %r.id, error = %e, "cannot record a status");
+                }
             }
         }
         let mut new = false;
         if matches!(window, "delivered") {
-            let decided = decision.map(|d| if d == "rejected" { "rejected" } else { "approved" }).unwrap_or("approved");
+            let decided = said.decision.map(|d| if d == "rejected" { "rejected" } else { "approved" }).unwrap_or("approved");
             new |= self.store.add_status(r, decided, source, &random_id(), now).await.unwrap_or(false);
         }
         match self.store.add_status(r, window, source, &random_id(), now).await {
@@ -271,8 +286,8 @@ impl Requests {
             let ctx = CallContext { request_id: r.id.clone(), citizen: Some(r.citizen.clone()), requested_by: None };
             match self.gateway.call(op, &[("reference".to_owned(), reference)], &ctx).await {
                 Ok(answer) => {
-                    if let Some(status) = answer.get("status").and_then(Value::as_str) {
-                        if self.apply_agency_status(&r, status, answer.get("decision").and_then(Value::as_str), "poll", now).await {
+                    if let Some(said) = AgencyStatus::of(&answer) {
+                        if self.apply_agency_status(&r, said, "poll", now).await {
                             self.agency_news(&r, &answer, now).await;
                         }
                     }
@@ -326,4 +341,23 @@ pub fn spawn_worker(requests: Arc<Requests>, owner: String, mut stop: tokio::syn
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::AgencyStatus;
+
+    #[test]
+    fn an_agency_says_whether_its_rules_decided() {
+        let answer = json!({ "status": "decided", "decision": "approved", "decided_by": "rules" });
+        assert_eq!(AgencyStatus::of(&answer), Some(AgencyStatus { status: "decided", decision: Some("approved"), by_rules: true }));
+        let by_staff = json!({ "status": "delivered", "decision": "rejected" });
+        assert_eq!(AgencyStatus::of(&by_staff), Some(AgencyStatus { status: "delivered", decision: Some("rejected"), by_rules: false }));
+        let other = json!({ "status": "decided", "decision": "approved", "decided_by": "officer" });
+        assert!(!AgencyStatus::of(&other).unwrap().by_rules);
+        assert_eq!(AgencyStatus::of(&json!({ "reference": "X-1" })), None, "no status");
+        assert_eq!(AgencyStatus::of(&json!({ "status": 3 })), None);
+    }
 }

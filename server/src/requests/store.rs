@@ -192,6 +192,11 @@ pub trait RequestStore: Send + Sync + 'static {
     /// Records a status (once per request and status) with a notification;
     /// moves the request's status forward only. True when it was new.
     async fn add_status(&self, r: &RequestRow, status: &str, source: &str, notification_id: &str, now: i64) -> StoreResult<bool>;
+    /// A status implied by a later one (so the timeline has no gaps):
+    /// recorded as `add_status` does, but only if the request has not
+    /// passed it, decided under the same lock as the insert (a decision
+    /// recorded meanwhile by another task or instance is seen).
+    async fn add_implied_status(&self, r: &RequestRow, status: &str, source: &str, notification_id: &str, now: i64) -> StoreResult<bool>;
     async fn events(&self, request_id: &str) -> StoreResult<Vec<EventRow>>;
     /// An agency's notice about a request, into the citizen's inbox.
     async fn add_notice(&self, r: &RequestRow, notice: &Text, id: &str, now: i64) -> StoreResult<()>;
@@ -272,6 +277,70 @@ macro_rules! request_store {
                     .execute(&mut **tx)
                     .await?;
                 Ok(())
+            }
+
+            /// `add_status` and `add_implied_status`: one transaction that
+            /// locks the request's row before anything else.
+            async fn record_status(
+                &self,
+                r: &RequestRow,
+                status: &str,
+                source: &str,
+                notification_id: &str,
+                now: i64,
+                implied: bool,
+            ) -> StoreResult<bool> {
+                let mut tx = self.pool.begin_with(<$db as Dialect>::BEGIN_WRITE).await?;
+                // The request's row first, locked (PostgreSQL) or under the write
+                // lock (SQLite): a callback and a poll racing on two instances take
+                // turns, so the status cannot move backwards; and locking it before
+                // the event's insert (whose foreign key share-locks the row) leaves
+                // no lock to upgrade, so no deadlock.
+                let current: String = sqlx::query_scalar(&format!("SELECT status FROM request WHERE id = $1{}", <$db as Dialect>::FOR_UPDATE))
+                    .bind(&r.id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if implied && panjere_api::requests::rank(status) <= panjere_api::requests::rank(&current) {
+                    return Ok(false);
+                }
+                let inserted = sqlx::query("INSERT INTO request_event (request_id, status, source, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+                    .bind(&r.id)
+                    .bind(status)
+                    .bind(source)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                    == 1;
+                if inserted {
+                    let decided = matches!(status, "approved" | "rejected").then_some(now);
+                    if panjere_api::requests::rank(status) > panjere_api::requests::rank(&current) {
+                        sqlx::query("UPDATE request SET status = $1, updated_at = $2 WHERE id = $3")
+                            .bind(status)
+                            .bind(now)
+                            .bind(&r.id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    // The decision's time, even when a later status came first.
+                    if decided.is_some() {
+                        sqlx::query("UPDATE request SET decided_at = COALESCE(decided_at, $1) WHERE id = $2")
+                            .bind(decided)
+                            .bind(&r.id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    sqlx::query("INSERT INTO notification (id, citizen, request_id, status, created_at) VALUES ($1, $2, $3, $4, $5)")
+                        .bind(notification_id)
+                        .bind(&r.citizen)
+                        .bind(&r.id)
+                        .bind(status)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(inserted)
             }
         }
 
@@ -450,54 +519,11 @@ impl RequestStore for SqlRequestStore<$db> {
     }
 
     async fn add_status(&self, r: &RequestRow, status: &str, source: &str, notification_id: &str, now: i64) -> StoreResult<bool> {
-        let mut tx = self.pool.begin_with(<$db as Dialect>::BEGIN_WRITE).await?;
-        // The request's row first, locked (PostgreSQL) or under the write
-        // lock (SQLite): a callback and a poll racing on two instances take
-        // turns, so the status cannot move backwards; and locking it before
-        // the event's insert (whose foreign key share-locks the row) leaves
-        // no lock to upgrade, so no deadlock.
-        let current: String = sqlx::query_scalar(&format!("SELECT status FROM request WHERE id = $1{}", <$db as Dialect>::FOR_UPDATE))
-            .bind(&r.id)
-            .fetch_one(&mut *tx)
-            .await?;
-        let inserted = sqlx::query("INSERT INTO request_event (request_id, status, source, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
-            .bind(&r.id)
-            .bind(status)
-            .bind(source)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-            == 1;
-        if inserted {
-            let decided = matches!(status, "approved" | "rejected").then_some(now);
-            if panjere_api::requests::rank(status) > panjere_api::requests::rank(&current) {
-                sqlx::query("UPDATE request SET status = $1, updated_at = $2 WHERE id = $3")
-                    .bind(status)
-                    .bind(now)
-                    .bind(&r.id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            // The decision's time, even when a later status came first.
-            if decided.is_some() {
-                sqlx::query("UPDATE request SET decided_at = COALESCE(decided_at, $1) WHERE id = $2")
-                    .bind(decided)
-                    .bind(&r.id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            sqlx::query("INSERT INTO notification (id, citizen, request_id, status, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(notification_id)
-                .bind(&r.citizen)
-                .bind(&r.id)
-                .bind(status)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(inserted)
+        self.record_status(r, status, source, notification_id, now, false).await
+    }
+
+    async fn add_implied_status(&self, r: &RequestRow, status: &str, source: &str, notification_id: &str, now: i64) -> StoreResult<bool> {
+        self.record_status(r, status, source, notification_id, now, true).await
     }
 
     async fn events(&self, request_id: &str) -> StoreResult<Vec<EventRow>> {

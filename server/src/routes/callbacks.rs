@@ -14,6 +14,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::AppError;
+use crate::requests::AgencyStatus;
 use crate::routes::extract::AppBytes;
 use crate::state::AppState;
 
@@ -77,6 +78,8 @@ struct Callback {
     reference: String,
     status: String,
     decision: Option<String>,
+    /// `rules` when the agency's system decided with no staff.
+    decided_by: Option<String>,
     /// A message to the citizen, in both languages.
     notice: Option<serde_json::Value>,
     /// The reference of the document issued, once decided.
@@ -92,7 +95,7 @@ fn verify(secret: &str, body: &[u8], signature: &str) -> bool {
 
 #[utoipa::path(post, path = "/api/agency-callbacks", tag = "gateway",
     request_body(content = String, content_type = "application/json",
-        description = "{\"agency\", \"reference\", \"status\", \"decision\"?, \"notice\"?: {\"fa\", \"en\"}, \"at\"}, signed in X-Panjere-Signature"),
+        description = "{\"agency\", \"reference\", \"status\", \"decision\"?, \"decided_by\"?: \"rules\", \"notice\"?: {\"fa\", \"en\"}, \"at\"}, signed in X-Panjere-Signature"),
     responses((status = 204, description = "Status recorded"),
               (status = 401, description = "Unknown agency or bad signature (logged)", body = ErrorBody),
               (status = 400, description = "Not a status update", body = ErrorBody),
@@ -106,7 +109,8 @@ async fn callback(State(state): State<AppState>, headers: HeaderMap, AppBytes(bo
         .await?
         .ok_or_else(|| AppError::NotFound { what: "request", id: cb.reference.clone() })?;
     let now = state.clock().now();
-    if state.requests().apply_agency_status(&r, &cb.status, cb.decision.as_deref(), "callback", now).await {
+    let said = AgencyStatus { status: &cb.status, decision: cb.decision.as_deref(), by_rules: cb.decided_by.as_deref() == Some("rules") };
+    if state.requests().apply_agency_status(&r, said, "callback", now).await {
         let news = serde_json::json!({ "notice": cb.notice, "document": cb.document });
         state.requests().agency_news(&r, &news, now).await;
     }

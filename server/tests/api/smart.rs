@@ -10,6 +10,7 @@ use panjere_agencies::faults::Faults;
 use serde_json::{json, Value};
 
 use crate::helpers::{Browser, TestApp, TestOptions};
+use panjere_server::requests::AgencyStatus;
 
 const PARENT: (&str, &str) = ("0076229645", "09121111111");
 const DECEASED: &str = "1583250689";
@@ -338,7 +339,8 @@ async fn a_zero_touch_application_is_decided_at_once_and_a_failed_rule_rejects_w
     // decided by rules.
     let row = s.state.stores().requests.request(&id).await.unwrap().unwrap();
     let stale = panjere_server::requests::store::RequestRow { status: "forwarded".into(), ..row };
-    s.state.requests().apply_agency_status(&stale, "delivered", Some("approved"), "poll", s.state.clock().now()).await;
+    let said = AgencyStatus { status: "delivered", decision: Some("approved"), by_rules: false };
+    s.state.requests().apply_agency_status(&stale, said, "poll", s.state.clock().now()).await;
     let r = c.get(&format!("/api/requests/{id}")).await.body;
     let timeline: Vec<&str> = r["timeline"].as_array().unwrap().iter().map(|e| e["status"].as_str().unwrap()).collect();
     assert!(!timeline.contains(&"in_review"), "a stale read implies no review: {r}");

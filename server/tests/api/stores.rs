@@ -107,6 +107,48 @@ async fn statuses_only_move_forward_whatever_order_concurrent_writers_commit_in(
     }
 }
 
+/// A status implied by a later one (the review before a decision) is
+/// recorded only if the request has not passed it when its writer holds
+/// the request: a decision committed meanwhile by another writer (the
+/// forward's answer racing a callback) is seen, whatever the writer read
+/// before.
+#[tokio::test]
+async fn an_implied_status_is_not_recorded_once_the_request_has_passed_it_even_by_a_stale_writer() {
+    let app = quiet().await;
+    let store = app.state.stores().requests.clone();
+    let now = 3_000_000;
+    for round in 0..6 {
+        let r = add(&store, &format!("i{round}"), now).await;
+        // The writer's copy says "submitted"; the decision lands first or
+        // at the same moment.
+        let (a, b) = (store.clone(), store.clone());
+        let (r1, r2) = (r.clone(), r.clone());
+        let decide = tokio::spawn(async move { a.add_status(&r1, "approved", "window", &format!("d-{round}"), now).await.unwrap() });
+        if round % 2 == 0 {
+            assert!(decide.await.unwrap());
+            assert!(!b.add_implied_status(&r2, "in_review", "callback", &format!("i-{round}"), now).await.unwrap(), "passed: not implied");
+        } else {
+            let implied = b.add_implied_status(&r2, "in_review", "callback", &format!("i-{round}"), now).await.unwrap();
+            assert!(decide.await.unwrap());
+            // Either order is a consistent timeline: in_review, if at all,
+            // only before the decision.
+            let events = store.events(&r.id).await.unwrap();
+            let at = |s: &str| events.iter().position(|e| e.status == s);
+            assert_eq!(implied, at("in_review").is_some());
+            if let Some(i) = at("in_review") {
+                assert!(i < at("approved").unwrap(), "{events:?}");
+            }
+            continue;
+        }
+        let events: Vec<String> = store.events(&r.id).await.unwrap().into_iter().map(|e| e.status).collect();
+        assert_eq!(events, ["submitted", "approved"]);
+        // Not passed yet: implied as before.
+        let fresh = add(&store, &format!("j{round}"), now).await;
+        assert!(store.add_implied_status(&fresh, "forwarded", "poll", &format!("f-{round}"), now).await.unwrap());
+        assert_eq!(store.request(&fresh.id).await.unwrap().unwrap().status, "forwarded");
+    }
+}
+
 #[tokio::test]
 async fn the_audit_log_is_append_only_on_this_engine() {
     let app = quiet().await;
