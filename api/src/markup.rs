@@ -8,6 +8,11 @@
 //! reads `app/locales/fa.json` by [`Word::key`], the app its generated
 //! string tables. Every text is escaped ([`escape_html`]).
 
+pub mod draft;
+pub mod offer;
+pub mod profile;
+pub mod receipt;
+
 use crate::filter::ServiceFilter;
 use crate::{Agency, ElectronicLevel, Lang, ServiceKind, ServiceSummary};
 
@@ -54,6 +59,72 @@ pub enum Word {
     InboxUnread,
     InboxMarkRead,
     InboxEmpty,
+    /// A request's receipt ([`receipt`]): its headings and labels; an
+    /// inquiry made for it (`{what}`, `{agency}`, `{time}`).
+    ReqSubmitted,
+    ReqYourCode,
+    ReqTitle,
+    ReqService,
+    ReqAgency,
+    ReqTrackingCode,
+    ReqStatusLabel,
+    ReqSubmittedAt,
+    ReqMessages,
+    ReqPayments,
+    ReqTimeline,
+    ReqWindowAsked,
+    ReqAskedAt,
+    ReqAnswers,
+    /// A payment's page ([`receipt::payment_receipt`]): what its state
+    /// means ([`pay_lead_word`]), its headings and labels; a refund
+    /// (`{amount}`, `{reference}`).
+    PayLead(PayState),
+    PayReceiptTitle,
+    PayContinue,
+    PayFor,
+    PayPayee,
+    PayAmount,
+    PayReference,
+    PayDate,
+    PayDateJalali,
+    PayCard,
+    BillId,
+    PayRefunds,
+    PayRefundDone,
+    PayRefundRequested,
+    /// The citizen's profile ([`profile::profile`]): its labels, the
+    /// birth certificate (`{serial}`, `{place}`), where it came from
+    /// (`{agency}`, `{time}`).
+    ProfileName,
+    ProfileFatherName,
+    ProfileNationalCode,
+    ProfileBirthDate,
+    ProfileGender,
+    ProfileCertificate,
+    ProfileCertificateValue,
+    ProfileMobile,
+    ProfileSource,
+    GenderFemale,
+    GenderMale,
+    /// An offer's page ([`offer::offer_top`]): why (`{event}`, `{agency}`,
+    /// `{date}`), its status ([`offer::offer_status_word`]), started without
+    /// the citizen, the bundle's code, parts not yet sent (`{n}`), what was
+    /// read (`{what}`, `{agency}`).
+    OfferBecause,
+    OfferStatusOpen,
+    OfferStatusAccepted,
+    OfferStatusDeclined,
+    OfferStatusExpired,
+    OfferStatusDelivered,
+    OfferAutomatic,
+    OfferBundleCode,
+    OfferPending,
+    OfferReads,
+    OfferReadItem,
+    /// An application's head ([`draft::draft_head`]): its step (`{n}`,
+    /// `{total}`, `{title}`), and the review of the answers.
+    ApplyStepOf,
+    ApplyReviewTitle,
 }
 
 /// The word for a request's status.
@@ -87,6 +158,14 @@ pub fn pay_state_word(state: &str) -> Word {
         "reversed" => PayState::Reversed,
         _ => PayState::Unknown,
     })
+}
+
+/// What the citizen is told about a payment in this state.
+pub fn pay_lead_word(state: &str) -> Word {
+    match pay_state_word(state) {
+        Word::PayState(s) => Word::PayLead(s),
+        other => other,
+    }
 }
 
 impl Word {
@@ -146,6 +225,65 @@ impl Word {
             Word::InboxUnread => "inbox_unread",
             Word::InboxMarkRead => "inbox_mark_read",
             Word::InboxEmpty => "inbox_empty",
+            Word::ReqSubmitted => "request_submitted",
+            Word::ReqYourCode => "request_your_code",
+            Word::ReqTitle => "request_title",
+            Word::ReqService => "request_service",
+            Word::ReqAgency => "request_agency",
+            Word::ReqTrackingCode => "request_tracking_code",
+            Word::ReqStatusLabel => "request_status",
+            Word::ReqSubmittedAt => "request_submitted_at",
+            Word::ReqMessages => "request_messages",
+            Word::ReqPayments => "request_payments",
+            Word::ReqTimeline => "request_timeline",
+            Word::ReqWindowAsked => "request_window_asked",
+            Word::ReqAskedAt => "request_asked_at",
+            Word::ReqAnswers => "request_answers",
+            Word::PayReceiptTitle => "pay_receipt_title",
+            Word::PayContinue => "pay_continue",
+            Word::PayFor => "pay_for",
+            Word::PayPayee => "pay_payee",
+            Word::PayAmount => "pay_amount",
+            Word::PayReference => "pay_reference",
+            Word::PayDate => "pay_date",
+            Word::PayDateJalali => "pay_date_jalali",
+            Word::PayCard => "pay_card",
+            Word::BillId => "bill_id",
+            Word::PayRefunds => "pay_refunds",
+            Word::PayRefundDone => "pay_refund_done",
+            Word::PayRefundRequested => "pay_refund_requested",
+            Word::PayLead(PayState::Pending) => "pay_lead_pending",
+            Word::PayLead(PayState::Verifying) => "pay_lead_verifying",
+            Word::PayLead(PayState::Success) => "pay_lead_success",
+            Word::PayLead(PayState::Failed) => "pay_lead_failed",
+            Word::PayLead(PayState::Cancelled) => "pay_lead_cancelled",
+            Word::PayLead(PayState::Expired) => "pay_lead_expired",
+            Word::PayLead(PayState::Reversed) => "pay_lead_reversed",
+            Word::PayLead(PayState::Unknown) => "req_status_unknown",
+            Word::ProfileName => "profile_name",
+            Word::ProfileFatherName => "profile_father_name",
+            Word::ProfileNationalCode => "profile_national_code",
+            Word::ProfileBirthDate => "profile_birth_date",
+            Word::ProfileGender => "profile_gender",
+            Word::ProfileCertificate => "profile_certificate",
+            Word::ProfileCertificateValue => "profile_certificate_value",
+            Word::ProfileMobile => "profile_mobile",
+            Word::ProfileSource => "profile_source",
+            Word::GenderFemale => "gender_female",
+            Word::GenderMale => "gender_male",
+            Word::OfferBecause => "offer_because",
+            Word::OfferStatusOpen => "offer_status_open",
+            Word::OfferStatusAccepted => "offer_status_accepted",
+            Word::OfferStatusDeclined => "offer_status_declined",
+            Word::OfferStatusExpired => "offer_status_expired",
+            Word::OfferStatusDelivered => "offer_status_delivered",
+            Word::OfferAutomatic => "offer_automatic",
+            Word::OfferBundleCode => "offer_bundle_code",
+            Word::OfferPending => "offer_pending",
+            Word::OfferReads => "offer_reads",
+            Word::OfferReadItem => "offer_read_item",
+            Word::ApplyStepOf => "apply_step_of",
+            Word::ApplyReviewTitle => "apply_review_title",
         }
     }
 
@@ -176,21 +314,71 @@ impl Word {
             Word::InboxUnread,
             Word::InboxMarkRead,
             Word::InboxEmpty,
+            Word::ReqSubmitted,
+            Word::ReqYourCode,
+            Word::ReqTitle,
+            Word::ReqService,
+            Word::ReqAgency,
+            Word::ReqTrackingCode,
+            Word::ReqStatusLabel,
+            Word::ReqSubmittedAt,
+            Word::ReqMessages,
+            Word::ReqPayments,
+            Word::ReqTimeline,
+            Word::ReqWindowAsked,
+            Word::ReqAskedAt,
+            Word::ReqAnswers,
+            Word::PayReceiptTitle,
+            Word::PayContinue,
+            Word::PayFor,
+            Word::PayPayee,
+            Word::PayAmount,
+            Word::PayReference,
+            Word::PayDate,
+            Word::PayDateJalali,
+            Word::PayCard,
+            Word::BillId,
+            Word::PayRefunds,
+            Word::PayRefundDone,
+            Word::PayRefundRequested,
+            Word::ProfileName,
+            Word::ProfileFatherName,
+            Word::ProfileNationalCode,
+            Word::ProfileBirthDate,
+            Word::ProfileGender,
+            Word::ProfileCertificate,
+            Word::ProfileCertificateValue,
+            Word::ProfileMobile,
+            Word::ProfileSource,
+            Word::GenderFemale,
+            Word::GenderMale,
+            Word::OfferBecause,
+            Word::OfferStatusOpen,
+            Word::OfferStatusAccepted,
+            Word::OfferStatusDeclined,
+            Word::OfferStatusExpired,
+            Word::OfferStatusDelivered,
+            Word::OfferAutomatic,
+            Word::OfferBundleCode,
+            Word::OfferPending,
+            Word::OfferReads,
+            Word::OfferReadItem,
+            Word::ApplyStepOf,
+            Word::ApplyReviewTitle,
         ]);
         all.extend((0..crate::requests::STATUSES.len() as u8).map(|i| Word::ReqStatus(Some(i))));
-        all.extend(
-            [
-                PayState::Pending,
-                PayState::Verifying,
-                PayState::Success,
-                PayState::Failed,
-                PayState::Cancelled,
-                PayState::Expired,
-                PayState::Reversed,
-                PayState::Unknown,
-            ]
-            .map(Word::PayState),
-        );
+        let states = [
+            PayState::Pending,
+            PayState::Verifying,
+            PayState::Success,
+            PayState::Failed,
+            PayState::Cancelled,
+            PayState::Expired,
+            PayState::Reversed,
+            PayState::Unknown,
+        ];
+        all.extend(states.map(Word::PayState));
+        all.extend(states.map(Word::PayLead));
         all.extend((0..=4).map(Word::Stage));
         all
     }
@@ -207,6 +395,9 @@ pub trait Words {
     /// digits (the browser's `Intl` in its own time zone; ICU on the server,
     /// in Iran's).
     fn time(&self, rfc3339: &str) -> String;
+    /// The same in Persian, whatever the language (a receipt in English
+    /// gives its date in the Persian calendar too).
+    fn time_fa(&self, rfc3339: &str) -> String;
 }
 
 /// An amount of rials, with tomans where it is a whole number of them.
@@ -439,15 +630,23 @@ pub fn agency_filter(shown: usize, w: &dyn Words) -> String {
     out
 }
 
+/// Words for the markup's tests: each word is its key but for the
+/// templates (their placeholders, in plain English); numbers marked `#`,
+/// times as given.
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::{Audience, Text};
+pub(crate) mod test_words {
+    use super::{Word, Words};
+    use crate::Lang;
 
-    struct Fixed;
-    impl Words for Fixed {
+    /// In English.
+    pub(crate) struct Fixed;
+
+    /// In the language given.
+    pub(crate) struct FixedIn(pub Lang);
+
+    impl Words for FixedIn {
         fn lang(&self) -> Lang {
-            Lang::En
+            self.0
         }
         fn word(&self, word: Word) -> &str {
             match word {
@@ -455,6 +654,14 @@ mod tests {
                 Word::ServicesCount => "{n} services",
                 Word::AmountRials => "{rials} rials",
                 Word::AmountRialsToman => "{rials} rials ({toman} toman)",
+                Word::ReqAskedAt => "{what} from {agency} at {time}",
+                Word::PayRefundDone => "{amount} back, {reference}",
+                Word::ProfileCertificateValue => "{serial} from {place}",
+                Word::ProfileSource => "from {agency} at {time}",
+                Word::OfferBecause => "{event} at {agency} on {date}",
+                Word::OfferPending => "{n} waiting",
+                Word::OfferReadItem => "{what} ({agency})",
+                Word::ApplyStepOf => "Step {n} of {total}: {title}",
                 w => w.key(),
             }
         }
@@ -464,7 +671,36 @@ mod tests {
         fn time(&self, rfc3339: &str) -> String {
             format!("at {rfc3339}")
         }
+        fn time_fa(&self, rfc3339: &str) -> String {
+            format!("fa at {rfc3339}")
+        }
     }
+
+    impl Words for Fixed {
+        fn lang(&self) -> Lang {
+            Lang::En
+        }
+        fn word(&self, word: Word) -> &str {
+            FixedIn(Lang::En).word(word)
+        }
+        fn num(&self, n: u64) -> String {
+            FixedIn(Lang::En).num(n)
+        }
+        fn time(&self, rfc3339: &str) -> String {
+            FixedIn(Lang::En).time(rfc3339)
+        }
+        fn time_fa(&self, rfc3339: &str) -> String {
+            FixedIn(Lang::En).time_fa(rfc3339)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Audience, Text};
+
+    use super::test_words::Fixed;
 
     fn text(s: &str) -> Text {
         Text { fa: format!("fa {s}"), en: s.to_owned() }
@@ -591,7 +827,11 @@ mod tests {
 
     #[test]
     fn every_word_has_a_distinct_key() {
-        let keys: std::collections::BTreeSet<_> = Word::all().into_iter().map(Word::key).collect();
-        assert_eq!(keys.len(), Word::all().len());
+        // But "unknown", which an unknown payment state and what it means
+        // both say.
+        let known: Vec<_> = Word::all().into_iter().map(Word::key).filter(|k| *k != "req_status_unknown").collect();
+        let keys: std::collections::BTreeSet<_> = known.iter().collect();
+        assert_eq!(keys.len(), known.len());
+        assert_eq!(Word::all().len() - known.len(), 2);
     }
 }

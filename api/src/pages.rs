@@ -44,20 +44,20 @@ macro_rules! with_pages {
             }
             citizen {
                 // The citizen's own account.
-                ("/me", profile_route, account, (heading profile_title), { view! { <ProfilePage/> } }),
+                ("/me", profile_route, account, profile, { view! { <ProfilePage/> } }),
                 ("/me/sessions", sessions_route, account, (heading sessions_title sessions_lead back profile_title "/me"), { view! { <SessionsPage/> } }),
                 ("/me/data-use", data_use_route, account, (heading data_use_title data_use_lead), { view! { <DataUsePage/> } }),
                 ("/inbox", inbox_route, account, inbox, { view! { <InboxPage/> } }),
                 // Using a service: the application, drafts and requests.
                 ("/services/:id/use", use_service_route, apply, use_service, { view! { <UseServicePage/> } }),
-                ("/drafts/:id", draft_route, apply, none, { view! { <DraftPage/> } }),
+                ("/drafts/:id", draft_route, apply, draft, { view! { <DraftPage/> } }),
                 ("/requests", requests_route, apply, (heading requests_title), { view! { <RequestsPage/> } }),
-                ("/requests/:id", request_route, apply, none, { view! { <RequestPage/> } }),
+                ("/requests/:id", request_route, apply, request, { view! { <RequestPage/> } }),
                 // What the window offers or did for the citizen from a life event.
-                ("/offers/:id", offer_route, apply, none, { view! { <OfferPage/> } }),
+                ("/offers/:id", offer_route, apply, offer, { view! { <OfferPage/> } }),
                 // Paying: fees, bills and fines; receipts.
                 ("/payments", payments_route, apply, payments, { view! { <PaymentsPage/> } }),
-                ("/payments/:id", payment_route, apply, none, { view! { <PaymentPage/> } }),
+                ("/payments/:id", payment_route, apply, payment, { view! { <PaymentPage/> } }),
                 ("/pay", pay_bill_route, apply, (heading bill_title bill_lead), { view! { <PayBillPage/> } }),
             }
         }
@@ -105,6 +105,22 @@ pub enum Paint {
     /// The citizen's inbox (`/inbox`): the heading and every notification
     /// from [`crate::markup::inbox_list`].
     Inbox,
+    /// One of the citizen's requests (`/requests/:id`): its receipt, from
+    /// [`crate::markup::receipt`] (what the citizen acts on, the app's).
+    Request,
+    /// One of the citizen's payments (`/payments/:id`): its state and
+    /// receipt, from [`crate::markup::receipt::payment_receipt`].
+    Payment,
+    /// The citizen's profile (`/me`): the heading and the person as the
+    /// registry has them, from [`crate::markup::profile::profile`].
+    Profile,
+    /// One of the citizen's offers (`/offers/:id`): what it is, why and
+    /// where it stands, from [`crate::markup::offer::offer_top`] (its parts,
+    /// which the citizen fills in, the app's).
+    Offer,
+    /// An application being filled in (`/drafts/:id`): its service and
+    /// step, from [`crate::markup::draft::draft_head`] (the form, the app's).
+    Draft,
     /// The sign-in form's first step, as the app first shows it (with the
     /// notice the address's `reason` or `next` asks for); its button is
     /// disabled until the app takes the form over, keeping what was typed.
@@ -172,6 +188,21 @@ macro_rules! paint {
     };
     (inbox) => {
         Paint::Inbox
+    };
+    (request) => {
+        Paint::Request
+    };
+    (payment) => {
+        Paint::Payment
+    };
+    (profile) => {
+        Paint::Profile
+    };
+    (offer) => {
+        Paint::Offer
+    };
+    (draft) => {
+        Paint::Draft
     };
     (search) => {
         Paint::Search

@@ -206,6 +206,29 @@ where
     })
 }
 
+/// [`signed_in_resource`] for a page the server paints from the citizen's
+/// records: its first read is what the server painted it from
+/// ([`crate::shell::take_data`]), when it did, rather than the same records
+/// read again; later reads (refreshes) ask the API.
+pub fn painted_resource<T, Fut>(fetch: impl Fn() -> Fut + 'static) -> Fetched<T>
+where
+    T: serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, FetchError>> + 'static,
+{
+    signed_in_resource(move || {
+        let pending = match crate::shell::take_data::<T>() {
+            Some(painted) => Err(painted),
+            None => Ok(fetch()),
+        };
+        async move {
+            match pending {
+                Ok(read) => read.await,
+                Err(painted) => Ok(painted),
+            }
+        }
+    })
+}
+
 /// A write on the citizen's behalf, as an action (pending, value, version):
 /// success restarts the session clock, a 401 signs the app out.
 pub fn signed_in_action<I, T, Fut>(act: impl Fn(&I) -> Fut + 'static) -> Action<I, Result<T, FetchError>>

@@ -50,6 +50,7 @@ fn mount_now() {
         Some(root) => {
             // The shell is Persian: kept for a Persian reader only, never
             // shown beside the app's English.
+            shell::keep_data(&window().location().pathname().unwrap_or_default());
             if i18n::saved_lang() == i18n::Lang::Fa {
                 if let Some(main) = document.get_element_by_id("main") {
                     let header = root.query_selector(":scope > header").ok().flatten().map(|h| h.outer_html()).unwrap_or_default();

@@ -19,6 +19,25 @@ thread_local! {
     static PAINTED: RefCell<Painted<PaintedPage>> = const { RefCell::new(Painted::new()) };
     /// The painted page's nodes, for what was typed in them ([`typed_in`]).
     static TYPED: RefCell<Option<web_sys::Element>> = const { RefCell::new(None) };
+    /// What a citizen's page was painted from, and its path ([`take_data`]).
+    static DATA: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
+}
+
+/// Keeps what the server painted a citizen's page at `path` from (its
+/// `script#page-data`, the JSON the API answers for the page's first read),
+/// in either language: the data are the same in both.
+pub fn keep_data(path: &str) {
+    let json = document().get_element_by_id("page-data").and_then(|e| e.text_content());
+    DATA.with(|d| *d.borrow_mut() = json.map(|j| (normalise(path).to_owned(), j)));
+}
+
+/// What the server painted this page from, once: the first read of the page
+/// it painted takes it instead of asking the API again; a read on any other
+/// page gets nothing, and clears it.
+pub fn take_data<T: serde::de::DeserializeOwned>() -> Option<T> {
+    let here = window().location().pathname().unwrap_or_default();
+    let (path, json) = DATA.with(|d| d.borrow_mut().take())?;
+    (path == normalise(&here)).then(|| serde_json::from_str(&json).ok()).flatten()
 }
 
 /// A page the server painted: its nodes, in a `div.painted` of their own,
@@ -70,12 +89,12 @@ impl<P: Clone> Painted<P> {
 
 /// Keeps the shell as painted at `path`: its header and the whole of its
 /// `<main>`, for the app's first task to show while the header and the page
-/// are built in the next ones; and, if the server painted a page there (it
-/// has the `shell-title` heading), that page's nodes: they are moved out of
+/// are built in the next ones; and, if the server painted a page there (its
+/// `.wrap` says `data-painted`), that page's nodes: they are moved out of
 /// `main > .wrap` into a `div.painted` of their own, for the page to show
 /// while it loads.
 pub fn keep(path: &str, header: &str, main: &web_sys::Element) {
-    let wrap = main.query_selector(":scope > .wrap").ok().flatten().filter(|w| w.query_selector(".shell-title").ok().flatten().is_some());
+    let wrap = main.query_selector(":scope > .wrap[data-painted]").ok().flatten();
     let page = wrap.and_then(|wrap| {
         let holder = document().create_element("div").ok()?;
         holder.set_class_name("painted");

@@ -1,6 +1,7 @@
-import { expect, expectAccessible, fa, test } from './fixtures';
+import { expect, expectAccessible, expectPaintedAsShown, fa, test } from './fixtures';
 import { signIn } from './fixtures/auth';
 import { payFee } from './fixtures/pay';
+
 
 /**
  * Paying on a phone, as persona 0076229645 (used by no other browser test):
@@ -41,6 +42,8 @@ test.describe('payments', () => {
     await expect(page.locator('#request-status')).toHaveText(fa.req_status_awaiting_payment);
     await expect(page.locator('#timeline li[data-status="forwarded"]')).toHaveCount(0);
     await expect(page.locator('#request-payments li[data-state="cancelled"]')).toBeVisible();
+    // Its receipt painted by the server is the app's.
+    await expectPaintedAsShown(page, ['.receipt-top', '.receipt-payments', '.receipt-record']);
 
     // Paying again goes through, and the request goes on to the agency.
     await payFee(page);
@@ -77,5 +80,19 @@ test.describe('payments', () => {
     await expect(page).toHaveURL(/\/payments\/[0-9a-f]{32}$/);
     await expect(page.locator('#payment-state')).toHaveAttribute('data-state', 'success');
     await expect(page.locator('#receipt')).toContainText('1117753200140');
+    // The receipt painted by the server is the app's.
+    await expectPaintedAsShown(page, ['.receipt-top']);
+
+    // The profile, on a direct visit: painted from one call to the registry,
+    // which the app takes rather than calling it again (one use of the
+    // citizen's data, not two), and the same as the app's.
+    const uses = async () => ((await (await page.request.get('/api/me/data-use')).json()).items as unknown[]).length;
+    const before = await uses();
+    const visit = await page.goto('/me');
+    await expect(page.locator('#profile')).toContainText('۰۰۴۵۶۷۸۱۲۱');
+    await expectPaintedAsShown(page, ['.profile-details'], await visit!.text());
+    await expect.poll(uses).toBe(before + 1);
+    await page.waitForTimeout(1000);
+    expect(await uses(), 'no second call').toBe(before + 1);
   });
 });

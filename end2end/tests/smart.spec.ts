@@ -1,4 +1,4 @@
-import { expect, expectAccessible, fa, test } from './fixtures';
+import { expect, expectAccessible, expectPaintedAsShown, fa, test } from './fixtures';
 import { signIn } from './fixtures/auth';
 import { backToRequest, payFee } from './fixtures/pay';
 
@@ -47,6 +47,11 @@ test.describe('smart services', () => {
     await expect(parts.filter({ hasText: 'ثبت ولادت' })).toContainText(event.data.child_name);
     await expect(page.locator('#offer-status')).toHaveText(fa.offer_status_open);
     await expectAccessible(page);
+    // On a direct visit the server paints what it is, why and what was
+    // read, as the app renders it.
+    const visit = await page.goto(page.url());
+    await expect(parts).toHaveCount(3);
+    await expectPaintedAsShown(page, ['.offer-top'], await visit!.text());
 
     // The one choice the registry cannot know; missing, it is asked for.
     await page.locator('#accept-offer').click();

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 
-use crate::auth::{Auth, AuthError, CheckError};
+use crate::auth::Auth;
 use crate::catalog::Catalog;
 use crate::clock::Clock;
 use crate::gateway::Gateway;
@@ -14,7 +14,7 @@ use crate::payments::Payments;
 use crate::requests::Requests;
 use crate::smart::Smart;
 use crate::stores::Stores;
-use crate::web::{Shell, Visitor, Web};
+use crate::web::{Shell, Web};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -55,17 +55,10 @@ impl AppState {
         let Parts { catalog, shell, gateway, auth, requests, smart, payments, stores, clock, instance } = p;
         let web = {
             let (catalog, gateway, smart) = (catalog.clone(), gateway.clone(), smart.clone());
-            let (auth, clock, pseudonyms) = (auth.clone(), clock.clone(), gateway.clone());
             Web {
                 shell: shell.clone(),
                 catalog: catalog.clone(),
                 agencies: Arc::new(move || crate::verify::live_agencies(&catalog, &gateway, &smart.rules)),
-                visitor: Arc::new(move |session| {
-                    let (auth, clock, pseudonyms) = (auth.clone(), clock.clone(), pseudonyms.clone());
-                    Box::pin(
-                        async move { visitor(auth.check(&session, clock.now()).await.map(|c| pseudonyms.pseudonym(&c.national_code))) },
-                    )
-                }),
             }
         };
         AppState { inner: Arc::new(Inner { catalog, shell, gateway, auth, requests, smart, payments, stores, clock, instance, web }) }
@@ -119,35 +112,8 @@ impl AppState {
     }
 }
 
-/// Who a session's check says the visitor is, for a citizen's page.
-/// `checked`: the signed-in citizen's pseudonym, or why there is none.
-fn visitor(checked: Result<String, CheckError>) -> Visitor {
-    match checked {
-        Ok(pseudonym) => Visitor::Citizen(pseudonym),
-        Err(CheckError::Auth(AuthError::IdleTimeout)) => Visitor::SignedOut { reason: Some("idle") },
-        Err(CheckError::Auth(_)) => Visitor::SignedOut { reason: None },
-        Err(CheckError::Session(_) | CheckError::Database(_)) => Visitor::Unknown,
-    }
-}
-
 impl FromRef<AppState> for Web {
     fn from_ref(state: &AppState) -> Web {
         state.web()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A session the check refuses sends its visitor to sign in (saying so
-    /// when it ended for being idle); a store that did not answer tells
-    /// nothing.
-    #[test]
-    fn the_check_says_who_visits() {
-        assert_eq!(visitor(Err(AuthError::IdleTimeout.into())), Visitor::SignedOut { reason: Some("idle") });
-        assert_eq!(visitor(Err(AuthError::AbsoluteTimeout.into())), Visitor::SignedOut { reason: None });
-        assert_eq!(visitor(Err(AuthError::NotSignedIn.into())), Visitor::SignedOut { reason: None });
-        assert_eq!(visitor(Err(sqlx::Error::PoolTimedOut.into())), Visitor::Unknown);
     }
 }

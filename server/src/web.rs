@@ -31,9 +31,6 @@ pub struct Web {
     pub catalog: std::sync::Arc<Catalog>,
     /// Every agency as the window verifies it now (the agencies page's list).
     pub agencies: std::sync::Arc<dyn Fn() -> Vec<Agency> + Send + Sync>,
-    /// Who a session is, checked as the API checks it (timeouts, a session
-    /// ended elsewhere): for a direct visit to a citizen's page.
-    pub visitor: std::sync::Arc<dyn Fn(Session) -> VisitorCheck + Send + Sync>,
 }
 
 /// What a citizen's page shows first, read for the server to paint it
@@ -46,26 +43,57 @@ pub enum PageData {
     Payments(Vec<panjere_api::payments::Payment>),
     /// `/inbox`: every notification, newest first.
     Inbox(panjere_api::requests::Inbox),
+    /// `/requests/:id`: the request, as `GET /api/requests/{id}` answers.
+    Request(Box<panjere_api::requests::RequestDetail>),
+    /// `/payments/:id`: the payment, as `GET /api/payments/{id}` answers.
+    Payment(Box<panjere_api::payments::Payment>),
+    /// `/me`: the citizen as the registry has them, as `GET
+    /// /api/me/profile` answers.
+    Profile(Box<panjere_api::auth::Profile>),
+    /// `/offers/:id`: the offer, as `GET /api/offers/{id}` answers.
+    Offer(Box<panjere_api::smart::Offer>),
+    /// `/drafts/:id`: the application being filled in, as `GET
+    /// /api/drafts/{id}` answers.
+    Draft(Box<panjere_api::requests::Draft>),
 }
 
-/// Reads what a citizen's page shows first: the citizen's pseudonym and the
-/// page's [`Paint`] kind; `None` when it cannot be read now (the page is
-/// then the app's alone). The HTTP layer's (`routes::pages`), which has
-/// the records.
-pub type CitizenPages = std::sync::Arc<dyn Fn(String, Paint) -> PageRead + Send + Sync>;
+impl PageData {
+    /// What the app would read first on this page, as the API answers it,
+    /// for the app to take instead of reading it again (`None`: nothing
+    /// was read).
+    fn json(&self) -> Option<String> {
+        let json = match self {
+            PageData::None => return None,
+            PageData::Payments(items) => serde_json::to_string(&panjere_api::payments::Payments { items: items.clone() }),
+            PageData::Inbox(inbox) => serde_json::to_string(inbox),
+            PageData::Request(r) => serde_json::to_string(r),
+            PageData::Payment(p) => serde_json::to_string(p),
+            PageData::Profile(p) => serde_json::to_string(p),
+            PageData::Offer(o) => serde_json::to_string(o),
+            PageData::Draft(d) => serde_json::to_string(d),
+        };
+        // Inside a `<script>`: no `<` can end it or open a comment.
+        json.ok().map(|j| j.replace('<', "\\u003c"))
+    }
+}
 
-/// A [`PageData`] being read.
-pub type PageRead = std::pin::Pin<Box<dyn std::future::Future<Output = Option<PageData>> + Send>>;
+/// Who visits a citizen's page, from their session (checked as the API
+/// checks it: timeouts, a session ended elsewhere), and what the page shows
+/// them first, by the page's [`Paint`] kind and its path (naming the
+/// record). The HTTP layer's (`routes::pages`), which has the sessions and
+/// the records.
+pub type CitizenPages = std::sync::Arc<dyn Fn(Session, Paint, String) -> VisitorCheck + Send + Sync>;
 
 /// A [`Visitor`] being found out.
 pub type VisitorCheck = std::pin::Pin<Box<dyn std::future::Future<Output = Visitor> + Send>>;
 
 /// Who visits a citizen's page.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Visitor {
-    /// The session's citizen, signed in (their pseudonym): their page is
-    /// painted.
-    Citizen(String),
+    /// The session's citizen, signed in, with what their page shows
+    /// ([`PageData::None`] when nothing was read: none is needed, it is not
+    /// theirs, or it could not be read now): their page is painted.
+    Citizen(PageData),
     /// Nobody is signed in (or the session ended): sent to sign in and back,
     /// saying why when the session ended for being idle (`idle`).
     SignedOut { reason: Option<&'static str> },
@@ -149,7 +177,11 @@ impl Shell {
             _ => "wrap",
         };
         let (page_title, content) = match painted(paint, path, query, data, citizen.unwrap_or(&PageData::None)) {
-            Some((heading, body)) => (Some(format!("{heading} | {site}")), format!("<div class=\"{wrap}\">{body}{}</div>", loading())),
+            // `data-painted`: what the app keeps on screen until its own
+            // page is ready (`app/src/shell.rs`).
+            Some((heading, body)) => {
+                (Some(format!("{heading} | {site}")), format!("<div class=\"{wrap}\" data-painted>{body}{}</div>", loading()))
+            }
             None => (None, format!("<div class=\"wrap\">{}</div>", loading())),
         };
         let html = &self.index_html;
@@ -163,6 +195,11 @@ impl Shell {
             None => out.push_str(&html[..main.start]),
         }
         out.push_str(&content);
+        // What the citizen's page was painted from, for the app to take
+        // rather than read again (`app/src/shell.rs`).
+        if let Some(json) = citizen.and_then(PageData::json) {
+            out.push_str(&format!("<script type=\"application/json\" id=\"page-data\">{json}</script>"));
+        }
         out.push_str(&html[main.end..]);
         // The files of the page's code, for the loader to fetch alongside
         // the main module (Trunk.toml) rather than after it.
@@ -275,6 +312,54 @@ fn painted(paint: Paint, path: &str, query: Option<&str>, data: &Web, records: &
             };
             Some((title.to_owned(), format!("{}{list}", heading(title))))
         }
+        // Only read, the receipts' parts; what the citizen acts on between
+        // them is the app's.
+        Paint::Request => match records {
+            PageData::Request(r) => {
+                let fresh = pairs.iter().any(|(k, _)| k == "new");
+                let top = markup::receipt::request_top(r, fresh, &Persian);
+                let payments = markup::receipt::request_payments(r, &Persian);
+                let record = markup::receipt::request_record(r, &Persian);
+                Some((
+                    t("request_title").to_owned(),
+                    format!(
+                        "<div class=\"receipt-top\">{top}</div><div class=\"receipt-payments\">{payments}</div><div class=\"receipt-record\">{record}</div>"
+                    ),
+                ))
+            }
+            _ => None,
+        },
+        Paint::Profile => {
+            let title = t("profile_title");
+            let details = match records {
+                PageData::Profile(p) => format!("<div class=\"profile-details\">{}</div>", markup::profile::profile(p, &Persian.date(&p.birth_date), &Persian)),
+                _ => String::new(),
+            };
+            Some((title.to_owned(), format!("{}{details}", heading(title))))
+        }
+        Paint::Offer => match records {
+            PageData::Offer(o) => {
+                let date = Persian.date(o.event_at.get(..10).unwrap_or_default());
+                Some((t("offer_title").to_owned(), format!("<div class=\"offer-top\">{}</div>", markup::offer::offer_top(o, &date, &Persian))))
+            }
+            _ => None,
+        },
+        // The service and the step the citizen is at (a submitted one is
+        // the app's: it goes on to the request).
+        Paint::Draft => match records {
+            PageData::Draft(d) if d.request_id.is_none() => catalog.form(&d.service).map(|form| {
+                let step = d.step.clamp(1, form.step_count() + 1);
+                let head = markup::draft::draft_head(&d.service_name, form, step, &Persian);
+                (d.service_name.fa.clone(), format!("<div class=\"draft-head\">{head}</div>"))
+            }),
+            _ => None,
+        },
+        Paint::Payment => match records {
+            PageData::Payment(p) => {
+                Some((t("pay_title").to_owned(), format!("<div class=\"receipt-top\">{}</div>", markup::receipt::payment_receipt(p, &Persian))))
+            }
+            _ => None,
+        },
         Paint::Heading { title, lead: lead_key, back } => locale_fa(title).map(|text| {
             // The app's link back (`p.breadcrumb-back`), above the heading.
             let back = back
@@ -474,6 +559,29 @@ impl Words for Persian {
             _ => rfc3339.to_owned(),
         }
     }
+
+    fn time_fa(&self, rfc3339: &str) -> String {
+        self.time(rfc3339)
+    }
+}
+
+impl Persian {
+    /// An ISO date (a birth date) in the Persian calendar, the month by
+    /// name: what `Intl` gives for `{year: numeric, month: long, day:
+    /// numeric}`.
+    fn date(&self, iso: &str) -> String {
+        thread_local! {
+            static FORMAT: icu_datetime::DateTimeFormatter<icu_datetime::fieldsets::YMD> =
+                icu_datetime::DateTimeFormatter::try_new(icu_locale_core::locale!("fa-u-ca-persian").into(), icu_datetime::fieldsets::YMD::long())
+                    .expect("ICU's compiled data has the Persian calendar");
+        }
+        let mut parts = iso.splitn(3, '-').map(str::parse::<u32>);
+        let (Some(Ok(y)), Some(Ok(m)), Some(Ok(d))) = (parts.next(), parts.next(), parts.next()) else { return iso.to_owned() };
+        match icu_calendar::Date::try_new_iso(y as i32, m as u8, d as u8) {
+            Ok(date) => FORMAT.with(|f| f.format(&date).to_string()),
+            Err(_) => iso.to_owned(),
+        }
+    }
 }
 
 /// Whether `path` names something that exists: a page of
@@ -504,7 +612,12 @@ pub fn exists(path: &str, catalog: &Catalog) -> bool {
             | Paint::Search
             | Paint::Dashboard
             | Paint::Payments
-            | Paint::Inbox,
+            | Paint::Inbox
+            | Paint::Request
+            | Paint::Payment
+            | Paint::Profile
+            | Paint::Offer
+            | Paint::Draft,
         ) => true,
     }
 }
@@ -696,8 +809,9 @@ async fn serve_static(State(web): State<Web>, axum::Extension(pages): axum::Exte
     // A citizen's page: for their citizen painted, anyone else sent to
     // sign in (and back here) without loading the app first.
     if status == StatusCode::OK && panjere_api::pages::page(&path).is_some_and(|r| r.signed_in) {
+        let paint = panjere_api::pages::page(&path).map_or(Paint::None, |r| r.paint);
         let visitor = match req.extensions().get::<Session>() {
-            Some(session) => (web.visitor)(session.clone()).await,
+            Some(session) => pages(session.clone(), paint, path.clone()).await,
             None => Visitor::SignedOut { reason: None },
         };
         let here = match uri.query() {
@@ -711,14 +825,7 @@ async fn serve_static(State(web): State<Web>, axum::Extension(pages): axum::Exte
                 .into_response()
         };
         return match visitor {
-            Visitor::Citizen(pseudonym) => {
-                let paint = panjere_api::pages::page(&path).map_or(Paint::None, |r| r.paint);
-                match pages(pseudonym, paint).await {
-                    Some(records) => html(Some(&records)),
-                    // Not read now: the app reads it.
-                    None => html(None),
-                }
-            }
+            Visitor::Citizen(records) => html(Some(&records)),
             // The session cookie is `SameSite=Strict`: a link from another
             // site arrives without it, signed in or not. Only where the
             // browser would have sent it is its absence an answer; the app
@@ -751,12 +858,7 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let catalog = std::sync::Arc::new(crate::catalog::Catalog::load(&root.join("data")).unwrap());
         let listed = catalog.clone();
-        Web {
-            shell: None,
-            catalog,
-            agencies: std::sync::Arc::new(move || listed.agencies().to_vec()),
-            visitor: std::sync::Arc::new(|_| Box::pin(async { Visitor::Unknown })),
-        }
+        Web { shell: None, catalog, agencies: std::sync::Arc::new(move || listed.agencies().to_vec()) }
     }
 
     #[test]
@@ -824,7 +926,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         // the app has it; the notice the address asks for.
         let page = shell.page("/sign-in", None, &web, None);
         assert!(page.contains("<title>ورود به پنجره | پنجره</title><") || page.contains("<title>ورود به پنجره | پنجره</title>"), "{page}");
-        assert!(page.contains("<div class=\"wrap narrow\"><div class=\"error-summary\""), "{page}");
+        assert!(page.contains("<div class=\"wrap narrow\" data-painted><div class=\"error-summary\""), "{page}");
         assert!(page.contains("<input id=\"national-code\" name=\"national-code\"") && page.contains("<input id=\"mobile\""), "{page}");
         assert!(page.contains("disabled=\"\">فرستادن کد</button></form>"), "{page}");
         assert_eq!(page.matches("readonly=\"\"").count(), 2, "nothing is typed into the painted form: {page}");
@@ -896,7 +998,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         );
         // The dashboard: its heading, lead and headline rule, in its own column.
         let page = shell.page("/dashboard", None, &web, None);
-        assert!(page.contains("<div class=\"wrap dashboard\"><h1 class=\"shell-title\">"), "{page}");
+        assert!(page.contains("<div class=\"wrap dashboard\" data-painted><h1 class=\"shell-title\">"), "{page}");
         assert!(page.contains(&format!(
             "<p class=\"hint\" id=\"smart-rule\">{}</p></section>",
             escape_html(locale_fa("dash_smart_rule").unwrap())
@@ -920,7 +1022,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         let page = shell.page("/requests", None, &web, Some(&PageData::None));
         let title = locale_fa("requests_title").unwrap();
         assert!(page.contains(&format!("<title>{title} | پنجره</title>")), "{page}");
-        assert!(page.contains(&format!("<div class=\"wrap narrow\"><h1 class=\"shell-title\">{title}</h1>")), "{page}");
+        assert!(page.contains(&format!("<div class=\"wrap narrow\" data-painted><h1 class=\"shell-title\">{title}</h1>")), "{page}");
         let page = shell.page("/pay", None, &web, Some(&PageData::None));
         assert!(
             page.contains(&format!(
@@ -940,7 +1042,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         assert!(page.contains(&format!("<title>{} | پنجره</title>", here.name.fa)), "{page}");
         assert!(
             page.contains(&format!(
-                "<div class=\"wrap narrow\"><h1 class=\"shell-title\">{}</h1><p class=\"lead\">{}</p>",
+                "<div class=\"wrap narrow\" data-painted><h1 class=\"shell-title\">{}</h1><p class=\"lead\">{}</p>",
                 here.name.fa, here.summary.fa
             )),
             "{page}"
@@ -962,7 +1064,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         let page = shell.page("/me/sessions", None, &web, Some(&PageData::None));
         assert!(
             page.contains(&format!(
-                "<div class=\"wrap narrow\"><p class=\"breadcrumb-back\"><a href=\"/me\">{}</a></p><h1 class=\"shell-title\">{}</h1><p class=\"lead\">{}</p>",
+                "<div class=\"wrap narrow\" data-painted><p class=\"breadcrumb-back\"><a href=\"/me\">{}</a></p><h1 class=\"shell-title\">{}</h1><p class=\"lead\">{}</p>",
                 locale_fa("profile_title").unwrap(),
                 locale_fa("sessions_title").unwrap(),
                 locale_fa("sessions_lead").unwrap()
@@ -982,6 +1084,11 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         assert_eq!(Persian.time("2026-12-06T10:30:05Z"), "۱۵ آذر ۱۴۰۵، ۱۴:۰۰:۰۵");
         assert_eq!(Persian.time("2026-03-20T20:30:00Z"), "۱ فروردین ۱۴۰۵، ۰:۰۰:۰۰", "the new year begins at Iran's midnight");
         assert_eq!(Persian.time("not a time"), "not a time");
+        // A date alone, its month by name (a birth date).
+        assert_eq!(Persian.date("1990-03-21"), "۱ فروردین ۱۳۶۹");
+        assert_eq!(Persian.date("1985-12-06"), "۱۵ آذر ۱۳۶۴");
+        assert_eq!(Persian.date("1990-02-30"), "1990-02-30", "no such day");
+        assert_eq!(Persian.date("unknown"), "unknown");
     }
 
     /// `/payments` for its citizen: the heading, the way to pay a bill, and
@@ -993,7 +1100,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         let html = "<html><head><title>پنجره</title></head><body><main id=\"main\"></main></body></html>";
         let shell = Shell::new(Path::new("dist"), html.to_owned()).unwrap();
         let head = format!(
-            "<div class=\"wrap narrow\"><h1 class=\"shell-title\">{}</h1><p><a class=\"button\" href=\"/pay\">{}</a></p>",
+            "<div class=\"wrap narrow\" data-painted><h1 class=\"shell-title\">{}</h1><p><a class=\"button\" href=\"/pay\">{}</a></p>",
             locale_fa("payments_title").unwrap(),
             locale_fa("bill_title").unwrap()
         );
@@ -1025,12 +1132,127 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         let list = markup::inbox_list(&inbox, &Persian);
         assert!(
             page.contains(&format!(
-                "<div class=\"wrap narrow\"><h1 class=\"shell-title\">{}</h1><div class=\"inbox-list\">{list}</div>",
+                "<div class=\"wrap narrow\" data-painted><h1 class=\"shell-title\">{}</h1><div class=\"inbox-list\">{list}</div>",
                 locale_fa("inbox_title").unwrap()
             )),
             "{page}"
         );
         assert!(list.contains("صدور گذرنامه (ABC): پذیرفته شد"), "{list}");
+    }
+
+    /// A request's and a payment's pages: their receipts from the shared
+    /// markup, the request's confirmation when just submitted (`?new`);
+    /// nothing painted where the record was not read (not theirs, or none).
+    #[test]
+    fn a_citizens_request_and_payment_are_painted_with_the_shared_receipts() {
+        let web = web();
+        let html = "<html><head><title>پنجره</title></head><body><main id=\"main\"></main></body></html>";
+        let shell = Shell::new(Path::new("dist"), html.to_owned()).unwrap();
+        let request: panjere_api::requests::RequestDetail = serde_json::from_value(serde_json::json!({
+            "id": "r1", "tracking_code": "ABC123", "service": "passport-issuance",
+            "service_name": { "fa": "صدور گذرنامه", "en": "Passport" }, "agency_name": { "fa": "پلیس", "en": "Police" },
+            "status": "approved", "created_at": "2026-12-06T10:30:05Z", "updated_at": "2026-12-06T10:30:05Z",
+            "answers": [], "timeline": [{ "status": "submitted", "at": "2026-12-06T10:30:05Z" }, { "status": "approved", "at": "2026-12-06T10:31:00Z" }],
+            "inquiries": [],
+        }))
+        .unwrap();
+        let data = PageData::Request(Box::new(request.clone()));
+        let page = shell.page("/requests/r1", None, &web, Some(&data));
+        let parts = format!(
+            "<div class=\"receipt-top\">{}</div><div class=\"receipt-payments\"></div><div class=\"receipt-record\">{}</div>",
+            markup::receipt::request_top(&request, false, &Persian),
+            markup::receipt::request_record(&request, &Persian)
+        );
+        assert!(page.contains(&format!("<div class=\"wrap narrow\" data-painted>{parts}<p class=\"visually-hidden\"")), "{page}");
+        assert!(page.contains(&format!("<title>{} | پنجره</title>", locale_fa("request_title").unwrap())), "{page}");
+        assert!(page.contains("<h1>درخواست شما</h1>") && page.contains("ABC123") && page.contains("پذیرفته شد"), "{page}");
+        let fresh = shell.page("/requests/r1", Some("new=1"), &web, Some(&data));
+        assert!(fresh.contains(&markup::receipt::request_top(&request, true, &Persian)) && fresh.contains("panel-confirmation"), "{fresh}");
+        assert!(!shell.page("/requests/r1", None, &web, Some(&PageData::None)).contains("receipt-top"));
+
+        let payment: panjere_api::payments::Payment = serde_json::from_value(serde_json::json!({
+            "id": "p1", "kind": "fee", "state": "success", "amount_rials": 1_250_000,
+            "title": { "fa": "هزینه صدور گذرنامه", "en": "Passport fee" }, "payee": { "fa": "پلیس", "en": "Police" },
+            "reference": "RRN1", "created_at": "2026-12-06T10:00:00Z", "paid_at": "2026-12-06T10:30:05Z",
+        }))
+        .unwrap();
+        let page = shell.page("/payments/p1", None, &web, Some(&PageData::Payment(Box::new(payment.clone()))));
+        let receipt = markup::receipt::payment_receipt(&payment, &Persian);
+        assert!(page.contains(&format!("<div class=\"wrap narrow\" data-painted><div class=\"receipt-top\">{receipt}</div>")), "{page}");
+        assert!(receipt.contains("۱٬۲۵۰٬۰۰۰ ریال") && receipt.contains("۱۵ آذر ۱۴۰۵، ۱۴:۰۰:۰۵") && !receipt.contains("pay_"), "{receipt}");
+        assert!(page.contains(&format!("<title>{} | پنجره</title>", locale_fa("pay_title").unwrap())), "{page}");
+        assert!(!shell.page("/payments/p1", None, &web, None).contains("receipt-top"), "nobody signed in: nothing painted");
+        // What the page was painted from, as the API answers it, for the
+        // app to take rather than read again; nothing of a page painted
+        // from nothing.
+        let data = page.split("<script type=\"application/json\" id=\"page-data\">").nth(1).and_then(|d| d.split("</script>").next());
+        assert_eq!(serde_json::from_str::<panjere_api::payments::Payment>(data.unwrap()).unwrap(), payment);
+        assert!(!shell.page("/payments/p1", None, &web, Some(&PageData::None)).contains("page-data"));
+        let sly = panjere_api::payments::Payment { title: panjere_api::Text { fa: "</script><!--".into(), en: "x".into() }, ..payment };
+        let page = shell.page("/payments/p1", None, &web, Some(&PageData::Payment(Box::new(sly.clone()))));
+        let data = page.split("id=\"page-data\">").nth(1).and_then(|d| d.split("</script>").next()).unwrap();
+        assert!(!data.contains('<'), "{data}");
+        assert_eq!(serde_json::from_str::<panjere_api::payments::Payment>(data).unwrap(), sly);
+
+        // The profile: the heading and the registry's record.
+        let profile = panjere_api::auth::Profile {
+            national_code: "0012345679".into(),
+            first_name: "مریم".into(),
+            last_name: "احمدی".into(),
+            first_name_en: "Maryam".into(),
+            last_name_en: "Ahmadi".into(),
+            father_name: "علی".into(),
+            gender: "female".into(),
+            birth_date: "1990-03-21".into(),
+            certificate_serial: "123".into(),
+            certificate_place: "تهران".into(),
+            mobile: "09121111111".into(),
+            source_agency: panjere_api::Text { fa: "ثبت احوال".into(), en: "Civil registry".into() },
+            fetched_at: "2026-12-06T10:30:05Z".into(),
+        };
+        let page = shell.page("/me", None, &web, Some(&PageData::Profile(Box::new(profile.clone()))));
+        let details = markup::profile::profile(&profile, &Persian.date(&profile.birth_date), &Persian);
+        assert!(
+            page.contains(&format!(
+                "<div class=\"wrap narrow\" data-painted><h1 class=\"shell-title\">{}</h1><div class=\"profile-details\">{details}</div>",
+                locale_fa("profile_title").unwrap()
+            )),
+            "{page}"
+        );
+        assert!(
+            details.contains("<dd>۰۰۱۲۳۴۵۶۷۹</dd>") && details.contains("<dd>۱ فروردین ۱۳۶۹</dd>") && details.contains("<dd>زن</dd>"),
+            "{details}"
+        );
+        let page = shell.page("/me", None, &web, Some(&PageData::None));
+        assert!(page.contains("<h1 class=\"shell-title\">") && !page.contains("profile-details"), "the registry did not answer: {page}");
+
+        // An application being filled in: the service and the step.
+        let draft: panjere_api::requests::Draft = serde_json::from_value(serde_json::json!({
+            "id": "d1", "service": "passport-issuance", "service_name": { "fa": "صدور گذرنامه", "en": "Passport" },
+            "values": {}, "step": 1, "updated_at": "2026-12-06T10:30:05Z",
+        }))
+        .unwrap();
+        let form = web.catalog.form("passport-issuance").unwrap();
+        let page = shell.page("/drafts/d1", None, &web, Some(&PageData::Draft(Box::new(draft.clone()))));
+        let head = markup::draft::draft_head(&draft.service_name, form, 1, &Persian);
+        assert!(page.contains(&format!("<div class=\"wrap narrow\" data-painted><div class=\"draft-head\">{head}</div>")), "{page}");
+        assert!(head.contains("گام ۱ از ۲"), "{head}");
+        let submitted = panjere_api::requests::Draft { request_id: Some("r1".into()), ..draft };
+        assert!(
+            !shell.page("/drafts/d1", None, &web, Some(&PageData::Draft(Box::new(submitted)))).contains("draft-head"),
+            "the app goes on"
+        );
+
+        // An offer: what, why, where it stands.
+        let offer: panjere_api::smart::Offer = serde_json::from_value(serde_json::json!({
+            "id": "o1", "title": { "fa": "تولد فرزند شما", "en": "Your child" }, "mode": "consent", "status": "open",
+            "event": "birth", "event_name": { "fa": "ثبت تولد فرزند", "en": "a birth" }, "event_agency_name": { "fa": "ثبت احوال", "en": "Registry" },
+            "event_at": "2026-12-06T10:00:00Z", "created_at": "c", "expires_at": "e", "parts": [], "pending": 0, "timeline": [], "reads": [],
+        }))
+        .unwrap();
+        let page = shell.page("/offers/o1", None, &web, Some(&PageData::Offer(Box::new(offer.clone()))));
+        let top = markup::offer::offer_top(&offer, "۱۵ آذر ۱۴۰۵", &Persian);
+        assert!(page.contains(&format!("<div class=\"offer-top\">{top}</div>")) && top.contains("<h1>تولد فرزند شما</h1>"), "{page}");
     }
 
     #[test]

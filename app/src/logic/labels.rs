@@ -93,9 +93,14 @@ impl panjere_api::markup::Words for Labels {
     fn time(&self, rfc3339: &str) -> String {
         crate::fmt::time(rfc3339, self.0.lang())
     }
+
+    fn time_fa(&self, rfc3339: &str) -> String {
+        crate::fmt::time(rfc3339, crate::i18n::Lang::Fa)
+    }
 }
 
-/// A word of the shared markup in a language's string table.
+/// A word of the shared markup in a language's string table (but a
+/// receipt's or the profile's: [`ReceiptLabels`]).
 pub fn word_in(word: panjere_api::markup::Word, t: &'static Strings) -> &'static str {
     use panjere_api::markup::{PayState, Word};
     match word {
@@ -143,5 +148,98 @@ pub fn word_in(word: panjere_api::markup::Word, t: &'static Strings) -> &'static
         Word::InboxUnread => t.inbox_unread,
         Word::InboxMarkRead => t.inbox_mark_read,
         Word::InboxEmpty => t.inbox_empty,
+        // Only the pages that show them need these: [`ReceiptLabels`].
+        _ => t.req_status_unknown,
+    }
+}
+
+/// [`Labels`] with the words of a request's or a payment's receipt, of
+/// the profile, of an offer and of an application's head
+/// (`panjere_api::markup::receipt`, `::profile`, `::offer`, `::draft`): only the
+/// pages that show them know them, so the main module carries none of them.
+pub struct ReceiptLabels(pub &'static Strings);
+
+impl panjere_api::markup::Words for ReceiptLabels {
+    fn lang(&self) -> panjere_api::Lang {
+        self.0.lang()
+    }
+
+    fn word(&self, word: panjere_api::markup::Word) -> &str {
+        use panjere_api::markup::{PayState, Word};
+        let t = self.0;
+        match word {
+            Word::ReqSubmitted => t.request_submitted,
+            Word::ReqYourCode => t.request_your_code,
+            Word::ReqTitle => t.request_title,
+            Word::ReqService => t.request_service,
+            Word::ReqAgency => t.request_agency,
+            Word::ReqTrackingCode => t.request_tracking_code,
+            Word::ReqStatusLabel => t.request_status,
+            Word::ReqSubmittedAt => t.request_submitted_at,
+            Word::ReqMessages => t.request_messages,
+            Word::ReqPayments => t.request_payments,
+            Word::ReqTimeline => t.request_timeline,
+            Word::ReqWindowAsked => t.request_window_asked,
+            Word::ReqAskedAt => t.request_asked_at,
+            Word::ReqAnswers => t.request_answers,
+            Word::PayReceiptTitle => t.pay_receipt_title,
+            Word::PayContinue => t.pay_continue,
+            Word::PayFor => t.pay_for,
+            Word::PayPayee => t.pay_payee,
+            Word::PayAmount => t.pay_amount,
+            Word::PayReference => t.pay_reference,
+            Word::PayDate => t.pay_date,
+            Word::PayDateJalali => t.pay_date_jalali,
+            Word::PayCard => t.pay_card,
+            Word::BillId => t.bill_id,
+            Word::PayRefunds => t.pay_refunds,
+            Word::PayRefundDone => t.pay_refund_done,
+            Word::PayRefundRequested => t.pay_refund_requested,
+            Word::PayLead(PayState::Pending) => t.pay_lead_pending,
+            Word::PayLead(PayState::Verifying) => t.pay_lead_verifying,
+            Word::PayLead(PayState::Success) => t.pay_lead_success,
+            Word::PayLead(PayState::Failed) => t.pay_lead_failed,
+            Word::PayLead(PayState::Cancelled) => t.pay_lead_cancelled,
+            Word::PayLead(PayState::Expired) => t.pay_lead_expired,
+            Word::PayLead(PayState::Reversed) => t.pay_lead_reversed,
+            Word::PayLead(PayState::Unknown) => t.req_status_unknown,
+            Word::ProfileName => t.profile_name,
+            Word::ProfileFatherName => t.profile_father_name,
+            Word::ProfileNationalCode => t.profile_national_code,
+            Word::ProfileBirthDate => t.profile_birth_date,
+            Word::ProfileGender => t.profile_gender,
+            Word::ProfileCertificate => t.profile_certificate,
+            Word::ProfileCertificateValue => t.profile_certificate_value,
+            Word::ProfileMobile => t.profile_mobile,
+            Word::ProfileSource => t.profile_source,
+            Word::GenderFemale => t.gender_female,
+            Word::GenderMale => t.gender_male,
+            Word::OfferBecause => t.offer_because,
+            Word::OfferStatusOpen => t.offer_status_open,
+            Word::OfferStatusAccepted => t.offer_status_accepted,
+            Word::OfferStatusDeclined => t.offer_status_declined,
+            Word::OfferStatusExpired => t.offer_status_expired,
+            Word::OfferStatusDelivered => t.offer_status_delivered,
+            Word::OfferAutomatic => t.offer_automatic,
+            Word::OfferBundleCode => t.offer_bundle_code,
+            Word::OfferPending => t.offer_pending,
+            Word::OfferReads => t.offer_reads,
+            Word::OfferReadItem => t.offer_read_item,
+            Word::ApplyStepOf => t.apply_step_of,
+            Word::ApplyReviewTitle => t.apply_review_title,
+            other => word_in(other, t),
+        }
+    }
+
+    fn num(&self, n: u64) -> String {
+        Labels(self.0).num(n)
+    }
+
+    fn time(&self, rfc3339: &str) -> String {
+        Labels(self.0).time(rfc3339)
+    }
+
+    fn time_fa(&self, rfc3339: &str) -> String {
+        Labels(self.0).time_fa(rfc3339)
     }
 }

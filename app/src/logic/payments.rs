@@ -10,20 +10,6 @@ pub fn payment_state_label(state: &str, t: &'static Strings) -> &'static str {
     super::labels::word_in(panjere_api::markup::pay_state_word(state), t)
 }
 
-/// What the citizen is told about a payment in this state.
-pub fn payment_state_lead(state: &str, t: &Strings) -> &'static str {
-    match state {
-        "created" | "pending" => t.pay_lead_pending,
-        "verifying" | "reversing" => t.pay_lead_verifying,
-        "success" => t.pay_lead_success,
-        "failed" => t.pay_lead_failed,
-        "cancelled" => t.pay_lead_cancelled,
-        "expired" => t.pay_lead_expired,
-        "reversed" => t.pay_lead_reversed,
-        _ => t.req_status_unknown,
-    }
-}
-
 /// Whether the page should ask again shortly (the state can still change,
 /// or a refund is on its way).
 pub fn payment_is_open(p: &panjere_api::payments::Payment) -> bool {

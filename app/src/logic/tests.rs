@@ -286,6 +286,9 @@ fn offer_values_and_errors_by_part() {
 fn payments_in_words_and_payable_fines() {
     assert_eq!(payment_state_label("verifying", &EN), "Checking with your bank");
     assert_eq!(payment_state_label("reversed", &FA), "به کارت شما بازگشت");
+    use panjere_api::markup::Words;
+    assert_eq!(ReceiptLabels(&EN).word(panjere_api::markup::pay_lead_word("created")), EN.pay_lead_pending);
+    assert_eq!(ReceiptLabels(&EN).word(panjere_api::markup::pay_lead_word("no-such-state")), EN.req_status_unknown);
     assert_eq!(bill_error_code_text("payment_id_check", &EN), Some(EN.bill_error_payment_id_check));
     assert_eq!(bill_error_code_text("nonsense", &EN), None);
     assert_eq!(pay_bill_href("1117753200140", "12070160"), "/pay?bill_id=1117753200140&payment_id=12070160");
@@ -326,7 +329,11 @@ fn the_shared_markup_reads_each_word_under_its_locale_key() {
     for (table, file) in [(&FA, include_str!("../../locales/fa.json")), (&EN, include_str!("../../locales/en.json"))] {
         let by_key: std::collections::HashMap<String, String> = serde_json::from_str(file).unwrap();
         for word in Word::all() {
-            assert_eq!(Some(crate::logic::Labels(table).word(word)), by_key.get(word.key()).map(String::as_str), "{word:?}");
+            let want = by_key.get(word.key()).map(String::as_str);
+            assert_eq!(Some(crate::logic::ReceiptLabels(table).word(word)), want, "{word:?}");
+            // The main module's words: all but the receipts' and profile's.
+            let general = crate::logic::word_in(word, table);
+            assert!(Some(general) == want || general == table.req_status_unknown, "{word:?}");
         }
     }
 }

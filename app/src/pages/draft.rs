@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use panjere_api::forms::Form;
+use panjere_api::markup::draft::draft_head;
 use panjere_api::requests::Draft;
 use panjere_api::Service;
 
@@ -9,8 +10,9 @@ use crate::components::async_view::AsyncView;
 use crate::components::form_field::{focus_error_summary, ErrorSummary, FormField, FormState};
 use crate::contexts::{signed_in_action, use_auth};
 use crate::fetched::Fetched;
-use crate::fmt::{fill, num};
+use crate::fmt::fill;
 use crate::i18n::{use_i18n, use_title};
+use crate::logic::ReceiptLabels;
 
 /// An application in steps, saved on the server at every step (so the
 /// citizen can come back later, also on another device), then a review
@@ -28,8 +30,13 @@ fn DraftLoader() -> impl IntoView {
     let id = crate::params::use_id();
     let loaded = Fetched::new(move || {
         let id = id();
+        // First from what the server painted the page from.
+        let painted = crate::shell::take_data::<Draft>();
         async move {
-            let draft = api::draft(&id).await;
+            let draft = match painted {
+                Some(d) => Ok(d),
+                None => api::draft(&id).await,
+            };
             auth.note(&draft);
             let draft = draft?;
             let service = api::service(&draft.service).await?;
@@ -38,7 +45,8 @@ fn DraftLoader() -> impl IntoView {
     });
     view! {
         <div class="wrap narrow">
-            <AsyncView resource=loaded render=|(d, s)| view! { <DraftForm d s/> }/>
+            // The head the server painted stays while the app loads the form.
+            <AsyncView resource=loaded shell=true render=|(d, s)| view! { <DraftForm d s/> }/>
         </div>
     }
 }
@@ -159,23 +167,11 @@ fn DraftForm(d: Draft, s: Service) -> impl IntoView {
         }
     });
 
-    let step_title = move || {
-        let s = step.get();
-        if s == review {
-            i18n.t().apply_review_title.to_owned()
-        } else {
-            let title = form.with_value(|f| f.steps.get(s as usize - 1).map(|t| t.get(i18n.get()).to_owned()).unwrap_or_default());
-            fill(
-                i18n.t().apply_step_of,
-                &[("n", &num(u64::from(s), i18n.get())), ("total", &num(u64::from(count), i18n.get())), ("title", &title)],
-            )
-        }
-    };
+    let head = move || form.with_value(|f| draft_head(&name, f, step.get(), &ReceiptLabels(i18n.t())));
     let all_fields = Signal::derive(move || form.with_value(|f| f.fields.clone()));
     view! {
         <ErrorSummary fields=all_fields state general/>
-        <p class="caption">{move || name.get(i18n.get()).to_owned()}</p>
-        <h1>{step_title}</h1>
+        <div class="draft-head" inner_html=head></div>
         {move || {
             if step.get() == review {
                 view! { <Review form=form.get_value() state step/> }.into_any()

@@ -1,15 +1,16 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
+use panjere_api::markup::offer::offer_top;
 use panjere_api::smart::{Offer, OfferPart};
 
 use crate::api::{self, FetchError};
 use crate::components::async_view::AsyncView;
 use crate::components::form_field::{FormField, FormState};
-use crate::contexts::{signed_in_action, signed_in_resource};
+use crate::contexts::{painted_resource, signed_in_action};
 use crate::fmt::fill;
 use crate::i18n::{use_i18n, use_title};
-use crate::logic::{accept_values, asked_fields, is_open, part_field, status_label};
+use crate::logic::{accept_values, asked_fields, is_open, part_field, status_label, ReceiptLabels};
 
 /// A proactive offer or automatic delivery: which event, recorded by
 /// which agency, started it; what the window read; what it pre-filled; what
@@ -28,7 +29,7 @@ pub fn OfferPage() -> impl IntoView {
 #[component]
 fn OfferLoader() -> impl IntoView {
     let id = crate::params::use_id();
-    let offer = signed_in_resource(move || {
+    let offer = painted_resource(move || {
         let id = id();
         async move { api::offer(&id).await }
     });
@@ -53,7 +54,8 @@ fn OfferLoader() -> impl IntoView {
     let refresh = Callback::new(move |()| offer.refetch());
     view! {
         <div class="wrap narrow">
-            <AsyncView resource=offer render=move |o| view! { <OfferView o refresh/> }/>
+            // The offer the server painted stays while the app loads it.
+            <AsyncView resource=offer shell=true render=move |o| view! { <OfferView o refresh/> }/>
         </div>
     }
 }
@@ -103,49 +105,16 @@ fn OfferView(o: Offer, refresh: Callback<()>) -> impl IntoView {
         }
     };
     let open = is_open(&o);
-    let (title, event_name, agency) = (o.title.clone(), o.event_name.clone(), o.event_agency_name.clone());
-    let (event_at, expires_at, status) = (o.event_at.clone(), o.expires_at.clone(), o.status.clone());
-    let because = move || {
-        fill(
-            i18n.t().offer_because,
-            &[
-                ("event", event_name.get(i18n.get())),
-                ("agency", agency.get(i18n.get())),
-                ("date", &crate::fmt::date(event_at.get(..10).unwrap_or(""), i18n.get())),
-            ],
-        )
-    };
-    let status_text = {
-        let status = status.clone();
-        move || match status.as_str() {
-            "open" => i18n.t().offer_status_open,
-            "accepted" => i18n.t().offer_status_accepted,
-            "declined" => i18n.t().offer_status_declined,
-            "expired" => i18n.t().offer_status_expired,
-            _ => i18n.t().offer_status_delivered,
-        }
-    };
-    let code = o.tracking_code.clone();
-    let pending = o.pending;
-    let automatic = o.mode == "automatic";
+    let expires_at = o.expires_at.clone();
     let timeline = o.timeline.clone();
+    let head = move || {
+        offer.with_value(|o| {
+            let date = crate::fmt::date(o.event_at.get(..10).unwrap_or(""), i18n.get());
+            offer_top(o, &date, &ReceiptLabels(i18n.t()))
+        })
+    };
     view! {
-        <h1>{move || title.get(i18n.get()).to_owned()}</h1>
-        <p class="lead" id="offer-because">{because}</p>
-        <p><span class=format!("badge offer-{status}") id="offer-status">{status_text}</span></p>
-        {automatic.then(|| view! { <p>{move || i18n.t().offer_automatic}</p> })}
-        {code.map(|code| view! {
-            <p>{move || i18n.t().offer_bundle_code}" "<span class="tracking-code" dir="ltr" id="bundle-code">{code}</span></p>
-        })}
-        {(!open && pending > 0).then(|| view! {
-            <p role="status" id="offer-pending">{move || fill(i18n.t().offer_pending, &[("n", &crate::fmt::num(u64::from(pending), i18n.get()))])}</p>
-        })}
-        <h2>{move || i18n.t().offer_reads}</h2>
-        <ul class="inquiries" id="offer-reads">
-            {o.reads.into_iter().map(|r| view! {
-                <li>{move || fill(i18n.t().offer_read_item, &[("what", r.label.get(i18n.get())), ("agency", r.agency_name.get(i18n.get()))])}</li>
-            }).collect_view()}
-        </ul>
+        <div class="offer-top" inner_html=head></div>
         <ol class="offer-parts" id="offer-parts">
             {o.parts.into_iter().map(|p| {
                 view! { <Part p state open/> }

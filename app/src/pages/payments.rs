@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::api;
 use crate::components::async_view::AsyncView;
 use crate::components::payment_list::PaymentList;
-use crate::contexts::signed_in_resource;
+use crate::contexts::painted_resource;
 use crate::i18n::{use_i18n, use_title};
 
 /// The list (or the note that there is none) the server painted.
@@ -14,7 +14,7 @@ const PAINTED_LIST: &str = "#payments, .empty";
 pub fn PaymentsPage() -> impl IntoView {
     let i18n = use_i18n();
     use_title(move || Some(i18n.t().payments_title.to_owned()));
-    let list = signed_in_resource(api::payments);
+    let list = painted_resource(api::payments);
     view! {
         <div class="wrap narrow">
             <h1>{move || i18n.t().payments_title}</h1>

@@ -129,8 +129,13 @@ async fn own_draft(state: &AppState, citizen: &Citizen, id: &str) -> Result<Draf
     responses((status = 200, description = "The draft", body = Draft), (status = 401, description = "Not signed in", body = ErrorBody),
               (status = 404, description = "No such draft of this citizen", body = ErrorBody)))]
 async fn read(State(state): State<AppState>, citizen: Citizen, AppPath(id): AppPath<String>) -> Result<Json<Draft>, AppError> {
-    let d = own_draft(&state, &citizen, &id).await?;
-    Ok(Json(to_draft(&state, &d, BTreeMap::new())))
+    Ok(Json(draft_of(&state, &citizen, &id).await?))
+}
+
+/// The citizen's own draft `id` (another citizen's is not found).
+pub async fn draft_of(state: &AppState, citizen: &Citizen, id: &str) -> Result<Draft, AppError> {
+    let d = own_draft(state, citizen, id).await?;
+    Ok(to_draft(state, &d, BTreeMap::new()))
 }
 
 /// Saves what the citizen typed (always, whatever its errors) and answers

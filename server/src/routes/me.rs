@@ -62,6 +62,12 @@ async fn me(State(state): State<AppState>, citizen: Citizen) -> Json<Me> {
         (status = 504, description = "The civil registry did not answer in time", body = ErrorBody)
     ))]
 async fn profile(State(state): State<AppState>, citizen: Citizen) -> Result<Json<Profile>, AppError> {
+    Ok(Json(profile_of(&state, &citizen).await?))
+}
+
+/// The citizen as the civil registry has them, fetched now (one audited
+/// call): for `/api/me/profile`, or for `/me` painted.
+pub async fn profile_of(state: &AppState, citizen: &Citizen) -> Result<Profile, AppError> {
     let nc = citizen.data.national_code.clone();
     let ctx =
         CallContext { request_id: current_request_id().unwrap_or_default(), citizen: Some(citizen.pseudonym.clone()), requested_by: None };
@@ -69,7 +75,7 @@ async fn profile(State(state): State<AppState>, citizen: Citizen) -> Result<Json
     let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
     let certificate = p.get("birth_certificate").cloned().unwrap_or_default();
     let agency = "sabt-ahval";
-    Ok(Json(Profile {
+    Ok(Profile {
         national_code: nc,
         first_name: text(&p, "first_name"),
         last_name: text(&p, "last_name"),
@@ -83,7 +89,7 @@ async fn profile(State(state): State<AppState>, citizen: Citizen) -> Result<Json
         mobile: citizen.data.mobile.clone(),
         source_agency: state.catalog().agency_name(agency).cloned().unwrap_or_default(),
         fetched_at: rfc3339(state.clock().now()),
-    }))
+    })
 }
 
 async fn active(state: &AppState, citizen: &Citizen, now: i64) -> Result<Vec<SessionRow>, AppError> {

@@ -51,9 +51,15 @@ async fn own(state: &AppState, citizen: &Citizen, id: &str) -> Result<crate::sma
     responses((status = 200, description = "The offer", body = Offer), (status = 401, description = "Not signed in", body = ErrorBody),
               (status = 404, description = "No such offer of this citizen", body = ErrorBody)))]
 async fn one(State(state): State<AppState>, citizen: Citizen, AppPath(id): AppPath<String>) -> Result<Json<Offer>, AppError> {
-    let o = own(&state, &citizen, &id).await?;
+    Ok(Json(seen_by(&state, &citizen, &id).await?))
+}
+
+/// The citizen's own offer `id` as its page shows it, marked seen (another
+/// citizen's is not found).
+pub async fn seen_by(state: &AppState, citizen: &Citizen, id: &str) -> Result<Offer, AppError> {
+    let o = own(state, citizen, id).await?;
     state.smart().store.mark_seen(&o.id, &citizen.pseudonym, state.clock().now()).await?;
-    Ok(Json(state.smart().view(&o).await?))
+    Ok(state.smart().view(&o).await?)
 }
 
 /// Accepts an offer: one request per service, bundled under one tracking

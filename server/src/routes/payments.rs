@@ -269,14 +269,19 @@ pub async fn of_citizen(state: &AppState, pseudonym: &str) -> Result<Vec<Payment
     responses((status = 200, description = "The payment", body = Payment), (status = 401, description = "Not signed in", body = ErrorBody),
               (status = 404, description = "No such payment of this citizen", body = ErrorBody)))]
 async fn one(State(state): State<AppState>, citizen: Citizen, AppPath(id): AppPath<String>) -> Result<Json<Payment>, AppError> {
+    Ok(Json(one_of(&state, &citizen.pseudonym, &id).await?))
+}
+
+/// The citizen's own payment `id` (another citizen's is not found).
+pub async fn one_of(state: &AppState, pseudonym: &str, id: &str) -> Result<Payment, AppError> {
     let p = state
         .payments()
         .store
-        .payment(&id)
+        .payment(id)
         .await?
-        .filter(|p| p.citizen == citizen.pseudonym)
-        .ok_or_else(|| AppError::NotFound { what: "payment", id: id.clone() })?;
-    Ok(Json(view(&state, &p).await?))
+        .filter(|p| p.citizen == pseudonym)
+        .ok_or_else(|| AppError::NotFound { what: "payment", id: id.to_owned() })?;
+    view(state, &p).await
 }
 
 /// What the provider adds to the return address; only the token is used

@@ -129,8 +129,19 @@ async fn list(State(state): State<AppState>, citizen: Citizen, AppQuery(q): AppQ
     responses((status = 200, description = "The request", body = RequestDetail), (status = 401, description = "Not signed in", body = ErrorBody),
               (status = 404, description = "No such request of this citizen", body = ErrorBody)))]
 async fn one(State(state): State<AppState>, citizen: Citizen, AppPath(id): AppPath<String>) -> Result<Json<RequestDetail>, AppError> {
-    let r = own_request(&state, &citizen, &id).await?;
-    Ok(Json(detail(&state, &r).await?))
+    Ok(Json(detail_of(&state, &citizen.pseudonym, &id).await?))
+}
+
+/// The citizen's own request `id` as its page shows it (another citizen's
+/// is not found).
+pub async fn detail_of(state: &AppState, pseudonym: &str, id: &str) -> Result<RequestDetail, AppError> {
+    let r = state
+        .stores()
+        .requests
+        .request_of(id, pseudonym)
+        .await?
+        .ok_or_else(|| AppError::NotFound { what: "request", id: id.to_owned() })?;
+    detail(state, &r).await
 }
 
 /// The citizen's own request `id` (another citizen's is not found).

@@ -562,7 +562,7 @@ async fn a_citizens_page_is_painted_for_them_and_anyone_else_is_sent_to_sign_in(
     let portal = test_app(true).await;
     let app = &portal.app;
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let visit = |cookie: Option<String>, path: &'static str, site: Option<&'static str>| {
+    let visit = |cookie: Option<String>, path: &str, site: Option<&'static str>| {
         let mut req = http.get(format!("{}{path}", app.base));
         if let Some(c) = cookie {
             req = req.header("cookie", c);
@@ -598,7 +598,7 @@ async fn a_citizens_page_is_painted_for_them_and_anyone_else_is_sent_to_sign_in(
     let (status, headers, body) = visit(cookie.clone(), "/requests", Some("same-origin")).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(headers["cache-control"], "private, no-store");
-    assert!(body.contains(&format!("<div class=\"wrap narrow\">{}", heading(requests_title))), "{body}");
+    assert!(body.contains(&format!("<div class=\"wrap narrow\" data-painted>{}", heading(requests_title))), "{body}");
     assert!(body.contains(&format!("<title>{requests_title} | پنجره</title>")), "{body}");
     // Their payments (none yet), read and painted.
     let (status, _, body) = visit(cookie.clone(), "/payments", None).await;
@@ -606,9 +606,46 @@ async fn a_citizens_page_is_painted_for_them_and_anyone_else_is_sent_to_sign_in(
     // Their inbox (empty), read and painted.
     let (status, _, body) = visit(cookie.clone(), "/inbox", None).await;
     assert!(status == 200 && body.contains("<div class=\"inbox-list\"><p class=\"empty\">هنوز پیامی ندارید.</p></div>"), "{body}");
-    // A page the table paints nothing for: the shell, for the app.
-    let (status, _, body) = visit(cookie.clone(), "/requests/REQ-1", None).await;
-    assert!(status == 200 && !body.contains("<h1"), "{body}");
+    // A request and a payment of theirs: their receipts, read and painted.
+    let r = b.apply_for_passport().await;
+    let (status, _, body) = visit(cookie.clone(), &format!("/requests/{}", r["id"].as_str().unwrap()), None).await;
+    assert_eq!(status, 200);
+    let code = r["tracking_code"].as_str().unwrap();
+    assert!(body.contains("<div class=\"wrap narrow\" data-painted><div class=\"receipt-top\"><h1>درخواست شما</h1>"), "{body}");
+    assert!(body.contains(&format!("<dd dir=\"ltr\" class=\"code\">{code}</dd>")) && body.contains("id=\"timeline\""), "{body}");
+    assert!(body.contains("<ul class=\"session-list\" id=\"request-payments\">"), "its fee's payment: {body}");
+    let (status, _, body) = visit(cookie.clone(), &format!("/payments/{}", r["payments"][0]["id"].as_str().unwrap()), None).await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains(
+            "<div class=\"receipt-top\"><div class=\"panel-confirmation\" role=\"status\" id=\"payment-state\" data-state=\"success\">"
+        ),
+        "{body}"
+    );
+    // Their profile, from the registry: one call, audited once, and the
+    // data the page was painted from for the app to take.
+    let before = b.get("/api/me/data-use").await.body["items"].as_array().map_or(0, Vec::len);
+    let (status, _, body) = visit(cookie.clone(), "/me", None).await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("<div class=\"profile-details\"><dl class=\"summary-list\" id=\"profile\">") && body.contains("id=\"page-data\""),
+        "{body}"
+    );
+    // (The audit is written a moment after the call.)
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let mut after = before;
+    while after == before && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        after = b.get("/api/me/data-use").await.body["items"].as_array().map_or(0, Vec::len);
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let after = b.get("/api/me/data-use").await.body["items"].as_array().map_or(0, Vec::len);
+    assert_eq!(after, before + 1, "one registry call for the painted profile");
+    // None such (or another citizen's): the shell, for the app to say so.
+    for path in ["/requests/REQ-1", "/payments/PAY-1"] {
+        let (status, _, body) = visit(cookie.clone(), path, None).await;
+        assert!(status == 200 && !body.contains("<h1") && !body.contains("data-painted"), "{body}");
+    }
     // A public page is painted as it always is, whoever asks.
     let (status, headers, body) = visit(cookie.clone(), "/track", None).await;
     assert_eq!((status, headers["cache-control"].to_str().unwrap()), (200, "no-cache"));
