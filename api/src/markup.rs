@@ -125,6 +125,10 @@ pub enum Word {
     /// `{total}`, `{title}`), and the review of the answers.
     ApplyStepOf,
     ApplyReviewTitle,
+    /// A request's fee to pay ([`receipt::fee_head`]): its heading and
+    /// lead.
+    PayFeeTitle,
+    PayFeeLead,
 }
 
 /// The word for a request's status.
@@ -284,6 +288,8 @@ impl Word {
             Word::OfferReadItem => "offer_read_item",
             Word::ApplyStepOf => "apply_step_of",
             Word::ApplyReviewTitle => "apply_review_title",
+            Word::PayFeeTitle => "pay_fee_title",
+            Word::PayFeeLead => "pay_fee_lead",
         }
     }
 
@@ -365,6 +371,8 @@ impl Word {
             Word::OfferReadItem,
             Word::ApplyStepOf,
             Word::ApplyReviewTitle,
+            Word::PayFeeTitle,
+            Word::PayFeeLead,
         ]);
         all.extend((0..crate::requests::STATUSES.len() as u8).map(|i| Word::ReqStatus(Some(i))));
         let states = [

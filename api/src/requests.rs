@@ -193,6 +193,13 @@ pub struct RequestDetail {
     pub payments: Vec<crate::payments::Payment>,
 }
 
+impl RequestDetail {
+    /// Its fee in rials while it waits for it to be paid.
+    pub fn fee_due(&self) -> Option<i64> {
+        self.fee_rials.filter(|_| self.summary.status == "awaiting_payment")
+    }
+}
+
 /// A message from the agency about a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

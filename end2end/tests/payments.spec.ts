@@ -43,7 +43,7 @@ test.describe('payments', () => {
     await expect(page.locator('#timeline li[data-status="forwarded"]')).toHaveCount(0);
     await expect(page.locator('#request-payments li[data-state="cancelled"]')).toBeVisible();
     // Its receipt painted by the server is the app's.
-    await expectPaintedAsShown(page, ['.receipt-top', '.receipt-payments', '.receipt-record']);
+    await expectPaintedAsShown(page, ['.receipt-top', '#pay-fee .fee-head', '.receipt-payments', '.receipt-record']);
 
     // Paying again goes through, and the request goes on to the agency.
     await payFee(page);

@@ -318,12 +318,24 @@ fn painted(paint: Paint, path: &str, query: Option<&str>, data: &Web, records: &
             PageData::Request(r) => {
                 let fresh = pairs.iter().any(|(k, _)| k == "new");
                 let top = markup::receipt::request_top(r, fresh, &Persian);
+                // The fee to pay, its button the app's once it runs.
+                let fee = r
+                    .fee_due()
+                    .map(|fee| {
+                        format!(
+                            "<section class=\"panel\" id=\"pay-fee\" aria-labelledby=\"pay-fee-title\"><div class=\"fee-head\">{}</div>\
+                             <button type=\"button\" class=\"button\" id=\"pay-fee-button\" disabled>{}</button></section>",
+                            markup::receipt::fee_head(fee, &Persian),
+                            escape_html(t("pay_fee_button"))
+                        )
+                    })
+                    .unwrap_or_default();
                 let payments = markup::receipt::request_payments(r, &Persian);
                 let record = markup::receipt::request_record(r, &Persian);
                 Some((
                     t("request_title").to_owned(),
                     format!(
-                        "<div class=\"receipt-top\">{top}</div><div class=\"receipt-payments\">{payments}</div><div class=\"receipt-record\">{record}</div>"
+                        "<div class=\"receipt-top\">{top}</div>{fee}<div class=\"receipt-payments\">{payments}</div><div class=\"receipt-record\">{record}</div>"
                     ),
                 ))
             }

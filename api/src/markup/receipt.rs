@@ -60,6 +60,16 @@ pub fn request_top(r: &RequestDetail, fresh: bool, w: &dyn Words) -> String {
     out
 }
 
+/// The fee waiting to be paid (the inside of the `<div class="fee-head">`
+/// that begins its `section#pay-fee`): what it is and how much.
+pub fn fee_head(fee_rials: i64, w: &dyn Words) -> String {
+    let mut out = String::with_capacity(400);
+    element(&mut out, "h2", " id=\"pay-fee-title\"", w.word(Word::PayFeeTitle));
+    element(&mut out, "p", "", w.word(Word::PayFeeLead));
+    element(&mut out, "p", " class=\"amount\" id=\"fee-amount\"", &rials(fee_rials.max(0) as u64, w));
+    out
+}
+
 /// The payments of a request's fee (the inside of its `<div
 /// class="receipt-payments">`), or nothing when there is none.
 pub fn request_payments(r: &RequestDetail, w: &dyn Words) -> String {
@@ -219,6 +229,17 @@ mod tests {
             "{fresh}"
         );
         assert_eq!(request_payments(&r, &w), "", "no payments: nothing");
+        assert_eq!(
+            fee_head(1_250_000, &w),
+            "<h2 id=\"pay-fee-title\">pay_fee_title</h2><p>pay_fee_lead</p><p class=\"amount\" id=\"fee-amount\">#1250000 rials (#125000 toman)</p>"
+        );
+        assert_eq!(r.fee_due(), None, "not waiting for a fee");
+        let waiting = RequestDetail {
+            fee_rials: Some(5),
+            summary: crate::requests::RequestSummary { status: "awaiting_payment".into(), ..r.summary.clone() },
+            ..r.clone()
+        };
+        assert_eq!(waiting.fee_due(), Some(5));
         assert_eq!(
             request_record(&r, &w),
             "<h2>request_timeline</h2><ol class=\"timeline\" id=\"timeline\">\

@@ -4,7 +4,8 @@ use crate::api::{self, FetchError};
 use crate::components::reauth_prompt::ReauthPrompt;
 use crate::contexts::signed_in_action;
 use crate::i18n::use_i18n;
-use crate::logic::rials_text;
+use crate::logic::ReceiptLabels;
+use panjere_api::markup::receipt::fee_head;
 
 /// A request waiting for its fee: pay it on the payment provider's page
 /// (the citizen comes back to the payment's page in the window).
@@ -44,12 +45,11 @@ pub fn PayFee(request: String, fee_rials: i64) -> impl IntoView {
         reauth.set(false);
         paying.dispatch(());
     });
-    let amount = move || rials_text(fee_rials.max(0) as u64, i18n.t());
+    // What it is and how much: the markup the server paints it with.
+    let head = move || fee_head(fee_rials, &ReceiptLabels(i18n.t()));
     view! {
         <section class="panel" id="pay-fee" aria-labelledby="pay-fee-title">
-            <h2 id="pay-fee-title">{move || i18n.t().pay_fee_title}</h2>
-            <p>{move || i18n.t().pay_fee_lead}</p>
-            <p class="amount" id="fee-amount">{amount}</p>
+            <div class="fee-head" inner_html=head></div>
             <Show when=move || error.with(Option::is_some)>
                 <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
             </Show>

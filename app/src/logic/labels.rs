@@ -227,6 +227,8 @@ impl panjere_api::markup::Words for ReceiptLabels {
             Word::OfferReadItem => t.offer_read_item,
             Word::ApplyStepOf => t.apply_step_of,
             Word::ApplyReviewTitle => t.apply_review_title,
+            Word::PayFeeTitle => t.pay_fee_title,
+            Word::PayFeeLead => t.pay_fee_lead,
             other => word_in(other, t),
         }
     }

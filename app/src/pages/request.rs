@@ -65,7 +65,7 @@ fn Receipt(r: RequestDetail, fresh: bool, refresh: Callback<()>, reply: RwSignal
     let i18n = use_i18n();
     let asked = (r.summary.status == "more_info").then(|| r.summary.id.clone());
     // Waiting for its fee: paid here, on the provider's page.
-    let fee = r.fee_rials.filter(|_| r.summary.status == "awaiting_payment").map(|f| (r.summary.id.clone(), f));
+    let fee = r.fee_due().map(|f| (r.summary.id.clone(), f));
     let r = std::sync::Arc::new(r);
     let (top, payments, record) = (r.clone(), r.clone(), r);
     view! {
