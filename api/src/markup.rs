@@ -9,6 +9,7 @@
 //! string tables. Every text is escaped ([`escape_html`]).
 
 pub mod draft;
+pub mod form;
 pub mod offer;
 pub mod profile;
 pub mod receipt;
@@ -129,6 +130,24 @@ pub enum Word {
     /// lead.
     PayFeeTitle,
     PayFeeLead,
+    /// A form's field ([`form`]): optional, the choice not made yet, the
+    /// file attached (`{name}`, `{size}`); an application's buttons and
+    /// when it was saved (`{time}`).
+    FormOptional,
+    FormChoose,
+    FormFileCurrent,
+    ApplySaveContinue,
+    ApplyBack,
+    ApplySavedAt,
+    /// The answer to an agency's request for more information
+    /// ([`form::reply_form`]).
+    ReplyTitle,
+    ReplyLead,
+    ReplyLabel,
+    ReplyHint,
+    ReplySend,
+    /// The button paying a request's fee ([`form::fee_panel`]).
+    PayFeeButton,
 }
 
 /// The word for a request's status.
@@ -290,6 +309,18 @@ impl Word {
             Word::ApplyReviewTitle => "apply_review_title",
             Word::PayFeeTitle => "pay_fee_title",
             Word::PayFeeLead => "pay_fee_lead",
+            Word::FormOptional => "form_optional",
+            Word::FormChoose => "form_choose",
+            Word::FormFileCurrent => "form_file_current",
+            Word::ApplySaveContinue => "apply_save_continue",
+            Word::ApplyBack => "apply_back",
+            Word::ApplySavedAt => "apply_saved_at",
+            Word::ReplyTitle => "request_reply_title",
+            Word::ReplyLead => "request_reply_lead",
+            Word::ReplyLabel => "request_reply_label",
+            Word::ReplyHint => "request_reply_hint",
+            Word::ReplySend => "request_reply_send",
+            Word::PayFeeButton => "pay_fee_button",
         }
     }
 
@@ -373,6 +404,18 @@ impl Word {
             Word::ApplyReviewTitle,
             Word::PayFeeTitle,
             Word::PayFeeLead,
+            Word::FormOptional,
+            Word::FormChoose,
+            Word::FormFileCurrent,
+            Word::ApplySaveContinue,
+            Word::ApplyBack,
+            Word::ApplySavedAt,
+            Word::ReplyTitle,
+            Word::ReplyLead,
+            Word::ReplyLabel,
+            Word::ReplyHint,
+            Word::ReplySend,
+            Word::PayFeeButton,
         ]);
         all.extend((0..crate::requests::STATUSES.len() as u8).map(|i| Word::ReqStatus(Some(i))));
         let states = [
@@ -670,6 +713,8 @@ pub(crate) mod test_words {
                 Word::OfferPending => "{n} waiting",
                 Word::OfferReadItem => "{what} ({agency})",
                 Word::ApplyStepOf => "Step {n} of {total}: {title}",
+                Word::ApplySavedAt => "Saved {time}",
+                Word::FormFileCurrent => "{name}, {size} KB",
                 w => w.key(),
             }
         }

@@ -1,4 +1,4 @@
-import { expect, expectAccessible, fa, test } from './fixtures';
+import { expect, expectAccessible, expectPaintedAsShown, fa, test } from './fixtures';
 import { signIn } from './fixtures/auth';
 import { backToRequest, payFee } from './fixtures/pay';
 import type { Page } from '@playwright/test';
@@ -87,6 +87,10 @@ test.describe('a sample of the catalog', () => {
     const reply = page.locator('#reply-form');
     await expect(reply).toBeVisible({ timeout: 60_000 });
     await expect(page.locator('#agency-messages')).toContainText('نشانی دقیق');
+    // On a direct visit the server paints the form too, inert until the app runs.
+    const visit = await page.goto(page.url());
+    await expect(reply).toBeVisible();
+    await expectPaintedAsShown(page, ['#reply-form'], await visit!.text(), true);
     await expectAccessible(page);
     await page.locator('#reply-form button[type="submit"]').click();
     await expect(page.locator('#reply-error')).toHaveText(fa.request_reply_empty);

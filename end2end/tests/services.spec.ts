@@ -38,11 +38,11 @@ test.describe('using a service', () => {
     await page.locator('#start-application').click();
     await expect(page).toHaveURL(/\/drafts\/[0-9a-f]{32}$/);
     await expect(page.locator('main h1')).toContainText('گام ۱ از ۲');
-    // On a direct visit the server paints the service and the step, as the
-    // app renders them.
+    // On a direct visit the server paints the service, the step and its
+    // form as the app renders them, inert until the app runs.
     const draftVisit = await page.goto(page.url());
     await expect(page.getByLabel('هدف سفر')).toBeVisible();
-    await expectPaintedAsShown(page, ['.draft-head'], await draftVisit!.text());
+    await expectPaintedAsShown(page, ['.draft-head', 'form.form', 'p.hint[role="status"]'], await draftVisit!.text(), true);
     await page.getByLabel('هدف سفر').selectOption('tourism');
     const date = page.getByLabel(/تاریخ تقریبی سفر/);
     await date.fill('1405/07/31');

@@ -23,6 +23,8 @@ use panjere_api::{Agency, Lang, ServiceFilter};
 
 use crate::catalog::Catalog;
 
+mod citizen;
+
 /// What serving the client needs: its build (if any) and the catalog the
 /// painted shell reads.
 #[derive(Clone)]
@@ -40,7 +42,7 @@ pub enum PageData {
     /// Nothing to read: the page paints what the table says.
     None,
     /// `/payments`: every payment, newest first.
-    Payments(Vec<panjere_api::payments::Payment>),
+    Payments(panjere_api::payments::Payments),
     /// `/inbox`: every notification, newest first.
     Inbox(panjere_api::requests::Inbox),
     /// `/requests/:id`: the request, as `GET /api/requests/{id}` answers.
@@ -64,7 +66,7 @@ impl PageData {
     fn json(&self) -> Option<String> {
         let json = match self {
             PageData::None => return None,
-            PageData::Payments(items) => serde_json::to_string(&panjere_api::payments::Payments { items: items.clone() }),
+            PageData::Payments(p) => serde_json::to_string(p),
             PageData::Inbox(inbox) => serde_json::to_string(inbox),
             PageData::Request(r) => serde_json::to_string(r),
             PageData::Payment(p) => serde_json::to_string(p),
@@ -220,13 +222,23 @@ fn loading() -> String {
 /// `.wrap`); `None`: nothing is known of it (an unknown id, or a page
 /// painted by the app alone). The breadcrumbs are the app's, so its page
 /// takes the shell's place without moving the heading.
+/// A string of the Persian locale (empty if it had none).
+fn t(key: &str) -> &'static str {
+    locale_fa(key).unwrap_or_default()
+}
+
+/// A painted page's heading, as the app's `shell-title`.
+fn heading(text: &str) -> String {
+    format!("<h1 class=\"shell-title\">{}</h1>", escape_html(text))
+}
+
+fn lead(text: &str) -> String {
+    format!("<p class=\"lead\">{}</p>", escape_html(text))
+}
+
 fn painted(paint: Paint, path: &str, query: Option<&str>, data: &Web, records: &PageData) -> Option<(String, String)> {
     let catalog = &data.catalog;
     let id = path.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
-    // A string of the Persian locale (empty if it had none).
-    let t = |key: &str| locale_fa(key).unwrap_or_default();
-    let heading = |text: &str| format!("<h1 class=\"shell-title\">{}</h1>", escape_html(text));
-    let lead = |text: &str| format!("<p class=\"lead\">{}</p>", escape_html(text));
     let pairs: Vec<(String, String)> = query
         .unwrap_or_default()
         .split('&')
@@ -290,88 +302,9 @@ fn painted(paint: Paint, path: &str, query: Option<&str>, data: &Web, records: &
             };
             (s.name.fa.clone(), format!("{}{rest}", heading(&s.name.fa)))
         }),
-        Paint::Payments => {
-            let title = t("payments_title");
-            let list = match records {
-                PageData::Payments(items) if items.is_empty() => format!("<p class=\"empty\">{}</p>", escape_html(t("payments_none"))),
-                PageData::Payments(items) => {
-                    format!("<ul class=\"session-list\" id=\"payments\">{}</ul>", markup::payment_cards(items, true, &Persian))
-                }
-                _ => String::new(),
-            };
-            Some((
-                title.to_owned(),
-                format!("{}<p><a class=\"button\" href=\"/pay\">{}</a></p>{list}", heading(title), escape_html(t("bill_title"))),
-            ))
+        Paint::Payments | Paint::Inbox | Paint::Request | Paint::Profile | Paint::Offer | Paint::Draft | Paint::Payment => {
+            citizen::painted(paint, records, catalog, pairs.iter().any(|(k, _)| k == "new"))
         }
-        Paint::Inbox => {
-            let title = t("inbox_title");
-            let list = match records {
-                PageData::Inbox(inbox) => format!("<div class=\"inbox-list\">{}</div>", markup::inbox_list(inbox, &Persian)),
-                _ => String::new(),
-            };
-            Some((title.to_owned(), format!("{}{list}", heading(title))))
-        }
-        // Only read, the receipts' parts; what the citizen acts on between
-        // them is the app's.
-        Paint::Request => match records {
-            PageData::Request(r) => {
-                let fresh = pairs.iter().any(|(k, _)| k == "new");
-                let top = markup::receipt::request_top(r, fresh, &Persian);
-                // The fee to pay, its button the app's once it runs.
-                let fee = r
-                    .fee_due()
-                    .map(|fee| {
-                        format!(
-                            "<section class=\"panel\" id=\"pay-fee\" aria-labelledby=\"pay-fee-title\"><div class=\"fee-head\">{}</div>\
-                             <button type=\"button\" class=\"button\" id=\"pay-fee-button\" disabled>{}</button></section>",
-                            markup::receipt::fee_head(fee, &Persian),
-                            escape_html(t("pay_fee_button"))
-                        )
-                    })
-                    .unwrap_or_default();
-                let payments = markup::receipt::request_payments(r, &Persian);
-                let record = markup::receipt::request_record(r, &Persian);
-                Some((
-                    t("request_title").to_owned(),
-                    format!(
-                        "<div class=\"receipt-top\">{top}</div>{fee}<div class=\"receipt-payments\">{payments}</div><div class=\"receipt-record\">{record}</div>"
-                    ),
-                ))
-            }
-            _ => None,
-        },
-        Paint::Profile => {
-            let title = t("profile_title");
-            let details = match records {
-                PageData::Profile(p) => format!("<div class=\"profile-details\">{}</div>", markup::profile::profile(p, &Persian.date(&p.birth_date), &Persian)),
-                _ => String::new(),
-            };
-            Some((title.to_owned(), format!("{}{details}", heading(title))))
-        }
-        Paint::Offer => match records {
-            PageData::Offer(o) => {
-                let date = Persian.date(o.event_at.get(..10).unwrap_or_default());
-                Some((t("offer_title").to_owned(), format!("<div class=\"offer-top\">{}</div>", markup::offer::offer_top(o, &date, &Persian))))
-            }
-            _ => None,
-        },
-        // The service and the step the citizen is at (a submitted one is
-        // the app's: it goes on to the request).
-        Paint::Draft => match records {
-            PageData::Draft(d) if d.request_id.is_none() => catalog.form(&d.service).map(|form| {
-                let step = d.step.clamp(1, form.step_count() + 1);
-                let head = markup::draft::draft_head(&d.service_name, form, step, &Persian);
-                (d.service_name.fa.clone(), format!("<div class=\"draft-head\">{head}</div>"))
-            }),
-            _ => None,
-        },
-        Paint::Payment => match records {
-            PageData::Payment(p) => {
-                Some((t("pay_title").to_owned(), format!("<div class=\"receipt-top\">{}</div>", markup::receipt::payment_receipt(p, &Persian))))
-            }
-            _ => None,
-        },
         Paint::Heading { title, lead: lead_key, back } => locale_fa(title).map(|text| {
             // The app's link back (`p.breadcrumb-back`), above the heading.
             let back = back
@@ -1116,7 +1049,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
             locale_fa("payments_title").unwrap(),
             locale_fa("bill_title").unwrap()
         );
-        let page = shell.page("/payments", None, &web, Some(&PageData::Payments(Vec::new())));
+        let page = shell.page("/payments", None, &web, Some(&PageData::Payments(panjere_api::payments::Payments { items: Vec::new() })));
         assert!(page.contains(&format!("{head}<p class=\"empty\">{}</p>", locale_fa("payments_none").unwrap())), "{page}");
         // A paid fee, as the API writes it.
         let paid: panjere_api::payments::Payment = serde_json::from_value(serde_json::json!({
@@ -1126,7 +1059,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         }))
         .unwrap();
         let items = vec![paid];
-        let page = shell.page("/payments", None, &web, Some(&PageData::Payments(items.clone())));
+        let page = shell.page("/payments", None, &web, Some(&PageData::Payments(panjere_api::payments::Payments { items: items.clone() })));
         let cards = markup::payment_cards(&items, true, &Persian);
         assert!(page.contains(&format!("{head}<ul class=\"session-list\" id=\"payments\">{cards}</ul>")), "{page}");
         assert!(cards.contains("۱٬۲۵۰٬۰۰۰ ریال (۱۲۵٬۰۰۰ تومان)") && cards.contains("۱۵ آذر ۱۴۰۵، ۱۴:۰۰:۰۵"), "{cards}");
@@ -1181,6 +1114,15 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         let fresh = shell.page("/requests/r1", Some("new=1"), &web, Some(&data));
         assert!(fresh.contains(&markup::receipt::request_top(&request, true, &Persian)) && fresh.contains("panel-confirmation"), "{fresh}");
         assert!(!shell.page("/requests/r1", None, &web, Some(&PageData::None)).contains("receipt-top"));
+        assert!(!page.contains("reply-form"), "nothing asked, no answer's form");
+        // The agency asked for more: the answer's form under the top, inert.
+        let mut asked = request;
+        asked.summary.status = "more_info".into();
+        let page = shell.page("/requests/r1", None, &web, Some(&PageData::Request(Box::new(asked.clone()))));
+        let top = markup::receipt::request_top(&asked, false, &Persian);
+        let form = markup::form::reply_form(&Persian);
+        assert!(page.contains(&format!("<div class=\"receipt-top\">{top}</div>{form}<div class=\"receipt-payments\">")), "{page}");
+        assert!(form.contains(locale_fa("request_reply_send").unwrap()) && form.contains("readonly"), "{form}");
 
         let payment: panjere_api::payments::Payment = serde_json::from_value(serde_json::json!({
             "id": "p1", "kind": "fee", "state": "success", "amount_rials": 1_250_000,
@@ -1249,6 +1191,13 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         let head = markup::draft::draft_head(&draft.service_name, form, 1, &Persian);
         assert!(page.contains(&format!("<div class=\"wrap narrow\" data-painted><div class=\"draft-head\">{head}</div>")), "{page}");
         assert!(head.contains("گام ۱ از ۲"), "{head}");
+        let step = markup::form::draft_step(form, 1, &draft.values, &draft.updated_at, &Persian);
+        assert!(page.contains(&format!("<div class=\"draft-head\">{head}</div>{step}<p class=\"visually-hidden\"")), "{page}");
+        assert!(step.contains("id=\"field-purpose\"") && !step.contains("field-postal_code") && step.contains("۱۴:۰۰"), "{step}");
+        // At the review, only the head: the review is the app's.
+        let review = panjere_api::requests::Draft { step: 3, ..draft.clone() };
+        let page = shell.page("/drafts/d1", None, &web, Some(&PageData::Draft(Box::new(review))));
+        assert!(page.contains(locale_fa("apply_review_title").unwrap()) && !page.contains("<form"), "{page}");
         let submitted = panjere_api::requests::Draft { request_id: Some("r1".into()), ..draft };
         assert!(
             !shell.page("/drafts/d1", None, &web, Some(&PageData::Draft(Box::new(submitted)))).contains("draft-head"),

@@ -46,10 +46,7 @@ impl FormState {
     }
 }
 
-/// The HTML id of a field's input.
-pub fn input_id(name: &str) -> String {
-    format!("field-{name}")
-}
+pub use panjere_api::markup::form::input_id;
 
 /// One form field by its type: label, hint, error (GOV.UK pattern), checked
 /// in the browser as the citizen types once they have left it.
@@ -243,20 +240,16 @@ pub fn FormField(
         }
         .into_any(),
         kind => {
-            let (input_type, inputmode, autocomplete, ltr) = match kind {
-                FieldType::NationalCode | FieldType::PostalCode | FieldType::Rials { .. } => ("text", "numeric", "off", true),
-                FieldType::Mobile => ("tel", "tel", "tel", true),
-                FieldType::JalaliDate | FieldType::Digits { .. } => ("text", "numeric", "off", true),
-                _ => ("text", "text", "off", false),
-            };
+            // The same box the server paints (`panjere_api::markup::form`).
+            let k = panjere_api::markup::form::input_kind(&kind);
             view! {
                 <input
                     id=id.clone()
                     name=name
-                    type=input_type
-                    inputmode=inputmode
-                    autocomplete=autocomplete
-                    dir=if ltr { "ltr" } else { "auto" }
+                    type=k.kind
+                    inputmode=k.inputmode
+                    autocomplete=k.autocomplete
+                    dir=if k.ltr { "ltr" } else { "auto" }
                     aria-invalid=invalid
                     aria-describedby=described
                     prop:value=value

@@ -229,6 +229,18 @@ impl panjere_api::markup::Words for ReceiptLabels {
             Word::ApplyReviewTitle => t.apply_review_title,
             Word::PayFeeTitle => t.pay_fee_title,
             Word::PayFeeLead => t.pay_fee_lead,
+            Word::FormOptional => t.form_optional,
+            Word::FormChoose => t.form_choose,
+            Word::FormFileCurrent => t.form_file_current,
+            Word::ApplySaveContinue => t.apply_save_continue,
+            Word::ApplyBack => t.apply_back,
+            Word::ApplySavedAt => t.apply_saved_at,
+            Word::ReplyTitle => t.request_reply_title,
+            Word::ReplyLead => t.request_reply_lead,
+            Word::ReplyLabel => t.request_reply_label,
+            Word::ReplyHint => t.request_reply_hint,
+            Word::ReplySend => t.request_reply_send,
+            Word::PayFeeButton => t.pay_fee_button,
             other => word_in(other, t),
         }
     }

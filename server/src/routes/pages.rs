@@ -29,7 +29,9 @@ pub fn citizen_pages(state: AppState) -> CitizenPages {
             let id = path.trim_end_matches('/').rsplit('/').next().unwrap_or_default().to_owned();
             let p = &citizen.pseudonym;
             let read = match paint {
-                Paint::Payments => super::payments::of_citizen(&state, p).await.map(PageData::Payments),
+                Paint::Payments => {
+                    super::payments::of_citizen(&state, p).await.map(|items| PageData::Payments(panjere_api::payments::Payments { items }))
+                }
                 Paint::Inbox => super::requests::inbox_of(&state, p).await.map(PageData::Inbox),
                 Paint::Request => super::requests::detail_of(&state, p, &id).await.map(|r| PageData::Request(Box::new(r))),
                 Paint::Payment => super::payments::one_of(&state, p, &id).await.map(|p| PageData::Payment(Box::new(p))),
