@@ -443,8 +443,8 @@ pub trait Words {
     /// browser's `Intl`, ICU on the server).
     fn num(&self, n: u64) -> String;
     /// An RFC 3339 instant as date and time in the language's calendar and
-    /// digits (the browser's `Intl` in its own time zone; ICU on the server,
-    /// in Iran's).
+    /// digits, at Iran's time wherever the reader is (the browser's `Intl`;
+    /// ICU on the server).
     fn time(&self, rfc3339: &str) -> String;
     /// The same in Persian, whatever the language (a receipt in English
     /// gives its date in the Persian calendar too).

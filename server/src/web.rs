@@ -218,10 +218,6 @@ fn loading() -> String {
     format!("<p class=\"visually-hidden\" role=\"status\">{}</p>", escape_html(shell_word("loading")))
 }
 
-/// The page's title and the content painted for it (the inside of its
-/// `.wrap`); `None`: nothing is known of it (an unknown id, or a page
-/// painted by the app alone). The breadcrumbs are the app's, so its page
-/// takes the shell's place without moving the heading.
 /// A string of the Persian locale (empty if it had none).
 fn t(key: &str) -> &'static str {
     locale_fa(key).unwrap_or_default()
@@ -236,6 +232,10 @@ fn lead(text: &str) -> String {
     format!("<p class=\"lead\">{}</p>", escape_html(text))
 }
 
+/// The page's title and the content painted for it (the inside of its
+/// `.wrap`); `None`: nothing is known of it (an unknown id, or a page
+/// painted by the app alone). The breadcrumbs are the app's, so its page
+/// takes the shell's place without moving the heading.
 fn painted(paint: Paint, path: &str, query: Option<&str>, data: &Web, records: &PageData) -> Option<(String, String)> {
     let catalog = &data.catalog;
     let id = path.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
@@ -484,8 +484,8 @@ impl Words for Persian {
     }
 
     /// In the Persian calendar, at Iran's time (UTC+03:30 all year since
-    /// 2022): what `Intl` gives a browser in Iran (the app writes its own
-    /// reader's time zone once it runs).
+    /// 2022): what the app's `Intl` writes (`Asia/Tehran`, wherever its
+    /// reader is).
     fn time(&self, rfc3339: &str) -> String {
         thread_local! {
             static FORMAT: icu_datetime::DateTimeFormatter<icu_datetime::fieldsets::YMDT> =
