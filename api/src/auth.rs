@@ -54,7 +54,9 @@ pub struct Me {
 }
 
 /// `GET /api/auth/session`: whether this browser is signed in; always 200,
-/// so an anonymous page load logs no error.
+/// so an anonymous page load logs no error. A signed-in citizen's page
+/// carries it too, painted for them (`script#session-data`), so the app
+/// starts signed in without asking.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionState {

@@ -98,6 +98,11 @@ impl Auth {
             exit: RwSignal::new(None),
         };
         provide_context(auth);
+        // A citizen's page the server painted says who is signed in.
+        if let Some(panjere_api::auth::SessionState { me: Some(me), .. }) = crate::shell::take_session() {
+            auth.signed_in(me);
+            return auth;
+        }
         leptos::task::spawn_local(async move {
             match api::session_state().await {
                 Ok(panjere_api::auth::SessionState { me: Some(me), .. }) => auth.signed_in(me),

@@ -21,14 +21,24 @@ thread_local! {
     static TYPED: RefCell<Option<web_sys::Element>> = const { RefCell::new(None) };
     /// What a citizen's page was painted from, and its path ([`take_data`]).
     static DATA: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
+    /// Who the citizen's page was painted for ([`take_session`]).
+    static SESSION: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
 /// Keeps what the server painted a citizen's page at `path` from (its
 /// `script#page-data`, the JSON the API answers for the page's first read),
 /// in either language: the data are the same in both.
 pub fn keep_data(path: &str) {
-    let json = document().get_element_by_id("page-data").and_then(|e| e.text_content());
-    DATA.with(|d| *d.borrow_mut() = json.map(|j| (normalise(path).to_owned(), j)));
+    let json = |id| document().get_element_by_id(id).and_then(|e| e.text_content());
+    let page = json("page-data");
+    DATA.with(|d| *d.borrow_mut() = page.map(|j| (normalise(path).to_owned(), j)));
+    SESSION.with(|s| *s.borrow_mut() = json("session-data"));
+}
+
+/// Who the server painted a citizen's page for (its `script#session-data`),
+/// once: the app starts signed in with it, without asking.
+pub fn take_session() -> Option<panjere_api::auth::SessionState> {
+    SESSION.with(|s| s.borrow_mut().take()).and_then(|j| serde_json::from_str(&j).ok())
 }
 
 /// What the server painted this page from, once: the first read of the page

@@ -89,11 +89,30 @@ test.describe('payments', () => {
     // citizen's data, not two), and the same as the app's.
     const uses = async () => ((await (await page.request.get('/api/me/data-use')).json()).items as unknown[]).length;
     const before = await uses();
+    // Painted signed in, header too: the app starts from the session the
+    // page carries rather than asking for it.
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/api/auth/session') asked.push(r.url());
+    });
     const visit = await page.goto('/me');
     await expect(page.locator('#profile')).toContainText('۰۰۴۵۶۷۸۱۲۱');
     await expectPaintedAsShown(page, ['.profile-details'], await visit!.text());
+    // The account link as the app renders it; the same links in the
+    // navigation (the app adds the unread count to the inbox's, the last).
+    const [painted, shown] = await page.evaluate((html) => {
+      const parts = (root: ParentNode) => [
+        root.querySelector('header .account-link')?.outerHTML.replace(/<!--.*?-->/g, ''),
+        [...root.querySelectorAll('header .main-nav a')].map((a) => a.getAttribute('href')).join(' '),
+      ];
+      return [parts(new DOMParser().parseFromString(html, 'text/html')), parts(document)];
+    }, await visit!.text());
+    expect(shown, 'the header as painted').toEqual(painted);
+    expect(painted[1]).toBe('/ /services /agencies /requests /inbox');
+    await expect(page.locator('header .account-link')).not.toHaveAttribute('href', '/sign-in');
     await expect.poll(uses).toBe(before + 1);
     await page.waitForTimeout(1000);
     expect(await uses(), 'no second call').toBe(before + 1);
+    expect(asked, 'who is signed in came with the page').toEqual([]);
   });
 });

@@ -74,8 +74,7 @@ impl PageData {
             PageData::Offer(o) => serde_json::to_string(o),
             PageData::Draft(d) => serde_json::to_string(d),
         };
-        // Inside a `<script>`: no `<` can end it or open a comment.
-        json.ok().map(|j| j.replace('<', "\\u003c"))
+        json.ok()
     }
 }
 
@@ -86,16 +85,24 @@ impl PageData {
 /// the records.
 pub type CitizenPages = std::sync::Arc<dyn Fn(Session, Paint, String) -> VisitorCheck + Send + Sync>;
 
+/// A signed-in citizen's page, as painted for them: who they are (the
+/// header, and what the app starts from) and what the page shows of their
+/// records ([`PageData::None`] when nothing was read: none is needed, it is
+/// not theirs, or it could not be read now).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CitizenPage {
+    pub me: panjere_api::auth::Me,
+    pub data: PageData,
+}
+
 /// A [`Visitor`] being found out.
 pub type VisitorCheck = std::pin::Pin<Box<dyn std::future::Future<Output = Visitor> + Send>>;
 
 /// Who visits a citizen's page.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Visitor {
-    /// The session's citizen, signed in, with what their page shows
-    /// ([`PageData::None`] when nothing was read: none is needed, it is not
-    /// theirs, or it could not be read now): their page is painted.
-    Citizen(PageData),
+    /// The session's citizen, signed in: their page is painted for them.
+    Citizen(Box<CitizenPage>),
     /// Nobody is signed in (or the session ended): sent to sign in and back,
     /// saying why when the session ended for being idle (`idle`).
     SignedOut { reason: Option<&'static str> },
@@ -156,8 +163,8 @@ impl Shell {
     ///
     /// A citizen's page is painted only for its `citizen` (the visitor
     /// known to be signed in, with what the page shows of their records),
-    /// in the app's narrow column.
-    pub fn page(&self, path: &str, query: Option<&str>, data: &Web, citizen: Option<&PageData>) -> String {
+    /// in the app's narrow column, with the header signed in.
+    pub fn page(&self, path: &str, query: Option<&str>, data: &Web, citizen: Option<&CitizenPage>) -> String {
         let route = panjere_api::pages::page(path);
         let signed_in = route.is_some_and(|r| r.signed_in);
         let paint = match route {
@@ -178,7 +185,8 @@ impl Shell {
             _ if signed_in => "wrap narrow",
             _ => "wrap",
         };
-        let (page_title, content) = match painted(paint, path, query, data, citizen.unwrap_or(&PageData::None)) {
+        let records = citizen.map_or(&PageData::None, |c| &c.data);
+        let (page_title, content) = match painted(paint, path, query, data, records) {
             // `data-painted`: what the app keeps on screen until its own
             // page is ready (`app/src/shell.rs`).
             Some((heading, body)) => {
@@ -188,19 +196,25 @@ impl Shell {
         };
         let html = &self.index_html;
         let mut out = String::with_capacity(html.len() + content.len());
-        match page_title {
+        let header_from = match page_title {
             Some(t) => {
                 out.push_str(&html[..title.start]);
                 out.push_str(&escape_html(&t));
-                out.push_str(&html[title.end..main.start]);
+                title.end
             }
-            None => out.push_str(&html[..main.start]),
+            None => 0,
+        };
+        match citizen {
+            Some(c) => out.push_str(&signed_in_header(&html[header_from..main.start], &c.me)),
+            None => out.push_str(&html[header_from..main.start]),
         }
         out.push_str(&content);
-        // What the citizen's page was painted from, for the app to take
-        // rather than read again (`app/src/shell.rs`).
-        if let Some(json) = citizen.and_then(PageData::json) {
-            out.push_str(&format!("<script type=\"application/json\" id=\"page-data\">{json}</script>"));
+        // Who is signed in and what the citizen's page was painted from,
+        // for the app to take rather than read again (`app/src/shell.rs`).
+        if let Some(c) = citizen {
+            let session = panjere_api::auth::SessionState { me: Some(c.me.clone()), ended: None };
+            out.push_str(&data_script("session-data", serde_json::to_string(&session).ok()));
+            out.push_str(&data_script("page-data", c.data.json()));
         }
         out.push_str(&html[main.end..]);
         // The files of the page's code, for the loader to fetch alongside
@@ -211,6 +225,32 @@ impl Shell {
         }
         out
     }
+}
+
+/// `index.html`'s header (from `title.end` to `<main>`) for a signed-in
+/// citizen, as the app's `components/header.rs` renders it: their name
+/// linking to their account in place of "sign in", and their requests and
+/// inbox in the navigation (the app adds the unread count once read: the
+/// inbox is the last link, so nothing moves).
+fn signed_in_header(header: &str, me: &panjere_api::auth::Me) -> String {
+    let signed_out = format!("<a class=\"account-link\" href=\"/sign-in\">{}</a>", escape_html(t("sign_in")));
+    let account = format!(
+        "<a class=\"account-link\" href=\"/me\"><span class=\"visually-hidden\">{}</span>{}</a>",
+        escape_html(t("account_label")),
+        escape_html(&format!("{} {}", me.first_name, me.last_name))
+    );
+    let links = format!(
+        "<a href=\"/requests\">{}</a><a href=\"/inbox\" id=\"nav-inbox\">{}</a></nav>",
+        escape_html(t("nav_requests")),
+        escape_html(t("nav_inbox"))
+    );
+    header.replacen(&signed_out, &account, 1).replacen("</nav>", &links, 1)
+}
+
+/// A `<script type="application/json">` block of `json` (nothing without
+/// it), no `<` in it to end the script or open a comment.
+fn data_script(id: &str, json: Option<String>) -> String {
+    json.map(|j| format!("<script type=\"application/json\" id=\"{id}\">{}</script>", j.replace('<', "\\u003c"))).unwrap_or_default()
 }
 
 /// The visually hidden "loading" status the painted page ends with.
@@ -763,14 +803,14 @@ async fn serve_static(State(web): State<Web>, axum::Extension(pages): axum::Exte
             Some(q) => format!("{path}?{q}"),
             None => path.clone(),
         };
-        let html = |citizen: Option<&PageData>| {
+        let html = |citizen: Option<&CitizenPage>| {
             let html = shell.page(&path, uri.query(), &web, citizen);
             // Never kept by a cache: the answer depends on who asks.
             (status, [(header::CACHE_CONTROL, "private, no-store"), (header::CONTENT_TYPE, "text/html; charset=utf-8")], html)
                 .into_response()
         };
         return match visitor {
-            Visitor::Citizen(records) => html(Some(&records)),
+            Visitor::Citizen(page) => html(Some(&page)),
             // The session cookie is `SameSite=Strict`: a link from another
             // site arrives without it, signed in or not. Only where the
             // browser would have sent it is its absence an answer; the app
@@ -797,6 +837,51 @@ fn cookie_would_be_sent(headers: &axum::http::HeaderMap) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A signed-in test citizen's page showing `data`.
+    fn citizen(data: PageData) -> CitizenPage {
+        let me: panjere_api::auth::Me = serde_json::from_value(serde_json::json!({
+            "national_code": "0012345679", "mobile": "09121234567", "first_name": "لیلا", "last_name": "<محمدی>",
+            "first_name_en": "Leila", "last_name_en": "Mohammadi",
+            "session": { "idle_timeout_s": 900, "idle_remaining_s": 900, "absolute_remaining_s": 43200, "warn_before_s": 120 },
+        }))
+        .unwrap();
+        CitizenPage { me, data }
+    }
+
+    /// A citizen's page has the header signed in, as the app renders it
+    /// (their name for "sign in", their requests and inbox), and carries
+    /// the session for the app; nobody's page neither.
+    #[test]
+    fn a_citizens_page_is_painted_signed_in() {
+        let web = web();
+        let html = std::fs::read_to_string("../index.html").unwrap();
+        let shell = Shell::new(Path::new("dist"), html).unwrap();
+        let me = citizen(PageData::None);
+        let page = shell.page("/me/sessions", None, &web, Some(&me));
+        let header = &page[page.find("<header").unwrap()..page.find("</header>").unwrap()];
+        assert!(
+            header.contains(&format!(
+                "<a class=\"account-link\" href=\"/me\"><span class=\"visually-hidden\">{}</span>لیلا &lt;محمدی&gt;</a>",
+                locale_fa("account_label").unwrap()
+            )) && !header.contains("href=\"/sign-in\""),
+            "{header}"
+        );
+        assert!(
+            header.contains(&format!(
+                "<a href=\"/requests\">{}</a><a href=\"/inbox\" id=\"nav-inbox\">{}</a></nav>",
+                locale_fa("nav_requests").unwrap(),
+                locale_fa("nav_inbox").unwrap()
+            )),
+            "{header}"
+        );
+        let data = page.split("id=\"session-data\">").nth(1).and_then(|d| d.split("</script>").next()).unwrap();
+        assert!(!data.contains('<'), "{data}");
+        let session: panjere_api::auth::SessionState = serde_json::from_str(data).unwrap();
+        assert_eq!(session.me, Some(me.me));
+        let public = shell.page("/services", None, &web, None);
+        assert!(public.contains("href=\"/sign-in\"") && !public.contains("session-data") && !public.contains("nav-inbox"));
+    }
 
     /// What serving needs, over the real catalog (agencies as catalogued).
     fn web() -> Web {
@@ -964,11 +1049,11 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
 
         // A citizen's page with a fixed heading: painted for its signed-in
         // citizen only, in the app's narrow column.
-        let page = shell.page("/requests", None, &web, Some(&PageData::None));
+        let page = shell.page("/requests", None, &web, Some(&citizen(PageData::None)));
         let title = locale_fa("requests_title").unwrap();
         assert!(page.contains(&format!("<title>{title} | پنجره</title>")), "{page}");
         assert!(page.contains(&format!("<div class=\"wrap narrow\" data-painted><h1 class=\"shell-title\">{title}</h1>")), "{page}");
-        let page = shell.page("/pay", None, &web, Some(&PageData::None));
+        let page = shell.page("/pay", None, &web, Some(&citizen(PageData::None)));
         assert!(
             page.contains(&format!(
                 "<h1 class=\"shell-title\">{}</h1><p class=\"lead\">{}</p>",
@@ -983,7 +1068,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         let services = catalog.services(&ServiceFilter::default());
         let here = services.iter().filter_map(|s| catalog.service(&s.id)).find(|s| s.used_here()).unwrap();
         let elsewhere = services.iter().filter_map(|s| catalog.service(&s.id)).find(|s| !s.used_here()).unwrap();
-        let page = shell.page(&format!("/services/{}/use", here.id), None, &web, Some(&PageData::None));
+        let page = shell.page(&format!("/services/{}/use", here.id), None, &web, Some(&citizen(PageData::None)));
         assert!(page.contains(&format!("<title>{} | پنجره</title>", here.name.fa)), "{page}");
         assert!(
             page.contains(&format!(
@@ -992,7 +1077,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
             )),
             "{page}"
         );
-        let page = shell.page(&format!("/services/{}/use/", elsewhere.id), None, &web, Some(&PageData::None));
+        let page = shell.page(&format!("/services/{}/use/", elsewhere.id), None, &web, Some(&citizen(PageData::None)));
         assert!(
             page.contains(&format!(
                 "<h1 class=\"shell-title\">{}</h1><p>{}</p><a href=\"/services/{}\">{}</a>",
@@ -1003,10 +1088,10 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
             )),
             "{page}"
         );
-        assert!(!shell.page("/services/no-such-service/use", None, &web, Some(&PageData::None)).contains("<h1"));
+        assert!(!shell.page("/services/no-such-service/use", None, &web, Some(&citizen(PageData::None))).contains("<h1"));
         assert!(!exists("/services/no-such-service/use", catalog) && exists(&format!("/services/{}/use", here.id), catalog));
         // A link back above the heading, as the app has it.
-        let page = shell.page("/me/sessions", None, &web, Some(&PageData::None));
+        let page = shell.page("/me/sessions", None, &web, Some(&citizen(PageData::None)));
         assert!(
             page.contains(&format!(
                 "<div class=\"wrap narrow\" data-painted><p class=\"breadcrumb-back\"><a href=\"/me\">{}</a></p><h1 class=\"shell-title\">{}</h1><p class=\"lead\">{}</p>",
@@ -1017,7 +1102,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
             "{page}"
         );
         // …and the citizen flag paints nothing of a page the table paints nothing for.
-        let page = shell.page("/requests/REQ-1", None, &web, Some(&PageData::None));
+        let page = shell.page("/requests/REQ-1", None, &web, Some(&citizen(PageData::None)));
         assert!(!page.contains("<h1") && page.contains("<div class=\"wrap\"><p class=\"visually-hidden\""), "{page}");
         assert_eq!(escape_html("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
     }
@@ -1049,7 +1134,8 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
             locale_fa("payments_title").unwrap(),
             locale_fa("bill_title").unwrap()
         );
-        let page = shell.page("/payments", None, &web, Some(&PageData::Payments(panjere_api::payments::Payments { items: Vec::new() })));
+        let page =
+            shell.page("/payments", None, &web, Some(&citizen(PageData::Payments(panjere_api::payments::Payments { items: Vec::new() }))));
         assert!(page.contains(&format!("{head}<p class=\"empty\">{}</p>", locale_fa("payments_none").unwrap())), "{page}");
         // A paid fee, as the API writes it.
         let paid: panjere_api::payments::Payment = serde_json::from_value(serde_json::json!({
@@ -1059,11 +1145,16 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         }))
         .unwrap();
         let items = vec![paid];
-        let page = shell.page("/payments", None, &web, Some(&PageData::Payments(panjere_api::payments::Payments { items: items.clone() })));
+        let page = shell.page(
+            "/payments",
+            None,
+            &web,
+            Some(&citizen(PageData::Payments(panjere_api::payments::Payments { items: items.clone() }))),
+        );
         let cards = markup::payment_cards(&items, true, &Persian);
         assert!(page.contains(&format!("{head}<ul class=\"session-list\" id=\"payments\">{cards}</ul>")), "{page}");
         assert!(cards.contains("۱٬۲۵۰٬۰۰۰ ریال (۱۲۵٬۰۰۰ تومان)") && cards.contains("۱۵ آذر ۱۴۰۵، ۱۴:۰۰:۰۵"), "{cards}");
-        let page = shell.page("/payments", None, &web, Some(&PageData::None));
+        let page = shell.page("/payments", None, &web, Some(&citizen(PageData::None)));
         assert!(page.contains(&format!("{head}<p class=\"visually-hidden\"")), "{page}");
         assert!(!shell.page("/payments", None, &web, None).contains("<h1"), "nobody signed in: nothing painted");
 
@@ -1073,7 +1164,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
             "status": "approved", "created_at": "2026-12-06T10:30:05Z", "read": false,
         }] }))
         .unwrap();
-        let page = shell.page("/inbox", None, &web, Some(&PageData::Inbox(inbox.clone())));
+        let page = shell.page("/inbox", None, &web, Some(&citizen(PageData::Inbox(inbox.clone()))));
         let list = markup::inbox_list(&inbox, &Persian);
         assert!(
             page.contains(&format!(
@@ -1101,7 +1192,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
             "inquiries": [],
         }))
         .unwrap();
-        let data = PageData::Request(Box::new(request.clone()));
+        let data = citizen(PageData::Request(Box::new(request.clone())));
         let page = shell.page("/requests/r1", None, &web, Some(&data));
         let parts = format!(
             "<div class=\"receipt-top\">{}</div><div class=\"receipt-payments\"></div><div class=\"receipt-record\">{}</div>",
@@ -1113,12 +1204,12 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         assert!(page.contains("<h1>درخواست شما</h1>") && page.contains("ABC123") && page.contains("پذیرفته شد"), "{page}");
         let fresh = shell.page("/requests/r1", Some("new=1"), &web, Some(&data));
         assert!(fresh.contains(&markup::receipt::request_top(&request, true, &Persian)) && fresh.contains("panel-confirmation"), "{fresh}");
-        assert!(!shell.page("/requests/r1", None, &web, Some(&PageData::None)).contains("receipt-top"));
+        assert!(!shell.page("/requests/r1", None, &web, Some(&citizen(PageData::None))).contains("receipt-top"));
         assert!(!page.contains("reply-form"), "nothing asked, no answer's form");
         // The agency asked for more: the answer's form under the top, inert.
         let mut asked = request;
         asked.summary.status = "more_info".into();
-        let page = shell.page("/requests/r1", None, &web, Some(&PageData::Request(Box::new(asked.clone()))));
+        let page = shell.page("/requests/r1", None, &web, Some(&citizen(PageData::Request(Box::new(asked.clone())))));
         let top = markup::receipt::request_top(&asked, false, &Persian);
         let form = markup::form::reply_form(&Persian);
         assert!(page.contains(&format!("<div class=\"receipt-top\">{top}</div>{form}<div class=\"receipt-payments\">")), "{page}");
@@ -1130,7 +1221,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
             "reference": "RRN1", "created_at": "2026-12-06T10:00:00Z", "paid_at": "2026-12-06T10:30:05Z",
         }))
         .unwrap();
-        let page = shell.page("/payments/p1", None, &web, Some(&PageData::Payment(Box::new(payment.clone()))));
+        let page = shell.page("/payments/p1", None, &web, Some(&citizen(PageData::Payment(Box::new(payment.clone())))));
         let receipt = markup::receipt::payment_receipt(&payment, &Persian);
         assert!(page.contains(&format!("<div class=\"wrap narrow\" data-painted><div class=\"receipt-top\">{receipt}</div>")), "{page}");
         assert!(receipt.contains("۱٬۲۵۰٬۰۰۰ ریال") && receipt.contains("۱۵ آذر ۱۴۰۵، ۱۴:۰۰:۰۵") && !receipt.contains("pay_"), "{receipt}");
@@ -1141,9 +1232,9 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         // from nothing.
         let data = page.split("<script type=\"application/json\" id=\"page-data\">").nth(1).and_then(|d| d.split("</script>").next());
         assert_eq!(serde_json::from_str::<panjere_api::payments::Payment>(data.unwrap()).unwrap(), payment);
-        assert!(!shell.page("/payments/p1", None, &web, Some(&PageData::None)).contains("page-data"));
+        assert!(!shell.page("/payments/p1", None, &web, Some(&citizen(PageData::None))).contains("page-data"));
         let sly = panjere_api::payments::Payment { title: panjere_api::Text { fa: "</script><!--".into(), en: "x".into() }, ..payment };
-        let page = shell.page("/payments/p1", None, &web, Some(&PageData::Payment(Box::new(sly.clone()))));
+        let page = shell.page("/payments/p1", None, &web, Some(&citizen(PageData::Payment(Box::new(sly.clone())))));
         let data = page.split("id=\"page-data\">").nth(1).and_then(|d| d.split("</script>").next()).unwrap();
         assert!(!data.contains('<'), "{data}");
         assert_eq!(serde_json::from_str::<panjere_api::payments::Payment>(data).unwrap(), sly);
@@ -1164,7 +1255,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
             source_agency: panjere_api::Text { fa: "ثبت احوال".into(), en: "Civil registry".into() },
             fetched_at: "2026-12-06T10:30:05Z".into(),
         };
-        let page = shell.page("/me", None, &web, Some(&PageData::Profile(Box::new(profile.clone()))));
+        let page = shell.page("/me", None, &web, Some(&citizen(PageData::Profile(Box::new(profile.clone())))));
         let details = markup::profile::profile(&profile, &Persian.date(&profile.birth_date), &Persian);
         assert!(
             page.contains(&format!(
@@ -1177,7 +1268,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
             details.contains("<dd>۰۰۱۲۳۴۵۶۷۹</dd>") && details.contains("<dd>۱ فروردین ۱۳۶۹</dd>") && details.contains("<dd>زن</dd>"),
             "{details}"
         );
-        let page = shell.page("/me", None, &web, Some(&PageData::None));
+        let page = shell.page("/me", None, &web, Some(&citizen(PageData::None)));
         assert!(page.contains("<h1 class=\"shell-title\">") && !page.contains("profile-details"), "the registry did not answer: {page}");
 
         // An application being filled in: the service and the step.
@@ -1187,7 +1278,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         }))
         .unwrap();
         let form = web.catalog.form("passport-issuance").unwrap();
-        let page = shell.page("/drafts/d1", None, &web, Some(&PageData::Draft(Box::new(draft.clone()))));
+        let page = shell.page("/drafts/d1", None, &web, Some(&citizen(PageData::Draft(Box::new(draft.clone())))));
         let head = markup::draft::draft_head(&draft.service_name, form, 1, &Persian);
         assert!(page.contains(&format!("<div class=\"wrap narrow\" data-painted><div class=\"draft-head\">{head}</div>")), "{page}");
         assert!(head.contains("گام ۱ از ۲"), "{head}");
@@ -1196,11 +1287,11 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         assert!(step.contains("id=\"field-purpose\"") && !step.contains("field-postal_code") && step.contains("۱۴:۰۰"), "{step}");
         // At the review, only the head: the review is the app's.
         let review = panjere_api::requests::Draft { step: 3, ..draft.clone() };
-        let page = shell.page("/drafts/d1", None, &web, Some(&PageData::Draft(Box::new(review))));
+        let page = shell.page("/drafts/d1", None, &web, Some(&citizen(PageData::Draft(Box::new(review)))));
         assert!(page.contains(locale_fa("apply_review_title").unwrap()) && !page.contains("<form"), "{page}");
         let submitted = panjere_api::requests::Draft { request_id: Some("r1".into()), ..draft };
         assert!(
-            !shell.page("/drafts/d1", None, &web, Some(&PageData::Draft(Box::new(submitted)))).contains("draft-head"),
+            !shell.page("/drafts/d1", None, &web, Some(&citizen(PageData::Draft(Box::new(submitted))))).contains("draft-head"),
             "the app goes on"
         );
 
@@ -1211,7 +1302,7 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
             "event_at": "2026-12-06T10:00:00Z", "created_at": "c", "expires_at": "e", "parts": [], "pending": 0, "timeline": [], "reads": [],
         }))
         .unwrap();
-        let page = shell.page("/offers/o1", None, &web, Some(&PageData::Offer(Box::new(offer.clone()))));
+        let page = shell.page("/offers/o1", None, &web, Some(&citizen(PageData::Offer(Box::new(offer.clone())))));
         let top = markup::offer::offer_top(&offer, "۱۵ آذر ۱۴۰۵", &Persian);
         assert!(page.contains(&format!("<div class=\"offer-top\">{top}</div>")) && top.contains("<h1>تولد فرزند شما</h1>"), "{page}");
     }

@@ -12,7 +12,7 @@ use crate::auth::{AuthError, CheckError};
 use crate::error::AppError;
 use crate::routes::extract::Citizen;
 use crate::state::AppState;
-use crate::web::{CitizenPages, PageData, Visitor};
+use crate::web::{CitizenPage, CitizenPages, PageData, Visitor};
 
 /// Checks a citizen page's visitor and reads what the page shows them by
 /// its paint kind (and, for one record's page, the id its path ends with).
@@ -40,13 +40,16 @@ pub fn citizen_pages(state: AppState) -> CitizenPages {
                 Paint::Draft => super::drafts::draft_of(&state, &citizen, &id).await.map(|d| PageData::Draft(Box::new(d))),
                 _ => Ok(PageData::None),
             };
-            Visitor::Citizen(read.unwrap_or_else(|e| {
+            let data = read.unwrap_or_else(|e| {
                 // Not theirs, or none: the app says so.
                 if !matches!(e, AppError::NotFound { .. }) {
                     tracing::warn!(error = %e, ?paint, "a citizen's records could not be read to paint their page");
                 }
                 PageData::None
-            }))
+            });
+            // Who they are, for the header and the app.
+            let me = super::me::me_of(&state, &citizen.data, state.clock().now());
+            Visitor::Citizen(Box::new(CitizenPage { me, data }))
         })
     })
 }
