@@ -9,9 +9,11 @@
 # payment and offer). Signed-in pages are measured signed in: a test
 # citizen signs in through the API (bench/lighthouse/session.mjs) and
 # Lighthouse sends the session cookie. Prints performance, accessibility
-# and best-practices scores, LCP, TBT and CLS. Targets (issue 23): every
-# page performance >= 95, LCP <= 1.5 s, accessibility 100. A benchmark, not
-# a test. The full reports are kept in target/lighthouse/.
+# and best-practices scores, LCP, TBT and CLS, and with several runs each
+# page's median (TBT varies 2-5x from run to run on a shared machine: use
+# 3-5 runs). Targets (issue 23): every page performance >= 95, LCP <= 1.5 s,
+# accessibility 100. A benchmark, not a test. The full reports are kept in
+# target/lighthouse/.
 #
 #   bench/lighthouse/run.sh [runs per page, default 1] [only pages matching this regex]
 set -euo pipefail
@@ -68,6 +70,7 @@ while read -r who route; do
   fi
   headers=()
   [ "$who" = citizen ] && headers=(--extra-headers "{\"Cookie\": \"$COOKIE\"}")
+  : > "$WORK/runs.jsonl"
   for run in $(seq 1 "$RUNS"); do
     mkdir -p target/lighthouse
     out="target/lighthouse/$(echo "$path" | tr '/' '_')-$run.json"
@@ -94,10 +97,23 @@ while read -r who route; do
       console.log([process.argv[2].padEnd(32), String(s("performance")).padStart(5), String(s("accessibility")).padStart(5),
         String(s("best-practices")).padStart(5), String(Math.round(a("largest-contentful-paint"))).padStart(9),
         String(Math.round(a("total-blocking-time"))).padStart(8), a("cumulative-layout-shift").toFixed(3).padStart(7)].join(" "));
+      require("fs").appendFileSync(process.argv[3], JSON.stringify([s("performance"), a("largest-contentful-paint"), a("total-blocking-time"),
+        a("cumulative-layout-shift")]) + "\n");
       const lcp = r.audits["largest-contentful-paint-element"]?.details?.items?.[0]?.items?.[0]?.node?.snippet;
       if (lcp) console.log("    LCP element: " + lcp.slice(0, 120));
       const failed = Object.values(r.audits).filter((x) => x.score !== null && x.score < 1 && r.categories.accessibility.auditRefs.some((ref) => ref.id === x.id));
       for (const f of failed) console.log("    accessibility: " + f.id + ": " + f.title);
-    ' "$PWD/$out" "$path" < /dev/null
+    ' "$PWD/$out" "$path" "$WORK/runs.jsonl" < /dev/null
   done
+  # Single runs of one page differ by 2-5x in TBT on a shared machine: the
+  # median of the runs is the page's figure, checked against the targets.
+  if [ "$RUNS" -gt 1 ]; then node -e '
+    const runs = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
+    const median = (i) => { const v = runs.map((r) => r[i]).sort((a, b) => a - b); const m = v.length >> 1; return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2; };
+    const [perf, lcp, tbt, cls] = [0, 1, 2, 3].map(median);
+    const missed = [perf < 95 && "performance", lcp > 1500 && "LCP", cls > 0.1 && "CLS"].filter(Boolean);
+    console.log(["  median of " + runs.length, ""].join("").padEnd(32), String(Math.round(perf)).padStart(5), "".padStart(11),
+      String(Math.round(lcp)).padStart(9), String(Math.round(tbt)).padStart(8), cls.toFixed(3).padStart(7),
+      missed.length ? " misses: " + missed.join(", ") : "");
+  ' "$WORK/runs.jsonl" < /dev/null; fi
 done <<<"$PAGES"
