@@ -391,7 +391,7 @@ pub struct TargetStatus {
 }
 
 /// The nationwide figures.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct National {
     pub agencies: u32,

@@ -228,6 +228,184 @@ pub fn payments_text(p: panjere_api::stats::PaymentFigures, t: &'static crate::i
     )
 }
 
+/// The agency table's body: one row per agency, as `<tr>` markup (the
+/// table's `<tbody>` holds it whole: 70-odd rows of nine cells built as
+/// nodes one by one were the dashboard's longest task on a phone). Each
+/// row: the agency (a link), its stage, services, the four targets' shares
+/// with what the agency claims where it differs, requests with payments,
+/// and its verdicts.
+pub fn agency_rows_html(rows: &[AgencyStats], lang: Lang, t: &'static Strings) -> String {
+    use panjere_api::markup::escape_html;
+    use std::fmt::Write;
+    let pct = |p: Option<f64>| escape_html(&percent_text(p, lang, t));
+    // What the agency claims, where it is not what the window verifies.
+    let claimed = |part: u32, services: u32, now: Option<f64>| {
+        let p = panjere_api::stats::percent(part, services);
+        if p == now {
+            String::new()
+        } else {
+            format!(
+                " <small class=\"claimed\">{}</small>",
+                escape_html(&crate::fmt::fill(t.dash_claimed_note, &[("p", &percent_text(p, lang, t))]))
+            )
+        }
+    };
+    let mut out = String::new();
+    for a in rows {
+        let id = escape_html(&a.id);
+        let (cl, paid) = (a.claimed, a.payments);
+        let _ = write!(
+            out,
+            "<tr data-agency=\"{id}\"><th scope=\"row\"><a href=\"/agencies/{id}\">{}</a></th><td data-col=\"stage\">{}</td>\
+             <td data-col=\"services\">{}</td><td data-col=\"offered\">{}{}</td><td data-col=\"fully\">{}{}</td>\
+             <td data-col=\"inquiries\">{}</td><td data-col=\"smart\">{}</td><td data-col=\"requests\">{}",
+            escape_html(a.name.get(lang)),
+            escape_html(&stage_text(a.stage, lang, t)),
+            num(u64::from(a.counts.services), lang),
+            pct(a.offered_percent),
+            claimed(cl.offered, cl.services, a.offered_percent),
+            pct(a.fully_electronic_percent),
+            claimed(cl.fully_electronic, cl.services, a.fully_electronic_percent),
+            pct(a.inquiries_electronic_percent),
+            pct(a.smart_percent),
+            num(a.requests_submitted, lang),
+        );
+        if paid.payments_made > 0 || paid.success_percent.is_some() {
+            let _ = write!(out, "<small class=\"payments\">{}</small>", escape_html(&payments_text(paid, t)));
+        }
+        out.push_str("</td><td><ul class=\"verdicts\">");
+        for v in &a.verdicts {
+            let _ = write!(
+                out,
+                "<li class=\"verdict-{}\">{}: {}</li>",
+                v.verdict.as_str(),
+                escape_html(target_short(v.target, t)),
+                escape_html(verdict_label(v.verdict, t))
+            );
+        }
+        out.push_str("</ul></td></tr>");
+    }
+    out
+}
+
+/// The claims table's body: every service whose claimed and verified
+/// levels differ (a hundred-odd rows, so markup the `<tbody>` takes whole,
+/// as [`agency_rows_html`]), each with why.
+pub fn claim_rows_html(differences: &[panjere_api::stats::ServiceCheck], lang: Lang, t: &Strings) -> String {
+    use crate::logic::{gap_text, level_label};
+    use panjere_api::markup::escape_html;
+    use std::fmt::Write;
+    let mut out = String::new();
+    for d in differences {
+        let id = escape_html(&d.id);
+        let _ = write!(
+            out,
+            "<tr data-service=\"{id}\"><th scope=\"row\"><a href=\"/services/{id}\">{}</a></th><td>{}</td><td>{}</td><td><ul class=\"gaps\">",
+            escape_html(d.name.get(lang)),
+            escape_html(level_label(d.claimed, t)),
+            escape_html(level_label(d.verified, t)),
+        );
+        for g in &d.gaps {
+            let _ = write!(out, "<li>{}</li>", escape_html(&gap_text(g, t, lang)));
+        }
+        out.push_str("</ul></td></tr>");
+    }
+    out
+}
+
+/// The nationwide figures, inside the headline's `<dl class="figures">`:
+/// each a `<div data-figure>` with its label, the figure, and what it is
+/// out of (and what the agencies claim, where they do). Markup the `<dl>`
+/// takes whole: built node by node, with the rest of the page's first
+/// render, it was one long task on a phone.
+pub fn headline_html(n: &panjere_api::stats::National, lang: Lang, t: &'static Strings) -> String {
+    use crate::fmt::{duration, fill, Round};
+    use panjere_api::markup::escape_html;
+    let c = n.counts;
+    let number = |x: u64| num(x, lang);
+    let pct = |p: Option<f64>| percent_text(p, lang, t);
+    let of = |part: u32, whole: u32| fill(t.dash_of_total, &[("n", &number(u64::from(part))), ("total", &number(u64::from(whole)))]);
+    let claim = |part: u32| fill(t.dash_fig_claimed, &[("n", &number(u64::from(part)))]);
+    let time = |s: Option<i64>| s.map(|s| duration(s, Round::Down, lang, t)).unwrap_or_else(|| t.dash_none.to_owned());
+    // Each figure: its key, name and number, then its lines (with a class,
+    // or none).
+    type Figure<'a> = (&'a str, &'a str, String, Vec<(&'a str, String)>);
+    let figures: [Figure<'_>; 10] = [
+        ("connected", t.dash_fig_connected, pct(n.connected_percent), vec![("", of(n.agencies_connected, n.agencies))]),
+        (
+            "offered",
+            t.dash_fig_offered,
+            number(u64::from(c.offered)),
+            vec![("", of(c.offered, c.services)), ("claimed", claim(n.claimed.offered))],
+        ),
+        (
+            "fully",
+            t.dash_fig_fully,
+            pct(n.fully_electronic_percent),
+            vec![("", of(c.fully_electronic, c.services)), ("claimed", claim(n.claimed.fully_electronic))],
+        ),
+        (
+            "smart",
+            t.dash_fig_smart,
+            pct(n.smart_percent),
+            vec![
+                ("", of(c.smart, c.services)),
+                (
+                    "",
+                    fill(
+                        t.dash_fig_smart_split,
+                        &[("zero_touch", &number(u64::from(c.zero_touch))), ("proactive", &number(u64::from(c.proactive)))],
+                    ),
+                ),
+                ("claimed", claim(n.claimed.smart)),
+            ],
+        ),
+        (
+            "proactive",
+            t.dash_fig_proactive,
+            pct(n.proactive_percent),
+            vec![
+                ("", fill(t.dash_fig_proactive_requests, &[("n", &number(n.requests_proactive))])),
+                ("", fill(t.dash_fig_acceptance, &[("pct", &pct(n.acceptance_percent)), ("n", &number(n.offers_made))])),
+                ("", fill(t.dash_fig_event_median, &[("time", &time(n.median_event_to_delivery_seconds))])),
+            ],
+        ),
+        (
+            "inquiries",
+            t.dash_fig_inquiries,
+            pct(n.inquiries_electronic_percent),
+            vec![
+                ("", of(c.inquiries_electronic, c.inquiries)),
+                ("claimed", claim(n.claimed.inquiries_electronic)),
+                ("", fill(t.dash_fig_inquiries_made, &[("n", &number(n.inquiries_made))])),
+            ],
+        ),
+        ("citizens", t.dash_fig_citizens, number(n.citizens_signed_in), vec![("", t.dash_fig_citizens_note.to_owned())]),
+        ("requests", t.dash_fig_requests, number(n.requests_submitted), vec![]),
+        ("payments", t.dash_fig_payments, number(n.payments.payments_made), vec![("", payments_text(n.payments, t))]),
+        (
+            "median",
+            t.dash_fig_median,
+            time(n.median_decision_seconds),
+            vec![("", fill(t.dash_fig_decided, &[("n", &number(n.requests_decided))]))],
+        ),
+    ];
+    let mut out = String::new();
+    for (key, label, figure, lines) in figures {
+        out.push_str(&format!(
+            "<div data-figure=\"{key}\"><dt>{}</dt><dd class=\"figure\">{}</dd>",
+            escape_html(label),
+            escape_html(&figure)
+        ));
+        for (class, line) in lines {
+            let class = if class.is_empty() { String::new() } else { format!(" class=\"{class}\"") };
+            out.push_str(&format!("<dd{class}>{}</dd>", escape_html(&line)));
+        }
+        out.push_str("</div>");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,6 +443,97 @@ mod tests {
             payments_text(p, &crate::i18n::EN),
             "3 paid (75% of payments that ended); 9000000 rials (900000 toman) paid, 3000000 rials (300000 toman) refunded"
         );
+    }
+
+    #[test]
+    fn agency_rows_as_markup() {
+        let mut a = agency("x<y", "A & B", 2, 4, Some(50.0), 7);
+        // Claims all four services offered (100%), the window counts two;
+        // claims none fully electronic, as the window counts.
+        a.fully_electronic_percent = Some(0.0);
+        a.payments = panjere_api::stats::PaymentFigures::of(2, 1, 10, 0);
+        a.verdicts = vec![panjere_api::stats::AgencyVerdict { target: TargetId::FullyElectronic, verdict: Verdict::Missed }];
+        let plain = agency("b", "B", 0, 0, None, 0);
+        let html = agency_rows_html(&[a.clone(), plain], Lang::En, &crate::i18n::EN);
+        assert_eq!(
+            html,
+            format!(
+                "<tr data-agency=\"x&lt;y\"><th scope=\"row\"><a href=\"/agencies/x&lt;y\">x&lt;y</a></th>\
+                 <td data-col=\"stage\">2 — Services online</td><td data-col=\"services\">4</td>\
+                 <td data-col=\"offered\">50% <small class=\"claimed\">claimed 100%</small></td><td data-col=\"fully\">0%</td>\
+                 <td data-col=\"inquiries\">—</td><td data-col=\"smart\">—</td><td data-col=\"requests\">7<small class=\"payments\">{}</small></td>\
+                 <td><ul class=\"verdicts\"><li class=\"verdict-missed\">Fully electronic: Missed</li></ul></td></tr>\
+                 <tr data-agency=\"b\"><th scope=\"row\"><a href=\"/agencies/b\">b</a></th>\
+                 <td data-col=\"stage\">0 — {}</td><td data-col=\"services\">0</td>\
+                 <td data-col=\"offered\">—</td><td data-col=\"fully\">—</td><td data-col=\"inquiries\">—</td><td data-col=\"smart\">—</td>\
+                 <td data-col=\"requests\">0</td><td><ul class=\"verdicts\"></ul></td></tr>",
+                payments_text(a.payments, &crate::i18n::EN),
+                crate::logic::stage_label(0, &crate::i18n::EN),
+            )
+        );
+        // In Persian, the Persian name.
+        assert!(agency_rows_html(&[a], Lang::Fa, &crate::i18n::FA).contains(">A &amp; B</a>"));
+    }
+
+    #[test]
+    fn claim_rows_as_markup() {
+        use panjere_api::stats::{Gap, ServiceCheck};
+        use panjere_api::ElectronicLevel;
+        let t = &crate::i18n::EN;
+        let gap = Gap { code: "no_form".into(), subject: None };
+        let d = ServiceCheck {
+            id: "a&b".into(),
+            agency: "x".into(),
+            name: Text { fa: "ف".into(), en: "<Passport>".into() },
+            claimed: ElectronicLevel::Fully,
+            verified: ElectronicLevel::InPerson,
+            gaps: vec![gap.clone()],
+        };
+        assert_eq!(
+            claim_rows_html(&[d], Lang::En, t),
+            format!(
+                "<tr data-service=\"a&amp;b\"><th scope=\"row\"><a href=\"/services/a&amp;b\">&lt;Passport&gt;</a></th>\
+                 <td>{}</td><td>{}</td><td><ul class=\"gaps\"><li>{}</li></ul></td></tr>",
+                crate::logic::level_label(ElectronicLevel::Fully, t),
+                crate::logic::level_label(ElectronicLevel::InPerson, t),
+                crate::logic::gap_text(&gap, t, Lang::En),
+            )
+        );
+        assert_eq!(claim_rows_html(&[], Lang::En, t), "");
+    }
+
+    #[test]
+    fn headline_figures_as_markup() {
+        let t = &crate::i18n::EN;
+        let mut n =
+            panjere_api::stats::National { agencies: 4, agencies_connected: 3, connected_percent: Some(75.0), ..Default::default() };
+        n.counts.services = 10;
+        n.counts.offered = 6;
+        n.claimed.offered = 9;
+        n.median_decision_seconds = Some(7_200);
+        let html = headline_html(&n, Lang::En, t);
+        let of = |a: &str, b: &str| crate::fmt::fill(t.dash_of_total, &[("n", a), ("total", b)]);
+        // Ten figures, in order, each a labelled number.
+        let keys: Vec<&str> = html.match_indices("data-figure=\"").map(|(i, m)| html[i + m.len()..].split('"').next().unwrap()).collect();
+        assert_eq!(
+            keys,
+            ["connected", "offered", "fully", "smart", "proactive", "inquiries", "citizens", "requests", "payments", "median"]
+        );
+        assert!(html.starts_with(&format!(
+            "<div data-figure=\"connected\"><dt>{}</dt><dd class=\"figure\">75%</dd><dd>{}</dd></div>",
+            t.dash_fig_connected,
+            of("3", "4")
+        )));
+        assert!(html.contains(&format!(
+            "<div data-figure=\"offered\"><dt>{}</dt><dd class=\"figure\">6</dd><dd>{}</dd><dd class=\"claimed\">{}</dd></div>",
+            t.dash_fig_offered,
+            of("6", "10"),
+            crate::fmt::fill(t.dash_fig_claimed, &[("n", "9")])
+        )));
+        assert!(html.contains(&format!("<div data-figure=\"requests\"><dt>{}</dt><dd class=\"figure\">0</dd></div>", t.dash_fig_requests)));
+        assert!(html.contains(&format!("<dd class=\"figure\">{}</dd>", crate::fmt::duration(7_200, crate::fmt::Round::Down, Lang::En, t))));
+        // No figure yet reads as "none", not as zero.
+        assert!(html.contains(&format!("<dd>{}</dd>", crate::fmt::fill(t.dash_fig_event_median, &[("time", t.dash_none)]))));
     }
 
     fn sample() -> Vec<AgencyStats> {

@@ -8,6 +8,9 @@
 //
 //   node bench/lighthouse/tasks.mjs URL [loads, default 10]
 //
+// COOKIE="name=value; ..." (session.mjs's `cookie` line) measures a
+// signed-in page signed in.
+//
 // Needs the end-to-end suite's Playwright (end2end/node_modules) and Debian
 // chromium. The service worker is blocked: every load is a first visit.
 import { createRequire } from 'node:module';
@@ -41,6 +44,9 @@ const median = (xs) => {
 const results = [];
 for (let i = 0; i < loads; i++) {
   const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 412, height: 823 }, isMobile: true });
+  if (process.env.COOKIE) {
+    await context.addCookies(process.env.COOKIE.split('; ').map((pair) => ({ name: pair.split('=')[0], value: pair.slice(pair.indexOf('=') + 1), url })));
+  }
   const page = await context.newPage();
   await browser.startTracing(page, { categories: CATEGORIES });
   await page.goto(url);

@@ -1,38 +1,19 @@
 use leptos::prelude::*;
 use panjere_api::stats::ServiceCheck;
 
+use crate::dashboard::claim_rows_html;
 use crate::fmt::{fill, num};
 use crate::i18n::use_i18n;
-use crate::logic::{gap_text, level_label};
 
-/// What agencies claim beside what the window verifies: every service
-/// whose claimed and verified levels differ, and why.
+/// What agencies claim beside what the window verifies (under the
+/// section's heading, the page's): every service
+/// whose claimed and verified levels differ, and why ([`claim_rows_html`]).
 #[component]
 pub fn Claims(differences: Vec<ServiceCheck>) -> impl IntoView {
     let i18n = use_i18n();
     let n = differences.len();
-    let rows = differences
-        .into_iter()
-        .map(|d| {
-            let href = format!("/services/{}", d.id);
-            let (name, claimed, verified, gaps) = (d.name, d.claimed, d.verified, d.gaps);
-            view! {
-                <tr data-service=d.id>
-                    <th scope="row"><a href=href>{move || name.get(i18n.get()).to_owned()}</a></th>
-                    <td>{move || level_label(claimed, i18n.t())}</td>
-                    <td>{move || level_label(verified, i18n.t())}</td>
-                    <td>
-                        <ul class="gaps">
-                            {gaps.into_iter().map(|g| view! { <li>{move || gap_text(&g, i18n.t(), i18n.get())}</li> }).collect_view()}
-                        </ul>
-                    </td>
-                </tr>
-            }
-        })
-        .collect_view();
+    let differences = std::sync::Arc::new(differences);
     view! {
-        <section aria-labelledby="dash-claims" id="claims">
-            <h2 id="dash-claims">{move || i18n.t().dash_claims_title}</h2>
             <p>{move || i18n.t().dash_claims_lead}</p>
             {if n == 0 {
                 view! { <p class="empty">{move || i18n.t().dash_claims_none}</p> }.into_any()
@@ -49,12 +30,11 @@ pub fn Claims(differences: Vec<ServiceCheck>) -> impl IntoView {
                                     <th scope="col">{move || i18n.t().dash_claims_col_why}</th>
                                 </tr>
                             </thead>
-                            <tbody>{rows}</tbody>
+                            <tbody inner_html=move || claim_rows_html(&differences, i18n.get(), i18n.t())></tbody>
                         </table>
                     </div>
                 }
                     .into_any()
             }}
-        </section>
     }
 }

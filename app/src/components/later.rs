@@ -5,10 +5,24 @@ use leptos::prelude::*;
 /// at once is one long task on a slow phone (much of it the browser
 /// compiling the code it runs for the first time), and the page answers
 /// input sooner in two shorter ones. `fallback` shows until then.
+///
+/// With `after_paint`, its task waits for two frames to be painted:
+/// inside an element with `content-visibility: auto` (the dashboard's
+/// sections) that was painted empty and far from the screen, the browser
+/// then skips laying out what is put into it until the reader scrolls near
+/// (an element inserted with its content is laid out whole once, wherever
+/// it is).
 #[component]
-pub fn Later(children: ChildrenFn, #[prop(optional, into)] fallback: ViewFn) -> impl IntoView {
+pub fn Later(children: ChildrenFn, #[prop(optional, into)] fallback: ViewFn, #[prop(optional)] after_paint: bool) -> impl IntoView {
     let ready = RwSignal::new(false);
-    set_timeout(move || ready.set(true), std::time::Duration::ZERO);
+    let show = move || set_timeout(move || ready.set(true), std::time::Duration::ZERO);
+    if after_paint {
+        // The browser decides whether an element is near the screen after
+        // laying it out, and applies it a frame later.
+        request_animation_frame(move || request_animation_frame(show));
+    } else {
+        show();
+    }
     view! { <Show when=move || ready.get() fallback>{children()}</Show> }
 }
 

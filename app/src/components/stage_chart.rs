@@ -7,7 +7,7 @@ use crate::fmt::{fill, num};
 use crate::i18n::use_i18n;
 use crate::logic::stage_label;
 
-/// Agencies by maturity stage: an SVG bar chart with a title and a
+/// Agencies by maturity stage (under the section's heading, the page's): an SVG bar chart with a title and a
 /// description, and the same figures as a table.
 #[component]
 pub fn StageChart(stages: Vec<StageCount>) -> impl IntoView {
@@ -58,8 +58,6 @@ pub fn StageChart(stages: Vec<StageCount>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <section aria-labelledby="dash-stages">
-            <h2 id="dash-stages">{move || i18n.t().dash_stages_title}</h2>
             <figure class="chart">
                 <svg
                     class="stage-chart"
@@ -82,6 +80,5 @@ pub fn StageChart(stages: Vec<StageCount>) -> impl IntoView {
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
-        </section>
     }
 }

@@ -57,10 +57,21 @@ fn Dashboard(stats: Stats) -> impl IntoView {
             <h2 id="dash-targets">{move || i18n.t().dash_targets_title}</h2>
             <ul class="targets">{targets}</ul>
         </section>
-        // Each a task of its own: the agency table alone is long to build.
-        <Later><Claims differences=differences.clone()/></Later>
-        <Later><StageChart stages=stages.clone()/></Later>
-        <Later><AgencyStatsTable agencies=agencies.clone()/></Later>
+        // Far below the fold: each section is painted with its heading
+        // first, then filled in a task of its own, which the browser does
+        // not lay out until the reader comes near (`content-visibility`).
+        <section aria-labelledby="dash-claims" id="claims">
+            <h2 id="dash-claims">{move || i18n.t().dash_claims_title}</h2>
+            <Later after_paint=true><Claims differences=differences.clone()/></Later>
+        </section>
+        <section aria-labelledby="dash-stages">
+            <h2 id="dash-stages">{move || i18n.t().dash_stages_title}</h2>
+            <Later after_paint=true><StageChart stages=stages.clone()/></Later>
+        </section>
+        <section aria-labelledby="dash-table">
+            <h2 id="dash-table">{move || i18n.t().dash_table_title}</h2>
+            <AgencyStatsTable agencies/>
+        </section>
         <section aria-labelledby="dash-open-data">
             <h2 id="dash-open-data">{move || i18n.t().dash_open_data_title}</h2>
             <p>{move || i18n.t().dash_open_data_lead}</p>
