@@ -45,7 +45,7 @@ const results = [];
 for (let i = 0; i < loads; i++) {
   const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 412, height: 823 }, isMobile: true });
   if (process.env.COOKIE) {
-    await context.addCookies(process.env.COOKIE.split('; ').map((pair) => ({ name: pair.split('=')[0], value: pair.slice(pair.indexOf('=') + 1), url })));
+    await context.addCookies(process.env.COOKIE.split('; ').map((pair) => ({ name: pair.split('=')[0], value: pair.slice(pair.indexOf('=') + 1), url: new URL('/', url).href })));
   }
   const page = await context.newPage();
   await browser.startTracing(page, { categories: CATEGORIES });
