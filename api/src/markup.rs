@@ -650,6 +650,11 @@ pub fn agency_card(a: &Agency, w: &dyn Words) -> String {
     out
 }
 
+/// Agencies as the inside of their list: one `<li class="card">` each.
+pub fn agency_cards(agencies: &[Agency], w: &dyn Words) -> String {
+    agencies.iter().map(|a| format!("<li class=\"card\">{}</li>", agency_card(a, w))).collect()
+}
+
 /// Breadcrumbs: home, then the trail of (label, link); the last is the
 /// current page.
 pub fn breadcrumbs(trail: &[(String, String)], w: &dyn Words) -> String {

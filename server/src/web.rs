@@ -396,7 +396,7 @@ fn painted(paint: Paint, path: &str, query: Option<&str>, data: &Web, records: &
             let title = locale_fa("agencies_title")?;
             let connected = agencies.iter().filter(|a| a.connected).count();
             let n = |n: usize| Persian.num(n as u64);
-            let cards: String = agencies.iter().map(|a| format!("<li class=\"card\">{}</li>", markup::agency_card(a, &Persian))).collect();
+            let cards = markup::agency_cards(&agencies, &Persian);
             Some((
                 title.to_owned(),
                 format!(
@@ -972,7 +972,10 @@ await init();</script><script src="/x.js"></script><link rel="x"></head>"#;
         let agencies = catalog.agencies();
         assert!(page.contains("<h1 class=\"shell-title\">دستگاه‌های اجرایی</h1><p class=\"lead\">"), "{page}");
         assert_eq!(page.matches("<li class=\"card\"><h2 class=\"h3\"><a href=\"/agencies/").count(), agencies.len());
-        assert!(page.contains(&markup::agency_card(&agencies[0], &Persian)) && page.contains("<input id=\"agency-filter\""));
+        assert!(
+            page.contains(&format!("<ul class=\"cards agency-list\">{}</ul>", markup::agency_cards(agencies, &Persian)))
+                && page.contains("<input id=\"agency-filter\"")
+        );
         assert!(page.contains(&format!("<p class=\"count\" role=\"status\">{} دستگاه", Persian.num(agencies.len() as u64))), "{page}");
 
         let inquiries = ServiceFilter { kind: Some(panjere_api::ServiceKind::Inquiry), ..Default::default() };

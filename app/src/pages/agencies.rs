@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use panjere_api::markup::agency_card;
+use panjere_api::markup::agency_cards;
 use panjere_api::{Agency, Page};
 
 use crate::api;
@@ -57,10 +57,9 @@ fn AgencyDirectory(page: Page<Agency>) -> impl IntoView {
                 if n == 0 { i18n.t().agencies_none.to_owned() } else { fill(i18n.t().agencies_shown, &[("n", &num(n as u64, i18n.get()))]) }
             }}
         </p>
-        <ul class="cards agency-list">
-            <For each=move || shown.get() key=|a| a.id.clone() children=move |a| {
-                view! { <li class="card" inner_html=move || agency_card(&a, &Labels(i18n.t()))></li> }
-            }/>
-        </ul>
+        // The list as one piece of markup, as the server paints it: 72 cards
+        // built one by one (each its own reactive node) were most of the
+        // page's first render on a phone.
+        <ul class="cards agency-list" inner_html=move || shown.with(|a| agency_cards(a, &Labels(i18n.t())))></ul>
     }
 }
