@@ -10,9 +10,11 @@ pub mod i18n;
 pub mod logic;
 pub mod pages;
 pub mod params;
+pub mod polled;
 pub mod pwa;
 pub mod search_engine;
 pub mod shell;
+pub mod status;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};

@@ -9,7 +9,10 @@
 //   node bench/lighthouse/tasks.mjs URL [loads, default 10]
 //
 // COOKIE="name=value; ..." (session.mjs's `cookie` line) measures a
-// signed-in page signed in.
+// signed-in page signed in. WATCH_MS (default 1500): how long it keeps
+// watching after the page's heading is shown (Lighthouse watches until the
+// main thread has been quiet for 5 s, so a page that refreshes itself every
+// few seconds wants 7000 or more).
 //
 // Needs the end-to-end suite's Playwright (end2end/node_modules) and Debian
 // chromium. The service worker is blocked: every load is a first visit.
@@ -51,7 +54,7 @@ for (let i = 0; i < loads; i++) {
   await browser.startTracing(page, { categories: CATEGORIES });
   await page.goto(url);
   await page.locator('main h1:not(.shell-title)').first().waitFor();
-  await page.waitForTimeout(1500);
+  await page.waitForTimeout(Number(process.env.WATCH_MS ?? 1500));
   const trace = JSON.parse((await browser.stopTracing()).toString());
   await context.close();
   results.push(analyse(trace.traceEvents ?? trace));

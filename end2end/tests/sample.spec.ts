@@ -94,7 +94,19 @@ test.describe('a sample of the catalog', () => {
     await expectAccessible(page);
     await page.locator('#reply-form button[type="submit"]').click();
     await expect(page.locator('#reply-error')).toHaveText(fa.request_reply_empty);
-    await page.getByLabel(fa.request_reply_label).fill('تهران، خیابان آزادی، پلاک ۱۲؛ عصرها تماس بگیرید');
+    // The page asks for the request every 3 s while the citizen types: the
+    // field stays the same field, with what is typed and the focus.
+    const field = page.getByLabel(fa.request_reply_label);
+    await field.pressSequentially('تهران، ');
+    await field.evaluate((el) => ((el as HTMLTextAreaElement & { typedHere?: boolean }).typedHere = true));
+    const refreshed = (r: { url(): string; request(): { method(): string } }) =>
+      new URL(r.url()).pathname === new URL(page.url()).pathname.replace('/requests/', '/api/requests/') && r.request().method() === 'GET';
+    await page.waitForResponse(refreshed, { timeout: 10_000 });
+    await page.waitForResponse(refreshed, { timeout: 10_000 });
+    await expect(field).toBeFocused();
+    await expect(field).toHaveValue('تهران، ');
+    expect(await field.evaluate((el) => (el as HTMLTextAreaElement & { typedHere?: boolean }).typedHere)).toBe(true);
+    await field.fill('تهران، خیابان آزادی، پلاک ۱۲؛ عصرها تماس بگیرید');
     await page.locator('#reply-form button[type="submit"]').click();
     // The answer is on the timeline (the agency may decide within a second,
     // so the status itself may already be past it).

@@ -55,3 +55,56 @@ test.describe('agency status', () => {
     }
   });
 });
+
+test.describe('agency status, refreshed', () => {
+  // The page's own requests, not the service worker's, are the ones routed.
+  test.use({ serviceWorkers: 'block' });
+
+  test('a refresh redraws only what changed, and one that fails is said', async ({ page }, testInfo) => {
+    test.skip(testInfo.project.name !== 'desktop', 'the refresh does not depend on the viewport');
+    test.setTimeout(60_000);
+    type Report = { checked_at: string; agencies: { id: string; state: string }[] };
+    // One report, answered again and again with a later time of its own
+    // (the agency watched is up or down as the test says, whatever other
+    // tests do to the simulators meanwhile).
+    let report: Report | undefined;
+    let answers = 0;
+    let down = false;
+    await page.route('**/api/status', async (route) => {
+      report ??= (await (await route.fetch()).json()) as Report;
+      answers += 1;
+      const checked_at = new Date(Date.parse(report.checked_at) + answers * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
+      const agencies = report.agencies.map((a) => (a.id === 'sport-ministry' ? { ...a, state: down ? 'down' : 'up' } : a));
+      await route.fulfill({ json: { ...report, checked_at, agencies } });
+    });
+    await page.goto('/status');
+    const row = page.locator('tr[data-agency="sport-ministry"]');
+    const state = row.locator('[data-col="state"] .badge');
+    await expect(state).toHaveText(fa.status_up);
+    const mark = () => row.evaluate((el) => ((el as HTMLElement & { drawnOnce?: boolean }).drawnOnce = true));
+    const marked = () => row.evaluate((el) => (el as HTMLElement & { drawnOnce?: boolean }).drawnOnce === true);
+    await mark();
+    const checked = page.locator('[data-checked]');
+    const first = (await checked.textContent()) ?? '';
+    // Two answers later: the time is new, the rows are the ones drawn first.
+    await expect(checked).not.toHaveText(first, { timeout: 10_000 });
+    const second = (await checked.textContent()) ?? '';
+    await expect(checked).not.toHaveText(second, { timeout: 10_000 });
+    expect(await marked()).toBe(true);
+    // A change is drawn: the cell that changed, in the row that was there.
+    await state.evaluate((el) => ((el as HTMLElement & { drawnOnce?: boolean }).drawnOnce = true));
+    down = true;
+    await expect(state).toHaveText(fa.status_down, { timeout: 10_000 });
+    expect(await state.evaluate((el) => (el as HTMLElement & { drawnOnce?: boolean }).drawnOnce === true)).toBe(false);
+    expect(await marked()).toBe(true);
+    // No answer: the figures stay, and the page says it keeps trying.
+    await page.unroute('**/api/status');
+    await page.route('**/api/status', (route) => route.abort('internetdisconnected'));
+    await expect(checked).toContainText(fa.status_refresh_failed, { timeout: 10_000 });
+    await expect(state).toHaveText(fa.status_down);
+    await expectAccessible(page);
+    await page.unroute('**/api/status');
+    await expect(checked).not.toContainText(fa.status_refresh_failed, { timeout: 10_000 });
+    await expect(state).toHaveText(fa.status_up, { timeout: 10_000 });
+  });
+});

@@ -222,7 +222,9 @@ impl Portal {
                 .current_dir(root())
                 .env("PANJERE_PORT", port.to_string())
                 .env("PANJERE_DATA_DIR", &o.data_dir)
-                .env("PANJERE_DIST", root().join("dist"))
+                // Another client build (`PANJERE_DIST`), to compare two
+                // builds side by side (bench/lighthouse/tasks.mjs).
+                .env("PANJERE_DIST", std::env::var_os("PANJERE_DIST").map_or_else(|| root().join("dist"), std::path::PathBuf::from))
                 .env("PANJERE_CATALOG", root().join("data"))
                 .env("PANJERE_LOG_FORMAT", if o.log.is_some() { "json" } else { "pretty" });
             if o.e2e {

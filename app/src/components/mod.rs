@@ -28,5 +28,6 @@ pub mod search_box;
 pub mod service_list;
 pub mod session_timeout;
 pub mod stage_chart;
+pub mod status_table;
 pub mod target_progress;
 pub mod update_prompt;

@@ -4,13 +4,14 @@ use crate::api;
 use crate::contexts::signed_in_action;
 use crate::i18n::use_i18n;
 
-/// Answers the agency's request for more information. `sent` is told the
-/// request as it is after the answer (the page then shows it). `text` is
-/// the page's, not the form's: what the citizen typed survives the page
-/// refreshing while the agency works.
+/// Answers the agency's request for more information. `sent` is told once
+/// the answer is sent (the page then asks for the request as it is now).
+/// The page keeps the form while it refreshes (see
+/// [`crate::polled::Polled`]), so what is typed stays, and so does the focus.
 #[component]
-pub fn ReplyForm(id: String, sent: Callback<()>, text: RwSignal<String>) -> impl IntoView {
+pub fn ReplyForm(id: String, sent: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
+    let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let id = StoredValue::new(id);
     let sending = signed_in_action(move |t: &String| {

@@ -7,6 +7,7 @@ use crate::components::async_view::AsyncView;
 use crate::contexts::painted_resource;
 use crate::i18n::{use_i18n, use_title};
 use crate::logic::{payment_is_open, ReceiptLabels};
+use crate::polled::Polled;
 
 /// A payment: where it stands (asked again every 2 s while it can still
 /// change) and, once successful, its receipt.
@@ -18,20 +19,6 @@ pub fn PaymentPage() -> impl IntoView {
         let id = id();
         async move { api::payment(&id).await }
     });
-    let handle = set_interval_with_handle(
-        move || {
-            if payment.get_untracked().and_then(Result::ok).is_none_or(|p| payment_is_open(&p)) {
-                payment.refetch();
-            }
-        },
-        std::time::Duration::from_secs(2),
-    )
-    .ok();
-    on_cleanup(move || {
-        if let Some(h) = handle {
-            h.clear();
-        }
-    });
     use_title(move || Some(i18n.t().pay_title.to_owned()));
     view! {
         <div class="wrap narrow">
@@ -41,19 +28,34 @@ pub fn PaymentPage() -> impl IntoView {
 }
 
 /// The payment's state and receipt are `panjere_api::markup::receipt`'s,
-/// the markup the server paints them with before the app arrives.
+/// the markup the server paints them with before the app arrives. Asked
+/// again every 2 s while it can still change, and redrawn only when it does.
 #[component]
 fn PaymentView(p: Payment) -> impl IntoView {
     let i18n = use_i18n();
-    let success = p.state == "success";
-    let request = p.request_id.clone();
-    let again = request.clone().filter(|_| matches!(p.state.as_str(), "cancelled" | "expired" | "failed" | "reversed"));
+    let id = p.id.clone();
+    let payment = Polled::signed_in(
+        p,
+        std::time::Duration::from_secs(2),
+        move || {
+            let id = id.clone();
+            async move { api::payment(&id).await }
+        },
+        payment_is_open,
+    );
+    let p = payment.value();
+    let success = Memo::new(move |_| p.with(|p| p.state == "success"));
+    let request = Memo::new(move |_| p.with(|p| p.request_id.clone()));
+    let again = Memo::new(move |_| {
+        p.with(|p| p.request_id.clone().filter(|_| matches!(p.state.as_str(), "cancelled" | "expired" | "failed" | "reversed")))
+    });
+    let top = Memo::new(move |_| p.with(|p| receipt::payment_receipt(p, &ReceiptLabels(i18n.t()))));
     view! {
-        <div class="receipt-top" inner_html=move || receipt::payment_receipt(&p, &ReceiptLabels(i18n.t()))></div>
+        <div class="receipt-top" inner_html=move || top.get()></div>
         <div class="button-row no-print">
-            {again.map(|r| view! { <a class="button" id="pay-again" href=format!("/requests/{r}")>{move || i18n.t().pay_again}</a> })}
-            {request.map(|r| view! { <a class="button secondary" href=format!("/requests/{r}")>{move || i18n.t().pay_to_request}</a> })}
-            {success.then(|| view! {
+            {move || again.get().map(|r| view! { <a class="button" id="pay-again" href=format!("/requests/{r}")>{move || i18n.t().pay_again}</a> })}
+            {move || request.get().map(|r| view! { <a class="button secondary" href=format!("/requests/{r}")>{move || i18n.t().pay_to_request}</a> })}
+            {move || success.get().then(|| view! {
                 <button type="button" class="button secondary" on:click=move |_| { let _ = window().print(); }>{move || i18n.t().request_print}</button>
             })}
             <a class="button secondary" href="/payments">{move || i18n.t().payments_title}</a>
