@@ -108,6 +108,8 @@ test.describe('sign-in and sessions', () => {
   });
 
   test('the idle-timeout warning appears, "stay signed in" keeps the session, then it ends', async ({ page, request }) => {
+    // Sign-in, two fast-forwards and axe: past the default 30 s on a slow host.
+    test.setTimeout(90_000);
     // The page's clock is driven by hand, by the portal's own timeouts (the
     // browser tests' portal: 150 s idle, a warning 120 s before the end).
     await page.clock.install();
