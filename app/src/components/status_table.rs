@@ -60,6 +60,8 @@ pub fn StatusTable(report: StatusReport) -> impl IntoView {
         }
     });
     let body = move |i: usize| {
+        // The bodies drawn already rebuild their markup when another's turn
+        // comes, but the DOM only takes markup that differs (tachys).
         let html = move || {
             if bodies.get() <= i {
                 return String::new();
