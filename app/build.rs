@@ -2,6 +2,14 @@
 //! `locales/en.json`. The build fails when the two files do not have the same
 //! keys, when a value is empty, or when their `{placeholders}` differ, so no
 //! string can be missing or untranslated in either language.
+//!
+//! The Persian table is a static in the main module. The English one is
+//! fetched when English is chosen (`locale_pack.rs`): here only the code
+//! that reads it (`Strings::unpack`) and its file's name (`EN_FILE`), and a
+//! static for the app's own unit tests.
+
+#[path = "locale_pack.rs"]
+mod locale_pack;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -41,6 +49,9 @@ fn main() {
         if v.trim().is_empty() {
             problems.push(format!("fa.json: `{k}` is empty"));
         }
+        if v.contains(locale_pack::SEPARATOR) || en.get(k).is_some_and(|e| e.contains(locale_pack::SEPARATOR)) {
+            problems.push(format!("`{k}` contains U+001F, which separates the values of a packed table"));
+        }
         if v.contains(['ي', 'ك']) {
             problems.push(format!("fa.json: `{k}` has an Arabic ي or ك; write ی or ک"));
         }
@@ -57,19 +68,29 @@ fn main() {
         panic!("the locale files disagree:\n  {}", problems.join("\n  "));
     }
 
-    let mut out =
-        String::from("/// Every user-facing string, one field per key of the locale files.\n#[derive(Debug)]\npub struct Strings {\n");
-    for k in fa.keys() {
-        writeln!(out, "    pub {k}: &'static str,").unwrap();
+    let n = fa.len();
+    let mut out = format!(
+        "/// Every user-facing string: one accessor per key of the locale files,\n\
+         /// the values in key order (as `locale_pack::pack` writes them).\n\
+         #[derive(Debug)]\npub struct Strings([&'static str; {n}]);\n\
+         impl Strings {{\n    /// A table packed by `locale_pack::pack` with exactly these keys.\n    \
+         pub fn unpack(text: &'static str) -> Option<Strings> {{\n        \
+         text.split('\\u{{1f}}').collect::<Vec<_>>().try_into().ok().map(Strings)\n    }}\n"
+    );
+    for (i, k) in fa.keys().enumerate() {
+        writeln!(out, "    #[inline]\n    pub fn {k}(&self) -> &'static str {{\n        self.0[{i}]\n    }}").unwrap();
     }
     out.push_str("}\n");
-    for (name, table) in [("FA", &fa), ("EN", &en)] {
-        writeln!(out, "pub static {name}: Strings = Strings {{").unwrap();
-        for (k, v) in table {
-            writeln!(out, "    {k}: {v:?},").unwrap();
+    let statics = [("", "FA", &fa), ("#[cfg(test)]\n", "EN", &en)];
+    for (cfg, name, table) in statics {
+        writeln!(out, "{cfg}pub static {name}: Strings = Strings([").unwrap();
+        for v in table.values() {
+            writeln!(out, "    {v:?},").unwrap();
         }
-        out.push_str("};\n");
+        out.push_str("]);\n");
     }
+    let file = locale_pack::file_name(&locale_pack::pack(&en));
+    writeln!(out, "/// Where the English table is (`cargo xtask build` writes it).\npub const EN_FILE: &str = \"/{file}\";").unwrap();
     let dest = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("strings.rs");
     std::fs::write(dest, out).unwrap();
 }

@@ -71,21 +71,21 @@ impl FetchError {
     /// The localised message.
     pub fn message(&self, t: &'static Strings) -> String {
         match self {
-            FetchError::Network => t.error_network.to_owned(),
-            FetchError::NotFound { .. } => t.error_not_found.to_owned(),
-            FetchError::BadRequest { message, .. } => crate::fmt::fill(t.error_bad_request, &[("message", message)]),
-            FetchError::SignedOut { code } => crate::logic::refusal_text(code, t).unwrap_or(t.auth_not_signed_in).to_owned(),
+            FetchError::Network => t.error_network().to_owned(),
+            FetchError::NotFound { .. } => t.error_not_found().to_owned(),
+            FetchError::BadRequest { message, .. } => crate::fmt::fill(t.error_bad_request(), &[("message", message)]),
+            FetchError::SignedOut { code } => crate::logic::refusal_text(code, t).unwrap_or(t.auth_not_signed_in()).to_owned(),
             FetchError::Refused { code, message, retry_after_s, attempts_left, .. } => match crate::logic::refusal_text(code, t) {
                 Some(template) => crate::logic::fill_refusal(template, *retry_after_s, *attempts_left, t),
-                None => crate::fmt::fill(t.error_bad_request, &[("message", message)]),
+                None => crate::fmt::fill(t.error_bad_request(), &[("message", message)]),
             },
-            FetchError::Server { .. } => t.error_server.to_owned(),
+            FetchError::Server { .. } => t.error_server().to_owned(),
             FetchError::Agency { code, agency, .. } => {
                 let template = match code.as_str() {
-                    "agency_unavailable" => t.error_agency_unavailable,
-                    "agency_timeout" => t.error_agency_timeout,
-                    "agency_busy" => t.error_agency_busy,
-                    _ => t.error_agency_failed,
+                    "agency_unavailable" => t.error_agency_unavailable(),
+                    "agency_timeout" => t.error_agency_timeout(),
+                    "agency_busy" => t.error_agency_busy(),
+                    _ => t.error_agency_failed(),
                 };
                 crate::fmt::fill(template, &[("agency", agency)])
             }

@@ -49,14 +49,14 @@ impl SortKey {
 
     pub fn label(self, t: &Strings) -> &'static str {
         match self {
-            SortKey::Name => t.dash_col_agency,
-            SortKey::Stage => t.dash_col_stage,
-            SortKey::Services => t.dash_col_services,
-            SortKey::Offered => t.dash_col_offered,
-            SortKey::Fully => t.dash_col_fully,
-            SortKey::Inquiries => t.dash_col_inquiries,
-            SortKey::Smart => t.dash_col_smart,
-            SortKey::Requests => t.dash_col_requests,
+            SortKey::Name => t.dash_col_agency(),
+            SortKey::Stage => t.dash_col_stage(),
+            SortKey::Services => t.dash_col_services(),
+            SortKey::Offered => t.dash_col_offered(),
+            SortKey::Fully => t.dash_col_fully(),
+            SortKey::Inquiries => t.dash_col_inquiries(),
+            SortKey::Smart => t.dash_col_smart(),
+            SortKey::Requests => t.dash_col_requests(),
         }
     }
 
@@ -179,7 +179,7 @@ pub fn stage_bars(counts: &[(u8, u32)], rtl: bool) -> Vec<Bar> {
 
 /// A percentage, or a dash when there is nothing to count.
 pub fn percent_text(p: Option<f64>, lang: Lang, t: &Strings) -> String {
-    p.map(|p| percent(p, lang)).unwrap_or_else(|| t.dash_dash.to_owned())
+    p.map(|p| percent(p, lang)).unwrap_or_else(|| t.dash_dash().to_owned())
 }
 
 /// A stage as "2 — Services online".
@@ -189,19 +189,19 @@ pub fn stage_text(stage: u8, lang: Lang, t: &Strings) -> String {
 
 pub fn verdict_label(v: Verdict, t: &Strings) -> &'static str {
     match v {
-        Verdict::Met => t.verdict_met,
-        Verdict::Missed => t.verdict_missed,
-        Verdict::NotYetDue => t.verdict_not_yet_due,
+        Verdict::Met => t.verdict_met(),
+        Verdict::Missed => t.verdict_missed(),
+        Verdict::NotYetDue => t.verdict_not_yet_due(),
     }
 }
 
 /// A target's short name (table cells).
 pub fn target_short(id: TargetId, t: &Strings) -> &'static str {
     match id {
-        TargetId::OfferedThird => t.dash_target_short_offered_third,
-        TargetId::FullyElectronic => t.dash_target_short_fully_electronic,
-        TargetId::InquiriesElectronic => t.dash_target_short_inquiries_electronic,
-        TargetId::Smart => t.dash_target_short_smart,
+        TargetId::OfferedThird => t.dash_target_short_offered_third(),
+        TargetId::FullyElectronic => t.dash_target_short_fully_electronic(),
+        TargetId::InquiriesElectronic => t.dash_target_short_inquiries_electronic(),
+        TargetId::Smart => t.dash_target_short_smart(),
     }
 }
 
@@ -218,7 +218,7 @@ pub fn progress(value: Option<f64>, target: f64) -> f64 {
 pub fn payments_text(p: panjere_api::stats::PaymentFigures, t: &'static crate::i18n::Strings) -> String {
     let lang = t.lang();
     crate::fmt::fill(
-        t.dash_payments,
+        t.dash_payments(),
         &[
             ("n", &crate::fmt::num(p.payments_made, lang)),
             ("pct", &percent_text(p.success_percent, lang, t)),
@@ -246,7 +246,7 @@ pub fn agency_rows_html(rows: &[AgencyStats], lang: Lang, t: &'static Strings) -
         } else {
             format!(
                 " <small class=\"claimed\">{}</small>",
-                escape_html(&crate::fmt::fill(t.dash_claimed_note, &[("p", &percent_text(p, lang, t))]))
+                escape_html(&crate::fmt::fill(t.dash_claimed_note(), &[("p", &percent_text(p, lang, t))]))
             )
         }
     };
@@ -324,36 +324,36 @@ pub fn headline_html(n: &panjere_api::stats::National, lang: Lang, t: &'static S
     let c = n.counts;
     let number = |x: u64| num(x, lang);
     let pct = |p: Option<f64>| percent_text(p, lang, t);
-    let of = |part: u32, whole: u32| fill(t.dash_of_total, &[("n", &number(u64::from(part))), ("total", &number(u64::from(whole)))]);
-    let claim = |part: u32| fill(t.dash_fig_claimed, &[("n", &number(u64::from(part)))]);
-    let time = |s: Option<i64>| s.map(|s| duration(s, Round::Down, lang, t)).unwrap_or_else(|| t.dash_none.to_owned());
+    let of = |part: u32, whole: u32| fill(t.dash_of_total(), &[("n", &number(u64::from(part))), ("total", &number(u64::from(whole)))]);
+    let claim = |part: u32| fill(t.dash_fig_claimed(), &[("n", &number(u64::from(part)))]);
+    let time = |s: Option<i64>| s.map(|s| duration(s, Round::Down, lang, t)).unwrap_or_else(|| t.dash_none().to_owned());
     // Each figure: its key, name and number, then its lines (with a class,
     // or none).
     type Figure<'a> = (&'a str, &'a str, String, Vec<(&'a str, String)>);
     let figures: [Figure<'_>; 10] = [
-        ("connected", t.dash_fig_connected, pct(n.connected_percent), vec![("", of(n.agencies_connected, n.agencies))]),
+        ("connected", t.dash_fig_connected(), pct(n.connected_percent), vec![("", of(n.agencies_connected, n.agencies))]),
         (
             "offered",
-            t.dash_fig_offered,
+            t.dash_fig_offered(),
             number(u64::from(c.offered)),
             vec![("", of(c.offered, c.services)), ("claimed", claim(n.claimed.offered))],
         ),
         (
             "fully",
-            t.dash_fig_fully,
+            t.dash_fig_fully(),
             pct(n.fully_electronic_percent),
             vec![("", of(c.fully_electronic, c.services)), ("claimed", claim(n.claimed.fully_electronic))],
         ),
         (
             "smart",
-            t.dash_fig_smart,
+            t.dash_fig_smart(),
             pct(n.smart_percent),
             vec![
                 ("", of(c.smart, c.services)),
                 (
                     "",
                     fill(
-                        t.dash_fig_smart_split,
+                        t.dash_fig_smart_split(),
                         &[("zero_touch", &number(u64::from(c.zero_touch))), ("proactive", &number(u64::from(c.proactive)))],
                     ),
                 ),
@@ -362,32 +362,32 @@ pub fn headline_html(n: &panjere_api::stats::National, lang: Lang, t: &'static S
         ),
         (
             "proactive",
-            t.dash_fig_proactive,
+            t.dash_fig_proactive(),
             pct(n.proactive_percent),
             vec![
-                ("", fill(t.dash_fig_proactive_requests, &[("n", &number(n.requests_proactive))])),
-                ("", fill(t.dash_fig_acceptance, &[("pct", &pct(n.acceptance_percent)), ("n", &number(n.offers_made))])),
-                ("", fill(t.dash_fig_event_median, &[("time", &time(n.median_event_to_delivery_seconds))])),
+                ("", fill(t.dash_fig_proactive_requests(), &[("n", &number(n.requests_proactive))])),
+                ("", fill(t.dash_fig_acceptance(), &[("pct", &pct(n.acceptance_percent)), ("n", &number(n.offers_made))])),
+                ("", fill(t.dash_fig_event_median(), &[("time", &time(n.median_event_to_delivery_seconds))])),
             ],
         ),
         (
             "inquiries",
-            t.dash_fig_inquiries,
+            t.dash_fig_inquiries(),
             pct(n.inquiries_electronic_percent),
             vec![
                 ("", of(c.inquiries_electronic, c.inquiries)),
                 ("claimed", claim(n.claimed.inquiries_electronic)),
-                ("", fill(t.dash_fig_inquiries_made, &[("n", &number(n.inquiries_made))])),
+                ("", fill(t.dash_fig_inquiries_made(), &[("n", &number(n.inquiries_made))])),
             ],
         ),
-        ("citizens", t.dash_fig_citizens, number(n.citizens_signed_in), vec![("", t.dash_fig_citizens_note.to_owned())]),
-        ("requests", t.dash_fig_requests, number(n.requests_submitted), vec![]),
-        ("payments", t.dash_fig_payments, number(n.payments.payments_made), vec![("", payments_text(n.payments, t))]),
+        ("citizens", t.dash_fig_citizens(), number(n.citizens_signed_in), vec![("", t.dash_fig_citizens_note().to_owned())]),
+        ("requests", t.dash_fig_requests(), number(n.requests_submitted), vec![]),
+        ("payments", t.dash_fig_payments(), number(n.payments.payments_made), vec![("", payments_text(n.payments, t))]),
         (
             "median",
-            t.dash_fig_median,
+            t.dash_fig_median(),
             time(n.median_decision_seconds),
-            vec![("", fill(t.dash_fig_decided, &[("n", &number(n.requests_decided))]))],
+            vec![("", fill(t.dash_fig_decided(), &[("n", &number(n.requests_decided))]))],
         ),
     ];
     let mut out = String::new();
@@ -512,7 +512,7 @@ mod tests {
         n.claimed.offered = 9;
         n.median_decision_seconds = Some(7_200);
         let html = headline_html(&n, Lang::En, t);
-        let of = |a: &str, b: &str| crate::fmt::fill(t.dash_of_total, &[("n", a), ("total", b)]);
+        let of = |a: &str, b: &str| crate::fmt::fill(t.dash_of_total(), &[("n", a), ("total", b)]);
         // Ten figures, in order, each a labelled number.
         let keys: Vec<&str> = html.match_indices("data-figure=\"").map(|(i, m)| html[i + m.len()..].split('"').next().unwrap()).collect();
         assert_eq!(
@@ -521,19 +521,21 @@ mod tests {
         );
         assert!(html.starts_with(&format!(
             "<div data-figure=\"connected\"><dt>{}</dt><dd class=\"figure\">75%</dd><dd>{}</dd></div>",
-            t.dash_fig_connected,
+            t.dash_fig_connected(),
             of("3", "4")
         )));
         assert!(html.contains(&format!(
             "<div data-figure=\"offered\"><dt>{}</dt><dd class=\"figure\">6</dd><dd>{}</dd><dd class=\"claimed\">{}</dd></div>",
-            t.dash_fig_offered,
+            t.dash_fig_offered(),
             of("6", "10"),
-            crate::fmt::fill(t.dash_fig_claimed, &[("n", "9")])
+            crate::fmt::fill(t.dash_fig_claimed(), &[("n", "9")])
         )));
-        assert!(html.contains(&format!("<div data-figure=\"requests\"><dt>{}</dt><dd class=\"figure\">0</dd></div>", t.dash_fig_requests)));
+        assert!(
+            html.contains(&format!("<div data-figure=\"requests\"><dt>{}</dt><dd class=\"figure\">0</dd></div>", t.dash_fig_requests()))
+        );
         assert!(html.contains(&format!("<dd class=\"figure\">{}</dd>", crate::fmt::duration(7_200, crate::fmt::Round::Down, Lang::En, t))));
         // No figure yet reads as "none", not as zero.
-        assert!(html.contains(&format!("<dd>{}</dd>", crate::fmt::fill(t.dash_fig_event_median, &[("time", t.dash_none)]))));
+        assert!(html.contains(&format!("<dd>{}</dd>", crate::fmt::fill(t.dash_fig_event_median(), &[("time", t.dash_none())]))));
     }
 
     fn sample() -> Vec<AgencyStats> {

@@ -91,8 +91,8 @@ pub enum Round {
 /// minutes or seconds ("3 days", "5 hours", "12 minutes", "40 seconds").
 pub fn duration(secs: i64, round: Round, lang: Lang, t: &crate::i18n::Strings) -> String {
     let secs = secs.max(0) as u64;
-    let units = [(86_400, t.duration_days), (3_600, t.duration_hours), (60, t.duration_minutes), (1, t.duration_seconds)];
-    let (size, template) = units.into_iter().find(|(size, _)| secs >= *size).unwrap_or((1, t.duration_seconds));
+    let units = [(86_400, t.duration_days()), (3_600, t.duration_hours()), (60, t.duration_minutes()), (1, t.duration_seconds())];
+    let (size, template) = units.into_iter().find(|(size, _)| secs >= *size).unwrap_or((1, t.duration_seconds()));
     let n = match round {
         Round::Down => secs / size,
         Round::Up => secs.div_ceil(size).max(1),

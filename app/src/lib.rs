@@ -41,8 +41,17 @@ use crate::pages::{
 pub fn mount() {
     console_error_panic_hook::set_once();
     // In a task of its own: the one that instantiated the module is long
-    // enough on a slow phone.
-    set_timeout(mount_now, std::time::Duration::ZERO);
+    // enough on a slow phone. A reader who chose English waits for its
+    // table (Persian if it cannot come).
+    if i18n::saved_lang() == i18n::Lang::En {
+        // (Leptos's executor starts with the mount: this is before it.)
+        wasm_bindgen_futures::spawn_local(async {
+            i18n::load_english().await;
+            mount_now();
+        });
+    } else {
+        set_timeout(mount_now, std::time::Duration::ZERO);
+    }
 }
 
 fn mount_now() {
@@ -178,7 +187,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <FocusOnNavigate/>
-            <a class="skip-link" href="#main" on:click=skip_to_main>{move || i18n.t().skip_to_content}</a>
+            <a class="skip-link" href="#main" on:click=skip_to_main>{move || i18n.t().skip_to_content()}</a>
             // The header as painted, in an unstyled div, until the app's own.
             <Later fallback=move || view! { <div class="painted" inner_html=painted_header.clone()></div> }>
                 <Header/>

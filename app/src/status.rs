@@ -17,10 +17,10 @@ use crate::i18n::Strings;
 /// How a state reads.
 pub fn state_label(state: &str, t: &Strings) -> &'static str {
     match state {
-        "up" => t.status_up,
-        "degraded" => t.status_degraded,
-        "down" => t.status_down,
-        _ => t.status_unknown,
+        "up" => t.status_up(),
+        "degraded" => t.status_degraded(),
+        "down" => t.status_down(),
+        _ => t.status_unknown(),
     }
 }
 
@@ -41,24 +41,24 @@ pub fn rows(agencies: &[AgencyStatus], lang: Lang, t: &Strings) -> Vec<Row> {
         .iter()
         .map(|a| {
             let (connected_class, connected_text) =
-                if a.connected { ("state-up", t.status_connected) } else { ("state-down", t.status_not_connected) };
+                if a.connected { ("state-up", t.status_connected()) } else { ("state-down", t.status_not_connected()) };
             let mut connected = format!("<span class=\"badge {connected_class}\">{}</span>", escape_html(connected_text));
             if !a.problems.is_empty() {
                 let _ = write!(
                     connected,
                     "<p class=\"problems\" dir=\"auto\">{}<span dir=\"ltr\">{}</span></p>",
-                    escape_html(t.status_problems),
+                    escape_html(t.status_problems()),
                     escape_html(&a.problems.join("; "))
                 );
             }
             let state = format!("<span class=\"badge state-{}\">{}</span>", escape_html(&a.state), escape_html(state_label(&a.state, t)));
             let latency = match (a.p50_ms, a.p95_ms) {
                 (Some(p50), Some(p95)) => {
-                    fill(t.status_ms, &[("p50", &num(p50.round() as u64, lang)), ("p95", &num(p95.round() as u64, lang))])
+                    fill(t.status_ms(), &[("p50", &num(p50.round() as u64, lang)), ("p95", &num(p95.round() as u64, lang))])
                 }
-                _ => t.status_never.to_owned(),
+                _ => t.status_never().to_owned(),
             };
-            let last = a.last_success.as_deref().map(|at| crate::fmt::time(at, lang)).unwrap_or_else(|| t.status_never.to_owned());
+            let last = a.last_success.as_deref().map(|at| crate::fmt::time(at, lang)).unwrap_or_else(|| t.status_never().to_owned());
             Row {
                 agency: a.id.clone(),
                 connected: a.connected,
@@ -112,7 +112,7 @@ pub fn changed_cells(shown: &[Row], fresh: &[Row]) -> Option<Vec<(usize, usize)>
 /// "n of m agencies are up."
 pub fn summary(agencies: &[AgencyStatus], lang: Lang, t: &Strings) -> String {
     let up = agencies.iter().filter(|a| a.state == "up").count();
-    fill(t.status_summary, &[("up", &num(up as u64, lang)), ("total", &num(agencies.len() as u64, lang))])
+    fill(t.status_summary(), &[("up", &num(up as u64, lang)), ("total", &num(agencies.len() as u64, lang))])
 }
 
 #[cfg(test)]

@@ -91,6 +91,11 @@ test.describe('installable app', () => {
       await expect(page.locator('#offline-banner')).toHaveText(fa.offline_banner);
       await page.goto('/services/passport-issuance');
       await expect(page.locator('main h1')).toHaveText('صدور گذرنامه');
+      // English too: its strings were precached, though never asked for.
+      await page.getByRole('button', { name: fa.switch_language_label }).click();
+      await expect(page.locator('main h1')).toHaveText('Issuing a passport');
+      await page.getByRole('button', { name: en.switch_language_label }).click();
+      await expect(page.locator('main h1')).toHaveText('صدور گذرنامه');
       // Search runs in the browser over the cached catalog.
       await page.goto(`/search?q=${encodeURIComponent('گذرنامه')}`);
       await expect(page.locator('main a[href="/services/passport-issuance"]').first()).toBeVisible();
@@ -227,6 +232,29 @@ test.describe('light first load', () => {
     await page.getByRole('navigation', { name: fa.nav_label }).getByRole('link', { name: fa.nav_home }).click();
     await expect(page.locator('main h1')).toHaveText(fa.home_title);
     expect(wasm.length).toBe(before);
+  });
+
+  test('the English strings come only when English is chosen, once', async ({ page }) => {
+    const tables: string[] = [];
+    page.on('request', (r) => {
+      if (/^\/strings-/.test(new URL(r.url()).pathname)) tables.push(new URL(r.url()).pathname);
+    });
+    await page.goto('/');
+    await appReady(page);
+    await page.goto('/services/passport-issuance');
+    await expect(page.locator('main h1')).toHaveText('صدور گذرنامه');
+    expect(tables, 'a Persian reader never fetches them').toEqual([]);
+
+    await page.getByRole('button', { name: fa.switch_language_label }).click();
+    await expect(page.locator('main h1')).toHaveText('Issuing a passport');
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    expect(tables).toHaveLength(1);
+    expect(tables[0]).toMatch(/^\/strings-en-[0-9a-f]{16}\.txt$/);
+    await page.getByRole('button', { name: en.switch_language_label }).click();
+    await expect(page.locator('main h1')).toHaveText('صدور گذرنامه');
+    await page.getByRole('button', { name: fa.switch_language_label }).click();
+    await expect(page.locator('main h1')).toHaveText('Issuing a passport');
+    expect(tables, 'kept for the rest of the visit').toHaveLength(1);
   });
 
   test("a direct visit to a lazily loaded page fetches its module alongside the main one, each file once", async ({ page }) => {

@@ -5,6 +5,9 @@
 use std::path::Path;
 use std::process::Command;
 
+#[path = "../../app/locale_pack.rs"]
+mod locale_pack;
+
 use crate::files::{files_under, hash_files};
 use crate::tools::{run, tool_path};
 use crate::{root, say, Result};
@@ -61,6 +64,8 @@ pub fn build_client() -> Result {
         .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", wasm_rustflags()?))?;
     say("Splitting the client at its lazily loaded routes (wasm-split, wasm-bindgen, wasm-opt -Oz)");
     crate::split::split_client(&root().join("dist"))?;
+    say("Writing the English string table");
+    write_english(&root().join("dist"))?;
     say("Minifying the stylesheet (esbuild)");
     crate::split::minify_css(&root().join("dist"))?;
     say("Writing the service worker's precache list");
@@ -98,6 +103,17 @@ fn config_rustflags(config: &str) -> Option<Vec<String>> {
     let line = section.lines().find(|l| l.trim_start().starts_with("rustflags"))?;
     let list = &line[line.find('[')? + 1..line.rfind(']')?];
     Some(list.split(',').map(|f| f.trim().trim_matches('"').to_owned()).filter(|f| !f.is_empty()).collect())
+}
+
+/// Writes the English string table the app fetches when English is chosen
+/// (`app/locale_pack.rs`; the app's build script names the same file).
+fn write_english(dist: &Path) -> Result {
+    let path = root().join("app/locales/en.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let table = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let packed = locale_pack::pack(&table);
+    let file = dist.join(locale_pack::file_name(&packed));
+    std::fs::write(&file, packed).map_err(|e| format!("cannot write {}: {e}", file.display()))
 }
 
 /// Fills `dist/sw.js` with the build's exact files (the app shell it

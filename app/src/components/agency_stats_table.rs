@@ -44,7 +44,7 @@ pub fn AgencyStatsTable(agencies: Vec<AgencyStats>) -> impl IntoView {
     view! {
         <div class="filters">
             <div class="field">
-                <label for="dash-filter">{move || i18n.t().dash_filter_label}</label>
+                <label for="dash-filter">{move || i18n.t().dash_filter_label()}</label>
                 <input
                     id="dash-filter"
                     type="search"
@@ -54,9 +54,9 @@ pub fn AgencyStatsTable(agencies: Vec<AgencyStats>) -> impl IntoView {
                 />
             </div>
             <div class="field">
-                <label for="dash-stage">{move || i18n.t().dash_filter_stage}</label>
+                <label for="dash-stage">{move || i18n.t().dash_filter_stage()}</label>
                 <select id="dash-stage" on:change=move |ev| stage.set(event_target_value(&ev).parse().ok())>
-                    <option value="" selected=move || stage.get().is_none()>{move || i18n.t().dash_filter_all_stages}</option>
+                    <option value="" selected=move || stage.get().is_none()>{move || i18n.t().dash_filter_all_stages()}</option>
                     {(0..=4u8)
                         .map(|s| {
                             view! {
@@ -77,24 +77,24 @@ pub fn AgencyStatsTable(agencies: Vec<AgencyStats>) -> impl IntoView {
                 <p class="count" role="status">
                     {move || {
                         let lang = i18n.get();
-                        fill(i18n.t().dash_shown, &[("n", &num(shown.with(Vec::len) as u64, lang)), ("total", &num(total as u64, lang))])
+                        fill(i18n.t().dash_shown(), &[("n", &num(shown.with(Vec::len) as u64, lang)), ("total", &num(total as u64, lang))])
                     }}
                 </p>
-                <p class="hint">{move || i18n.t().dash_sort_hint}</p>
+                <p class="hint">{move || i18n.t().dash_sort_hint()}</p>
                 <div class="table-wrap" tabindex="0" role="region" aria-labelledby="dash-table">
                     <table class="agency-stats">
-                        <caption class="visually-hidden">{move || i18n.t().dash_table_title}</caption>
+                        <caption class="visually-hidden">{move || i18n.t().dash_table_title()}</caption>
                         <thead>
                             <tr>
                                 {headings()}
-                                <th scope="col">{move || i18n.t().dash_col_verdicts}</th>
+                                <th scope="col">{move || i18n.t().dash_col_verdicts()}</th>
                             </tr>
                         </thead>
                         <tbody inner_html=move || shown.with(|rows| agency_rows_html(rows, i18n.get(), i18n.t()))></tbody>
                     </table>
                 </div>
                 <Show when=move || shown.with(Vec::is_empty)>
-                    <p class="empty">{move || i18n.t().dash_no_match}</p>
+                    <p class="empty">{move || i18n.t().dash_no_match()}</p>
                 </Show>
             </Later>
         </div>

@@ -14,20 +14,20 @@ pub fn Claims(differences: Vec<ServiceCheck>) -> impl IntoView {
     let n = differences.len();
     let differences = std::sync::Arc::new(differences);
     view! {
-            <p>{move || i18n.t().dash_claims_lead}</p>
+            <p>{move || i18n.t().dash_claims_lead()}</p>
             {if n == 0 {
-                view! { <p class="empty">{move || i18n.t().dash_claims_none}</p> }.into_any()
+                view! { <p class="empty">{move || i18n.t().dash_claims_none()}</p> }.into_any()
             } else {
                 view! {
-                    <p>{move || fill(i18n.t().dash_claims_differ, &[("n", &num(n as u64, i18n.get()))])}</p>
+                    <p>{move || fill(i18n.t().dash_claims_differ(), &[("n", &num(n as u64, i18n.get()))])}</p>
                     <div class="table-wrap" tabindex="0" role="region" aria-labelledby="dash-claims">
                         <table class="claims">
                             <thead>
                                 <tr>
-                                    <th scope="col">{move || i18n.t().dash_claims_col_service}</th>
-                                    <th scope="col">{move || i18n.t().dash_claims_col_claimed}</th>
-                                    <th scope="col">{move || i18n.t().dash_claims_col_verified}</th>
-                                    <th scope="col">{move || i18n.t().dash_claims_col_why}</th>
+                                    <th scope="col">{move || i18n.t().dash_claims_col_service()}</th>
+                                    <th scope="col">{move || i18n.t().dash_claims_col_claimed()}</th>
+                                    <th scope="col">{move || i18n.t().dash_claims_col_verified()}</th>
+                                    <th scope="col">{move || i18n.t().dash_claims_col_why()}</th>
                                 </tr>
                             </thead>
                             <tbody inner_html=move || claim_rows_html(&differences, i18n.get(), i18n.t())></tbody>

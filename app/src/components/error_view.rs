@@ -16,13 +16,13 @@ pub fn ErrorView(errors: ArcRwSignal<Errors>, #[prop(into)] retry: Callback<()>)
         let first = first.clone();
         move || first().map(|e| e.message(i18n.t())).unwrap_or_default()
     };
-    let reference = move || first().and_then(|e| e.request_id().map(|id| fill(i18n.t().error_reference, &[("id", id)])));
+    let reference = move || first().and_then(|e| e.request_id().map(|id| fill(i18n.t().error_reference(), &[("id", id)])));
     view! {
         <div class="notice notice-error" role="alert">
-            <h2>{move || i18n.t().error_title}</h2>
+            <h2>{move || i18n.t().error_title()}</h2>
             <p>{message}</p>
             {move || reference().map(|r| view! { <p class="reference"><bdi>{r}</bdi></p> })}
-            <button type="button" class="button" on:click=move |_| retry.run(())>{move || i18n.t().retry}</button>
+            <button type="button" class="button" on:click=move |_| retry.run(())>{move || i18n.t().retry()}</button>
         </div>
     }
 }

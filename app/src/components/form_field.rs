@@ -128,7 +128,7 @@ pub fn FormField(
                 <option value="" selected={
                     let value = value.clone();
                     move || value().is_empty()
-                }>{move || i18n.t().form_choose}</option>
+                }>{move || i18n.t().form_choose()}</option>
                 {options
                     .into_iter()
                     .map(|o| {
@@ -183,7 +183,7 @@ pub fn FormField(
                 move || {
                     serde_json::from_str::<panjere_api::forms::FileValue>(&value()).ok().map(|f| {
                         fill(
-                            i18n.t().form_file_current,
+                            i18n.t().form_file_current(),
                             &[("name", &f.name), ("size", &crate::fmt::num(f.size.div_ceil(1024), i18n.get()))],
                         )
                     })
@@ -220,7 +220,7 @@ pub fn FormField(
                     on:change=on_change
                 />
                 <p class="hint" aria-live="polite">
-                    {move || if uploading.get() { Some(i18n.t().form_file_uploading.to_owned()) } else { current() }}
+                    {move || if uploading.get() { Some(i18n.t().form_file_uploading().to_owned()) } else { current() }}
                 </p>
             }
             .into_any()
@@ -269,7 +269,7 @@ pub fn FormField(
         <div class="field" class:field-invalid=invalid_class>
             <label for=id>
                 {move || label.get(i18n.get()).to_owned()}
-                {optional.then(|| view! { <span class="optional">{move || i18n.t().form_optional}</span> })}
+                {optional.then(|| view! { <span class="optional">{move || i18n.t().form_optional()}</span> })}
             </label>
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{move || h.get(i18n.get()).to_owned()}</p> })}
             {move || {
@@ -277,7 +277,7 @@ pub fn FormField(
                     .map(|e| {
                         view! {
                             <p class="field-error" id=error_id.clone()>
-                                <span class="visually-hidden">{i18n.t().error_prefix}</span>
+                                <span class="visually-hidden">{i18n.t().error_prefix()}</span>
                                 {field_error_text(&e, i18n.t())}
                             </p>
                         }
@@ -313,7 +313,7 @@ pub fn ErrorSummary(
     };
     view! {
         <div class="error-summary" id="error-summary" tabindex="-1" role="alert" hidden=move || items().is_empty()>
-            <h2>{move || i18n.t().error_summary_title}</h2>
+            <h2>{move || i18n.t().error_summary_title()}</h2>
             <ul>
                 {move || {
                     items()

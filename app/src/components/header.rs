@@ -31,8 +31,8 @@ pub fn Header() -> impl IntoView {
                 <a class="brand" href="/">
                     <span class="brand-mark" aria-hidden="true">"▦"</span>
                     <span class="brand-text">
-                        <span class="brand-short">{move || i18n.t().site_short}</span>
-                        <span class="brand-long">{move || i18n.t().site_name}</span>
+                        <span class="brand-short">{move || i18n.t().site_short()}</span>
+                        <span class="brand-long">{move || i18n.t().site_name()}</span>
                     </span>
                 </a>
                 {move || match auth.status.get() {
@@ -43,35 +43,35 @@ pub fn Header() -> impl IntoView {
                         };
                         view! {
                             <a class="account-link" href="/me">
-                                <span class="visually-hidden">{move || i18n.t().account_label}</span>
+                                <span class="visually-hidden">{move || i18n.t().account_label()}</span>
                                 {name}
                             </a>
                         }
                             .into_any()
                     }
-                    AuthStatus::SignedOut => view! { <a class="account-link" href="/sign-in">{move || i18n.t().sign_in}</a> }.into_any(),
+                    AuthStatus::SignedOut => view! { <a class="account-link" href="/sign-in">{move || i18n.t().sign_in()}</a> }.into_any(),
                     AuthStatus::Checking => ().into_any(),
                 }}
                 <button
                     type="button"
                     class="lang-switch"
                     lang=move || other().code()
-                    aria-label=move || i18n.t().switch_language_label
+                    aria-label=move || i18n.t().switch_language_label()
                     on:click=move |_| i18n.set(other())
                 >
-                    {move || i18n.t().switch_language}
+                    {move || i18n.t().switch_language()}
                 </button>
             </div>
-            <nav class="wrap main-nav" aria-label=move || i18n.t().nav_label>
-                <a href="/">{move || i18n.t().nav_home}</a>
-                <a href="/services">{move || i18n.t().nav_services}</a>
-                <a href="/agencies">{move || i18n.t().nav_agencies}</a>
+            <nav class="wrap main-nav" aria-label=move || i18n.t().nav_label()>
+                <a href="/">{move || i18n.t().nav_home()}</a>
+                <a href="/services">{move || i18n.t().nav_services()}</a>
+                <a href="/agencies">{move || i18n.t().nav_agencies()}</a>
                 {move || matches!(auth.status.get(), AuthStatus::SignedIn(_)).then(|| view! {
-                    <a href="/requests">{move || i18n.t().nav_requests}</a>
+                    <a href="/requests">{move || i18n.t().nav_requests()}</a>
                     <a href="/inbox" id="nav-inbox">
                         {move || match auth.unread.get() {
-                            0 => i18n.t().nav_inbox.to_owned(),
-                            n => crate::fmt::fill(i18n.t().nav_inbox_unread, &[("n", &crate::fmt::num(u64::from(n), i18n.get()))]),
+                            0 => i18n.t().nav_inbox().to_owned(),
+                            n => crate::fmt::fill(i18n.t().nav_inbox_unread(), &[("n", &crate::fmt::num(u64::from(n), i18n.get()))]),
                         }}
                     </a>
                 })}

@@ -12,8 +12,8 @@ pub fn InstallPrompt() -> impl IntoView {
     let ios = needs_ios_instructions();
     view! {
         <Show when=move || pwa.can_install.get()>
-            <p><button type="button" class="button secondary" id="install-app" on:click=move |_| pwa.install()>{move || i18n.t().install_button}</button></p>
+            <p><button type="button" class="button secondary" id="install-app" on:click=move |_| pwa.install()>{move || i18n.t().install_button()}</button></p>
         </Show>
-        {ios.then(|| view! { <p class="hint" id="install-ios">{move || i18n.t().install_ios}</p> })}
+        {ios.then(|| view! { <p class="hint" id="install-ios">{move || i18n.t().install_ios()}</p> })}
     }
 }

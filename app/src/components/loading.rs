@@ -9,7 +9,7 @@ pub fn Loading() -> impl IntoView {
     view! {
         <div class="loading" role="status" aria-live="polite">
             <span class="spinner" aria-hidden="true"></span>
-            <span>{move || i18n.t().loading}</span>
+            <span>{move || i18n.t().loading()}</span>
             <div class="skeleton" aria-hidden="true"><span></span><span></span><span></span></div>
         </div>
     }

@@ -11,7 +11,7 @@ pub fn OfflineBanner() -> impl IntoView {
     view! {
         <div class="app-notice offline" role="status">
             <Show when=move || !pwa.online.get()>
-                <p class="wrap" id="offline-banner">{move || i18n.t().offline_banner}</p>
+                <p class="wrap" id="offline-banner">{move || i18n.t().offline_banner()}</p>
             </Show>
         </div>
     }

@@ -8,16 +8,16 @@ use crate::i18n::{use_i18n, use_title};
 #[component]
 pub fn PageLoadFailed() -> impl IntoView {
     let i18n = use_i18n();
-    use_title(move || Some(i18n.t().page_load_failed_title.to_owned()));
+    use_title(move || Some(i18n.t().page_load_failed_title().to_owned()));
     let retry = |_| {
         let _ = window().location().reload();
     };
     view! {
         <div class="wrap narrow">
             <div class="notice notice-error" role="alert">
-                <h1>{move || i18n.t().page_load_failed_title}</h1>
-                <p>{move || i18n.t().page_load_failed_body}</p>
-                <button type="button" class="button" on:click=retry>{move || i18n.t().retry}</button>
+                <h1>{move || i18n.t().page_load_failed_title()}</h1>
+                <p>{move || i18n.t().page_load_failed_body()}</p>
+                <button type="button" class="button" on:click=retry>{move || i18n.t().retry()}</button>
             </div>
         </div>
     }

@@ -14,15 +14,15 @@ pub fn Pager(filter: ServiceFilter, total: usize, #[prop(into)] path: String) ->
         let prev = (page > 1).then(|| filter.with_page(page - 1).href(&path));
         let next = (page < pages).then(|| filter.with_page(page + 1).href(&path));
         view! {
-            <nav class="pager" aria-label=move || i18n.t().pager_label>
-                {prev.map(|href| view! { <a class="button secondary" rel="prev" href=href>{move || i18n.t().pager_prev}</a> })}
+            <nav class="pager" aria-label=move || i18n.t().pager_label()>
+                {prev.map(|href| view! { <a class="button secondary" rel="prev" href=href>{move || i18n.t().pager_prev()}</a> })}
                 <span class="pager-status">
                     {move || {
                         let lang = i18n.get();
-                        fill(i18n.t().pager_status, &[("page", &num(page as u64, lang)), ("pages", &num(pages as u64, lang))])
+                        fill(i18n.t().pager_status(), &[("page", &num(page as u64, lang)), ("pages", &num(pages as u64, lang))])
                     }}
                 </span>
-                {next.map(|href| view! { <a class="button secondary" rel="next" href=href>{move || i18n.t().pager_next}</a> })}
+                {next.map(|href| view! { <a class="button secondary" rel="next" href=href>{move || i18n.t().pager_next()}</a> })}
             </nav>
         }
     })

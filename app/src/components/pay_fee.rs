@@ -57,7 +57,7 @@ pub fn PayFee(request: String, fee_rials: i64) -> impl IntoView {
                 <ReauthPrompt confirmed/>
             </Show>
             <button type="button" class="button" id="pay-fee-button" disabled=move || paying.pending().get()
-                on:click=move |_| { error.set(None); paying.dispatch(()); }>{move || i18n.t().pay_fee_button}</button>
+                on:click=move |_| { error.set(None); paying.dispatch(()); }>{move || i18n.t().pay_fee_button()}</button>
         </section>
     }
 }

@@ -14,8 +14,8 @@ pub fn ProactiveChoicesPanel() -> impl IntoView {
     let choices = signed_in_resource(api::proactive);
     view! {
         <section class="panel" id="proactive" aria-labelledby="proactive-title">
-            <h2 id="proactive-title">{move || i18n.t().proactive_title}</h2>
-            <p>{move || i18n.t().proactive_lead}</p>
+            <h2 id="proactive-title">{move || i18n.t().proactive_title()}</h2>
+            <p>{move || i18n.t().proactive_lead()}</p>
             <AsyncView resource=choices render=move |c| view! { <ChoicesForm c/> }/>
         </section>
     }
@@ -33,7 +33,7 @@ fn ChoicesForm(c: ProactiveChoices) -> impl IntoView {
         async move { api::set_proactive(p).await }
     });
     Effect::new(move || match saving.value().get() {
-        Some(Ok(_)) => saved.set(Some(i18n.t().proactive_saved.to_owned())),
+        Some(Ok(_)) => saved.set(Some(i18n.t().proactive_saved().to_owned())),
         Some(Err(e)) => saved.set(Some(e.message(i18n.t()))),
         None => {}
     });
@@ -47,10 +47,10 @@ fn ChoicesForm(c: ProactiveChoices) -> impl IntoView {
             <div class="checkbox">
                 <input type="checkbox" id="proactive-all-off" prop:checked=move || all_off.get()
                     on:change=move |ev| all_off.set(event_target_checked(&ev))/>
-                <label for="proactive-all-off">{move || i18n.t().proactive_all_off}</label>
+                <label for="proactive-all-off">{move || i18n.t().proactive_all_off()}</label>
             </div>
             <fieldset disabled=move || all_off.get()>
-                <legend>{move || i18n.t().proactive_per_service}</legend>
+                <legend>{move || i18n.t().proactive_per_service()}</legend>
                 {c.services.into_iter().map(|s| {
                     let signal = off.with_value(|o| o.iter().find(|(id, _)| *id == s.service).map(|(_, v)| *v)).unwrap_or_else(|| RwSignal::new(false));
                     let id = format!("proactive-{}", s.service);
@@ -60,13 +60,13 @@ fn ChoicesForm(c: ProactiveChoices) -> impl IntoView {
                             <input type="checkbox" id=id.clone() prop:checked=move || signal.get()
                                 on:change=move |ev| signal.set(event_target_checked(&ev))/>
                             <label for=id>
-                                {move || crate::fmt::fill(i18n.t().proactive_service_off, &[("service", name.get(i18n.get())), ("event", event.get(i18n.get()))])}
+                                {move || crate::fmt::fill(i18n.t().proactive_service_off(), &[("service", name.get(i18n.get())), ("event", event.get(i18n.get()))])}
                             </label>
                         </div>
                     }
                 }).collect_view()}
             </fieldset>
-            <button type="submit" class="button secondary" disabled=move || saving.pending().get()>{move || i18n.t().proactive_save}</button>
+            <button type="submit" class="button secondary" disabled=move || saving.pending().get()>{move || i18n.t().proactive_save()}</button>
             <p role="status">{move || saved.get().unwrap_or_default()}</p>
         </form>
     }

@@ -33,8 +33,8 @@ pub fn ReauthPrompt(confirmed: Callback<()>) -> impl IntoView {
     };
     view! {
         <form class="panel form" id="reauth" on:submit=submit novalidate>
-            <h2>{move || i18n.t().reauth_title}</h2>
-            <p>{move || i18n.t().reauth_lead}</p>
+            <h2>{move || i18n.t().reauth_title()}</h2>
+            <p>{move || i18n.t().reauth_lead()}</p>
             <Show when=move || error.with(Option::is_some)>
                 <p class="error" id="reauth-error" role="alert">{move || error.get().unwrap_or_default()}</p>
             </Show>
@@ -42,15 +42,15 @@ pub fn ReauthPrompt(confirmed: Callback<()>) -> impl IntoView {
                 when=move || sent.get()
                 fallback=move || view! {
                     <button type="button" class="button" id="reauth-send" disabled=move || sending.pending().get()
-                        on:click=move |_| { sending.dispatch(()); }>{move || i18n.t().reauth_send}</button>
+                        on:click=move |_| { sending.dispatch(()); }>{move || i18n.t().reauth_send()}</button>
                 }
             >
                 <div class="field">
-                    <label for="reauth-code">{move || i18n.t().reauth_code}</label>
+                    <label for="reauth-code">{move || i18n.t().reauth_code()}</label>
                     <input id="reauth-code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6" dir="ltr"
                         prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev))/>
                 </div>
-                <button type="submit" class="button" disabled=move || checking.pending().get()>{move || i18n.t().reauth_confirm}</button>
+                <button type="submit" class="button" disabled=move || checking.pending().get()>{move || i18n.t().reauth_confirm()}</button>
             </Show>
         </form>
     }

@@ -31,7 +31,7 @@ pub fn ReplyForm(id: String, sent: Callback<()>) -> impl IntoView {
         let t = text.get_untracked();
         let n = t.trim().chars().count();
         if n == 0 || n > 480 {
-            error.set(Some(i18n.t().request_reply_empty.to_owned()));
+            error.set(Some(i18n.t().request_reply_empty().to_owned()));
             return;
         }
         error.set(None);
@@ -39,11 +39,11 @@ pub fn ReplyForm(id: String, sent: Callback<()>) -> impl IntoView {
     };
     view! {
         <form class="panel reply" id="reply-form" on:submit=submit novalidate>
-            <h2>{move || i18n.t().request_reply_title}</h2>
-            <p>{move || i18n.t().request_reply_lead}</p>
+            <h2>{move || i18n.t().request_reply_title()}</h2>
+            <p>{move || i18n.t().request_reply_lead()}</p>
             <div class="field" class:has-error=move || error.with(Option::is_some)>
-                <label for="reply-text">{move || i18n.t().request_reply_label}</label>
-                <p class="hint" id="reply-hint">{move || i18n.t().request_reply_hint}</p>
+                <label for="reply-text">{move || i18n.t().request_reply_label()}</label>
+                <p class="hint" id="reply-hint">{move || i18n.t().request_reply_hint()}</p>
                 <Show when=move || error.with(Option::is_some)>
                     <p class="error" id="reply-error" role="alert">{move || error.get().unwrap_or_default()}</p>
                 </Show>
@@ -58,7 +58,7 @@ pub fn ReplyForm(id: String, sent: Callback<()>) -> impl IntoView {
                     on:input=move |ev| text.set(event_target_value(&ev))
                 ></textarea>
             </div>
-            <button type="submit" class="button" disabled=move || sending.pending().get()>{move || i18n.t().request_reply_send}</button>
+            <button type="submit" class="button" disabled=move || sending.pending().get()>{move || i18n.t().request_reply_send()}</button>
         </form>
     }
 }

@@ -108,15 +108,15 @@ pub fn SearchBox(
         }
         let n = items.read().len();
         if n == 0 {
-            i18n.t().suggestions_none.to_owned()
+            i18n.t().suggestions_none().to_owned()
         } else {
-            fill(i18n.t().suggestions_count, &[("n", &num(n as u64, i18n.get()))])
+            fill(i18n.t().suggestions_count(), &[("n", &num(n as u64, i18n.get()))])
         }
     };
 
     view! {
         <form role="search" class="search-box" action="/search" method="get" on:submit=on_submit>
-            <label for=id.clone() class="search-label">{move || i18n.t().search_label}</label>
+            <label for=id.clone() class="search-label">{move || i18n.t().search_label()}</label>
             <div class="search-row">
                 <div class="combo">
                     <input
@@ -132,7 +132,7 @@ pub fn SearchBox(
                         enterkeyhint="search"
                         maxlength="200"
                         autofocus=autofocus
-                        placeholder=move || i18n.t().search_placeholder
+                        placeholder=move || i18n.t().search_placeholder()
                         prop:value=move || text.get()
                         on:input=move |ev| {
                             text.set(event_target_value(&ev));
@@ -148,7 +148,7 @@ pub fn SearchBox(
                         id=list_id
                         role="listbox"
                         class="suggestions"
-                        aria-label=move || i18n.t().suggestions_label
+                        aria-label=move || i18n.t().suggestions_label()
                         hidden=move || !shown()
                         on:mousedown=|ev| ev.prevent_default()
                     >
@@ -170,7 +170,7 @@ pub fn SearchBox(
                         />
                     </ul>
                 </div>
-                <button type="submit" class="button">{move || i18n.t().search_button}</button>
+                <button type="submit" class="button">{move || i18n.t().search_button()}</button>
             </div>
             <p class="visually-hidden" role="status" aria-live="polite">{status}</p>
         </form>

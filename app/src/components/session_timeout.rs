@@ -98,7 +98,7 @@ pub fn SessionTimeout() -> impl IntoView {
             aria-describedby="timeout-text"
             on:cancel=move |ev: leptos::ev::Event| ev.prevent_default()
         >
-            <h2 id="timeout-title">{move || i18n.t().timeout_title}</h2>
+            <h2 id="timeout-title">{move || i18n.t().timeout_title()}</h2>
             <p id="timeout-text">
                 // Written only while the warning shows: a closed dialog
                 // needs no text (and formatting it cost the first render).
@@ -108,17 +108,17 @@ pub fn SessionTimeout() -> impl IntoView {
                     }
                     let lang = i18n.get();
                     let words = duration(remaining_s().unwrap_or(0) as i64, Round::Up, lang, i18n.t());
-                    let template = if auth.at_absolute_limit() { i18n.t().timeout_absolute_text } else { i18n.t().timeout_text };
+                    let template = if auth.at_absolute_limit() { i18n.t().timeout_absolute_text() } else { i18n.t().timeout_text() };
                     fill(template, &[("time", &words)])
                 }}
             </p>
             <p class="timeout-clock" aria-hidden="true">{move || if warning() { countdown(remaining_s().unwrap_or(0), i18n.get()) } else { String::new() }}</p>
-            <p class="hint">{move || i18n.t().timeout_kept}</p>
+            <p class="hint">{move || i18n.t().timeout_kept()}</p>
             <div class="button-row">
                 <button type="button" class="button" node_ref=stay_button on:click=stay hidden=move || auth.at_absolute_limit()>
-                    {move || i18n.t().timeout_stay}
+                    {move || i18n.t().timeout_stay()}
                 </button>
-                <button type="button" class="button secondary" on:click=sign_out>{move || i18n.t().sign_out}</button>
+                <button type="button" class="button secondary" on:click=sign_out>{move || i18n.t().sign_out()}</button>
             </div>
         </dialog>
     }

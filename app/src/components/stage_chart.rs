@@ -20,9 +20,9 @@ pub fn StageChart(stages: Vec<StageCount>) -> impl IntoView {
             let (t, lang) = (i18n.t(), i18n.get());
             let items: Vec<String> = counts
                 .iter()
-                .map(|&(s, n)| fill(t.dash_chart_item, &[("stage", stage_label(s, t)), ("n", &num(u64::from(n), lang))]))
+                .map(|&(s, n)| fill(t.dash_chart_item(), &[("stage", stage_label(s, t)), ("n", &num(u64::from(n), lang))]))
                 .collect();
-            fill(t.dash_chart_desc, &[("list", &items.join(if lang == Lang::Fa { "، " } else { ", " }))])
+            fill(t.dash_chart_desc(), &[("list", &items.join(if lang == Lang::Fa { "، " } else { ", " }))])
         }
     };
     let bars = {
@@ -65,17 +65,17 @@ pub fn StageChart(stages: Vec<StageCount>) -> impl IntoView {
                     role="img"
                     aria-labelledby="stage-chart-title stage-chart-desc"
                 >
-                    <title id="stage-chart-title">{move || i18n.t().dash_stages_title}</title>
+                    <title id="stage-chart-title">{move || i18n.t().dash_stages_title()}</title>
                     <desc id="stage-chart-desc">{desc}</desc>
                     {bars}
                 </svg>
             </figure>
             <table class="stage-table">
-                <caption>{move || i18n.t().dash_stages_title}</caption>
+                <caption>{move || i18n.t().dash_stages_title()}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{move || i18n.t().dash_col_stage}</th>
-                        <th scope="col">{move || i18n.t().dash_col_agencies}</th>
+                        <th scope="col">{move || i18n.t().dash_col_stage()}</th>
+                        <th scope="col">{move || i18n.t().dash_col_agencies()}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

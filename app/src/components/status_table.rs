@@ -78,25 +78,25 @@ pub fn StatusTable(report: StatusReport) -> impl IntoView {
     let checked = move || {
         let lang = i18n.get();
         let at = report.value().with(|r| crate::fmt::time(&r.checked_at, lang));
-        let mut text = crate::fmt::fill(i18n.t().status_checked_at, &[("time", &at)]);
+        let mut text = crate::fmt::fill(i18n.t().status_checked_at(), &[("time", &at)]);
         if report.failed() {
             text.push(' ');
-            text.push_str(i18n.t().status_refresh_failed);
+            text.push_str(i18n.t().status_refresh_failed());
         }
         text
     };
     view! {
         <p class="count" role="status">{move || count.get()}</p>
-        <div class="table-wrap" tabindex="0" role="region" aria-label=move || i18n.t().status_title>
+        <div class="table-wrap" tabindex="0" role="region" aria-label=move || i18n.t().status_title()>
             <table class="status-table" node_ref=table>
-                <caption class="visually-hidden">{move || i18n.t().status_title}</caption>
+                <caption class="visually-hidden">{move || i18n.t().status_title()}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{move || i18n.t().status_col_agency}</th>
-                        <th scope="col">{move || i18n.t().status_col_connected}</th>
-                        <th scope="col">{move || i18n.t().status_col_state}</th>
-                        <th scope="col">{move || i18n.t().status_col_latency}</th>
-                        <th scope="col">{move || i18n.t().status_col_last_success}</th>
+                        <th scope="col">{move || i18n.t().status_col_agency()}</th>
+                        <th scope="col">{move || i18n.t().status_col_connected()}</th>
+                        <th scope="col">{move || i18n.t().status_col_state()}</th>
+                        <th scope="col">{move || i18n.t().status_col_latency()}</th>
+                        <th scope="col">{move || i18n.t().status_col_last_success()}</th>
                     </tr>
                 </thead>
                 {(0..count_bodies).map(body).collect_view()}

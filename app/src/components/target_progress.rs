@@ -20,7 +20,7 @@ pub fn TargetProgress(target: TargetStatus, connected: u32) -> impl IntoView {
     let value_text = move || {
         let lang = i18n.get();
         let v = percent_text(value, lang, i18n.t());
-        fill(i18n.t().dash_target_value, &[("value", &v), ("target", &percent(goal, lang))])
+        fill(i18n.t().dash_target_value(), &[("value", &v), ("target", &percent(goal, lang))])
     };
     let fill_x = move || if i18n.get() == Lang::Fa { 100.0 - done } else { 0.0 };
     view! {
@@ -46,14 +46,14 @@ pub fn TargetProgress(target: TargetStatus, connected: u32) -> impl IntoView {
             <p>{value_text}</p>
             <p class="hint">
                 {move || match &due {
-                    Some(d) => fill(i18n.t().dash_target_due, &[("date", &date(d, i18n.get()))]),
-                    None => i18n.t().dash_target_no_due.to_owned(),
+                    Some(d) => fill(i18n.t().dash_target_due(), &[("date", &date(d, i18n.get()))]),
+                    None => i18n.t().dash_target_no_due().to_owned(),
                 }}
             </p>
             <p class="hint">
                 {move || {
                     let lang = i18n.get();
-                    fill(i18n.t().dash_target_agencies, &[("n", &num(u64::from(met), lang)), ("total", &num(u64::from(connected), lang))])
+                    fill(i18n.t().dash_target_agencies(), &[("n", &num(u64::from(met), lang)), ("total", &num(u64::from(connected), lang))])
                 }}
             </p>
         </li>

@@ -13,8 +13,8 @@ pub fn UpdatePrompt() -> impl IntoView {
         <div class="app-notice update" role="status">
             <Show when=move || pwa.update_ready.get()>
                 <div class="wrap notice-row">
-                    <p>{move || i18n.t().update_ready}</p>
-                    <button type="button" class="button" on:click=move |_| pwa.apply_update()>{move || i18n.t().update_reload}</button>
+                    <p>{move || i18n.t().update_ready()}</p>
+                    <button type="button" class="button" on:click=move |_| pwa.apply_update()>{move || i18n.t().update_reload()}</button>
                 </div>
             </Show>
         </div>

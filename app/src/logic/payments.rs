@@ -19,12 +19,12 @@ pub fn payment_is_open(p: &panjere_api::payments::Payment) -> bool {
 /// A bill's refusal in words.
 pub fn bill_error_text(e: BillError, t: &Strings) -> &'static str {
     match e {
-        BillError::BillIdFormat => t.bill_error_bill_id_format,
-        BillError::BillIdCheck => t.bill_error_bill_id_check,
-        BillError::BillKindUnknown => t.bill_error_bill_kind_unknown,
-        BillError::PaymentIdFormat => t.bill_error_payment_id_format,
-        BillError::PaymentIdCheck => t.bill_error_payment_id_check,
-        BillError::NothingDue => t.bill_error_nothing_due,
+        BillError::BillIdFormat => t.bill_error_bill_id_format(),
+        BillError::BillIdCheck => t.bill_error_bill_id_check(),
+        BillError::BillKindUnknown => t.bill_error_bill_kind_unknown(),
+        BillError::PaymentIdFormat => t.bill_error_payment_id_format(),
+        BillError::PaymentIdCheck => t.bill_error_payment_id_check(),
+        BillError::NothingDue => t.bill_error_nothing_due(),
     }
 }
 

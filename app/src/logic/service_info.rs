@@ -8,17 +8,17 @@ use crate::i18n::Strings;
 /// The fee as shown: free, varies, or rials with toman beside.
 pub fn fee_text(fee: Fee, lang: Lang, t: &Strings) -> String {
     match fee {
-        Fee::Free => t.fee_free.to_owned(),
-        Fee::Varies => t.fee_varies.to_owned(),
-        Fee::Fixed { rials } => fill(t.fee_amount, &[("rials", &num(rials, lang)), ("toman", &num(rials / 10, lang))]),
+        Fee::Free => t.fee_free().to_owned(),
+        Fee::Varies => t.fee_varies().to_owned(),
+        Fee::Fixed { rials } => fill(t.fee_amount(), &[("rials", &num(rials, lang)), ("toman", &num(rials / 10, lang))]),
     }
 }
 
 pub fn time_text(days: u32, lang: Lang, t: &Strings) -> String {
     if days == 0 {
-        t.time_instant.to_owned()
+        t.time_instant().to_owned()
     } else {
-        fill(t.time_days, &[("n", &num(u64::from(days), lang))])
+        fill(t.time_days(), &[("n", &num(u64::from(days), lang))])
     }
 }
 
@@ -75,15 +75,15 @@ pub fn how_to_steps<F>(s: &Service<F>) -> Vec<HowStep> {
 pub fn how_step_text(step: HowStep, agency: &str, t: &Strings) -> String {
     let a = [("agency", agency)];
     match step {
-        HowStep::SignIn => t.how_sign_in.to_owned(),
-        HowStep::NoSignIn => t.how_no_sign_in.to_owned(),
-        HowStep::Inquiry => fill(t.how_inquiry, &a),
-        HowStep::ApplyOnline => t.how_apply_online.to_owned(),
-        HowStep::Fetched => t.how_fetched.to_owned(),
-        HowStep::Track => t.how_track.to_owned(),
-        HowStep::PartlyVisit => fill(t.how_partly_visit, &a),
-        HowStep::InPerson => fill(t.how_in_person, &a),
-        HowStep::Smart => t.how_smart.to_owned(),
-        HowStep::Information => t.how_information.to_owned(),
+        HowStep::SignIn => t.how_sign_in().to_owned(),
+        HowStep::NoSignIn => t.how_no_sign_in().to_owned(),
+        HowStep::Inquiry => fill(t.how_inquiry(), &a),
+        HowStep::ApplyOnline => t.how_apply_online().to_owned(),
+        HowStep::Fetched => t.how_fetched().to_owned(),
+        HowStep::Track => t.how_track().to_owned(),
+        HowStep::PartlyVisit => fill(t.how_partly_visit(), &a),
+        HowStep::InPerson => fill(t.how_in_person(), &a),
+        HowStep::Smart => t.how_smart().to_owned(),
+        HowStep::Information => t.how_information().to_owned(),
     }
 }

@@ -16,11 +16,11 @@ use crate::logic::{filter_agencies, Labels};
 pub fn AgenciesPage() -> impl IntoView {
     let i18n = use_i18n();
     let agencies = Fetched::new(api::agencies);
-    use_title(move || Some(i18n.t().agencies_title.to_owned()));
+    use_title(move || Some(i18n.t().agencies_title().to_owned()));
     view! {
         <div class="wrap">
             <AsyncView resource=agencies shell=true render=move |page| view! {
-                <h1>{move || i18n.t().agencies_title}</h1>
+                <h1>{move || i18n.t().agencies_title()}</h1>
                 <AgencyDirectory page/>
             }/>
         </div>
@@ -42,19 +42,19 @@ fn AgencyDirectory(page: Page<Agency>) -> impl IntoView {
         <p class="lead">
             {move || {
                 let lang = i18n.get();
-                fill(i18n.t().agencies_lead, &[("connected", &num(connected as u64, lang)), ("total", &num(total as u64, lang))])
+                fill(i18n.t().agencies_lead(), &[("connected", &num(connected as u64, lang)), ("total", &num(total as u64, lang))])
             }}
         </p>
         <div class="field">
-            <label for="agency-filter">{move || i18n.t().agencies_filter_label}</label>
-            <p class="hint" id="agency-filter-hint">{move || i18n.t().agencies_filter_hint}</p>
+            <label for="agency-filter">{move || i18n.t().agencies_filter_label()}</label>
+            <p class="hint" id="agency-filter-hint">{move || i18n.t().agencies_filter_hint()}</p>
             <input id="agency-filter" type="search" aria-describedby="agency-filter-hint" autocomplete="off"
                 prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))/>
         </div>
         <p class="count" role="status">
             {move || {
                 let n = shown.read().len();
-                if n == 0 { i18n.t().agencies_none.to_owned() } else { fill(i18n.t().agencies_shown, &[("n", &num(n as u64, i18n.get()))]) }
+                if n == 0 { i18n.t().agencies_none().to_owned() } else { fill(i18n.t().agencies_shown(), &[("n", &num(n as u64, i18n.get()))]) }
             }}
         </p>
         // The list as one piece of markup, as the server paints it: 72 cards

@@ -35,7 +35,7 @@ fn AgencyDetailView(detail: AgencyDetail) -> impl IntoView {
     let trail = {
         let name = name.clone();
         Signal::derive(move || {
-            vec![(i18n.t().agencies_title.to_owned(), "/agencies".to_owned()), (name.get(i18n.get()).to_owned(), String::new())]
+            vec![(i18n.t().agencies_title().to_owned(), "/agencies".to_owned()), (name.get(i18n.get()).to_owned(), String::new())]
         })
     };
     let (kind, connected, stage, on) = (a.kind, a.connected, a.stage, a.connected_on.clone());
@@ -48,34 +48,34 @@ fn AgencyDetailView(detail: AgencyDetail) -> impl IntoView {
         {short.map(|s| view! { <p class="subtitle">{move || s.get(i18n.get()).to_owned()}</p> })}
         <p class="lead">{move || desc.get(i18n.get()).to_owned()}</p>
         <dl class="facts">
-            <div><dt>{move || i18n.t().agency_kind}</dt><dd>{move || agency_kind_label(kind, i18n.t())}</dd></div>
+            <div><dt>{move || i18n.t().agency_kind()}</dt><dd>{move || agency_kind_label(kind, i18n.t())}</dd></div>
             <div>
-                <dt>{move || i18n.t().agency_connected}</dt>
+                <dt>{move || i18n.t().agency_connected()}</dt>
                 <dd>
                     {move || match (connected, &on) {
-                        (true, Some(iso)) => view! { <span class="badge ok">{fill(i18n.t().agency_connected_on, &[("date", &date(iso, i18n.get()))])}</span> }.into_any(),
-                        _ => view! { <span class="badge warn">{i18n.t().agency_not_connected}</span> }.into_any(),
+                        (true, Some(iso)) => view! { <span class="badge ok">{fill(i18n.t().agency_connected_on(), &[("date", &date(iso, i18n.get()))])}</span> }.into_any(),
+                        _ => view! { <span class="badge warn">{i18n.t().agency_not_connected()}</span> }.into_any(),
                     }}
                 </dd>
             </div>
             {connected.then(|| view! {
                 <div>
-                    <dt>{move || i18n.t().agency_stage_label}</dt>
+                    <dt>{move || i18n.t().agency_stage_label()}</dt>
                     <dd>
-                        {move || fill(i18n.t().agency_stage, &[("n", &num(u64::from(stage), i18n.get())), ("name", stage_label(stage, i18n.t()))])}
+                        {move || fill(i18n.t().agency_stage(), &[("n", &num(u64::from(stage), i18n.get())), ("name", stage_label(stage, i18n.t()))])}
                         " "
-                        <a href="/dashboard">{move || i18n.t().agency_stage_how}</a>
+                        <a href="/dashboard">{move || i18n.t().agency_stage_how()}</a>
                     </dd>
                 </div>
             })}
             {website.map(|w| {
                 let text = w.clone();
                 view! {
-                    <div><dt>{move || i18n.t().agency_website}</dt><dd><a href=w rel="external noopener" dir="ltr">{text}</a></dd></div>
+                    <div><dt>{move || i18n.t().agency_website()}</dt><dd><a href=w rel="external noopener" dir="ltr">{text}</a></dd></div>
                 }
             })}
         </dl>
-        <h2>{move || i18n.t().agency_services_title}</h2>
+        <h2>{move || i18n.t().agency_services_title()}</h2>
         <ServiceList items=detail.services/>
     }
 }

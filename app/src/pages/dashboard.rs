@@ -19,21 +19,21 @@ use crate::i18n::{use_i18n, use_title};
 pub fn DashboardPage() -> impl IntoView {
     let i18n = use_i18n();
     let stats = Fetched::new(api::stats);
-    use_title(move || Some(i18n.t().dash_title.to_owned()));
+    use_title(move || Some(i18n.t().dash_title().to_owned()));
     // The heading, lead and the headline section's own words are the page's
     // at once (the server paints them, `Paint::Dashboard`); the figures
     // follow under them, so nothing above moves when they arrive.
     view! {
         <div class="wrap dashboard">
-            <h1>{move || i18n.t().dash_title}</h1>
-            <p class="lead">{move || i18n.t().dash_lead}</p>
+            <h1>{move || i18n.t().dash_title()}</h1>
+            <p class="lead">{move || i18n.t().dash_lead()}</p>
             <section aria-labelledby="dash-headline">
-                <h2 id="dash-headline">{move || i18n.t().dash_headline_title}</h2>
-                <p class="hint" id="smart-rule">{move || i18n.t().dash_smart_rule}</p>
+                <h2 id="dash-headline">{move || i18n.t().dash_headline_title()}</h2>
+                <p class="hint" id="smart-rule">{move || i18n.t().dash_smart_rule()}</p>
                 <AsyncView resource=stats render=move |s: Stats| {
                     let today = s.today.clone();
                     view! {
-                        <p class="hint">{move || fill(i18n.t().dash_as_of, &[("date", &date(&today, i18n.get()))])}</p>
+                        <p class="hint">{move || fill(i18n.t().dash_as_of(), &[("date", &date(&today, i18n.get()))])}</p>
                         <HeadlineFigures national=s.national/>
                     }
                 }/>
@@ -54,40 +54,40 @@ fn Dashboard(stats: Stats) -> impl IntoView {
     let targets = targets.into_iter().map(|target| view! { <TargetProgress target connected/> }).collect_view();
     view! {
         <section aria-labelledby="dash-targets">
-            <h2 id="dash-targets">{move || i18n.t().dash_targets_title}</h2>
+            <h2 id="dash-targets">{move || i18n.t().dash_targets_title()}</h2>
             <ul class="targets">{targets}</ul>
         </section>
         // Far below the fold: each section is painted with its heading
         // first, then filled in a task of its own, which the browser does
         // not lay out until the reader comes near (`content-visibility`).
         <section aria-labelledby="dash-claims" id="claims">
-            <h2 id="dash-claims">{move || i18n.t().dash_claims_title}</h2>
+            <h2 id="dash-claims">{move || i18n.t().dash_claims_title()}</h2>
             <Later after_paint=true><Claims differences=differences.clone()/></Later>
         </section>
         <section aria-labelledby="dash-stages">
-            <h2 id="dash-stages">{move || i18n.t().dash_stages_title}</h2>
+            <h2 id="dash-stages">{move || i18n.t().dash_stages_title()}</h2>
             <Later after_paint=true><StageChart stages=stages.clone()/></Later>
         </section>
         <section aria-labelledby="dash-table">
-            <h2 id="dash-table">{move || i18n.t().dash_table_title}</h2>
+            <h2 id="dash-table">{move || i18n.t().dash_table_title()}</h2>
             <AgencyStatsTable agencies/>
         </section>
         <section aria-labelledby="dash-open-data">
-            <h2 id="dash-open-data">{move || i18n.t().dash_open_data_title}</h2>
-            <p>{move || i18n.t().dash_open_data_lead}</p>
+            <h2 id="dash-open-data">{move || i18n.t().dash_open_data_title()}</h2>
+            <p>{move || i18n.t().dash_open_data_lead()}</p>
             <ul class="downloads">
-                <li><a href="/api/stats/agencies.csv" download rel="external" id="download-csv">{move || i18n.t().dash_download_csv}</a></li>
-                <li><a href="/api/stats.json" download rel="external" id="download-json">{move || i18n.t().dash_download_json}</a></li>
-                <li><a href="/api/stats/datapackage.json" rel="external">{move || i18n.t().dash_download_schema}</a></li>
+                <li><a href="/api/stats/agencies.csv" download rel="external" id="download-csv">{move || i18n.t().dash_download_csv()}</a></li>
+                <li><a href="/api/stats.json" download rel="external" id="download-json">{move || i18n.t().dash_download_json()}</a></li>
+                <li><a href="/api/stats/datapackage.json" rel="external">{move || i18n.t().dash_download_schema()}</a></li>
             </ul>
         </section>
         <section aria-labelledby="dash-help" class="help">
-            <h2 id="dash-help">{move || i18n.t().dash_help_title}</h2>
-            <p>{move || i18n.t().dash_help_levels}</p>
-            <p>{move || i18n.t().dash_help_inquiries}</p>
-            <p>{move || i18n.t().dash_help_stage}</p>
-            <p>{move || i18n.t().dash_help_verdict}</p>
-            <p>{move || i18n.t().dash_help_percent}</p>
+            <h2 id="dash-help">{move || i18n.t().dash_help_title()}</h2>
+            <p>{move || i18n.t().dash_help_levels()}</p>
+            <p>{move || i18n.t().dash_help_inquiries()}</p>
+            <p>{move || i18n.t().dash_help_stage()}</p>
+            <p>{move || i18n.t().dash_help_verdict()}</p>
+            <p>{move || i18n.t().dash_help_percent()}</p>
         </section>
     }
 }

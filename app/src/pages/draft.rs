@@ -184,11 +184,11 @@ fn DraftForm(d: Draft, s: Service) -> impl IntoView {
                         {step_fields().into_iter().map(|field| view! { <FormField field state draft=draft_id.get_value()/> }).collect_view()}
                         <div class="button-row">
                             <button type="submit" class="button" id="continue" aria-disabled=move || busy.get().to_string()>
-                                {move || i18n.t().apply_save_continue}
+                                {move || i18n.t().apply_save_continue()}
                             </button>
                             {move || (step.get() > 1).then(|| view! {
                                 <button type="button" class="button secondary" on:click=move |_| save(Some(step.get_untracked() - 1))>
-                                    {i18n.t().apply_back}
+                                    {i18n.t().apply_back()}
                                 </button>
                             })}
                         </div>
@@ -200,12 +200,12 @@ fn DraftForm(d: Draft, s: Service) -> impl IntoView {
         {move || (step.get() == review).then(|| view! {
             <div class="button-row">
                 <button type="button" class="button" id="submit-application" on:click=submit aria-disabled=move || busy.get().to_string()>
-                    {move || i18n.t().apply_submit}
+                    {move || i18n.t().apply_submit()}
                 </button>
-                <button type="button" class="button secondary" on:click=move |_| save(Some(count))>{move || i18n.t().apply_back}</button>
+                <button type="button" class="button secondary" on:click=move |_| save(Some(count))>{move || i18n.t().apply_back()}</button>
             </div>
         })}
-        <p class="hint" role="status">{move || fill(i18n.t().apply_saved_at, &[("time", &crate::fmt::time(&saved_at.get(), i18n.get()))])}</p>
+        <p class="hint" role="status">{move || fill(i18n.t().apply_saved_at(), &[("time", &crate::fmt::time(&saved_at.get(), i18n.get()))])}</p>
     }
 }
 
@@ -233,7 +233,7 @@ fn Review(form: Form, state: FormState, step: RwSignal<u32>) -> impl IntoView {
                     <dd>{value}</dd>
                     <dd class="change">
                         <button type="button" class="link-button" on:click=move |_| step.set(at)>
-                            {move || i18n.t().apply_change}
+                            {move || i18n.t().apply_change()}
                             <span class="visually-hidden">{move || format!(" {}", f.label.get(i18n.get()))}</span>
                         </button>
                     </dd>
@@ -247,11 +247,11 @@ fn Review(form: Form, state: FormState, step: RwSignal<u32>) -> impl IntoView {
         {(!inquiries.is_empty())
             .then(|| {
                 view! {
-                    <h2>{move || i18n.t().apply_window_asks}</h2>
+                    <h2>{move || i18n.t().apply_window_asks()}</h2>
                     <ul>{inquiries.into_iter().map(|i| view! { <li>{move || i.label.get(i18n.get()).to_owned()}</li> }).collect_view()}</ul>
                 }
             })}
-        <p>{move || i18n.t().apply_declaration}</p>
+        <p>{move || i18n.t().apply_declaration()}</p>
     }
 }
 

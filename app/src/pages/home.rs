@@ -28,7 +28,7 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <section class="hero">
             <div class="wrap">
-                <h1>{move || i18n.t().home_title}</h1>
+                <h1>{move || i18n.t().home_title()}</h1>
                 <p class="lead">
                     // The same sentence as index.html's shell until the
                     // counts arrive: the hero keeps its height (no layout
@@ -38,10 +38,10 @@ pub fn HomePage() -> impl IntoView {
                     {move || match popular.get().and_then(Result::ok) {
                         Some((s, a)) => {
                             let lang = i18n.get();
-                            let counts = fill(i18n.t().home_lead, &[("services", &num(s.total as u64, lang)), ("agencies", &num(a as u64, lang))]);
+                            let counts = fill(i18n.t().home_lead(), &[("services", &num(s.total as u64, lang)), ("agencies", &num(a as u64, lang))]);
                             view! { <span>{counts}</span> }.into_any()
                         }
-                        None => i18n.t().home_lead_loading.into_any(),
+                        None => i18n.t().home_lead_loading().into_any(),
                     }}
                 </p>
                 <SearchBox id="home-search"/>
@@ -51,19 +51,19 @@ pub fn HomePage() -> impl IntoView {
         <Later>
             <div class="wrap">
                 <section aria-labelledby="popular-h">
-                    <h2 id="popular-h">{move || i18n.t().popular_title}</h2>
+                    <h2 id="popular-h">{move || i18n.t().popular_title()}</h2>
                     // Holds a screen's height while loading, so what follows
                     // starts below the fold and is not pushed down in view.
                     <div class="reserve">
                         <AsyncView resource=popular render=|(page, _)| view! { <ServiceList items=page.items.into_iter().take(POPULAR).collect()/> }/>
                     </div>
-                    <p><a class="more" href="/services">{move || i18n.t().all_services_link}</a></p>
+                    <p><a class="more" href="/services">{move || i18n.t().all_services_link()}</a></p>
                 </section>
                 // The topics arrive with the most used services: they are built
                 // in the task after those.
                 <AsyncView resource=topics render=move |c: Categories| view! { <Later><Topics categories=c.clone()/></Later> }/>
-                <p><a class="more" href="/agencies">{move || i18n.t().all_agencies_link}</a></p>
-                <p><a class="more" href="/dashboard">{move || i18n.t().home_dashboard_link}</a></p>
+                <p><a class="more" href="/agencies">{move || i18n.t().all_agencies_link()}</a></p>
+                <p><a class="more" href="/dashboard">{move || i18n.t().home_dashboard_link()}</a></p>
             </div>
         </Later>
     }
@@ -78,7 +78,7 @@ fn Topics(categories: Categories) -> impl IntoView {
             <li>
                 <a class="tile" href=href>
                     <span class="tile-name">{move || name.get(i18n.get()).to_owned()}</span>
-                    <span class="tile-count">{move || fill(i18n.t().services_count, &[("n", &num(count as u64, i18n.get()))])}</span>
+                    <span class="tile-count">{move || fill(i18n.t().services_count(), &[("n", &num(count as u64, i18n.get()))])}</span>
                 </a>
             </li>
         }
@@ -87,14 +87,14 @@ fn Topics(categories: Categories) -> impl IntoView {
     let events = categories.life_events;
     view! {
         <section aria-labelledby="topics-h">
-            <h2 id="topics-h">{move || i18n.t().categories_title}</h2>
+            <h2 id="topics-h">{move || i18n.t().categories_title()}</h2>
             <ul class="tiles">{cats}</ul>
         </section>
         // The second grid in a task of its own: each is a long list.
         <Later>
             <section aria-labelledby="events-h">
-                <h2 id="events-h">{move || i18n.t().events_title}</h2>
-                <p>{move || i18n.t().events_lead}</p>
+                <h2 id="events-h">{move || i18n.t().events_title()}</h2>
+                <p>{move || i18n.t().events_lead()}</p>
                 <ul class="tiles events">
                     {events.clone().into_iter().map(|e| tile(format!("/life-events/{}", e.id), e.name, e.service_count)).collect_view()}
                 </ul>

@@ -13,7 +13,7 @@ use crate::logic::Labels;
 #[component]
 pub fn InboxPage() -> impl IntoView {
     let i18n = use_i18n();
-    use_title(move || Some(i18n.t().inbox_title.to_owned()));
+    use_title(move || Some(i18n.t().inbox_title().to_owned()));
     view! {
         <InboxList/>
     }
@@ -52,7 +52,7 @@ fn InboxList() -> impl IntoView {
     });
     view! {
         <div class="wrap narrow">
-            <h1>{move || i18n.t().inbox_title}</h1>
+            <h1>{move || i18n.t().inbox_title()}</h1>
             // The inbox the server painted stays while the app loads it.
             <AsyncView resource=inbox part=".inbox-list" render=move |i| view! { <InboxItems inbox=i read/> }/>
         </div>

@@ -20,7 +20,7 @@ use crate::logic::{accept_values, asked_fields, is_open, part_field, status_labe
 #[component]
 pub fn OfferPage() -> impl IntoView {
     let i18n = use_i18n();
-    use_title(move || Some(i18n.t().offer_title.to_owned()));
+    use_title(move || Some(i18n.t().offer_title().to_owned()));
     view! {
         <OfferLoader/>
     }
@@ -79,12 +79,12 @@ fn OfferView(o: Offer, refresh: Callback<()>) -> impl IntoView {
     Effect::new(move || match accepting.value().get() {
         Some(Ok(_)) => refresh.run(()),
         Some(Err(FetchError::Refused { code, .. })) if code == "conflict" => {
-            general.set(Some(i18n.t().offer_closed.to_owned()));
+            general.set(Some(i18n.t().offer_closed().to_owned()));
             refresh.run(());
         }
         Some(Err(FetchError::Refused { fields: Some(f), .. })) => {
             state.errors.set(f.read());
-            general.set(Some(i18n.t().offer_fix_fields.to_owned()));
+            general.set(Some(i18n.t().offer_fix_fields().to_owned()));
         }
         Some(Err(e)) => general.set(Some(e.message(i18n.t()))),
         None => {}
@@ -101,7 +101,7 @@ fn OfferView(o: Offer, refresh: Callback<()>) -> impl IntoView {
             let typed = state.values.get_untracked();
             accepting.dispatch(offer.with_value(|o| accept_values(o, &typed)));
         } else {
-            general.set(Some(i18n.t().offer_fix_fields.to_owned()));
+            general.set(Some(i18n.t().offer_fix_fields().to_owned()));
         }
     };
     let open = is_open(&o);
@@ -121,7 +121,7 @@ fn OfferView(o: Offer, refresh: Callback<()>) -> impl IntoView {
             }).collect_view()}
         </ol>
         {(!timeline.is_empty()).then(|| view! {
-            <h2>{move || i18n.t().offer_timeline}</h2>
+            <h2>{move || i18n.t().offer_timeline()}</h2>
             <ol class="timeline" id="bundle-timeline">
                 {timeline.into_iter().map(|e| {
                     let st = e.status.clone();
@@ -141,18 +141,18 @@ fn OfferView(o: Offer, refresh: Callback<()>) -> impl IntoView {
             <p class="error" role="alert" id="offer-error">{move || general.get().unwrap_or_default()}</p>
         </Show>
         {open.then(|| view! {
-            <p class="hint">{move || fill(i18n.t().offer_expires, &[("date", &crate::fmt::date(expires_at.get(..10).unwrap_or(""), i18n.get()))])}</p>
+            <p class="hint">{move || fill(i18n.t().offer_expires(), &[("date", &crate::fmt::date(expires_at.get(..10).unwrap_or(""), i18n.get()))])}</p>
             <div class="button-row">
                 <button type="button" class="button" id="accept-offer" on:click=accept disabled=move || accepting.pending().get()>
-                    {move || i18n.t().offer_accept}
+                    {move || i18n.t().offer_accept()}
                 </button>
                 <button type="button" class="button secondary" id="decline-offer" on:click=move |_| { declining.dispatch(()); }
                     disabled=move || declining.pending().get()>
-                    {move || i18n.t().offer_decline}
+                    {move || i18n.t().offer_decline()}
                 </button>
             </div>
         })}
-        <p class="hint"><a href="/me#proactive">{move || i18n.t().offer_opt_out_hint}</a></p>
+        <p class="hint"><a href="/me#proactive">{move || i18n.t().offer_opt_out_hint()}</a></p>
     }
 }
 
@@ -174,7 +174,7 @@ fn Part(p: OfferPart, state: FormState, open: bool) -> impl IntoView {
                         <dt>{move || f.label.get(i18n.get()).to_owned()}</dt>
                         <dd>
                             {move || f.value.get(i18n.get()).to_owned()}
-                            <span class="hint">{move || fill(i18n.t().offer_from, &[("agency", f.source_name.get(i18n.get()))])}</span>
+                            <span class="hint">{move || fill(i18n.t().offer_from(), &[("agency", f.source_name.get(i18n.get()))])}</span>
                         </dd>
                     </div>
                 }).collect_view()}
@@ -188,7 +188,7 @@ fn Part(p: OfferPart, state: FormState, open: bool) -> impl IntoView {
                 let (class, data, label) = (format!("badge req-{st}"), st.clone(), st);
                 view! {
                     <p class="offer-request">
-                        <a href=format!("/requests/{id}")>{move || i18n.t().request_tracking_code}" "<span dir="ltr">{code}</span></a>
+                        <a href=format!("/requests/{id}")>{move || i18n.t().request_tracking_code()}" "<span dir="ltr">{code}</span></a>
                         " · "
                         <span class=class data-part-status=data>{move || status_label(&label, i18n.t())}</span>
                     </p>

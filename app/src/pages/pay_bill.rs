@@ -17,7 +17,7 @@ type Errors = (Option<String>, Option<String>);
 #[component]
 pub fn PayBillPage() -> impl IntoView {
     let i18n = use_i18n();
-    use_title(move || Some(i18n.t().bill_title.to_owned()));
+    use_title(move || Some(i18n.t().bill_title().to_owned()));
     let query = use_query_map();
     let bill_id = RwSignal::new(query.with_untracked(|q| q.get("bill_id").unwrap_or_default()));
     let payment_id = RwSignal::new(query.with_untracked(|q| q.get("payment_id").unwrap_or_default()));
@@ -91,24 +91,24 @@ pub fn PayBillPage() -> impl IntoView {
     };
     view! {
         <div class="wrap narrow">
-            <h1>{move || i18n.t().bill_title}</h1>
-            <p class="lead">{move || i18n.t().bill_lead}</p>
+            <h1>{move || i18n.t().bill_title()}</h1>
+            <p class="lead">{move || i18n.t().bill_lead()}</p>
             <form class="form" id="pay-bill" on:submit=submit novalidate>
-                {field("bill_id", |t| t.bill_id, bill_id, |e| e.0.clone())}
-                {field("payment_id", |t| t.payment_id, payment_id, |e| e.1.clone())}
+                {field("bill_id", |t| t.bill_id(), bill_id, |e| e.0.clone())}
+                {field("payment_id", |t| t.payment_id(), payment_id, |e| e.1.clone())}
                 {move || parsed().and_then(Result::ok).map(|b| {
                     let kind = b.kind.name();
                     view! {
                         <dl class="summary-list" id="bill-summary">
-                            <div class="summary-row"><dt>{move || i18n.t().bill_kind}</dt><dd>{kind.get(i18n.get()).to_owned()}</dd></div>
-                            <div class="summary-row"><dt>{move || i18n.t().pay_amount}</dt><dd id="bill-amount">{rials_text(b.amount_rials.max(0) as u64, i18n.t())}</dd></div>
+                            <div class="summary-row"><dt>{move || i18n.t().bill_kind()}</dt><dd>{kind.get(i18n.get()).to_owned()}</dd></div>
+                            <div class="summary-row"><dt>{move || i18n.t().pay_amount()}</dt><dd id="bill-amount">{rials_text(b.amount_rials.max(0) as u64, i18n.t())}</dd></div>
                         </dl>
                     }
                 })}
                 <Show when=move || error.with(Option::is_some)>
                     <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
                 </Show>
-                <button type="submit" class="button" id="pay-bill-button" disabled=move || paying.pending().get()>{move || i18n.t().bill_pay}</button>
+                <button type="submit" class="button" id="pay-bill-button" disabled=move || paying.pending().get()>{move || i18n.t().bill_pay()}</button>
             </form>
             // Its own form, after the bill's (forms do not nest).
             <Show when=move || reauth.get()>

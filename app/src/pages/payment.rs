@@ -19,7 +19,7 @@ pub fn PaymentPage() -> impl IntoView {
         let id = id();
         async move { api::payment(&id).await }
     });
-    use_title(move || Some(i18n.t().pay_title.to_owned()));
+    use_title(move || Some(i18n.t().pay_title().to_owned()));
     view! {
         <div class="wrap narrow">
             <AsyncView resource=payment shell=true render=move |p| view! { <PaymentView p/> }/>
@@ -53,12 +53,12 @@ fn PaymentView(p: Payment) -> impl IntoView {
     view! {
         <div class="receipt-top" inner_html=move || top.get()></div>
         <div class="button-row no-print">
-            {move || again.get().map(|r| view! { <a class="button" id="pay-again" href=format!("/requests/{r}")>{move || i18n.t().pay_again}</a> })}
-            {move || request.get().map(|r| view! { <a class="button secondary" href=format!("/requests/{r}")>{move || i18n.t().pay_to_request}</a> })}
+            {move || again.get().map(|r| view! { <a class="button" id="pay-again" href=format!("/requests/{r}")>{move || i18n.t().pay_again()}</a> })}
+            {move || request.get().map(|r| view! { <a class="button secondary" href=format!("/requests/{r}")>{move || i18n.t().pay_to_request()}</a> })}
             {move || success.get().then(|| view! {
-                <button type="button" class="button secondary" on:click=move |_| { let _ = window().print(); }>{move || i18n.t().request_print}</button>
+                <button type="button" class="button secondary" on:click=move |_| { let _ = window().print(); }>{move || i18n.t().request_print()}</button>
             })}
-            <a class="button secondary" href="/payments">{move || i18n.t().payments_title}</a>
+            <a class="button secondary" href="/payments">{move || i18n.t().payments_title()}</a>
         </div>
     }
 }

@@ -13,19 +13,19 @@ const PAINTED_LIST: &str = "#payments, .empty";
 #[component]
 pub fn PaymentsPage() -> impl IntoView {
     let i18n = use_i18n();
-    use_title(move || Some(i18n.t().payments_title.to_owned()));
+    use_title(move || Some(i18n.t().payments_title().to_owned()));
     let list = painted_resource(api::payments);
     view! {
         <div class="wrap narrow">
-            <h1>{move || i18n.t().payments_title}</h1>
-            <p><a class="button" href="/pay">{move || i18n.t().bill_title}</a></p>
+            <h1>{move || i18n.t().payments_title()}</h1>
+            <p><a class="button" href="/pay">{move || i18n.t().bill_title()}</a></p>
             // The list the server painted stays while the app loads it.
             <AsyncView
                 resource=list
                 part=PAINTED_LIST
                 render=move |r| {
                     if r.items.is_empty() {
-                        view! { <p class="empty">{move || i18n.t().payments_none}</p> }.into_any()
+                        view! { <p class="empty">{move || i18n.t().payments_none()}</p> }.into_any()
                     } else {
                         view! { <PaymentList items=r.items id="payments" top=true/> }.into_any()
                     }

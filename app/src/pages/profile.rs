@@ -15,7 +15,7 @@ use crate::logic::ReceiptLabels;
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let i18n = use_i18n();
-    use_title(move || Some(i18n.t().profile_title.to_owned()));
+    use_title(move || Some(i18n.t().profile_title().to_owned()));
     view! {
         <ProfileContent/>
     }
@@ -39,7 +39,7 @@ fn ProfileContent() -> impl IntoView {
     };
     view! {
         <div class="wrap narrow">
-            <h1>{move || i18n.t().profile_title}</h1>
+            <h1>{move || i18n.t().profile_title()}</h1>
             // The profile the server painted stays while the app loads it.
             <AsyncView resource=profile part=".profile-details" render=|p| view! { <ProfileDetails p/> }/>
             // Below the profile once it has come (or failed): shown before,
@@ -47,10 +47,10 @@ fn ProfileContent() -> impl IntoView {
             <Show when=move || profile.get().is_some()>
                 <ProactiveChoicesPanel/>
                 <div class="button-row">
-                    <a class="button secondary" href="/me/sessions">{move || i18n.t().sessions_title}</a>
-                    <a class="button secondary" href="/me/data-use">{move || i18n.t().profile_data_use}</a>
-                    <a class="button secondary" href="/requests">{move || i18n.t().requests_title}</a>
-                    <button type="button" class="button secondary" id="sign-out" on:click=sign_out>{move || i18n.t().sign_out}</button>
+                    <a class="button secondary" href="/me/sessions">{move || i18n.t().sessions_title()}</a>
+                    <a class="button secondary" href="/me/data-use">{move || i18n.t().profile_data_use()}</a>
+                    <a class="button secondary" href="/requests">{move || i18n.t().requests_title()}</a>
+                    <button type="button" class="button secondary" id="sign-out" on:click=sign_out>{move || i18n.t().sign_out()}</button>
                 </div>
             </Show>
         </div>

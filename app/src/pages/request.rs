@@ -30,7 +30,7 @@ fn RequestLoader() -> impl IntoView {
         let id = id();
         async move { api::request(&id).await }
     });
-    use_title(move || Some(i18n.t().request_title.to_owned()));
+    use_title(move || Some(i18n.t().request_title().to_owned()));
     let fresh = move || query.read().get("new").is_some();
     view! {
         <div class="wrap narrow">
@@ -73,8 +73,8 @@ fn Receipt(r: RequestDetail, fresh: bool) -> impl IntoView {
         <div class="receipt-payments" inner_html=move || payments.get()></div>
         <div class="receipt-record" inner_html=move || record.get()></div>
         <div class="button-row no-print">
-            <button type="button" class="button secondary" on:click=move |_| { let _ = window().print(); }>{move || i18n.t().request_print}</button>
-            <a class="button secondary" href="/requests">{move || i18n.t().requests_title}</a>
+            <button type="button" class="button secondary" on:click=move |_| { let _ = window().print(); }>{move || i18n.t().request_print()}</button>
+            <a class="button secondary" href="/requests">{move || i18n.t().requests_title()}</a>
         </div>
     }
 }

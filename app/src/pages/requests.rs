@@ -11,7 +11,7 @@ use crate::logic::status_label;
 #[component]
 pub fn RequestsPage() -> impl IntoView {
     let i18n = use_i18n();
-    use_title(move || Some(i18n.t().requests_title.to_owned()));
+    use_title(move || Some(i18n.t().requests_title().to_owned()));
     view! {
         <RequestList/>
     }
@@ -24,12 +24,12 @@ fn RequestList() -> impl IntoView {
     let filter = RwSignal::new(String::new());
     view! {
         <div class="wrap narrow">
-            <h1>{move || i18n.t().requests_title}</h1>
-            <p><a href="/payments" id="my-payments">{move || i18n.t().payments_title}</a></p>
+            <h1>{move || i18n.t().requests_title()}</h1>
+            <p><a href="/payments" id="my-payments">{move || i18n.t().payments_title()}</a></p>
             <div class="field">
-                <label for="status-filter">{move || i18n.t().requests_filter}</label>
+                <label for="status-filter">{move || i18n.t().requests_filter()}</label>
                 <select id="status-filter" on:change=move |ev| filter.set(event_target_value(&ev))>
-                    <option value="">{move || i18n.t().requests_all}</option>
+                    <option value="">{move || i18n.t().requests_all()}</option>
                     {STATUSES.iter().map(|s| view! { <option value=*s>{move || status_label(s, i18n.t())}</option> }).collect_view()}
                 </select>
             </div>
@@ -41,7 +41,7 @@ fn RequestList() -> impl IntoView {
                         let f = filter.get();
                         let shown: Vec<RequestSummary> = items.iter().filter(|r| f.is_empty() || r.status == f).cloned().collect();
                         if shown.is_empty() {
-                            view! { <p class="empty">{i18n.t().requests_none}</p> }.into_any()
+                            view! { <p class="empty">{i18n.t().requests_none()}</p> }.into_any()
                         } else {
                             view! { <ul class="session-list" id="requests">{shown.into_iter().map(|r| view! { <RequestCard r/> }).collect_view()}</ul> }.into_any()
                         }

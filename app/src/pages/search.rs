@@ -28,8 +28,8 @@ pub fn SearchPage() -> impl IntoView {
         }
     });
     let heading = move || match filter.read().q.clone() {
-        Some(q) => fill(i18n.t().search_results_for, &[("q", &q)]),
-        None => i18n.t().search_title.to_owned(),
+        Some(q) => fill(i18n.t().search_results_for(), &[("q", &q)]),
+        None => i18n.t().search_title().to_owned(),
     };
     use_title(move || Some(heading()));
     view! {
@@ -42,12 +42,12 @@ pub fn SearchPage() -> impl IntoView {
                 resource=results
                 part=".results"
                 render=move |page| match page {
-                    None => view! { <p class="empty">{move || i18n.t().search_empty_query}</p> }.into_any(),
+                    None => view! { <p class="empty">{move || i18n.t().search_empty_query()}</p> }.into_any(),
                     Some(page) if page.total == 0 => view! {
                         <div class="empty" role="status">
-                            <h2>{move || i18n.t().search_no_results}</h2>
-                            <p>{move || i18n.t().search_no_results_hint}</p>
-                            <p><a href="/">{move || i18n.t().categories_title}</a></p>
+                            <h2>{move || i18n.t().search_no_results()}</h2>
+                            <p>{move || i18n.t().search_no_results_hint()}</p>
+                            <p><a href="/">{move || i18n.t().categories_title()}</a></p>
                         </div>
                     }.into_any(),
                     Some(page) => {

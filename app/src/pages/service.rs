@@ -58,13 +58,13 @@ fn ServiceDetail(s: ServiceOverview) -> impl IntoView {
                 <LevelBadge level/>
             </p>
             <section aria-labelledby="what-h">
-                <h2 id="what-h">{move || i18n.t().service_what}</h2>
+                <h2 id="what-h">{move || i18n.t().service_what()}</h2>
                 <p class="lead">{tr(&s.summary)}</p>
                 {s.content.iter().map(|p| view! { <p class="content">{tr(p)}</p> }).collect_view()}
             </section>
             {(!s.related.is_empty()).then(|| view! {
                 <section aria-labelledby="related-h">
-                    <h2 id="related-h">{move || i18n.t().service_related}</h2>
+                    <h2 id="related-h">{move || i18n.t().service_related()}</h2>
                     <ul class="related" id="related-services">
                         {s.related.iter().map(|r| view! { <li><a href=format!("/services/{}", r.id)>{tr(&r.name)}</a></li> }).collect_view()}
                     </ul>
@@ -75,22 +75,22 @@ fn ServiceDetail(s: ServiceOverview) -> impl IntoView {
                 view! {
                     <p class="start">
                         <a class="button start" id="use-service" href=href>
-                            {move || if kind == panjere_api::ServiceKind::Inquiry { i18n.t().service_start_inquiry } else { i18n.t().service_start_application }}
+                            {move || if kind == panjere_api::ServiceKind::Inquiry { i18n.t().service_start_inquiry() } else { i18n.t().service_start_application() }}
                         </a>
                     </p>
-                    <p class="hint">{move || i18n.t().service_start_sign_in}</p>
+                    <p class="hint">{move || i18n.t().service_start_sign_in()}</p>
                 }
             })}
             <section aria-labelledby="facts-h">
-                <h2 id="facts-h">{move || i18n.t().service_facts}</h2>
+                <h2 id="facts-h">{move || i18n.t().service_facts()}</h2>
                 <dl class="facts">
-                    <div><dt>{move || i18n.t().service_agency}</dt><dd><a href=agency_href>{tr(&s.agency_name)}</a></dd></div>
-                    <div><dt>{move || i18n.t().service_kind}</dt><dd>{move || kind_label(kind, i18n.t())}</dd></div>
-                    <div><dt>{move || i18n.t().service_who}</dt><dd>{move || audience_label(audience, i18n.t())}</dd></div>
-                    <div><dt>{move || i18n.t().service_fee}</dt><dd>{move || fee_text(fee, i18n.get(), i18n.t())}</dd></div>
-                    <div><dt>{move || i18n.t().service_time}</dt><dd>{move || time_text(days, i18n.get(), i18n.t())}</dd></div>
-                    <div><dt>{move || i18n.t().service_level}</dt><dd><LevelBadge level/></dd></div>
-                    <div><dt>{move || i18n.t().service_topic}</dt><dd><a href=format!("/categories/{}", s.category)>{tr(&s.category_name)}</a></dd></div>
+                    <div><dt>{move || i18n.t().service_agency()}</dt><dd><a href=agency_href>{tr(&s.agency_name)}</a></dd></div>
+                    <div><dt>{move || i18n.t().service_kind()}</dt><dd>{move || kind_label(kind, i18n.t())}</dd></div>
+                    <div><dt>{move || i18n.t().service_who()}</dt><dd>{move || audience_label(audience, i18n.t())}</dd></div>
+                    <div><dt>{move || i18n.t().service_fee()}</dt><dd>{move || fee_text(fee, i18n.get(), i18n.t())}</dd></div>
+                    <div><dt>{move || i18n.t().service_time()}</dt><dd>{move || time_text(days, i18n.get(), i18n.t())}</dd></div>
+                    <div><dt>{move || i18n.t().service_level()}</dt><dd><LevelBadge level/></dd></div>
+                    <div><dt>{move || i18n.t().service_topic()}</dt><dd><a href=format!("/categories/{}", s.category)>{tr(&s.category_name)}</a></dd></div>
                 </dl>
             </section>
             // Below the fold: built just after the part above it.
@@ -113,12 +113,12 @@ fn ServiceMore(s: ServiceOverview) -> impl IntoView {
     let events = s.life_events;
     view! {
         <section aria-labelledby="docs-h">
-            <h2 id="docs-h">{move || i18n.t().service_documents}</h2>
+            <h2 id="docs-h">{move || i18n.t().service_documents()}</h2>
             {(fetched > 0).then(|| view! {
-                <p class="notice notice-info">{move || fill(i18n.t().service_fetched_summary, &[("n", &num(fetched as u64, i18n.get()))])}</p>
+                <p class="notice notice-info">{move || fill(i18n.t().service_fetched_summary(), &[("n", &num(fetched as u64, i18n.get()))])}</p>
             })}
             {if documents.is_empty() {
-                view! { <p>{move || i18n.t().service_no_documents}</p> }.into_any()
+                view! { <p>{move || i18n.t().service_no_documents()}</p> }.into_any()
             } else {
                 view! {
                     <ul class="documents">
@@ -132,10 +132,10 @@ fn ServiceMore(s: ServiceOverview) -> impl IntoView {
                                     <span class="doc-name">{move || name.get(i18n.get()).to_owned()}</span>
                                     <span class="doc-note">
                                         {move || match &from {
-                                            Some(a) => fill(i18n.t().service_fetched, &[("agency", a.get(i18n.get()))]),
+                                            Some(a) => fill(i18n.t().service_fetched(), &[("agency", a.get(i18n.get()))]),
                                             None => match &carried {
-                                                Some(a) => fill(i18n.t().service_bring_from, &[("agency", a.get(i18n.get()))]),
-                                                None => i18n.t().service_bring.to_owned(),
+                                                Some(a) => fill(i18n.t().service_bring_from(), &[("agency", a.get(i18n.get()))]),
+                                                None => i18n.t().service_bring().to_owned(),
                                             },
                                         }}
                                     </span>
@@ -147,7 +147,7 @@ fn ServiceMore(s: ServiceOverview) -> impl IntoView {
             }}
         </section>
         <section aria-labelledby="how-h">
-            <h2 id="how-h">{move || i18n.t().service_how}</h2>
+            <h2 id="how-h">{move || i18n.t().service_how()}</h2>
             <ol class="steps">
                 {move || {
                     let lang = i18n.get();
@@ -161,7 +161,7 @@ fn ServiceMore(s: ServiceOverview) -> impl IntoView {
         </section>
         {(!events.is_empty()).then(|| view! {
             <section aria-labelledby="events-h">
-                <h2 id="events-h">{move || i18n.t().service_events}</h2>
+                <h2 id="events-h">{move || i18n.t().service_events()}</h2>
                 <EventLinks ids=events/>
             </section>
         })}

@@ -22,7 +22,7 @@ pub fn ServicesPage() -> impl IntoView {
         let f = filter.get();
         async move { api::services(&f).await }
     });
-    use_title(move || Some(i18n.t().services_title.to_owned()));
+    use_title(move || Some(i18n.t().services_title().to_owned()));
     view! {
         <div class="wrap">
             <AsyncView
@@ -31,8 +31,8 @@ pub fn ServicesPage() -> impl IntoView {
                 render=move |page| {
                     let total = page.total;
                     view! {
-                        <h1>{move || i18n.t().services_title}</h1>
-                        <p class="lead">{move || i18n.t().services_lead}</p>
+                        <h1>{move || i18n.t().services_title()}</h1>
+                        <p class="lead">{move || i18n.t().services_lead()}</p>
                         <FilterBar filter=filter.get_untracked() path="/services" with_level=true/>
                         <ResultsCount total/>
                         <ServiceList items=page.items/>

@@ -12,7 +12,7 @@ use crate::i18n::{use_i18n, use_title};
 #[component]
 pub fn SessionsPage() -> impl IntoView {
     let i18n = use_i18n();
-    use_title(move || Some(i18n.t().sessions_title.to_owned()));
+    use_title(move || Some(i18n.t().sessions_title().to_owned()));
     view! {
         <SessionsContent/>
     }
@@ -45,16 +45,16 @@ fn SessionsContent() -> impl IntoView {
     });
     view! {
         <div class="wrap narrow">
-            <p class="breadcrumb-back"><a href="/me">{move || i18n.t().profile_title}</a></p>
-            <h1>{move || i18n.t().sessions_title}</h1>
-            <p class="lead">{move || i18n.t().sessions_lead}</p>
+            <p class="breadcrumb-back"><a href="/me">{move || i18n.t().profile_title()}</a></p>
+            <h1>{move || i18n.t().sessions_title()}</h1>
+            <p class="lead">{move || i18n.t().sessions_lead()}</p>
             <div role="status" class="sessions-outcome">
                 {move || {
                     outcome
                         .get()
                         .map(|o| match o {
                             Ok(n) => {
-                                let text = fill(i18n.t().sessions_signed_out, &[("n", &num(u64::from(n), i18n.get()))]);
+                                let text = fill(i18n.t().sessions_signed_out(), &[("n", &num(u64::from(n), i18n.get()))]);
                                 view! { <div class="notice notice-success"><p>{text}</p></div> }.into_any()
                             }
                             Err(e) => view! { <div class="notice notice-error"><p>{e.message(i18n.t())}</p></div> }.into_any(),
@@ -77,7 +77,7 @@ fn SessionList(s: Sessions, act: Callback<Option<String>>) -> impl IntoView {
             .then(|| {
                 view! {
                     <button type="button" class="button warning" id="sign-out-others" on:click=move |_| act.run(None)>
-                        {move || i18n.t().sessions_sign_out_others}
+                        {move || i18n.t().sessions_sign_out_others()}
                     </button>
                 }
             })}
@@ -92,16 +92,16 @@ fn SessionCard(item: SessionItem, act: Callback<Option<String>>) -> impl IntoVie
     view! {
         <li class="session-card" class:current=current data-current=current.to_string()>
             <h2 class="session-device">
-                {move || device.clone().unwrap_or_else(|| i18n.t().sessions_unknown_device.to_owned())}
-                {current.then(|| view! { <span class="badge">{move || i18n.t().sessions_this_device}</span> })}
+                {move || device.clone().unwrap_or_else(|| i18n.t().sessions_unknown_device().to_owned())}
+                {current.then(|| view! { <span class="badge">{move || i18n.t().sessions_this_device()}</span> })}
             </h2>
-            <p>{move || fill(i18n.t().sessions_started, &[("time", &crate::fmt::time(&started_at, i18n.get()))])}</p>
-            <p>{move || fill(i18n.t().sessions_last_seen, &[("time", &crate::fmt::time(&last_seen, i18n.get()))])}</p>
+            <p>{move || fill(i18n.t().sessions_started(), &[("time", &crate::fmt::time(&started_at, i18n.get()))])}</p>
+            <p>{move || fill(i18n.t().sessions_last_seen(), &[("time", &crate::fmt::time(&last_seen, i18n.get()))])}</p>
             {(!current)
                 .then(|| {
                     view! {
                         <button type="button" class="button secondary" on:click=move |_| act.run(Some(id.clone()))>
-                            {move || i18n.t().sessions_sign_out_this}
+                            {move || i18n.t().sessions_sign_out_this()}
                         </button>
                     }
                 })}

@@ -41,7 +41,7 @@ pub fn SignInPage() -> impl IntoView {
     let auth = use_auth();
     let query = use_query_map();
     let navigate = use_navigate();
-    use_title(move || Some(i18n.t().sign_in_title.to_owned()));
+    use_title(move || Some(i18n.t().sign_in_title().to_owned()));
 
     let national_code = RwSignal::new(String::new());
     let mobile = RwSignal::new(String::new());
@@ -131,7 +131,7 @@ pub fn SignInPage() -> impl IntoView {
                 code.set(String::new());
                 step.set(Step::Code(sent));
                 if resent {
-                    notice.set(Some(i18n.t().sign_in_code_resent));
+                    notice.set(Some(i18n.t().sign_in_code_resent()));
                 }
                 focus_by_id("code");
             }
@@ -194,14 +194,14 @@ pub fn SignInPage() -> impl IntoView {
             {move || {
                 let t = i18n.t();
                 match reason().as_deref() {
-                    Some("idle") => Some(view! { <div class="notice notice-info" role="status"><p>{t.auth_idle_signed_out}</p></div> }.into_any()),
-                    Some("signed-out") => Some(view! { <div class="notice notice-success" role="status"><p>{t.auth_signed_out_notice}</p></div> }.into_any()),
-                    _ if query.read().get("next").is_some() => Some(view! { <div class="notice notice-info"><p>{t.auth_sign_in_to_continue}</p></div> }.into_any()),
+                    Some("idle") => Some(view! { <div class="notice notice-info" role="status"><p>{t.auth_idle_signed_out()}</p></div> }.into_any()),
+                    Some("signed-out") => Some(view! { <div class="notice notice-success" role="status"><p>{t.auth_signed_out_notice()}</p></div> }.into_any()),
+                    _ if query.read().get("next").is_some() => Some(view! { <div class="notice notice-info"><p>{t.auth_sign_in_to_continue()}</p></div> }.into_any()),
                     _ => None,
                 }
             }}
             <div class="error-summary" id="error-summary" tabindex="-1" role="alert" hidden=move || errors().is_empty()>
-                <h2>{move || i18n.t().error_summary_title}</h2>
+                <h2>{move || i18n.t().error_summary_title()}</h2>
                 <ul>
                     {move || {
                         errors()
@@ -217,19 +217,19 @@ pub fn SignInPage() -> impl IntoView {
                     }}
                 </ul>
             </div>
-            <h1>{move || i18n.t().sign_in_title}</h1>
+            <h1>{move || i18n.t().sign_in_title()}</h1>
             {move || match step.get() {
                 Step::Details => {
                     view! {
-                        <p class="lead">{move || i18n.t().sign_in_lead}</p>
+                        <p class="lead">{move || i18n.t().sign_in_lead()}</p>
                         <form class="form" novalidate on:submit=start>
-                            <Field id="national-code" label=|t| t.sign_in_national_code hint=|t| t.sign_in_national_code_hint error=nc_error value=national_code inputmode="numeric" autocomplete="off" input_type="text"/>
-                            <Field id="mobile" label=|t| t.sign_in_mobile hint=|t| t.sign_in_mobile_hint error=mobile_error value=mobile inputmode="tel" autocomplete="tel" input_type="tel"/>
+                            <Field id="national-code" label=|t| t.sign_in_national_code() hint=|t| t.sign_in_national_code_hint() error=nc_error value=national_code inputmode="numeric" autocomplete="off" input_type="text"/>
+                            <Field id="mobile" label=|t| t.sign_in_mobile() hint=|t| t.sign_in_mobile_hint() error=mobile_error value=mobile inputmode="tel" autocomplete="tel" input_type="tel"/>
                             <button type="submit" class="button" aria-disabled=move || busy.get().to_string()>
-                                {move || if busy.get() { i18n.t().sign_in_sending } else { i18n.t().sign_in_send_code }}
+                                {move || if busy.get() { i18n.t().sign_in_sending() } else { i18n.t().sign_in_send_code() }}
                             </button>
                         </form>
-                        <p class="hint">{move || i18n.t().sign_in_privacy}</p>
+                        <p class="hint">{move || i18n.t().sign_in_privacy()}</p>
                     }
                         .into_any()
                 }
@@ -243,23 +243,23 @@ pub fn SignInPage() -> impl IntoView {
                                 let lang = i18n.get();
                                 // Isolated left-to-right, so the digits keep their order in Persian.
                                 let mobile = format!("\u{2066}{}\u{2069}", digits(&masked, lang));
-                                fill(i18n.t().sign_in_code_sent, &[("mobile", &mobile)])
+                                fill(i18n.t().sign_in_code_sent(), &[("mobile", &mobile)])
                             }}
                         </p>
                         {move || notice.get().map(|n| view! { <div class="notice notice-success" role="status"><p>{n}</p></div> })}
                         <form class="form" novalidate on:submit=verify>
-                            <Field id="code" label=|t| t.sign_in_code hint=|t| t.sign_in_code_hint error=code_error value=code inputmode="numeric" autocomplete="one-time-code" input_type="text"/>
+                            <Field id="code" label=|t| t.sign_in_code() hint=|t| t.sign_in_code_hint() error=code_error value=code inputmode="numeric" autocomplete="one-time-code" input_type="text"/>
                             <p class="hint" aria-live="off">
                                 {move || {
                                     let left = valid_for.saturating_sub(elapsed_s());
                                     if left == 0 {
-                                        i18n.t().sign_in_code_expired_hint.to_owned()
+                                        i18n.t().sign_in_code_expired_hint().to_owned()
                                     } else {
-                                        fill(i18n.t().sign_in_code_valid_for, &[("time", &countdown(left, i18n.get()))])
+                                        fill(i18n.t().sign_in_code_valid_for(), &[("time", &countdown(left, i18n.get()))])
                                     }
                                 }}
                             </p>
-                            <button type="submit" class="button" aria-disabled=move || busy.get().to_string()>{move || i18n.t().sign_in_verify}</button>
+                            <button type="submit" class="button" aria-disabled=move || busy.get().to_string()>{move || i18n.t().sign_in_verify()}</button>
                         </form>
                         <div class="resend">
                             {move || {
@@ -267,13 +267,13 @@ pub fn SignInPage() -> impl IntoView {
                                 if wait > 0 {
                                     view! {
                                         <p class="hint" id="resend-wait">
-                                            {fill(i18n.t().sign_in_resend_in, &[("time", &countdown(wait, i18n.get()))])}
+                                            {fill(i18n.t().sign_in_resend_in(), &[("time", &countdown(wait, i18n.get()))])}
                                         </p>
                                     }
                                         .into_any()
                                 } else {
                                     view! {
-                                        <button type="button" class="button secondary" on:click=resend>{i18n.t().sign_in_resend}</button>
+                                        <button type="button" class="button secondary" on:click=resend>{i18n.t().sign_in_resend()}</button>
                                     }
                                         .into_any()
                                 }
@@ -287,7 +287,7 @@ pub fn SignInPage() -> impl IntoView {
                                     step.set(Step::Details);
                                 }
                             >
-                                {move || i18n.t().sign_in_change_details}
+                                {move || i18n.t().sign_in_change_details()}
                             </button>
                         </div>
                     }
@@ -329,7 +329,7 @@ fn Field(
                     .map(|e| {
                         view! {
                             <p class="field-error" id=error_id.clone()>
-                                <span class="visually-hidden">{i18n.t().error_prefix}</span>
+                                <span class="visually-hidden">{i18n.t().error_prefix()}</span>
                                 {e.message(i18n.t())}
                             </p>
                         }

@@ -52,7 +52,7 @@ pub fn TopicPage(event: bool) -> impl IntoView {
                 let trail = {
                     let name = name.clone();
                     Signal::derive(move || {
-                        let label = if event { i18n.t().topic_event } else { i18n.t().topic_category };
+                        let label = if event { i18n.t().topic_event() } else { i18n.t().topic_category() };
                         vec![(format!("{label}: {}", name.get(i18n.get())), String::new())]
                     })
                 };

@@ -10,7 +10,7 @@ use crate::logic::status_label;
 #[component]
 pub fn TrackPage() -> impl IntoView {
     let i18n = use_i18n();
-    use_title(move || Some(i18n.t().track_title.to_owned()));
+    use_title(move || Some(i18n.t().track_title().to_owned()));
     let code = RwSignal::new(String::new());
     let national_code = RwSignal::new(String::new());
     let lookup = Action::new_local(|(c, n): &(String, String)| {
@@ -25,7 +25,7 @@ pub fn TrackPage() -> impl IntoView {
         }
         lookup.value().get().map(|r| {
             r.map_err(|e| match e {
-                crate::api::FetchError::NotFound { .. } => i18n.t().track_not_found.to_owned(),
+                crate::api::FetchError::NotFound { .. } => i18n.t().track_not_found().to_owned(),
                 e => e.message(i18n.t()),
             })
         })
@@ -34,11 +34,11 @@ pub fn TrackPage() -> impl IntoView {
         ev.prevent_default();
         let (c, n) = (code.get_untracked(), national_code.get_untracked());
         if panjere_api::tracking::parse(&c).is_none() {
-            refused.set(Some(i18n.t().track_bad_code.to_owned()));
+            refused.set(Some(i18n.t().track_bad_code().to_owned()));
             return;
         }
         if panjere_api::ids::national_code(&n).is_err() {
-            refused.set(Some(i18n.t().err_national_code_check_digit.to_owned()));
+            refused.set(Some(i18n.t().err_national_code_check_digit().to_owned()));
             return;
         }
         refused.set(None);
@@ -46,19 +46,19 @@ pub fn TrackPage() -> impl IntoView {
     };
     view! {
         <div class="wrap narrow">
-            <h1>{move || i18n.t().track_title}</h1>
-            <p class="lead">{move || i18n.t().track_lead}</p>
+            <h1>{move || i18n.t().track_title()}</h1>
+            <p class="lead">{move || i18n.t().track_lead()}</p>
             <form class="form" novalidate on:submit=look>
                 <div class="field">
-                    <label for="track-code">{move || i18n.t().track_code}</label>
-                    <p class="hint" id="track-code-hint">{move || i18n.t().track_code_hint}</p>
+                    <label for="track-code">{move || i18n.t().track_code()}</label>
+                    <p class="hint" id="track-code-hint">{move || i18n.t().track_code_hint()}</p>
                     <input id="track-code" dir="ltr" autocomplete="off" aria-describedby="track-code-hint" prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev))/>
                 </div>
                 <div class="field">
-                    <label for="track-national-code">{move || i18n.t().sign_in_national_code}</label>
+                    <label for="track-national-code">{move || i18n.t().sign_in_national_code()}</label>
                     <input id="track-national-code" dir="ltr" inputmode="numeric" autocomplete="off" prop:value=move || national_code.get() on:input=move |ev| national_code.set(event_target_value(&ev))/>
                 </div>
-                <button type="submit" class="button">{move || i18n.t().track_look}</button>
+                <button type="submit" class="button">{move || i18n.t().track_look()}</button>
             </form>
             <div aria-live="polite">
                 {move || answer().map(|a| match a {

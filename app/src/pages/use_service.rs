@@ -51,8 +51,8 @@ fn NotOnline(s: Service) -> impl IntoView {
     let href = format!("/services/{}", s.id);
     view! {
         <h1>{move || s.name.get(i18n.get()).to_owned()}</h1>
-        <p>{move || i18n.t().use_not_online}</p>
-        <a href=href>{move || i18n.t().use_back_to_service}</a>
+        <p>{move || i18n.t().use_not_online()}</p>
+        <a href=href>{move || i18n.t().use_back_to_service()}</a>
     }
 }
 
@@ -82,7 +82,7 @@ fn InquiryPanel(s: Service) -> impl IntoView {
             }
             // The agency answered: it has nothing on record for this person.
             Some(Err(FetchError::NotFound { .. })) => {
-                general.set(Some(fill(i18n.t().use_nothing_on_record, &[("agency", agency.get(i18n.get()))])));
+                general.set(Some(fill(i18n.t().use_nothing_on_record(), &[("agency", agency.get(i18n.get()))])));
                 focus_error_summary();
             }
             Some(Err(e)) => {
@@ -119,11 +119,11 @@ fn InquiryPanel(s: Service) -> impl IntoView {
         <ErrorSummary fields=fields_signal state general/>
         <h1>{move || s.name.get(i18n.get()).to_owned()}</h1>
         <p class="lead">{move || s.summary.get(i18n.get()).to_owned()}</p>
-        {no_fields.then(|| view! { <p class="hint">{move || i18n.t().use_once_only}</p> })}
+        {no_fields.then(|| view! { <p class="hint">{move || i18n.t().use_once_only()}</p> })}
         <form class="form" novalidate on:submit=ask>
             {fields.into_iter().map(|field| view! { <FormField field state/> }).collect_view()}
             <button type="submit" class="button" aria-disabled=move || busy.get().to_string()>
-                {move || if busy.get() { i18n.t().use_asking } else { i18n.t().use_ask }}
+                {move || if busy.get() { i18n.t().use_asking() } else { i18n.t().use_ask() }}
             </button>
         </form>
         <div aria-live="polite">
@@ -145,27 +145,27 @@ fn InquiryPanel(s: Service) -> impl IntoView {
                             })
                             .collect_view();
                         let source = fill(
-                            i18n.t().use_answered_by,
+                            i18n.t().use_answered_by(),
                             &[("agency", a.agency_name.get(i18n.get())), ("time", &crate::fmt::time(&a.answered_at, i18n.get()))],
                         );
                         // Items the agency gave bill IDs for (fines): payable here.
                         let bills: Vec<_> =
                             result_fields.get_value().iter().flat_map(|rf| crate::logic::bills_in(&a.result, &rf.pointer)).collect();
                         let bills = (!bills.is_empty()).then(|| view! {
-                            <h3>{i18n.t().bill_payable}</h3>
+                            <h3>{i18n.t().bill_payable()}</h3>
                             <ul class="session-list" id="payable-bills">
                                 {bills.into_iter().map(|(what, rials, b, p)| view! {
                                     <li class="session-card">
                                         <p>{what}</p>
                                         <p>{crate::logic::rials_text(rials.max(0) as u64, i18n.t())}</p>
-                                        <p><a class="button" href=crate::logic::pay_bill_href(&b, &p)>{i18n.t().bill_pay}</a></p>
+                                        <p><a class="button" href=crate::logic::pay_bill_href(&b, &p)>{i18n.t().bill_pay()}</a></p>
                                     </li>
                                 }).collect_view()}
                             </ul>
                         });
                         view! {
                             <section class="answer" aria-labelledby="answer-h">
-                                <h2 id="answer-h">{i18n.t().use_answer}</h2>
+                                <h2 id="answer-h">{i18n.t().use_answer()}</h2>
                                 <dl class="summary-list" id="answer">{rows}</dl>
                                 {bills}
                                 <p class="hint">{source}</p>
@@ -223,13 +223,13 @@ fn ApplyStart(s: Service) -> impl IntoView {
     view! {
         <h1>{move || s.name.get(i18n.get()).to_owned()}</h1>
         <p class="lead">{move || s.summary.get(i18n.get()).to_owned()}</p>
-        <h2>{move || i18n.t().apply_steps_title}</h2>
+        <h2>{move || i18n.t().apply_steps_title()}</h2>
         <ol class="steps">{steps.into_iter().map(|t| view! { <li>{move || t.get(i18n.get()).to_owned()}</li> }).collect_view()}</ol>
         {(!inquiries.is_empty())
             .then(|| {
                 view! {
                     <div class="notice notice-info">
-                        <h2>{move || i18n.t().apply_window_asks}</h2>
+                        <h2>{move || i18n.t().apply_window_asks()}</h2>
                         <ul>{inquiries.into_iter().map(|i| view! { <li>{move || i.label.get(i18n.get()).to_owned()}</li> }).collect_view()}</ul>
                     </div>
                 }
@@ -239,16 +239,16 @@ fn ApplyStart(s: Service) -> impl IntoView {
             (!mine.is_empty())
                 .then(|| {
                     view! {
-                        <h2>{i18n.t().apply_saved_drafts}</h2>
+                        <h2>{i18n.t().apply_saved_drafts()}</h2>
                         <ul class="session-list">
                             {mine
                                 .into_iter()
                                 .map(|d| {
-                                    let saved = fill(i18n.t().apply_saved_at, &[("time", &crate::fmt::time(&d.updated_at, i18n.get()))]);
+                                    let saved = fill(i18n.t().apply_saved_at(), &[("time", &crate::fmt::time(&d.updated_at, i18n.get()))]);
                                     view! {
                                         <li class="session-card">
                                             <p>{saved}</p>
-                                            <a class="button secondary" href=format!("/drafts/{}", d.id)>{i18n.t().apply_continue}</a>
+                                            <a class="button secondary" href=format!("/drafts/{}", d.id)>{i18n.t().apply_continue()}</a>
                                         </li>
                                     }
                                 })
@@ -259,7 +259,7 @@ fn ApplyStart(s: Service) -> impl IntoView {
         }}
         {move || failed.get().map(|m| view! { <div class="notice notice-error" role="alert"><p>{m}</p></div> })}
         <button type="button" class="button start" id="start-application" on:click=start aria-disabled=move || busy.get().to_string()>
-            {move || i18n.t().apply_start}
+            {move || i18n.t().apply_start()}
         </button>
     }
 }
