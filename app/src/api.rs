@@ -308,10 +308,18 @@ pub async fn auth_verify(code: String) -> Result<Me, FetchError> {
     send_json(Request::post("/api/auth/verify"), &VerifyRequest { code }).await
 }
 
+/// Signs out on the server; `Err` when it did not (the citizen is still
+/// signed in and must be told so).
 pub async fn sign_out() -> Result<(), FetchError> {
     // Whatever the server answers, nothing of this session stays cached.
     crate::pwa::forget_session();
-    let res = send(Request::post("/api/auth/sign-out"), "{}".to_owned()).await?;
+    let ask = || send(Request::post("/api/auth/sign-out"), "{}".to_owned());
+    // Once more when no answer came (a connection closing as the request
+    // left): signing out twice is harmless.
+    let res = match ask().await {
+        Err(FetchError::Network) => ask().await?,
+        answer => answer?,
+    };
     if res.status() == 204 {
         Ok(())
     } else {

@@ -63,7 +63,25 @@ test.describe('sign-in and sessions', () => {
     expect(cookie.httpOnly).toBe(true);
     expect(cookie.sameSite).toBe('Strict');
 
+    // A sign-out that does not reach the server (the connection drops,
+    // and again when the app asks once more) is said, and the citizen stays
+    // signed in: never told "signed out" while the session lives on.
+    let dropped = 0;
+    await page.route('**/api/auth/sign-out', (route) => {
+      dropped += 1;
+      return route.abort('connectionreset');
+    });
     await page.locator('#sign-out').click();
+    await expect(page.locator('#sign-out-failed')).toContainText(fa.sign_out_failed);
+    expect(dropped, 'asked once more').toBe(2);
+    await expect(page).toHaveURL(/\/me$/);
+    expect((await (await page.request.get('/api/auth/session')).json()).me, 'still signed in, as the page says').not.toBeNull();
+    await expectAccessible(page);
+    await page.unroute('**/api/auth/sign-out');
+
+    const signedOut = page.waitForResponse((r) => r.url().endsWith('/api/auth/sign-out'));
+    await page.locator('#sign-out').click();
+    expect((await signedOut).status(), 'the server signed the session out').toBe(204);
     await expect(page).toHaveURL(/\/sign-in\?reason=signed-out$/);
     await expect(page.getByText(fa.auth_signed_out_notice)).toBeVisible();
     // The cookie is cleared. A request the page had in flight across the
@@ -138,6 +156,14 @@ test.describe('sign-in and sessions', () => {
     // told why; signing in again would come back here.
     await page.clock.fastForward(untilWarning);
     await expect(dialog).toBeVisible();
+    // "Sign out" in the warning, when the server cannot be reached: said
+    // there, and the citizen is still signed in (the warning stays).
+    await page.route('**/api/auth/sign-out', (route) => route.abort('connectionreset'));
+    await dialog.getByRole('button', { name: fa.sign_out }).click();
+    await expect(dialog.getByRole('alert')).toContainText(fa.sign_out_failed);
+    await expect(dialog).toBeVisible();
+    await expect(page).toHaveURL(/\/me$/);
+    await page.unroute('**/api/auth/sign-out');
     await page.clock.fastForward(warn * 1000 + 5000);
     await expect(page).toHaveURL(/\/sign-in\?next=%2Fme&reason=idle$/);
     await expect(page.getByText(fa.auth_idle_signed_out)).toBeVisible();

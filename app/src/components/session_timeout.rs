@@ -48,21 +48,27 @@ pub fn SessionTimeout() -> impl IntoView {
         }
     });
 
-    // Signing out on the server: at the deadline (`false`), or because the
-    // citizen asked (`true`: then on to the sign-in page, saying so).
+    // Signing out on the server: at the deadline (`false`: signed out here
+    // already, and the server's own idle clock ends the session whatever
+    // this answer), or because the citizen asked (`true`: signed out here
+    // once the server has, then on to the sign-in page, saying so; told
+    // if it has not).
     let ending = Action::new_local(|asked: &bool| {
         let asked = *asked;
-        async move {
-            let _ = api::sign_out().await;
-            asked
-        }
+        async move { (asked, api::sign_out().await) }
     });
     let navigate_out = use_navigate();
     Effect::new(move || {
-        if ending.value().get() == Some(true) {
-            navigate_out("/sign-in?reason=signed-out", Default::default());
+        if let Some((true, Ok(()))) = ending.value().get() {
+            let exit = "/sign-in?reason=signed-out";
+            auth.signed_out_to(exit.to_owned());
+            navigate_out(exit, Default::default());
         }
     });
+    let failed = move || match ending.value().get() {
+        Some((true, Err(e))) => Some(e.message(i18n.t())),
+        _ => None,
+    };
     // At the deadline: sign out here and on the server.
     let expired = move || remaining_s() == Some(0);
     Effect::new(move || {
@@ -87,8 +93,9 @@ pub fn SessionTimeout() -> impl IntoView {
         staying.dispatch(());
     };
     let sign_out = move |_| {
-        auth.signed_out_to("/sign-in?reason=signed-out".to_owned());
-        ending.dispatch(true);
+        if !ending.pending().get_untracked() {
+            ending.dispatch(true);
+        }
     };
     view! {
         <dialog
@@ -114,6 +121,11 @@ pub fn SessionTimeout() -> impl IntoView {
             </p>
             <p class="timeout-clock" aria-hidden="true">{move || if warning() { countdown(remaining_s().unwrap_or(0), i18n.get()) } else { String::new() }}</p>
             <p class="hint">{move || i18n.t().timeout_kept()}</p>
+            <div role="alert">
+                {move || failed().map(|reason| view! {
+                    <p class="error">{i18n.t().sign_out_failed()} " " {reason}</p>
+                })}
+            </div>
             <div class="button-row">
                 <button type="button" class="button" node_ref=stay_button on:click=stay hidden=move || auth.at_absolute_limit()>
                     {move || i18n.t().timeout_stay()}

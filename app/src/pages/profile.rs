@@ -27,15 +27,21 @@ fn ProfileContent() -> impl IntoView {
     let auth = use_auth();
     let profile = painted_resource(api::profile);
     let navigate = use_navigate();
+    // Signed out here only once the server has: until then (and if it
+    // cannot be reached) the citizen stays, is told, and may try again.
     let signing_out = Action::new_local(|_: &()| api::sign_out());
     Effect::new(move || {
-        if signing_out.version().get() > 0 {
-            navigate("/sign-in?reason=signed-out", Default::default());
+        if let Some(Ok(())) = signing_out.value().get() {
+            let exit = "/sign-in?reason=signed-out";
+            auth.signed_out_to(exit.to_owned());
+            navigate(exit, Default::default());
         }
     });
+    let failed = move || signing_out.value().get().and_then(Result::err);
     let sign_out = move |_| {
-        auth.signed_out_to("/sign-in?reason=signed-out".to_owned());
-        signing_out.dispatch(());
+        if !signing_out.pending().get_untracked() {
+            signing_out.dispatch(());
+        }
     };
     view! {
         <div class="wrap narrow">
@@ -46,11 +52,19 @@ fn ProfileContent() -> impl IntoView {
             // the profile arriving above would push them down the page.
             <Show when=move || profile.get().is_some()>
                 <ProactiveChoicesPanel/>
+                <div role="alert">
+                    {move || failed().map(|e| view! {
+                        <div class="notice notice-error" id="sign-out-failed">
+                            <p>{i18n.t().sign_out_failed()}</p>
+                            <p>{e.message(i18n.t())}</p>
+                        </div>
+                    })}
+                </div>
                 <div class="button-row">
                     <a class="button secondary" href="/me/sessions">{move || i18n.t().sessions_title()}</a>
                     <a class="button secondary" href="/me/data-use">{move || i18n.t().profile_data_use()}</a>
                     <a class="button secondary" href="/requests">{move || i18n.t().requests_title()}</a>
-                    <button type="button" class="button secondary" id="sign-out" on:click=sign_out>{move || i18n.t().sign_out()}</button>
+                    <button type="button" class="button secondary" id="sign-out" on:click=sign_out aria-disabled=move || signing_out.pending().get().to_string()>{move || i18n.t().sign_out()}</button>
                 </div>
             </Show>
         </div>
