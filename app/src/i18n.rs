@@ -73,6 +73,8 @@ pub fn saved_lang() -> Lang {
 #[derive(Clone, Copy)]
 pub struct I18n {
     pub lang: RwSignal<Lang>,
+    /// The last switch to English failed: its table could not be fetched.
+    pub english_failed: RwSignal<bool>,
 }
 
 impl I18n {
@@ -83,7 +85,7 @@ impl I18n {
             Lang::En if english().is_none() => Lang::Fa,
             lang => lang,
         };
-        let i18n = I18n { lang: RwSignal::new(lang) };
+        let i18n = I18n { lang: RwSignal::new(lang), english_failed: RwSignal::new(false) };
         provide_context(i18n);
         i18n
     }
@@ -101,7 +103,9 @@ impl I18n {
     /// choice.
     pub fn set(self, lang: Lang) {
         leptos::task::spawn_local(async move {
-            if lang == Lang::En && !load_english().await {
+            let failed = lang == Lang::En && !load_english().await;
+            self.english_failed.set(failed);
+            if failed {
                 return;
             }
             self.lang.set(lang);

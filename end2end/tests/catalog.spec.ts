@@ -188,6 +188,29 @@ test.describe('languages', () => {
   });
 });
 
+test.describe('languages, when English cannot come', () => {
+  // The service worker is blocked so the page's own request can be dropped.
+  test.use({ serviceWorkers: 'block' });
+
+  test('a switch to English whose strings cannot be fetched says so in both languages, and works when tried again', async ({ page, home }) => {
+    await page.route(/\/strings-en-[0-9a-f]{16}\.txt$/, (route) => route.abort('internetdisconnected'));
+    await home.goto();
+    await page.getByRole('button', { name: fa.switch_language_label }).click();
+    const notice = page.locator('#english-failed');
+    await expect(notice).toContainText(fa.english_failed);
+    await expect(notice.locator('span[lang="en"]')).toHaveText(en.english_failed_en);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'fa');
+    await expect(page.locator('main h1')).toHaveText(fa.home_title);
+    await expectAccessible(page);
+
+    await page.unroute(/\/strings-en-[0-9a-f]{16}\.txt$/);
+    await page.getByRole('button', { name: fa.switch_language_label }).click();
+    await expect(page.locator('main h1')).toHaveText(en.home_title);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    await expect(notice).toHaveCount(0);
+  });
+});
+
 test.describe('agencies and topics', () => {
   test('the agency list filters with Arabic letters, and an agency page shows its connection in Jalali', async ({ page, agencies }) => {
     await agencies.goto();
