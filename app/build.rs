@@ -75,7 +75,8 @@ fn main() {
          #[derive(Debug)]\npub struct Strings([&'static str; {n}]);\n\
          impl Strings {{\n    /// A table packed by `locale_pack::pack` with exactly these keys.\n    \
          pub fn unpack(text: &'static str) -> Option<Strings> {{\n        \
-         text.split('\\u{{1f}}').collect::<Vec<_>>().try_into().ok().map(Strings)\n    }}\n"
+         text.split({sep:?}).collect::<Vec<_>>().try_into().ok().map(Strings)\n    }}\n",
+        sep = locale_pack::SEPARATOR
     );
     for (i, k) in fa.keys().enumerate() {
         writeln!(out, "    #[inline]\n    pub fn {k}(&self) -> &'static str {{\n        self.0[{i}]\n    }}").unwrap();

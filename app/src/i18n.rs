@@ -39,10 +39,7 @@ pub async fn load_english() -> bool {
         return true;
     }
     let Ok(res) = gloo_net::http::Request::get(EN_FILE).send().await else { return false };
-    let text = match res.ok() {
-        true => res.text().await.ok(),
-        false => None,
-    };
+    let text = if res.ok() { res.text().await.ok() } else { None };
     match text.and_then(|t| Strings::unpack(Box::leak(t.into_boxed_str()))) {
         Some(table) => {
             ENGLISH.get_or_init(|| Box::leak(Box::new(table)));
