@@ -155,6 +155,15 @@ impl Auth {
         self.signed_out();
     }
 
+    /// The citizen's own sign-out, once the server has answered it (the
+    /// profile page's button, the timeout warning's): signed out here, and
+    /// on to the sign-in page, which says so.
+    pub fn signed_out_by_citizen(self, navigate: impl Fn(&str, leptos_router::NavigateOptions)) {
+        const EXIT: &str = "/sign-in?reason=signed-out";
+        self.signed_out_to(EXIT.to_owned());
+        navigate(EXIT, Default::default());
+    }
+
     /// Where a signed-in page sends a citizen who is not signed in: to sign
     /// in and come back here, or where the app's own sign-out said.
     pub fn sign_in_href(self) -> String {

@@ -111,7 +111,8 @@ pub fn table_rows<'a>(agencies: &'a [AgencyStats], text: &str, stage: Option<u8>
             needle.is_empty() || [&a.name.fa, &a.name.en, &a.id].into_iter().any(|n| panjere_api::normalize::normalize(n).contains(&needle))
         })
         .collect();
-    let collator = crate::fmt::Collator::new(lang);
+    // Made only when names are compared: an `Intl.Collator` takes a while.
+    let collator = std::cell::LazyCell::new(|| crate::fmt::Collator::new(lang));
     rows.sort_by(|a, b| {
         let o = match sort.key {
             SortKey::Name => collator.compare(a.name.get(lang), b.name.get(lang)),

@@ -65,7 +65,7 @@ for (const [i, r] of results.entries()) {
   const long = r.tasks.filter((t) => t.ms * SLOWDOWN > 50);
   console.log(
     `load ${String(i + 1).padStart(2)}: blocking ${String(Math.round(r.blocking)).padStart(4)} ms (x${SLOWDOWN}), ` +
-      `tasks over 12.5 ms: ${long.map((t) => `${t.ms.toFixed(1)} [${t.what}]`).join(', ')}`,
+      `tasks over 12.5 ms: ${long.map((t) => `${t.ms.toFixed(1)} @${Math.round(t.at)} [${t.what}]`).join(', ')}`,
   );
 }
 const all = results.map((r) => r.blocking);

@@ -164,6 +164,13 @@ test.describe('sign-in and sessions', () => {
     await expect(dialog).toBeVisible();
     await expect(page).toHaveURL(/\/me$/);
     await page.unroute('**/api/auth/sign-out');
+    // Staying puts what failed away: the next warning does not repeat it.
+    await dialog.getByRole('button', { name: fa.timeout_stay }).click();
+    await expect(dialog).toBeHidden();
+    await page.waitForLoadState('networkidle');
+    await page.clock.fastForward(untilWarning);
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByRole('alert')).not.toContainText(fa.sign_out_failed);
     await page.clock.fastForward(warn * 1000 + 5000);
     await expect(page).toHaveURL(/\/sign-in\?next=%2Fme&reason=idle$/);
     await expect(page.getByText(fa.auth_idle_signed_out)).toBeVisible();

@@ -143,8 +143,12 @@ fn module_urls(routes: &std::collections::BTreeMap<String, Vec<String>>, dir: &s
 /// Runs wasm-opt on one module. Its warnings about the name section's
 /// subsections it does not know (rustc's) are dropped: one per module.
 fn wasm_opt(from: &Path, to: &Path) -> Result {
+    // PANJERE_WASM_NAMES=1 keeps the functions' names, for a profile
+    // (bench/lighthouse/profile.mjs): never for a build that is served.
+    let names: &[&str] = if std::env::var_os("PANJERE_WASM_NAMES").is_some() { &["-g"] } else { &[] };
     let out = Command::new("wasm-opt")
         .args(WASM_OPT)
+        .args(names)
         .arg(from)
         .arg("-o")
         .arg(to)

@@ -60,9 +60,7 @@ pub fn SessionTimeout() -> impl IntoView {
     let navigate_out = use_navigate();
     Effect::new(move || {
         if let Some((true, Ok(()))) = ending.value().get() {
-            let exit = "/sign-in?reason=signed-out";
-            auth.signed_out_to(exit.to_owned());
-            navigate_out(exit, Default::default());
+            auth.signed_out_by_citizen(&navigate_out);
         }
     });
     let failed = move || match ending.value().get() {
@@ -89,7 +87,9 @@ pub fn SessionTimeout() -> impl IntoView {
         Some(Err(e)) => auth.note::<()>(&Err(e)),
         None => {}
     });
+    // Staying puts away what a failed sign-out said.
     let stay = move |_| {
+        ending.value().set(None);
         staying.dispatch(());
     };
     let sign_out = move |_| {

@@ -51,11 +51,17 @@ fn Dashboard(stats: Stats) -> impl IntoView {
     let i18n = use_i18n();
     let connected = stats.national.agencies_connected;
     let Stats { targets, differences, stages, agencies, .. } = stats;
-    let targets = targets.into_iter().map(|target| view! { <TargetProgress target connected/> }).collect_view();
+    // Each section's content is built in a task of its own (one long
+    // task of them all blocked a slow phone for a quarter of a second):
+    // the headings come at once, so nothing moves when the content does.
     view! {
         <section aria-labelledby="dash-targets">
             <h2 id="dash-targets">{move || i18n.t().dash_targets_title()}</h2>
-            <ul class="targets">{targets}</ul>
+            <Later>
+                <ul class="targets">
+                    {targets.iter().cloned().map(|target| view! { <TargetProgress target connected/> }).collect_view()}
+                </ul>
+            </Later>
         </section>
         // Far below the fold: each section is painted with its heading
         // first, then filled in a task of its own, which the browser does
@@ -70,7 +76,7 @@ fn Dashboard(stats: Stats) -> impl IntoView {
         </section>
         <section aria-labelledby="dash-table">
             <h2 id="dash-table">{move || i18n.t().dash_table_title()}</h2>
-            <AgencyStatsTable agencies/>
+            <Later><AgencyStatsTable agencies=agencies.clone()/></Later>
         </section>
         <section aria-labelledby="dash-open-data">
             <h2 id="dash-open-data">{move || i18n.t().dash_open_data_title()}</h2>

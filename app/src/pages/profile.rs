@@ -32,9 +32,7 @@ fn ProfileContent() -> impl IntoView {
     let signing_out = Action::new_local(|_: &()| api::sign_out());
     Effect::new(move || {
         if let Some(Ok(())) = signing_out.value().get() {
-            let exit = "/sign-in?reason=signed-out";
-            auth.signed_out_to(exit.to_owned());
-            navigate(exit, Default::default());
+            auth.signed_out_by_citizen(&navigate);
         }
     });
     let failed = move || signing_out.value().get().and_then(Result::err);
