@@ -10,12 +10,7 @@
 //
 // Without the names every wasm function is `wasm-function[N]`. COOKIE as in
 // tasks.mjs. Needs the end-to-end suite's Playwright and Debian chromium.
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
-
-const require = createRequire(path.join(path.dirname(fileURLToPath(import.meta.url)), '../../end2end/package.json'));
-const { chromium } = require('@playwright/test');
+import { mainThread, traceLoads } from './trace.mjs';
 
 const url = process.argv[2];
 const loads = Number(process.argv[3] ?? 3);
@@ -26,27 +21,10 @@ if (!url) {
 }
 const CATEGORIES = ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'disabled-by-default-v8.cpu_profiler', 'loading'];
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-});
-
-for (let i = 0; i < loads; i++) {
-  const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 412, height: 823 }, isMobile: true });
-  if (process.env.COOKIE) {
-    await context.addCookies(process.env.COOKIE.split('; ').map((pair) => ({ name: pair.split('=')[0], value: pair.slice(pair.indexOf('=') + 1), url: new URL('/', url).href })));
-  }
-  const page = await context.newPage();
-  await browser.startTracing(page, { categories: CATEGORIES });
-  await page.goto(url);
-  await page.locator('main h1:not(.shell-title)').first().waitFor();
-  await page.waitForTimeout(Number(process.env.WATCH_MS ?? 1500));
-  const trace = JSON.parse((await browser.stopTracing()).toString());
-  await context.close();
+await traceLoads(url, loads, CATEGORIES, (events, i) => {
   console.log(`\n=== load ${i + 1}`);
-  report(trace.traceEvents ?? trace);
-}
-await browser.close();
+  report(events);
+});
 
 /// A Rust symbol's path without its hash (`panjere_app::pages::dashboard::…`),
 /// or the name as it is.
@@ -67,9 +45,7 @@ function demangle(name) {
 }
 
 function report(events) {
-  const mains = events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
-  const count = (m) => events.filter((e) => e.pid === m.pid && e.tid === m.tid).length;
-  const main = mains.reduce((a, b) => (count(b) > count(a) ? b : a));
+  const main = mainThread(events);
   const onMain = events.filter((e) => e.pid === main.pid && e.tid === main.tid);
   const fcp = events.find((e) => e.name === 'firstContentfulPaint' && e.pid === main.pid)?.ts ?? 0;
   const start = Math.min(...onMain.filter((e) => e.ph === 'X').map((e) => e.ts));

@@ -16,12 +16,7 @@
 //
 // Needs the end-to-end suite's Playwright (end2end/node_modules) and Debian
 // chromium. The service worker is blocked: every load is a first visit.
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
-
-const require = createRequire(path.join(path.dirname(fileURLToPath(import.meta.url)), '../../end2end/package.json'));
-const { chromium } = require('@playwright/test');
+import { mainThread, traceLoads } from './trace.mjs';
 
 const url = process.argv[2];
 const loads = Number(process.argv[3] ?? 10);
@@ -33,33 +28,13 @@ if (!url) {
 const SLOWDOWN = 4;
 const CATEGORIES = ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'v8.wasm', 'blink.user_timing', 'loading'];
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  // CHROMIUM_ARGS: more flags, for an experiment (e.g. --js-flags=...).
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', ...(process.env.CHROMIUM_ARGS?.split(' ').filter(Boolean) ?? [])],
-});
-
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.floor(s.length / 2)] : 0;
 };
 
 const results = [];
-for (let i = 0; i < loads; i++) {
-  const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 412, height: 823 }, isMobile: true });
-  if (process.env.COOKIE) {
-    await context.addCookies(process.env.COOKIE.split('; ').map((pair) => ({ name: pair.split('=')[0], value: pair.slice(pair.indexOf('=') + 1), url: new URL('/', url).href })));
-  }
-  const page = await context.newPage();
-  await browser.startTracing(page, { categories: CATEGORIES });
-  await page.goto(url);
-  await page.locator('main h1:not(.shell-title)').first().waitFor();
-  await page.waitForTimeout(Number(process.env.WATCH_MS ?? 1500));
-  const trace = JSON.parse((await browser.stopTracing()).toString());
-  await context.close();
-  results.push(analyse(trace.traceEvents ?? trace));
-}
-await browser.close();
+await traceLoads(url, loads, CATEGORIES, (events) => results.push(analyse(events)));
 
 for (const [i, r] of results.entries()) {
   const long = r.tasks.filter((t) => t.ms * SLOWDOWN > 50);
@@ -74,9 +49,7 @@ console.log(`blocking time, ${loads} loads: median ${Math.round(median(all))} ms
 /// The page's main-thread tasks (the renderer's main thread that ran the
 /// most), each with what it spent most time on.
 function analyse(events) {
-  const mains = events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
-  const count = (m) => events.filter((e) => e.pid === m.pid && e.tid === m.tid).length;
-  const main = mains.reduce((a, b) => (count(b) > count(a) ? b : a));
+  const main = mainThread(events);
   const onMain = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X');
   const start = Math.min(...onMain.map((e) => e.ts));
   // Lighthouse counts blocking time from the first contentful paint on.

@@ -11,6 +11,7 @@ use crate::contexts::{painted_resource, signed_in_action};
 use crate::fmt::fill;
 use crate::i18n::{use_i18n, use_title};
 use crate::logic::{accept_values, asked_fields, is_open, part_field, status_label, ReceiptLabels};
+use crate::polled::Polled;
 
 /// A proactive offer or automatic delivery: which event, recorded by
 /// which agency, started it; what the window read; what it pre-filled; what
@@ -33,54 +34,54 @@ fn OfferLoader() -> impl IntoView {
         let id = id();
         async move { api::offer(&id).await }
     });
-    let handle = set_interval_with_handle(
-        move || {
-            let moving = offer
-                .get_untracked()
-                .and_then(Result::ok)
-                .is_some_and(|o| o.parts.iter().any(|p| p.status.as_deref().is_some_and(|s| !panjere_api::requests::is_final(s))));
-            if moving {
-                offer.refetch();
-            }
-        },
-        std::time::Duration::from_secs(3),
-    )
-    .ok();
-    on_cleanup(move || {
-        if let Some(h) = handle {
-            h.clear();
-        }
-    });
-    let refresh = Callback::new(move |()| offer.refetch());
     view! {
         <div class="wrap narrow">
             // The offer the server painted stays while the app loads it.
-            <AsyncView resource=offer shell=true render=move |o| view! { <OfferView o refresh/> }/>
+            <AsyncView resource=offer shell=true render=move |o| view! { <OfferView o/> }/>
         </div>
     }
 }
 
+/// Whether a part's request is still on its way (the offer is then asked
+/// again).
+fn moving(o: &Offer) -> bool {
+    o.parts.iter().any(|p| p.status.as_deref().is_some_and(|s| !panjere_api::requests::is_final(s)))
+}
+
+/// The offer as it stands: asked again every 3 s while any part's request
+/// is on its way; each part, and each line of the timeline, is redrawn
+/// only when it changes (see [`Polled`]).
 #[component]
-fn OfferView(o: Offer, refresh: Callback<()>) -> impl IntoView {
+fn OfferView(o: Offer) -> impl IntoView {
     let i18n = use_i18n();
-    let offer = StoredValue::new(o.clone());
+    let id = o.id.clone();
+    let offer = Polled::signed_in(
+        o,
+        std::time::Duration::from_secs(3),
+        move || {
+            let id = id.clone();
+            async move { api::offer(&id).await }
+        },
+        moving,
+    );
+    let shown = offer.value();
     // One form for the offer: its fields named `service.field`, as the
     // server names a refused one.
     let state = FormState::new(BTreeMap::new());
     let general = RwSignal::new(None::<String>);
     let accepting = signed_in_action(move |values: &BTreeMap<String, BTreeMap<String, String>>| {
-        let (id, values) = (offer.with_value(|o| o.id.clone()), values.clone());
+        let (id, values) = (shown.with_untracked(|o| o.id.clone()), values.clone());
         async move { api::accept_offer(&id, values).await }
     });
     let declining = signed_in_action(move |_: &()| {
-        let id = offer.with_value(|o| o.id.clone());
+        let id = shown.with_untracked(|o| o.id.clone());
         async move { api::decline_offer(&id).await }
     });
     Effect::new(move || match accepting.value().get() {
-        Some(Ok(_)) => refresh.run(()),
+        Some(Ok(_)) => offer.refresh(),
         Some(Err(FetchError::Refused { code, .. })) if code == "conflict" => {
             general.set(Some(i18n.t().offer_closed().to_owned()));
-            refresh.run(());
+            offer.refresh();
         }
         Some(Err(FetchError::Refused { fields: Some(f), .. })) => {
             state.errors.set(f.read());
@@ -90,40 +91,43 @@ fn OfferView(o: Offer, refresh: Callback<()>) -> impl IntoView {
         None => {}
     });
     Effect::new(move || match declining.value().get() {
-        Some(Ok(())) => refresh.run(()),
+        Some(Ok(())) => offer.refresh(),
         Some(Err(e)) => general.set(Some(e.message(i18n.t()))),
         None => {}
     });
     let accept = move |_| {
         general.set(None);
-        let ok = offer.with_value(|o| state.check_all(&asked_fields(o)));
+        let ok = shown.with_untracked(|o| state.check_all(&asked_fields(o)));
         if ok {
             let typed = state.values.get_untracked();
-            accepting.dispatch(offer.with_value(|o| accept_values(o, &typed)));
+            accepting.dispatch(shown.with_untracked(|o| accept_values(o, &typed)));
         } else {
             general.set(Some(i18n.t().offer_fix_fields().to_owned()));
         }
     };
-    let open = is_open(&o);
-    let expires_at = o.expires_at.clone();
-    let timeline = o.timeline.clone();
+    let open = Memo::new(move |_| shown.with(is_open));
     let head = move || {
-        offer.with_value(|o| {
+        shown.with(|o| {
             let date = crate::fmt::date(o.event_at.get(..10).unwrap_or(""), i18n.get());
             offer_top(o, &date, &ReceiptLabels(i18n.t()))
         })
     };
+    let services = move || shown.with(|o| o.parts.iter().map(|p| p.service.clone()).collect::<Vec<_>>());
+    // Events are only ever added, oldest first: a line is its place and
+    // what it says.
+    let events = move || shown.with(|o| o.timeline.iter().cloned().enumerate().collect::<Vec<_>>());
     view! {
         <div class="offer-top" inner_html=head></div>
         <ol class="offer-parts" id="offer-parts">
-            {o.parts.into_iter().map(|p| {
-                view! { <Part p state open/> }
-            }).collect_view()}
+            <For each=services key=String::clone children=move |service| {
+                let part = Memo::new(move |_| shown.with(|o| o.parts.iter().find(|p| p.service == service).cloned()));
+                move || part.get().map(|p| view! { <Part p state open=open.get()/> })
+            }/>
         </ol>
-        {(!timeline.is_empty()).then(|| view! {
+        <Show when=move || shown.with(|o| !o.timeline.is_empty())>
             <h2>{move || i18n.t().offer_timeline()}</h2>
             <ol class="timeline" id="bundle-timeline">
-                {timeline.into_iter().map(|e| {
+                <For each=events key=|(i, e)| (*i, e.status.clone(), e.at.clone()) children=move |(_, e)| {
                     let st = e.status.clone();
                     view! {
                         <li data-status=e.status>
@@ -134,14 +138,16 @@ fn OfferView(o: Offer, refresh: Callback<()>) -> impl IntoView {
                             <span>{move || crate::fmt::time(&e.at, i18n.get())}</span>
                         </li>
                     }
-                }).collect_view()}
+                }/>
             </ol>
-        })}
+        </Show>
         <Show when=move || general.with(Option::is_some)>
             <p class="error" role="alert" id="offer-error">{move || general.get().unwrap_or_default()}</p>
         </Show>
-        {open.then(|| view! {
-            <p class="hint">{move || fill(i18n.t().offer_expires(), &[("date", &crate::fmt::date(expires_at.get(..10).unwrap_or(""), i18n.get()))])}</p>
+        <Show when=move || open.get()>
+            <p class="hint">
+                {move || shown.with(|o| fill(i18n.t().offer_expires(), &[("date", &crate::fmt::date(o.expires_at.get(..10).unwrap_or(""), i18n.get()))]))}
+            </p>
             <div class="button-row">
                 <button type="button" class="button" id="accept-offer" on:click=accept disabled=move || accepting.pending().get()>
                     {move || i18n.t().offer_accept()}
@@ -151,8 +157,8 @@ fn OfferView(o: Offer, refresh: Callback<()>) -> impl IntoView {
                     {move || i18n.t().offer_decline()}
                 </button>
             </div>
-        })}
-        <p class="hint"><a href="/me#proactive">{move || i18n.t().offer_opt_out_hint()}</a></p>
+        </Show>
+        <p class="hint"><a href="/me#proactive" id="offer-opt-out">{move || i18n.t().offer_opt_out_hint()}</a></p>
     }
 }
 
