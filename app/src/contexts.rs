@@ -17,40 +17,44 @@ pub struct LoadedIndex {
 
 #[derive(Clone, Copy)]
 pub struct CatalogIndex {
-    wanted: RwSignal<bool>,
-    pub resource: Fetched<Option<Arc<LoadedIndex>>>,
+    wanted: StoredValue<bool>,
+    loaded: RwSignal<Option<Arc<LoadedIndex>>>,
 }
 
 impl CatalogIndex {
     /// Starts loading the index (idempotent): called when a search box is
-    /// first used, so pages that never search never download it.
+    /// first used, so pages that never search never download it. If it
+    /// cannot be loaded, the next use tries again.
     pub fn want(self) {
-        if !self.wanted.get_untracked() {
-            self.wanted.set(true);
+        if self.wanted.get_value() {
+            return;
         }
+        self.wanted.set_value(true);
+        leptos::task::spawn_local(async move {
+            match load_index().await {
+                Some(index) => self.loaded.set(Some(index)),
+                None => self.wanted.set_value(false),
+            }
+        });
     }
 
     /// The index once loaded.
     pub fn get(self) -> Option<Arc<LoadedIndex>> {
-        self.resource.get().and_then(Result::ok).flatten()
+        self.loaded.get()
     }
 }
 
+/// The search index, fetched and read by the search engine's module.
+async fn load_index() -> Option<Arc<LoadedIndex>> {
+    let json = api::search_index_json().await.ok()?;
+    let suggest = search_engine::suggester(json).await.ok().flatten()?;
+    Some(Arc::new(LoadedIndex { suggest }))
+}
+
+/// Nothing is loaded (nor a resource made) until a search box is used: the
+/// app's mount is the longest task of a first visit.
 pub fn provide_catalog_index() {
-    let wanted = RwSignal::new(false);
-    let resource = Fetched::new(move || {
-        let want = wanted.get();
-        async move {
-            if !want {
-                return Ok(None);
-            }
-            let json = api::search_index_json().await?;
-            let suggest = search_engine::suggester(json).await.map_err(|_| FetchError::Network)?;
-            let suggest = suggest.ok_or(FetchError::Server { request_id: None })?;
-            Ok(Some(Arc::new(LoadedIndex { suggest })))
-        }
-    });
-    provide_context(CatalogIndex { wanted, resource });
+    provide_context(CatalogIndex { wanted: StoredValue::new(false), loaded: RwSignal::new(None) });
 }
 
 pub fn use_catalog_index() -> CatalogIndex {
@@ -103,12 +107,20 @@ impl Auth {
             auth.signed_in(me);
             return auth;
         }
-        leptos::task::spawn_local(async move {
-            match api::session_state().await {
-                Ok(panjere_api::auth::SessionState { me: Some(me), .. }) => auth.signed_in(me),
-                _ => auth.signed_out(),
-            }
-        });
+        // Asked in a task of its own: building the request (the first
+        // time, compiling its code) made the app's mount, the longest task
+        // of every first visit, longer still.
+        set_timeout(
+            move || {
+                leptos::task::spawn_local(async move {
+                    match api::session_state().await {
+                        Ok(panjere_api::auth::SessionState { me: Some(me), .. }) => auth.signed_in(me),
+                        _ => auth.signed_out(),
+                    }
+                })
+            },
+            std::time::Duration::ZERO,
+        );
         auth
     }
 

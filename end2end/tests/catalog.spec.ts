@@ -23,6 +23,27 @@ test.describe('home', () => {
   });
 });
 
+test.describe('search, when the index could not be fetched', () => {
+  // The index's request is dropped here, not by the service worker.
+  test.use({ serviceWorkers: 'block' });
+
+  test('the next use of the search box fetches it again, and suggestions come', async ({ page, home }) => {
+    let dropped = 0;
+    await page.route('**/api/catalog/search-index', (route) => {
+      dropped += 1;
+      return route.abort('connectionreset');
+    });
+    await home.goto();
+    await home.type('پاسپورت');
+    await expect.poll(() => dropped).toBeGreaterThan(0);
+    await page.unroute('**/api/catalog/search-index');
+    await home.search.blur();
+    await home.search.fill('');
+    await home.type('پاسپورت');
+    await expect(home.option(/گذرنامه/).first()).toBeVisible();
+  });
+});
+
 test.describe('search', () => {
   test('Arabic-yeh input finds the tax services, as you type and on the results page', async ({ page, home, results }) => {
     await home.goto();
