@@ -110,17 +110,14 @@ impl Auth {
         // Asked in a task of its own: building the request (the first
         // time, compiling its code) made the app's mount, the longest task
         // of every first visit, longer still.
-        set_timeout(
-            move || {
-                leptos::task::spawn_local(async move {
-                    match api::session_state().await {
-                        Ok(panjere_api::auth::SessionState { me: Some(me), .. }) => auth.signed_in(me),
-                        _ => auth.signed_out(),
-                    }
-                })
-            },
-            std::time::Duration::ZERO,
-        );
+        crate::components::later::in_own_task(move || {
+            leptos::task::spawn_local(async move {
+                match api::session_state().await {
+                    Ok(panjere_api::auth::SessionState { me: Some(me), .. }) => auth.signed_in(me),
+                    _ => auth.signed_out(),
+                }
+            })
+        });
         auth
     }
 

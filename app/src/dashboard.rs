@@ -229,9 +229,9 @@ pub fn payments_text(p: panjere_api::stats::PaymentFigures, t: &'static crate::i
     )
 }
 
-/// The agency table's body: one row per agency, as `<tr>` markup (the
-/// table's `<tbody>` holds it whole: 70-odd rows of nine cells built as
-/// nodes one by one were the dashboard's longest task on a phone). Each
+/// The agency table's rows, one per agency, as `<tr>` markup (the table's
+/// bodies take it whole: 70-odd rows of nine cells built as nodes one by
+/// one were the dashboard's longest task on a phone). Each
 /// row: the agency (a link), its stage, services, the four targets' shares
 /// with what the agency claims where it differs, requests with payments,
 /// and its verdicts.
@@ -290,8 +290,8 @@ pub fn agency_rows_html(rows: &[AgencyStats], lang: Lang, t: &'static Strings) -
 }
 
 /// The claims table's body: every service whose claimed and verified
-/// levels differ (a hundred-odd rows, so markup the `<tbody>` takes whole,
-/// as [`agency_rows_html`]), each with why.
+/// levels differ (a hundred-odd rows, so markup the table's bodies take
+/// whole, as [`agency_rows_html`]), each with why.
 pub fn claim_rows_html(differences: &[panjere_api::stats::ServiceCheck], lang: Lang, t: &Strings) -> String {
     use crate::logic::{gap_text, level_label};
     use panjere_api::markup::escape_html;

@@ -50,7 +50,7 @@ pub fn mount() {
             mount_now();
         });
     } else {
-        set_timeout(mount_now, std::time::Duration::ZERO);
+        components::later::in_own_task(mount_now);
     }
 }
 

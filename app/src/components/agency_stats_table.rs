@@ -1,14 +1,19 @@
 use leptos::prelude::*;
 use panjere_api::stats::AgencyStats;
 
+use crate::components::chunked_bodies::{within, ChunkedBodies};
 use crate::components::later::Later;
 use crate::dashboard::{agency_rows_html, stage_text, table_rows, Sort, SortKey};
 use crate::fmt::{fill, num};
 use crate::i18n::use_i18n;
 
+/// Agency rows drawn per task (each row's nine cells hold the most markup
+/// of any table's).
+const ROWS_PER_BODY: usize = 15;
+
 /// Every agency's figures and verdicts (under the section's heading, the
 /// page's): filterable by name and stage, sortable by any column (headings
-/// are buttons with `aria-sort`); the rows are [`agency_rows_html`].
+/// are buttons with `aria-sort`); the rows are [`agency_rows_html`] in [`ChunkedBodies`].
 #[component]
 pub fn AgencyStatsTable(agencies: Vec<AgencyStats>) -> impl IntoView {
     let i18n = use_i18n();
@@ -90,7 +95,7 @@ pub fn AgencyStatsTable(agencies: Vec<AgencyStats>) -> impl IntoView {
                                 <th scope="col">{move || i18n.t().dash_col_verdicts()}</th>
                             </tr>
                         </thead>
-                        <tbody inner_html=move || shown.with(|rows| agency_rows_html(rows, i18n.get(), i18n.t()))></tbody>
+                        <ChunkedBodies rows=total per_body=ROWS_PER_BODY html=move |range| shown.with(|rows| agency_rows_html(&rows[within(range, rows.len())], i18n.get(), i18n.t()))/>
                     </table>
                 </div>
                 <Show when=move || shown.with(Vec::is_empty)>

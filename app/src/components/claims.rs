@@ -1,13 +1,17 @@
 use leptos::prelude::*;
 use panjere_api::stats::ServiceCheck;
 
+use crate::components::chunked_bodies::{within, ChunkedBodies};
 use crate::dashboard::claim_rows_html;
 use crate::fmt::{fill, num};
 use crate::i18n::use_i18n;
 
+/// Claim rows drawn per task.
+const ROWS_PER_BODY: usize = 20;
+
 /// What agencies claim beside what the window verifies (under the
 /// section's heading, the page's): every service
-/// whose claimed and verified levels differ, and why ([`claim_rows_html`]).
+/// whose claimed and verified levels differ, and why ([`claim_rows_html`], in [`ChunkedBodies`]).
 #[component]
 pub fn Claims(differences: Vec<ServiceCheck>) -> impl IntoView {
     let i18n = use_i18n();
@@ -30,7 +34,7 @@ pub fn Claims(differences: Vec<ServiceCheck>) -> impl IntoView {
                                     <th scope="col">{move || i18n.t().dash_claims_col_why()}</th>
                                 </tr>
                             </thead>
-                            <tbody inner_html=move || claim_rows_html(&differences, i18n.get(), i18n.t())></tbody>
+                            <ChunkedBodies rows=n per_body=ROWS_PER_BODY html=move |range| claim_rows_html(&differences[within(range, n)], i18n.get(), i18n.t())/>
                         </table>
                     </div>
                 }

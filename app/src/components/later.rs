@@ -15,7 +15,7 @@ use leptos::prelude::*;
 #[component]
 pub fn Later(children: ChildrenFn, #[prop(optional, into)] fallback: ViewFn, #[prop(optional)] after_paint: bool) -> impl IntoView {
     let ready = RwSignal::new(false);
-    let show = move || set_timeout(move || ready.set(true), std::time::Duration::ZERO);
+    let show = move || in_own_task(move || ready.set(true));
     if after_paint {
         // Two frames, as measured on the dashboard. On a test page one was
         // enough; whether one is enough here was not measured.
@@ -30,5 +30,12 @@ pub fn Later(children: ChildrenFn, #[prop(optional, into)] fallback: ViewFn, #[p
 /// `Later`s): for work the page does not wait for. Two hops, because the
 /// `Later`s' tasks are queued while the app is mounted, after its caller.
 pub fn after_first_render(f: impl FnOnce() + 'static) {
-    set_timeout(move || set_timeout(f, std::time::Duration::ZERO), std::time::Duration::ZERO);
+    in_own_task(move || in_own_task(f));
+}
+
+/// Runs `f` in a task of its own, after those queued already (a timer of
+/// no delay): the caller's task ends sooner, and the browser may answer
+/// input or paint between the two.
+pub fn in_own_task(f: impl FnOnce() + 'static) {
+    set_timeout(f, std::time::Duration::ZERO);
 }

@@ -3,6 +3,7 @@
 pub mod agency_stats_table;
 pub mod async_view;
 pub mod breadcrumbs;
+pub mod chunked_bodies;
 pub mod citizen_page;
 pub mod claims;
 pub mod error_view;

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use panjere_api::StatusReport;
 
 use crate::api;
+use crate::components::chunked_bodies::{bodies, within, ChunkedBodies};
 use crate::i18n::use_i18n;
 use crate::polled::Polled;
 use crate::status::{changed_cells, rows, rows_html, summary, Row};
@@ -14,14 +15,10 @@ const CHUNK: usize = 12;
 
 /// Every agency's connection, kept fresh while it is shown.
 ///
-/// The rows are [`rows_html`], a `<tbody>` per [`CHUNK`] rows: the first
-/// with the page, each of the others a frame after the one before. Laid out
-/// at once, the 72 rows were one long task on a phone (the browser's layout
-/// of the table, most of the page's first render); a few rows more at a
-/// time, the browser keeps the rows it laid out already and lays out only
-/// the new ones. A refresh redraws only the cells that changed
-/// ([`changed_cells`]), or every row when the rows themselves (or the
-/// language) did.
+/// The rows are [`rows_html`] in [`ChunkedBodies`] of [`CHUNK`] rows (laid
+/// out at once, the 72 rows were one long task on a phone). A refresh
+/// redraws only the cells that changed ([`changed_cells`]), or every row
+/// when the rows themselves (or the language) did.
 #[component]
 pub fn StatusTable(report: StatusReport) -> impl IntoView {
     let i18n = use_i18n();
@@ -30,22 +27,10 @@ pub fn StatusTable(report: StatusReport) -> impl IntoView {
     // What the bodies show: drawn whole from it, patched cell by cell
     // (and it kept up to date untracked, for the bodies not drawn yet).
     let drawn = RwSignal::new(fresh.get_untracked());
-    let bodies = RwSignal::new(1_usize);
     // As many bodies as the first report needs (the last takes any rows
-    // a later report adds); each empty until its turn.
-    let count_bodies = drawn.with_untracked(|(_, rows)| rows.len().div_ceil(CHUNK)).max(1);
-    Effect::new(move || {
-        if bodies.get() < count_bodies {
-            request_animation_frame(move || {
-                set_timeout(
-                    move || {
-                        bodies.try_update(|n| *n += 1);
-                    },
-                    std::time::Duration::ZERO,
-                )
-            });
-        }
-    });
+    // a later report adds).
+    let first_rows = drawn.with_untracked(|(_, rows)| rows.len());
+    let count_bodies = bodies(first_rows, CHUNK);
     let table = NodeRef::<leptos::html::Table>::new();
     Effect::new(move || {
         let (lang, now) = fresh.get();
@@ -59,21 +44,7 @@ pub fn StatusTable(report: StatusReport) -> impl IntoView {
             (None, _) => drawn.set((lang, now)),
         }
     });
-    let body = move |i: usize| {
-        // The bodies drawn already rebuild their markup when another's turn
-        // comes, but the DOM only takes markup that differs (tachys).
-        let html = move || {
-            if bodies.get() <= i {
-                return String::new();
-            }
-            drawn.with(|(_, rows)| {
-                let from = (i * CHUNK).min(rows.len());
-                let to = if i + 1 == count_bodies { rows.len() } else { (from + CHUNK).min(rows.len()) };
-                rows_html(&rows[from..to])
-            })
-        };
-        view! { <tbody inner_html=html></tbody> }
-    };
+    let html = move |range| drawn.with(|(_, rows)| rows_html(&rows[within(range, rows.len())]));
     let count = Memo::new(move |_| report.value().with(|r| summary(&r.agencies, i18n.get(), i18n.t())));
     let checked = move || {
         let lang = i18n.get();
@@ -99,7 +70,7 @@ pub fn StatusTable(report: StatusReport) -> impl IntoView {
                         <th scope="col">{move || i18n.t().status_col_last_success()}</th>
                     </tr>
                 </thead>
-                {(0..count_bodies).map(body).collect_view()}
+                <ChunkedBodies rows=first_rows per_body=CHUNK html/>
             </table>
         </div>
         <p class="hint" data-checked>{checked}</p>

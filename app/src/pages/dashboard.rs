@@ -51,9 +51,10 @@ fn Dashboard(stats: Stats) -> impl IntoView {
     let i18n = use_i18n();
     let connected = stats.national.agencies_connected;
     let Stats { targets, differences, stages, agencies, .. } = stats;
-    // Each section's content is built in a task of its own (one long
-    // task of them all blocked a slow phone for a quarter of a second):
-    // the headings come at once, so nothing moves when the content does.
+    // Each section's content is built in a task of its own (all of them in
+    // one task was, after the app's mount, the page's longest in
+    // Lighthouse's traces): the headings come at once, so nothing moves
+    // when the content does.
     view! {
         <section aria-labelledby="dash-targets">
             <h2 id="dash-targets">{move || i18n.t().dash_targets_title()}</h2>
