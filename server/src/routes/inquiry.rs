@@ -6,9 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use panjere_api::forms::check_form;
 use panjere_api::requests::{InquiryAnswer, InquiryRequest};
-use panjere_api::{ErrorBody, ServiceKind, Text};
-use serde::Serialize;
-use serde_json::value::RawValue;
+use panjere_api::{ErrorBody, ServiceKind};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -16,6 +14,7 @@ use crate::clock::rfc3339;
 use crate::error::AppError;
 use crate::gateway::CallContext;
 use crate::request_id::current_request_id;
+use crate::routes::answer::{Asked, Passed};
 use crate::routes::extract::{AppJson, AppPath, Citizen};
 use crate::state::AppState;
 
@@ -50,55 +49,13 @@ async fn inquiry(
     let params = crate::requests::params_for(&form.params, &citizen.data.national_code, &ok);
     let ctx =
         CallContext { request_id: current_request_id().unwrap_or_default(), citizen: Some(citizen.pseudonym.clone()), requested_by: None };
-    // The agency's answer, checked by the gateway to be one JSON value, is
-    // passed on as sent: never parsed into a tree and written out again.
     let (_, result) = state.gateway().call_raw(op, &params, &ctx).await?;
-    Ok(Json(Answer {
-        service: &id,
+    Ok(Json(Passed {
+        asked: Asked::Service(&id),
         agency: &service.agency,
         agency_name: &service.agency_name,
         answered_at: rfc3339(state.clock().now()),
         result: &result,
     })
     .into_response())
-}
-
-/// [`InquiryAnswer`] as written: the same fields, borrowed, and the
-/// agency's answer as it sent it.
-#[derive(Serialize)]
-struct Answer<'a> {
-    service: &'a str,
-    agency: &'a str,
-    agency_name: &'a Text,
-    answered_at: String,
-    result: &'a RawValue,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// What is written is the documented [`InquiryAnswer`], field for field.
-    #[test]
-    fn the_written_answer_is_the_documented_one() {
-        let name = Text { fa: "اداره پست".into(), en: "Post".into() };
-        let raw = RawValue::from_string(r#"{"province":"تهران","n":[1,2]}"#.to_owned()).unwrap();
-        let written = serde_json::to_string(&Answer {
-            service: "postal-code-address",
-            agency: "post",
-            agency_name: &name,
-            answered_at: "2026-12-06T10:00:00Z".into(),
-            result: &raw,
-        })
-        .unwrap();
-        let read: InquiryAnswer = serde_json::from_str(&written).unwrap();
-        let expected = InquiryAnswer {
-            service: "postal-code-address".into(),
-            agency: "post".into(),
-            agency_name: name,
-            answered_at: "2026-12-06T10:00:00Z".into(),
-            result: serde_json::json!({"province": "تهران", "n": [1, 2]}),
-        };
-        assert_eq!(serde_json::to_value(read).unwrap(), serde_json::to_value(expected).unwrap());
-    }
 }

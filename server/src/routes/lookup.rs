@@ -5,8 +5,6 @@
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use panjere_api::{ErrorBody, LookupAnswer, Text};
-use serde::Serialize;
-use serde_json::value::RawValue;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -15,6 +13,7 @@ use crate::error::AppError;
 use crate::gateway::registry::BuildError;
 use crate::gateway::{CallContext, GatewayError};
 use crate::request_id::current_request_id;
+use crate::routes::answer::{Asked, Passed};
 use crate::routes::extract::{AppPath, QueryPairs};
 use crate::state::AppState;
 
@@ -46,27 +45,14 @@ async fn lookup(
         .filter(|o| o.public)
         .ok_or_else(|| GatewayError::Build(BuildError::UnknownOperation(operation.clone())))?;
     let ctx = CallContext { request_id: current_request_id().unwrap_or_default(), citizen: None, requested_by: None };
-    // The agency's answer, checked by the gateway to be one JSON value, is
-    // passed on as sent: never parsed into a tree and written out again.
     let (agency, result) = g.call_raw(&operation, &params, &ctx).await?;
     let unnamed = Text::default();
-    let answer = Answer {
-        operation: &operation,
+    let answer = Passed {
+        asked: Asked::Operation(&operation),
         agency: &agency,
         agency_name: state.catalog().agency_name(&agency).unwrap_or(&unnamed),
         answered_at: rfc3339(state.clock().now()),
         result: &result,
     };
     Ok(axum::Json(answer).into_response())
-}
-
-/// [`LookupAnswer`] as written: the same fields, the agency's answer
-/// borrowed.
-#[derive(Serialize)]
-struct Answer<'a> {
-    operation: &'a str,
-    agency: &'a str,
-    agency_name: &'a Text,
-    answered_at: String,
-    result: &'a RawValue,
 }

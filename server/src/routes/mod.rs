@@ -3,6 +3,7 @@
 //! together (utoipa-axum), so the document cannot list a route that does not
 //! exist or miss one that does.
 
+pub mod answer;
 pub mod auth;
 pub mod callbacks;
 pub mod catalog;
