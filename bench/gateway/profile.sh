@@ -56,9 +56,11 @@ echo
 echo "$TARGET: $(awk -v t="$total" -v n="$sent" 'BEGIN { printf "%d", t / n }') instructions per request ($total over $sent requests)"
 echo "functions with the most, inclusive (per request):"
 # (Recursive functions, named with a ' suffix, are counted once per level
-# by callgrind: left out. The agencies' background probes are the prober.)
+# by callgrind: left out. The agencies' background probes are the prober.
+# sed, not head: under pipefail, head's early exit would end the script
+# with SIGPIPE before the profile's path is printed.)
 callgrind_annotate --inclusive=yes "$profile" |
     awk -v n="$sent" '/^ *[0-9,]+ \(/ { c = $1; gsub(/,/, "", c); l = $0; sub(/^ *[0-9,]+ +\([ 0-9.]+%\) +(\?\?\?:)?/, "", l); sub(/ \[[^]]*\]$/, "", l); printf "%9d  %s\n", c / n, substr(l, 1, 140) }' |
-    grep -vE "'[0-9]|tokio::runtime|std::sys|__rust_begin|start_thread|call_once|panjere::main|PROGRAM" | head -40
+    grep -vE "'[0-9]|tokio::runtime|std::sys|__rust_begin|start_thread|call_once|panjere::main|PROGRAM" | sed -n 1,40p
 echo
 echo "profile: $profile (callgrind_annotate --tree=calling --inclusive=yes $profile)"

@@ -279,6 +279,7 @@ async fn verify(
     let handle = random_id();
     let data = SignedIn {
         national_code: pending.national_code,
+        pseudonym: challenge.citizen.clone(),
         mobile: pending.mobile,
         handle: handle.clone(),
         started_at: now,

@@ -81,8 +81,7 @@ pub struct AppPath<T>(pub T);
 /// A signed-in citizen, extracted from the session. Refuses with 401 when
 /// nobody is signed in or the session passed its idle or absolute timeout
 /// (and then ends it); otherwise counts the request as activity. The
-/// citizen's pseudonym (what the window's own records name them by) is
-/// computed here, once per request.
+/// citizen's pseudonym is what the window's own records name them by.
 pub struct Citizen {
     pub data: SignedIn,
     pub session: Session,
@@ -95,8 +94,24 @@ impl FromRequestParts<AppState> for Citizen {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let session = parts.extensions.get::<Session>().cloned().ok_or(AuthError::NotSignedIn)?;
         let data = state.auth().check(&session, state.clock().now()).await?;
-        let pseudonym = state.gateway().pseudonym(&data.national_code);
-        Ok(Citizen { data, session, pseudonym })
+        Ok(Citizen::new(state, data, session))
+    }
+}
+
+impl Citizen {
+    /// The citizen of a checked session, named by the pseudonym the session
+    /// keeps (or, in a session from before it kept one, made now).
+    pub fn new(state: &AppState, data: SignedIn, session: Session) -> Self {
+        let pseudonym = kept_or_made(&data, |code| state.gateway().pseudonym(code));
+        Citizen { data, session, pseudonym }
+    }
+}
+
+/// The session's pseudonym, or `make`'s of its national code.
+fn kept_or_made(data: &SignedIn, make: impl FnOnce(&str) -> String) -> String {
+    match data.pseudonym.as_str() {
+        "" => make(&data.national_code),
+        kept => kept.to_owned(),
     }
 }
 
@@ -126,6 +141,20 @@ mod tests {
     async fn pairs(uri: &str) -> Vec<(String, String)> {
         let (mut parts, ()) = axum::http::Request::get(uri).body(()).unwrap().into_parts();
         QueryPairs::from_request_parts(&mut parts, &()).await.ok().unwrap().0
+    }
+
+    /// A session written before it kept the pseudonym is still read, and
+    /// its pseudonym made; a kept one is used as it is.
+    #[test]
+    fn a_session_without_a_pseudonym_gets_one_made() {
+        let old = serde_json::json!({
+            "national_code": "0076229645", "mobile": "09121111111", "handle": "h", "started_at": 1, "last_seen": 2,
+            "indexed_at": 1, "names": {"first_name": "", "last_name": "", "first_name_en": "", "last_name_en": ""}
+        });
+        let mut data: SignedIn = serde_json::from_value(old).unwrap();
+        assert_eq!(kept_or_made(&data, |code| format!("made-{code}")), "made-0076229645");
+        data.pseudonym = "kept".into();
+        assert_eq!(kept_or_made(&data, |_| unreachable!("a kept pseudonym is not made again")), "kept");
     }
 
     fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {

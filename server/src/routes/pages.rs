@@ -24,8 +24,7 @@ pub fn citizen_pages(state: AppState) -> CitizenPages {
                 Ok(data) => data,
                 Err(e) => return signed_out(e),
             };
-            let pseudonym = state.gateway().pseudonym(&data.national_code);
-            let citizen = Citizen { data, session, pseudonym };
+            let citizen = Citizen::new(&state, data, session);
             let id = path.trim_end_matches('/').rsplit('/').next().unwrap_or_default().to_owned();
             let p = &citizen.pseudonym;
             let read = match paint {

@@ -83,6 +83,10 @@ async fn sign_in_profile_and_sign_out() {
         assert!(ops.contains(&op), "{op} not audited: {ops:?}");
     }
     assert!(rows.iter().all(|r| r.1.as_deref().is_some_and(|c| c.len() == 32 && !c.contains(ADULT.0))));
+    // The one the session keeps since sign-in (the profile's call) is the
+    // gateway's pseudonym of the citizen.
+    let pseudonym = p.state.gateway().pseudonym(ADULT.0);
+    assert!(rows.iter().all(|r| r.1.as_deref() == Some(pseudonym.as_str())), "{rows:?}");
 
     let stolen = b.clone();
     let a = b.post("/api/auth/sign-out", json!({})).await;
