@@ -55,6 +55,13 @@ pub fn span(i: usize, per_body: usize, bodies: usize) -> Range<usize> {
     from..if i + 1 == bodies { usize::MAX } else { from + per_body }
 }
 
+/// Where row `row` is: its body, and its place in that body ([`span`]'s
+/// inverse, for a caller that redraws one row's cell in place).
+pub fn place(row: usize, per_body: usize, bodies: usize) -> (usize, usize) {
+    let body = (row / per_body.max(1)).min(bodies - 1);
+    (body, row - body * per_body)
+}
+
 /// `range` within the `len` rows there are.
 pub fn within(range: Range<usize>, len: usize) -> Range<usize> {
     range.start.min(len)..range.end.min(len)
@@ -75,6 +82,11 @@ mod tests {
                 seen.extend(r);
             }
             assert_eq!(seen, (0..rows).collect::<Vec<_>>(), "{rows}/{per}");
+            for i in 0..n {
+                for (k, row) in within(span(i, per, n), rows + 2 * per).enumerate() {
+                    assert_eq!(place(row, per, n), (i, k), "{rows}/{per}: row {row}");
+                }
+            }
         }
         assert_eq!(bodies(72, 15), 5);
         assert_eq!(bodies(0, 15), 1);

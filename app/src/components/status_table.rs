@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use panjere_api::StatusReport;
 
 use crate::api;
-use crate::components::chunked_bodies::{bodies, within, ChunkedBodies};
+use crate::components::chunked_bodies::{bodies, place, within, ChunkedBodies};
 use crate::i18n::use_i18n;
 use crate::polled::Polled;
 use crate::status::{changed_cells, rows, rows_html, summary, Row};
@@ -77,16 +77,15 @@ pub fn StatusTable(report: StatusReport) -> impl IntoView {
     }
 }
 
-/// Puts each changed cell's markup into its cell (the table's bodies,
-/// rows and cells are [`rows_html`]'s, in order, [`CHUNK`] rows a body and
-/// the rest in the last of `bodies`; a
-/// cell in a body not drawn yet is drawn from the rows as they are now).
+/// Puts each changed cell's markup into its cell (the row found in the
+/// [`ChunkedBodies`] by [`place`]; a cell in a body not drawn yet is drawn
+/// from the rows as they are now).
 /// Found by selector: the client already binds `querySelector`, and a
 /// binding more is bytes more in the first load's glue, for every page.
 fn redraw_cells(table: &web_sys::Element, rows: &[Row], cells: &[(usize, usize)], bodies: usize) {
     for &(r, c) in cells {
-        let body = (r / CHUNK).min(bodies - 1);
-        let selector = format!(":scope > tbody:nth-of-type({}) > tr:nth-child({}) > :nth-child({})", body + 1, r - body * CHUNK + 1, c + 1);
+        let (body, k) = place(r, CHUNK, bodies);
+        let selector = format!(":scope > tbody:nth-of-type({}) > tr:nth-child({}) > :nth-child({})", body + 1, k + 1, c + 1);
         if let Ok(Some(cell)) = table.query_selector(&selector) {
             cell.set_inner_html(&rows[r].cells[c]);
         }
