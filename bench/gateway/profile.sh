@@ -39,8 +39,12 @@ case $TARGET in
         ;;
     *) echo "usage: bench/gateway/profile.sh [lookup|inquiry]" >&2; exit 2 ;;
 esac
-# Warm up (connections, caches, prepared statements), then measure.
-./target/release/examples/fixed_rate "$URL" 200 3 8 "${ARGS[@]}" > /dev/null
+# Warm up (connections, caches, prepared statements) at the measured rate
+# and for as long, then measure. Each of the pool's 8 connections still
+# prepares an audit statement length the first time it is given one (a
+# multi-row INSERT, hundreds of thousands of instructions): shown apart
+# below.
+./target/release/examples/fixed_rate "$URL" "$RATE" "$SECS" 8 "${ARGS[@]}" > /dev/null
 callgrind_control -i on "$SERVER_PID" > /dev/null
 out=$(./target/release/examples/fixed_rate "$URL" "$RATE" "$SECS" 8 "${ARGS[@]}")
 callgrind_control -i off "$SERVER_PID" > /dev/null
@@ -52,15 +56,25 @@ ok=$(awk '{ for (i = 1; i < NF; i++) if ($i == "ok") print $(i + 1) }' <<<"$out"
 [ "$ok" = "$sent" ] || { echo "only $ok of $sent requests answered 200" >&2; exit 1; }
 profile=$(ls -S "$WORK"/callgrind.out* | head -1)
 total=$(callgrind_annotate "$profile" | awk '/PROGRAM TOTALS/ { gsub(/,/, "", $1); print $1 }')
+# Two parts that depend on the run, not the request, are also shown apart:
+# the agencies' background probes (a fixed count a second, so more per
+# request when callgrind's slowness lowers the rate) and SQLite preparing a
+# statement a connection meets for the first time (a bounded count over
+# the process's life, so a share only of a short profile).
+inclusive=$(callgrind_annotate --inclusive=yes "$profile")
+part() { awk -v f="$1" 'index($0, f) { c = $1; gsub(/,/, "", c); print c; exit }' <<<"$inclusive"; }
+prober=$(part "Gateway::spawn_prober::{{closure}} [")
+prepare=$(part ":sqlite3_prepare_v3 [")
 echo
 echo "$TARGET: $(awk -v t="$total" -v n="$sent" 'BEGIN { printf "%d", t / n }') instructions per request ($total over $sent requests)"
+awk -v t="$total" -v p="${prober:-0}" -v s="${prepare:-0}" -v n="$sent" \
+    'BEGIN { printf "    %d of them the prober, %d preparing statements: %d per request without either\n", p / n, s / n, (t - p - s) / n }'
 echo "functions with the most, inclusive (per request):"
 # (Recursive functions, named with a ' suffix, are counted once per level
 # by callgrind: left out. The agencies' background probes are the prober.
 # sed, not head: under pipefail, head's early exit would end the script
 # with SIGPIPE before the profile's path is printed.)
-callgrind_annotate --inclusive=yes "$profile" |
-    awk -v n="$sent" '/^ *[0-9,]+ \(/ { c = $1; gsub(/,/, "", c); l = $0; sub(/^ *[0-9,]+ +\([ 0-9.]+%\) +(\?\?\?:)?/, "", l); sub(/ \[[^]]*\]$/, "", l); printf "%9d  %s\n", c / n, substr(l, 1, 140) }' |
+awk -v n="$sent" '/^ *[0-9,]+ \(/ { c = $1; gsub(/,/, "", c); l = $0; sub(/^ *[0-9,]+ +\([ 0-9.]+%\) +(\?\?\?:)?/, "", l); sub(/ \[[^]]*\]$/, "", l); printf "%9d  %s\n", c / n, substr(l, 1, 140) }' <<<"$inclusive" |
     grep -vE "'[0-9]|tokio::runtime|std::sys|__rust_begin|start_thread|call_once|panjere::main|PROGRAM" | sed -n 1,40p
 echo
 echo "profile: $profile (callgrind_annotate --tree=calling --inclusive=yes $profile)"

@@ -247,7 +247,7 @@ mod tests {
 
     /// Calls for no citizen are kept out of the citizen index (so writing
     /// one costs one B-tree insert), and a citizen's "who used my data"
-    /// still reads that index rather than the whole log.
+    /// still reads that index, newest first, rather than the whole log.
     #[tokio::test]
     async fn the_citizen_index_holds_only_calls_for_a_citizen() {
         let dir = tempfile::tempdir().unwrap();
@@ -266,6 +266,8 @@ mod tests {
         .await
         .unwrap();
         assert!(plan.iter().any(|(_, _, _, detail)| detail.contains("INDEX audit_log_citizen")), "{plan:?}");
+        // The index gives a citizen's rows in id order: nothing is sorted.
+        assert!(!plan.iter().any(|(_, _, _, detail)| detail.contains("TEMP B-TREE")), "{plan:?}");
         let partial: i64 = sqlx::query_scalar("SELECT partial FROM pragma_index_list('audit_log') WHERE name = 'audit_log_citizen'")
             .fetch_one(&pool)
             .await

@@ -18,7 +18,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::store::{Challenge, SessionRow};
-use crate::auth::{device, AuthError, Names, Pending, SignedIn, CITIZEN, PENDING};
+use crate::auth::{device, AuthError, Names, Pending, SignedIn, PENDING};
 use crate::error::AppError;
 use crate::gateway::{CallContext, GatewayError};
 use crate::rand::{random_code, random_id};
@@ -287,7 +287,7 @@ async fn verify(
         indexed_at: now,
         names: pending.names,
     };
-    session.insert(CITIZEN, &data).await?;
+    data.keep(&session).await?;
     session.save().await?;
     let session_id = session.id().ok_or(AuthError::NotSignedIn)?;
     let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default();
@@ -315,7 +315,7 @@ async fn verify(
         (status = 415, description = "not_json: not sent as JSON", body = ErrorBody)
     ))]
 async fn sign_out(State(state): State<AppState>, session: Session) -> Result<StatusCode, AppError> {
-    if let Some(data) = session.get::<SignedIn>(CITIZEN).await? {
+    if let Some(data) = SignedIn::of(&session).await? {
         state.auth().store.end_session(&data.handle, state.clock().now(), "sign_out").await?;
     }
     session.flush().await?;

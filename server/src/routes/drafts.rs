@@ -320,7 +320,7 @@ async fn upload(
         .find(|f| f.name == field && matches!(f.kind, FieldType::File { .. }))
         .ok_or_else(|| AppError::NotFound { what: "file field", id: field.clone() })?;
     let text = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    let mime = crate::routes::extract::media_type(&headers).unwrap_or_default();
+    let mime = crate::routes::extract::media_type(&headers).unwrap_or_default().into_owned();
     let name = panjere_api::url::decode(&text("x-file-name"))
         .chars()
         .filter(|c| !c.is_control() && !matches!(c, '/' | '\\'))
