@@ -101,7 +101,7 @@ async fn create(
     let now = state.clock().now();
     let row = DraftRow {
         id: random_id(),
-        citizen: citizen.pseudonym.clone(),
+        citizen: citizen.pseudonym().to_owned(),
         service: input.service.clone(),
         data: Stored(input.values.clone()),
         step: i64::from(input.step.clamp(1, form.step_count())),
@@ -117,12 +117,12 @@ async fn create(
 #[utoipa::path(get, path = "/api/drafts", tag = "requests",
     responses((status = 200, description = "Drafts, last saved first", body = Drafts), (status = 401, description = "Not signed in", body = ErrorBody)))]
 async fn list(State(state): State<AppState>, citizen: Citizen) -> Result<Json<Drafts>, AppError> {
-    let rows = state.stores().requests.drafts(&citizen.pseudonym).await?;
+    let rows = state.stores().requests.drafts(citizen.pseudonym()).await?;
     Ok(Json(Drafts { items: rows.iter().map(|d| to_draft(&state, d, BTreeMap::new())).collect() }))
 }
 
 async fn own_draft(state: &AppState, citizen: &Citizen, id: &str) -> Result<DraftRow, AppError> {
-    state.stores().requests.draft(id, &citizen.pseudonym).await?.ok_or_else(|| AppError::NotFound { what: "draft", id: id.to_owned() })
+    state.stores().requests.draft(id, citizen.pseudonym()).await?.ok_or_else(|| AppError::NotFound { what: "draft", id: id.to_owned() })
 }
 
 #[utoipa::path(get, path = "/api/drafts/{id}", tag = "requests", params(("id" = String, Path)),
@@ -168,7 +168,7 @@ async fn update(
     responses((status = 204, description = "Deleted"), (status = 401, description = "Not signed in", body = ErrorBody),
               (status = 404, description = "No such draft of this citizen", body = ErrorBody)))]
 async fn delete(State(state): State<AppState>, citizen: Citizen, AppPath(id): AppPath<String>) -> Result<StatusCode, AppError> {
-    if state.stores().requests.delete_draft(&id, &citizen.pseudonym).await? {
+    if state.stores().requests.delete_draft(&id, citizen.pseudonym()).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(AppError::NotFound { what: "draft", id })

@@ -90,7 +90,6 @@ pub struct AppPath<T>(pub T);
 pub struct Citizen {
     pub data: SignedIn,
     pub session: Session,
-    pub pseudonym: String,
 }
 
 impl FromRequestParts<AppState> for Citizen {
@@ -106,17 +105,22 @@ impl FromRequestParts<AppState> for Citizen {
 impl Citizen {
     /// The citizen of a checked session, named by the pseudonym the session
     /// keeps (or, in a session from before it kept one, made now).
-    pub fn new(state: &AppState, data: SignedIn, session: Session) -> Self {
-        let pseudonym = kept_or_made(&data, |code| state.gateway().pseudonym(code));
-        Citizen { data, session, pseudonym }
+    pub fn new(state: &AppState, mut data: SignedIn, session: Session) -> Self {
+        kept_or_made(&mut data, |code| state.gateway().pseudonym(code));
+        Citizen { data, session }
+    }
+
+    /// The citizen's pseudonym.
+    pub fn pseudonym(&self) -> &str {
+        &self.data.pseudonym
     }
 }
 
-/// The session's pseudonym, or `make`'s of its national code.
-fn kept_or_made(data: &SignedIn, make: impl FnOnce(&str) -> String) -> String {
-    match data.pseudonym.as_str() {
-        "" => make(&data.national_code),
-        kept => kept.to_owned(),
+/// The session's pseudonym kept, or `make`'s of its national code put in
+/// its place.
+fn kept_or_made(data: &mut SignedIn, make: impl FnOnce(&str) -> String) {
+    if data.pseudonym.is_empty() {
+        data.pseudonym = make(&data.national_code);
     }
 }
 
@@ -157,9 +161,11 @@ mod tests {
             "indexed_at": 1, "names": {"first_name": "", "last_name": "", "first_name_en": "", "last_name_en": ""}
         });
         let mut data: SignedIn = serde_json::from_value(old).unwrap();
-        assert_eq!(kept_or_made(&data, |code| format!("made-{code}")), "made-0076229645");
+        kept_or_made(&mut data, |code| format!("made-{code}"));
+        assert_eq!(data.pseudonym, "made-0076229645");
         data.pseudonym = "kept".into();
-        assert_eq!(kept_or_made(&data, |_| unreachable!("a kept pseudonym is not made again")), "kept");
+        kept_or_made(&mut data, |_| unreachable!("a kept pseudonym is not made again"));
+        assert_eq!(data.pseudonym, "kept");
     }
 
     /// A body's media type is the header's type without parameters, lower

@@ -47,8 +47,11 @@ async fn inquiry(
     }
     let op = form.operation.as_deref().unwrap_or_default();
     let params = crate::requests::params_for(&form.params, &citizen.data.national_code, &ok);
-    let ctx =
-        CallContext { request_id: current_request_id().unwrap_or_default(), citizen: Some(citizen.pseudonym.clone()), requested_by: None };
+    let ctx = CallContext {
+        request_id: current_request_id().unwrap_or_default(),
+        citizen: Some(citizen.pseudonym().to_owned()),
+        requested_by: None,
+    };
     let (_, result) = state.gateway().call_raw(op, &params, &ctx).await?;
     Ok(Json(Passed {
         asked: Asked::Service(&id),

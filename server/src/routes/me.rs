@@ -69,8 +69,11 @@ async fn profile(State(state): State<AppState>, citizen: Citizen) -> Result<Json
 /// call): for `/api/me/profile`, or for `/me` painted.
 pub async fn profile_of(state: &AppState, citizen: &Citizen) -> Result<Profile, AppError> {
     let nc = citizen.data.national_code.clone();
-    let ctx =
-        CallContext { request_id: current_request_id().unwrap_or_default(), citizen: Some(citizen.pseudonym.clone()), requested_by: None };
+    let ctx = CallContext {
+        request_id: current_request_id().unwrap_or_default(),
+        citizen: Some(citizen.pseudonym().to_owned()),
+        requested_by: None,
+    };
     let p = state.gateway().call("civil-registry.person", &[("national_code".to_owned(), nc.clone())], &ctx).await?;
     let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
     let certificate = p.get("birth_certificate").cloned().unwrap_or_default();
@@ -96,7 +99,7 @@ async fn active(state: &AppState, citizen: &Citizen, now: i64) -> Result<Vec<Ses
     let auth = state.auth();
     let s = &auth.settings;
     // The index's last_seen lags by up to a minute (see Auth::check).
-    Ok(auth.store.active_sessions(&citizen.pseudonym, now - s.idle_timeout_s as i64 - 60, now - s.absolute_timeout_s as i64).await?)
+    Ok(auth.store.active_sessions(citizen.pseudonym(), now - s.idle_timeout_s as i64 - 60, now - s.absolute_timeout_s as i64).await?)
 }
 
 /// The citizen's active sessions, this one marked `current`.

@@ -29,7 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn list(State(state): State<AppState>, citizen: Citizen) -> Result<Json<Offers>, AppError> {
     let smart = state.smart();
     let mut items = Vec::new();
-    for o in smart.store.offers_of(&citizen.pseudonym).await? {
+    for o in smart.store.offers_of(citizen.pseudonym()).await? {
         items.push(smart.view(&o).await?);
     }
     Ok(Json(Offers { items }))
@@ -41,7 +41,7 @@ async fn own(state: &AppState, citizen: &Citizen, id: &str) -> Result<crate::sma
         .store
         .offer(id)
         .await?
-        .filter(|o| o.citizen == citizen.pseudonym)
+        .filter(|o| o.citizen == citizen.pseudonym())
         .ok_or_else(|| AppError::NotFound { what: "offer", id: id.to_owned() })
 }
 
@@ -58,7 +58,7 @@ async fn one(State(state): State<AppState>, citizen: Citizen, AppPath(id): AppPa
 /// citizen's is not found).
 pub async fn seen_by(state: &AppState, citizen: &Citizen, id: &str) -> Result<Offer, AppError> {
     let o = own(state, citizen, id).await?;
-    state.smart().store.mark_seen(&o.id, &citizen.pseudonym, state.clock().now()).await?;
+    state.smart().store.mark_seen(&o.id, citizen.pseudonym(), state.clock().now()).await?;
     Ok(state.smart().view(&o).await?)
 }
 
@@ -77,7 +77,7 @@ async fn accept(
     AppJson(body): AppJson<AcceptOffer>,
 ) -> Result<Json<Offer>, AppError> {
     let smart = state.smart();
-    let o = match smart.accept(&id, &citizen.pseudonym, &body.values).await {
+    let o = match smart.accept(&id, citizen.pseudonym(), &body.values).await {
         Ok(o) => o,
         Err(AcceptError::NotFound) => return Err(AppError::NotFound { what: "offer", id }),
         Err(AcceptError::NotOpen(status)) => return Err(AppError::Conflict(format!("this offer is {status}"))),
@@ -94,7 +94,7 @@ async fn accept(
               (status = 409, description = "The offer is not open", body = ErrorBody)))]
 async fn decline(State(state): State<AppState>, citizen: Citizen, AppPath(id): AppPath<String>) -> Result<StatusCode, AppError> {
     let o = own(&state, &citizen, &id).await?;
-    if state.smart().store.decline(&o.id, &citizen.pseudonym, state.clock().now()).await? {
+    if state.smart().store.decline(&o.id, citizen.pseudonym(), state.clock().now()).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(AppError::Conflict(format!("this offer is {}", o.status)))
@@ -102,7 +102,7 @@ async fn decline(State(state): State<AppState>, citizen: Citizen, AppPath(id): A
 }
 
 async fn choices_of(state: &AppState, citizen: &Citizen) -> Result<ProactiveChoices, AppError> {
-    let prefs = state.smart().store.prefs(&citizen.pseudonym).await?;
+    let prefs = state.smart().store.prefs(citizen.pseudonym()).await?;
     let mut services: Vec<ProactiveService> = Vec::new();
     for (rule, part) in state.smart().rules.proactive_services() {
         if services.iter().any(|s| s.service == part.service) {
@@ -145,6 +145,6 @@ async fn set_choices(
     if prefs.services_off.len() > 100 {
         return Err(AppError::bad_parameter("services_off", "at most 100 services"));
     }
-    state.smart().store.set_prefs(&citizen.pseudonym, &prefs, state.clock().now()).await?;
+    state.smart().store.set_prefs(citizen.pseudonym(), &prefs, state.clock().now()).await?;
     Ok(Json(choices_of(&state, &citizen).await?))
 }

@@ -26,7 +26,7 @@ pub fn citizen_pages(state: AppState) -> CitizenPages {
             };
             let citizen = Citizen::new(&state, data, session);
             let id = path.trim_end_matches('/').rsplit('/').next().unwrap_or_default().to_owned();
-            let p = &citizen.pseudonym;
+            let p = citizen.pseudonym();
             let read = match paint {
                 Paint::Payments => {
                     super::payments::of_citizen(&state, p).await.map(|items| PageData::Payments(panjere_api::payments::Payments { items }))

@@ -164,7 +164,7 @@ async fn pay_fee(
     let r = state
         .stores()
         .requests
-        .request_of(&id, &citizen.pseudonym)
+        .request_of(&id, citizen.pseudonym())
         .await?
         .ok_or_else(|| AppError::NotFound { what: "request", id: id.clone() })?;
     let amount = state.catalog().fee_rials(&r.service).ok_or_else(|| AppError::Conflict("this service has no fee to pay".into()))?;
@@ -182,7 +182,7 @@ async fn pay_fee(
         en: format!("Fee for {} (tracking code {})", name.en, r.tracking_code),
     };
     let n = NewPayment {
-        citizen: citizen.pseudonym.clone(),
+        citizen: citizen.pseudonym().to_owned(),
         national_code: citizen.data.national_code.clone(),
         idempotency_key,
         kind: "fee",
@@ -214,7 +214,7 @@ async fn pay_bill(
     let bill = panjere_api::payments::parse_bill(&req.bill_id, &req.payment_id).map_err(|e| {
         AppError::InvalidForm([(e.field().to_owned(), panjere_api::forms::FieldError::code(e.code()))].into_iter().collect())
     })?;
-    let paid = state.payments().store.of_citizen(&citizen.pseudonym).await?;
+    let paid = state.payments().store.of_citizen(citizen.pseudonym()).await?;
     if paid
         .iter()
         .any(|p| p.state == "success" && p.bill_id.as_deref() == Some(&bill.bill_id) && p.payment_id.as_deref() == Some(&bill.payment_id))
@@ -231,7 +231,7 @@ async fn pay_bill(
     let (kind, payee) =
         if bill.kind == BillKind::TrafficFine { ("fine", "traffic-police".to_owned()) } else { ("bill", format!("bill:{kind_id}")) };
     let n = NewPayment {
-        citizen: citizen.pseudonym.clone(),
+        citizen: citizen.pseudonym().to_owned(),
         national_code: citizen.data.national_code.clone(),
         idempotency_key,
         kind,
@@ -248,7 +248,7 @@ async fn pay_bill(
 #[utoipa::path(get, path = "/api/payments", tag = "payments",
     responses((status = 200, description = "Payments", body = Payments), (status = 401, description = "Not signed in", body = ErrorBody)))]
 async fn list(State(state): State<AppState>, citizen: Citizen) -> Result<Json<Payments>, AppError> {
-    Ok(Json(Payments { items: of_citizen(&state, &citizen.pseudonym).await? }))
+    Ok(Json(Payments { items: of_citizen(&state, citizen.pseudonym()).await? }))
 }
 
 /// The payments of the citizen `pseudonym`, newest first: the list above,
@@ -269,7 +269,7 @@ pub async fn of_citizen(state: &AppState, pseudonym: &str) -> Result<Vec<Payment
     responses((status = 200, description = "The payment", body = Payment), (status = 401, description = "Not signed in", body = ErrorBody),
               (status = 404, description = "No such payment of this citizen", body = ErrorBody)))]
 async fn one(State(state): State<AppState>, citizen: Citizen, AppPath(id): AppPath<String>) -> Result<Json<Payment>, AppError> {
-    Ok(Json(one_of(&state, &citizen.pseudonym, &id).await?))
+    Ok(Json(one_of(&state, citizen.pseudonym(), &id).await?))
 }
 
 /// The citizen's own payment `id` (another citizen's is not found).
@@ -323,7 +323,7 @@ async fn back(State(state): State<AppState>, AppQuery(q): AppQuery<BackQuery>) -
               (status = 503, description = "The SMS gateway is unavailable", body = ErrorBody)))]
 async fn reauth_code(State(state): State<AppState>, citizen: Citizen) -> Result<Json<CodeSent>, AppError> {
     let now = state.clock().now();
-    let id = crate::routes::auth::send_code(&state, &citizen.data.mobile, &citizen.pseudonym, now).await?;
+    let id = crate::routes::auth::send_code(&state, &citizen.data.mobile, citizen.pseudonym(), now).await?;
     citizen.session.insert(REAUTH_CHALLENGE, id).await?;
     Ok(Json(crate::routes::auth::code_sent(&state, &citizen.data.mobile)))
 }
@@ -341,11 +341,11 @@ async fn reauth(State(state): State<AppState>, citizen: Citizen, AppJson(req): A
     let challenge = session.get::<String>(REAUTH_CHALLENGE).await?.ok_or(AuthError::NoPendingSignIn)?;
     let code = panjere_api::auth::one_time_code(&req.code).ok_or(AuthError::CodeFormat)?;
     let c = crate::routes::auth::check_code(&state, &challenge, &code, now).await?;
-    if c.citizen != citizen.pseudonym {
+    if c.citizen != citizen.pseudonym() {
         return Err(AuthError::NoPendingSignIn.into());
     }
     session.remove_value(REAUTH_CHALLENGE).await?;
     session.insert(REAUTH_AT, now).await?;
-    tracing::info!(citizen = %citizen.pseudonym, "re-authenticated");
+    tracing::info!(citizen = %citizen.pseudonym(), "re-authenticated");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -114,7 +114,7 @@ struct ListQuery {
 #[utoipa::path(get, path = "/api/requests", tag = "requests", params(ListQuery),
     responses((status = 200, description = "Requests", body = Requests), (status = 401, description = "Not signed in", body = ErrorBody)))]
 async fn list(State(state): State<AppState>, citizen: Citizen, AppQuery(q): AppQuery<ListQuery>) -> Result<Json<Requests>, AppError> {
-    let rows = state.stores().requests.requests_of(&citizen.pseudonym).await?;
+    let rows = state.stores().requests.requests_of(citizen.pseudonym()).await?;
     let items = rows
         .iter()
         .filter(|r| q.status.as_deref().is_none_or(|s| r.status == s))
@@ -129,7 +129,7 @@ async fn list(State(state): State<AppState>, citizen: Citizen, AppQuery(q): AppQ
     responses((status = 200, description = "The request", body = RequestDetail), (status = 401, description = "Not signed in", body = ErrorBody),
               (status = 404, description = "No such request of this citizen", body = ErrorBody)))]
 async fn one(State(state): State<AppState>, citizen: Citizen, AppPath(id): AppPath<String>) -> Result<Json<RequestDetail>, AppError> {
-    Ok(Json(detail_of(&state, &citizen.pseudonym, &id).await?))
+    Ok(Json(detail_of(&state, citizen.pseudonym(), &id).await?))
 }
 
 /// The citizen's own request `id` as its page shows it (another citizen's
@@ -149,7 +149,7 @@ async fn own_request(state: &AppState, citizen: &Citizen, id: &str) -> Result<Re
     state
         .stores()
         .requests
-        .request_of(id, &citizen.pseudonym)
+        .request_of(id, citizen.pseudonym())
         .await?
         .ok_or_else(|| AppError::NotFound { what: "request", id: id.to_owned() })
 }
@@ -233,7 +233,7 @@ async fn track(
 #[utoipa::path(get, path = "/api/inbox", tag = "requests",
     responses((status = 200, description = "Newest first, with the unread count", body = Inbox), (status = 401, description = "Not signed in", body = ErrorBody)))]
 async fn inbox(State(state): State<AppState>, citizen: Citizen) -> Result<Json<Inbox>, AppError> {
-    Ok(Json(inbox_of(&state, &citizen.pseudonym).await?))
+    Ok(Json(inbox_of(&state, citizen.pseudonym()).await?))
 }
 
 /// The inbox of the citizen `pseudonym`: the answer above, and what the
@@ -317,8 +317,8 @@ pub async fn inbox_of(state: &AppState, pseudonym: &str) -> Result<Inbox, AppErr
 #[utoipa::path(get, path = "/api/inbox/unread", tag = "requests",
     responses((status = 200, description = "How many notifications are unread", body = Unread), (status = 401, description = "Not signed in", body = ErrorBody)))]
 async fn unread(State(state): State<AppState>, citizen: Citizen) -> Result<Json<Unread>, AppError> {
-    let rows = state.stores().requests.notifications(&citizen.pseudonym).await?;
-    let offers = state.smart().store.unseen(&citizen.pseudonym).await?;
+    let rows = state.stores().requests.notifications(citizen.pseudonym()).await?;
+    let offers = state.smart().store.unseen(citizen.pseudonym()).await?;
     let unread = rows.iter().filter(|n| n.read_at.is_none()).count() as u64 + offers;
     Ok(Json(Unread { unread: unread as u32 }))
 }
@@ -329,14 +329,14 @@ async fn unread(State(state): State<AppState>, citizen: Citizen) -> Result<Json<
               (status = 404, description = "No such notification of this citizen", body = ErrorBody)))]
 async fn read(State(state): State<AppState>, citizen: Citizen, AppPath(id): AppPath<String>) -> Result<StatusCode, AppError> {
     if let Some(offer) = id.strip_prefix("offer-") {
-        let known = state.smart().store.offer(offer).await?.is_some_and(|o| o.citizen == citizen.pseudonym);
+        let known = state.smart().store.offer(offer).await?.is_some_and(|o| o.citizen == citizen.pseudonym());
         if known {
-            state.smart().store.mark_seen(offer, &citizen.pseudonym, state.clock().now()).await?;
+            state.smart().store.mark_seen(offer, citizen.pseudonym(), state.clock().now()).await?;
             return Ok(StatusCode::NO_CONTENT);
         }
         return Err(AppError::NotFound { what: "notification", id });
     }
-    if state.stores().requests.mark_read(&id, &citizen.pseudonym, state.clock().now()).await? {
+    if state.stores().requests.mark_read(&id, citizen.pseudonym(), state.clock().now()).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(AppError::NotFound { what: "notification", id })
@@ -349,7 +349,7 @@ async fn read(State(state): State<AppState>, citizen: Citizen, AppPath(id): AppP
     responses((status = 200, description = "Newest first", body = DataUse), (status = 401, description = "Not signed in", body = ErrorBody)))]
 async fn data_use(State(state): State<AppState>, citizen: Citizen) -> Result<Json<DataUse>, AppError> {
     state.stores().audit.flush().await;
-    let pseudonym = &citizen.pseudonym;
+    let pseudonym = citizen.pseudonym();
     let store = &state.stores().requests;
     let rows = store.data_use(pseudonym, 500).await?;
     let mut items = Vec::with_capacity(rows.len());
