@@ -65,10 +65,12 @@ inclusive=$(callgrind_annotate --inclusive=yes "$profile")
 part() { awk -v f="$1" 'index($0, f) { c = $1; gsub(/,/, "", c); print c; exit }' <<<"$inclusive"; }
 prober=$(part "Gateway::spawn_prober::{{closure}} [")
 prepare=$(part ":sqlite3_prepare_v3 [")
+own=$(part "serve::serve::{{closure}}::{{closure}} [")
 echo
 echo "$TARGET: $(awk -v t="$total" -v n="$sent" 'BEGIN { printf "%d", t / n }') instructions per request ($total over $sent requests)"
 awk -v t="$total" -v p="${prober:-0}" -v s="${prepare:-0}" -v n="$sent" \
     'BEGIN { printf "    %d of them the prober, %d preparing statements: %d per request without either\n", p / n, s / n, (t - p - s) / n }'
+echo "    $(( ${own:-0} / sent )) of them in the request's own task (hyper, axum, the handler)"
 echo "functions with the most, inclusive (per request):"
 # (Recursive functions, named with a ' suffix, are counted once per level
 # by callgrind: left out. The agencies' background probes are the prober.
