@@ -73,9 +73,10 @@ pub struct SignedIn {
 }
 
 impl SignedIn {
-    /// The session's signed-in citizen, if any (see [`Kept`]).
+    /// The session's signed-in citizen, if any: the derived `Deserialize`
+    /// reads the array [`Kept`] writes, and the object written before it.
     pub async fn of(session: &Session) -> Result<Option<SignedIn>, tower_sessions::session::Error> {
-        Ok(session.get::<Kept<SignedIn>>(CITIZEN).await?.map(|k| k.0))
+        session.get::<SignedIn>(CITIZEN).await
     }
 
     /// Keeps this citizen in the session (see [`Kept`]).
@@ -94,20 +95,14 @@ impl SignedIn {
 /// `Deserialize` reads the array in the same order and still reads a
 /// session written before, with the object; a field added later goes last,
 /// with `#[serde(default)]`, so that a live session's shorter array reads.
-struct Kept<T>(T);
+struct Kept<'a>(&'a SignedIn);
 
-impl Serialize for Kept<&SignedIn> {
+impl Serialize for Kept<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let SignedIn { national_code, pseudonym, mobile, handle, started_at, last_seen, indexed_at, names } = self.0;
         let Names { first_name, last_name, first_name_en, last_name_en } = names;
         let names = (first_name, last_name, first_name_en, last_name_en);
         (national_code, pseudonym, mobile, handle, started_at, last_seen, indexed_at, names).serialize(s)
-    }
-}
-
-impl<'de> Deserialize<'de> for Kept<SignedIn> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        SignedIn::deserialize(d).map(Kept)
     }
 }
 
