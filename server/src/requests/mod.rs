@@ -162,9 +162,7 @@ impl Requests {
                 }
                 tracing::info!(request = %r.id, agency = %r.agency, "request forwarded");
                 let said = AgencyStatus::of(&answer).unwrap_or(AgencyStatus { status: "received", decision: None, by_rules: false });
-                if self.apply_agency_status(&r, said, "window", now).await {
-                    self.agency_news(&r, &answer, now).await;
-                }
+                self.apply_agency_status(&r, said, &answer, "window", now).await;
             }
             Err(e) if transient(&e) => self.queue(&r, &e.to_string(), now).await,
             Err(e) => {
@@ -193,9 +191,11 @@ impl Requests {
     }
 
     /// Records an agency's status at `now` (and every status it implies
-    /// before it, so the timeline has no gaps); whether the window's
-    /// status is new (an unknown agency status is not).
-    pub async fn apply_agency_status(&self, r: &RequestRow, said: AgencyStatus<'_>, source: &str, now: i64) -> bool {
+    /// before it, so the timeline has no gaps) with what the agency said
+    /// with it in `answer` (its message, the reference of a document it
+    /// issued), in the same transaction as the status; whether the
+    /// window's status is new (an unknown agency status is not).
+    pub async fn apply_agency_status(&self, r: &RequestRow, said: AgencyStatus<'_>, answer: &Value, source: &str, now: i64) -> bool {
         let Some(window) = panjere_api::requests::from_agency(said.status, said.decision) else {
             tracing::warn!(request = %r.id, status = said.status, "unknown agency status");
             return false;
@@ -218,7 +218,8 @@ impl Requests {
             let decided = said.decision.map(|d| if d == "rejected" { "rejected" } else { "approved" }).unwrap_or("approved");
             new |= self.store.add_status(r, decided, source, &random_id(), now).await.unwrap_or(false);
         }
-        match self.store.add_status(r, window, source, &random_id(), now).await {
+        let notices: Vec<(String, panjere_api::Text)> = self.agency_news(r, answer).await.into_iter().map(|n| (random_id(), n)).collect();
+        match self.store.add_status_with_notices(r, window, source, &random_id(), &notices, now).await {
             Ok(added) => new || added,
             Err(e) => {
                 tracing::error!(request = %r.id, error = %e, "cannot record a status");
@@ -228,9 +229,10 @@ impl Requests {
     }
 
     /// What an agency says with a new status (in its callback or its
-    /// status answer): its message (what it needs, why it refused) and the
-    /// reference of a document it issued, into the citizen's inbox.
-    pub async fn agency_news(&self, r: &RequestRow, answer: &Value, now: i64) {
+    /// status answer) for the citizen's inbox: its message (what it needs,
+    /// why it refused) and the reference of a document it issued, less
+    /// what the citizen has already been told.
+    async fn agency_news(&self, r: &RequestRow, answer: &Value) -> Vec<panjere_api::Text> {
         let text = |v: &Value| -> Option<panjere_api::Text> {
             let t: panjere_api::Text = serde_json::from_value(v.clone()).ok()?;
             (!t.fa.trim().is_empty() && !t.en.trim().is_empty() && t.fa.len() <= 2000 && t.en.len() <= 2000).then_some(t)
@@ -244,17 +246,16 @@ impl Requests {
             fa: format!("سند این درخواست به شماره {d} صادر شد."),
             en: format!("The document for this request has been issued, number {d}."),
         });
+        if message.is_none() && document.is_none() {
+            return Vec::new();
+        }
         // An agency repeats its document's reference with later statuses:
         // the citizen is told once.
         let said: Vec<panjere_api::Text> = match self.store.notices(&r.id).await {
             Ok(n) => n.into_iter().map(|(_, t)| t.0).collect(),
             Err(_) => Vec::new(),
         };
-        for notice in message.into_iter().chain(document).filter(|n| !said.contains(n)) {
-            if let Err(e) = self.store.add_notice(r, &notice, &random_id(), now).await {
-                tracing::error!(request = %r.id, error = %e, "cannot record the agency's message");
-            }
-        }
+        message.into_iter().chain(document).filter(|n| !said.contains(n)).collect()
     }
 
     /// Sends the citizen's answer to the agency's request for more
@@ -287,9 +288,7 @@ impl Requests {
             match self.gateway.call(op, &[("reference".to_owned(), reference)], &ctx).await {
                 Ok(answer) => {
                     if let Some(said) = AgencyStatus::of(&answer) {
-                        if self.apply_agency_status(&r, said, "poll", now).await {
-                            self.agency_news(&r, &answer, now).await;
-                        }
+                        self.apply_agency_status(&r, said, &answer, "poll", now).await;
                     }
                 }
                 Err(e) => tracing::info!(request = %r.id, error = %e, "status poll failed; will try again"),

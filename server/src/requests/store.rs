@@ -197,6 +197,19 @@ pub trait RequestStore: Send + Sync + 'static {
     /// passed it, decided under the same lock as the insert (a decision
     /// recorded meanwhile by another task or instance is seen).
     async fn add_implied_status(&self, r: &RequestRow, status: &str, source: &str, notification_id: &str, now: i64) -> StoreResult<bool>;
+    /// Records a status as `add_status` does and, when it is new, what the
+    /// agency said with it (`(id, notice)`), in the same transaction: the
+    /// citizen never sees a request for more information without its
+    /// question, nor a refusal without its reason.
+    async fn add_status_with_notices(
+        &self,
+        r: &RequestRow,
+        status: &str,
+        source: &str,
+        notification_id: &str,
+        notices: &[(String, Text)],
+        now: i64,
+    ) -> StoreResult<bool>;
     async fn events(&self, request_id: &str) -> StoreResult<Vec<EventRow>>;
     /// An agency's notice about a request, into the citizen's inbox.
     async fn add_notice(&self, r: &RequestRow, notice: &Text, id: &str, now: i64) -> StoreResult<()>;
@@ -224,6 +237,13 @@ impl<DB: sqlx::Database> SqlRequestStore<DB> {
     pub fn new(pool: sqlx::Pool<DB>) -> Self {
         SqlRequestStore { pool }
     }
+}
+
+/// How `record_status` records a status: said by the agency or the
+/// window (with the agency's notices, if any), or implied by a later one.
+enum How<'a> {
+    Said(&'a [(String, Text)]),
+    Implied,
 }
 
 const DRAFT: &str = "id, citizen, service, data, step, created_at, updated_at, request_id";
@@ -279,6 +299,24 @@ macro_rules! request_store {
                 Ok(())
             }
 
+            async fn insert_notice<'e, E: sqlx::Executor<'e, Database = $db>>(
+                ex: E,
+                r: &RequestRow,
+                notice: &Text,
+                id: &str,
+                now: i64,
+            ) -> StoreResult<()> {
+                sqlx::query("INSERT INTO notification (id, citizen, request_id, status, created_at, notice) VALUES ($1, $2, $3, 'notice', $4, $5)")
+                    .bind(id)
+                    .bind(&r.citizen)
+                    .bind(&r.id)
+                    .bind(now)
+                    .bind(Json(notice))
+                    .execute(ex)
+                    .await
+                    .map(|_| ())
+            }
+
             /// `add_status` and `add_implied_status`: one transaction that
             /// locks the request's row before anything else.
             async fn record_status(
@@ -288,8 +326,9 @@ macro_rules! request_store {
                 source: &str,
                 notification_id: &str,
                 now: i64,
-                implied: bool,
+                how: How<'_>,
             ) -> StoreResult<bool> {
+                let implied = matches!(how, How::Implied);
                 let mut tx = self.pool.begin_with(<$db as Dialect>::BEGIN_WRITE).await?;
                 // The request's row first, locked (PostgreSQL) or under the write
                 // lock (SQLite): a callback and a poll racing on two instances take
@@ -338,6 +377,11 @@ macro_rules! request_store {
                         .bind(now)
                         .execute(&mut *tx)
                         .await?;
+                    if let How::Said(notices) = how {
+                        for (id, notice) in notices {
+                            Self::insert_notice(&mut *tx, r, notice, id, now).await?;
+                        }
+                    }
                 }
                 tx.commit().await?;
                 Ok(inserted)
@@ -519,11 +563,23 @@ impl RequestStore for SqlRequestStore<$db> {
     }
 
     async fn add_status(&self, r: &RequestRow, status: &str, source: &str, notification_id: &str, now: i64) -> StoreResult<bool> {
-        self.record_status(r, status, source, notification_id, now, false).await
+        self.record_status(r, status, source, notification_id, now, How::Said(&[])).await
+    }
+
+    async fn add_status_with_notices(
+        &self,
+        r: &RequestRow,
+        status: &str,
+        source: &str,
+        notification_id: &str,
+        notices: &[(String, Text)],
+        now: i64,
+    ) -> StoreResult<bool> {
+        self.record_status(r, status, source, notification_id, now, How::Said(notices)).await
     }
 
     async fn add_implied_status(&self, r: &RequestRow, status: &str, source: &str, notification_id: &str, now: i64) -> StoreResult<bool> {
-        self.record_status(r, status, source, notification_id, now, true).await
+        self.record_status(r, status, source, notification_id, now, How::Implied).await
     }
 
     async fn events(&self, request_id: &str) -> StoreResult<Vec<EventRow>> {
@@ -534,15 +590,7 @@ impl RequestStore for SqlRequestStore<$db> {
     }
 
     async fn add_notice(&self, r: &RequestRow, notice: &Text, id: &str, now: i64) -> StoreResult<()> {
-        sqlx::query("INSERT INTO notification (id, citizen, request_id, status, created_at, notice) VALUES ($1, $2, $3, 'notice', $4, $5)")
-            .bind(id)
-            .bind(&r.citizen)
-            .bind(&r.id)
-            .bind(now)
-            .bind(Json(notice))
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
+        Self::insert_notice(&self.pool, r, notice, id, now).await
     }
 
     async fn notices(&self, request_id: &str) -> StoreResult<Vec<(i64, Json<Text>)>> {

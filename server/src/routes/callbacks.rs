@@ -110,10 +110,8 @@ async fn callback(State(state): State<AppState>, headers: HeaderMap, AppBytes(bo
         .ok_or_else(|| AppError::NotFound { what: "request", id: cb.reference.clone() })?;
     let now = state.clock().now();
     let said = AgencyStatus { status: &cb.status, decision: cb.decision.as_deref(), by_rules: cb.decided_by.as_deref() == Some("rules") };
-    if state.requests().apply_agency_status(&r, said, "callback", now).await {
-        let news = serde_json::json!({ "notice": cb.notice, "document": cb.document });
-        state.requests().agency_news(&r, &news, now).await;
-    }
+    let news = serde_json::json!({ "notice": cb.notice, "document": cb.document });
+    state.requests().apply_agency_status(&r, said, &news, "callback", now).await;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -340,7 +340,7 @@ async fn a_zero_touch_application_is_decided_at_once_and_a_failed_rule_rejects_w
     let row = s.state.stores().requests.request(&id).await.unwrap().unwrap();
     let stale = panjere_server::requests::store::RequestRow { status: "forwarded".into(), ..row };
     let said = AgencyStatus { status: "delivered", decision: Some("approved"), by_rules: false };
-    s.state.requests().apply_agency_status(&stale, said, "poll", s.state.clock().now()).await;
+    s.state.requests().apply_agency_status(&stale, said, &serde_json::Value::Null, "poll", s.state.clock().now()).await;
     let r = c.get(&format!("/api/requests/{id}")).await.body;
     let timeline: Vec<&str> = r["timeline"].as_array().unwrap().iter().map(|e| e["status"].as_str().unwrap()).collect();
     assert!(!timeline.contains(&"in_review"), "a stale read implies no review: {r}");

@@ -150,6 +150,33 @@ async fn an_implied_status_is_not_recorded_once_the_request_has_passed_it_even_b
 }
 
 #[tokio::test]
+async fn a_status_and_what_the_agency_said_with_it_are_recorded_together_or_not_at_all() {
+    let app = quiet().await;
+    let store = app.state.stores().requests.clone();
+    let now = 4_000_000;
+    let question = panjere_api::Text { fa: "نشانی دقیق را بنویسید.".into(), en: "Write your exact address.".into() };
+    let r = add(&store, "q", now).await;
+    // A notice whose id is taken fails its insert: the status goes with it.
+    let taken = vec![("n-q".to_owned(), question.clone())];
+    assert!(store.add_status_with_notices(&r, "more_info", "callback", "s-q", &taken, now + 1).await.is_err());
+    let statuses: Vec<String> = store.events(&r.id).await.unwrap().into_iter().map(|e| e.status).collect();
+    assert_eq!(statuses, ["submitted"], "a status without its question was kept");
+    assert_eq!(store.request(&r.id).await.unwrap().unwrap().status, "submitted");
+    assert!(store.notices(&r.id).await.unwrap().is_empty());
+
+    let said = vec![("q-1".to_owned(), question.clone())];
+    assert!(store.add_status_with_notices(&r, "more_info", "callback", "s-q", &said, now + 2).await.unwrap());
+    assert_eq!(store.request(&r.id).await.unwrap().unwrap().status, "more_info");
+    let notices: Vec<panjere_api::Text> = store.notices(&r.id).await.unwrap().into_iter().map(|(_, t)| t.0).collect();
+    assert_eq!(notices, std::slice::from_ref(&question));
+    // The same status again (a poll after the callback) is not new, and
+    // what came with it is not said twice.
+    let again = vec![("q-2".to_owned(), question)];
+    assert!(!store.add_status_with_notices(&r, "more_info", "poll", "s-q2", &again, now + 3).await.unwrap());
+    assert_eq!(store.notices(&r.id).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
 async fn the_audit_log_is_append_only_on_this_engine() {
     let app = quiet().await;
     let pool = app.pool().await;
