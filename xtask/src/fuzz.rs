@@ -30,14 +30,17 @@ struct Run {
 
 const RUNS: [Run; 2] = [Run { name: "signed in", signed_in: true }, Run { name: "anonymous", signed_in: false }];
 
-/// Runs both passes against a fresh portal; `(passed, failed, note)`.
-fn fuzz(seconds: u64, seed: Option<String>, out_dir: &Path) -> Result<Vec<(String, bool, String)>> {
+/// Runs both passes against a fresh portal serving only the API (every
+/// operation of the document is under `/api`); `(passed, failed, note)`.
+/// `aside`: another step runs meanwhile, so each pass's output goes to
+/// `<pass>.log` in `out_dir`, printed whole when the pass ends.
+fn fuzz(seconds: u64, seed: Option<String>, out_dir: &Path, aside: bool) -> Result<Vec<(String, bool, String)>> {
     let schemathesis = tools::ensure_schemathesis()?;
     let _ = std::fs::create_dir_all(out_dir);
     let log = out_dir.join("portal.log");
     let _ = std::fs::remove_file(&log);
     let data_dir = out_dir.join(format!("data-{}", std::process::id()));
-    let mut portal = Portal::start(&PortalOptions::for_tests(data_dir.clone(), Some(log.clone())))?;
+    let mut portal = Portal::start(&PortalOptions { client: false, ..PortalOptions::for_tests(data_dir.clone(), Some(log.clone())) })?;
     say(format!("Schemathesis against {}/api/openapi.json (portal log: {})", portal.url, log.display()));
     let mut results = Vec::new();
     for run in RUNS {
@@ -58,8 +61,17 @@ fn fuzz(seconds: u64, seed: Option<String>, out_dir: &Path) -> Result<Vec<(Strin
             .env("PANJERE_AGENCIES_ADMIN_URL", &portal.admin)
             .current_dir(out_dir);
         say(format!("Schemathesis, {} ({seconds} s)", run.name));
+        let output = out_dir.join(format!("{}.log", run.name.replace(' ', "-")));
+        if aside {
+            let file = std::fs::File::create(&output).map_err(|e| format!("cannot create {}: {e}", output.display()))?;
+            c.stdout(file.try_clone().map_err(|e| e.to_string())?).stderr(file);
+        }
         let started = Instant::now();
         let ok = c.status().map(|s| s.success()).unwrap_or(false);
+        if aside {
+            say(format!("Schemathesis, {}: its output", run.name));
+            print!("{}", std::fs::read_to_string(&output).unwrap_or_default());
+        }
         results.push((run.name.to_owned(), ok, format!("{} s, report {}", started.elapsed().as_secs(), report.display())));
         if portal.exited() {
             results.push(("portal".into(), false, format!("a portal process exited during the run; see {}", log.display())));
@@ -75,10 +87,10 @@ fn out_dir() -> PathBuf {
     root().join("target/schemathesis")
 }
 
-/// The time-bounded, fixed-seed runs of `cargo xtask test`: (run, passed,
-/// detail) each.
+/// The time-bounded, fixed-seed runs of `cargo xtask test`, while another
+/// step runs: (run, passed, detail) each.
 pub fn ci() -> Result<Vec<(String, bool, String)>> {
-    fuzz(CI_SECONDS, Some(CI_SEED.to_string()), &out_dir())
+    fuzz(CI_SECONDS, Some(CI_SEED.to_string()), &out_dir(), true)
 }
 
 /// `cargo xtask fuzz [--minutes N] [--seed S]`: a longer run (a random
@@ -98,7 +110,7 @@ pub fn command(args: &[String]) -> Result {
     }
     tools::ensure(tools::Need::Build)?;
     crate::portal::build_binaries(false)?;
-    let results = fuzz(minutes * 60, seed, &out_dir())?;
+    let results = fuzz(minutes * 60, seed, &out_dir(), false)?;
     let mut failed = 0;
     for (name, ok, detail) in &results {
         println!("  {name:<12} {} {detail}", if *ok { "passed" } else { "FAILED" });

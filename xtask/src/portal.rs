@@ -25,13 +25,26 @@ pub struct PortalOptions {
     pub e2e: bool,
     /// Several instances on PostgreSQL and Redis behind HAProxy.
     pub scale: Option<Scale>,
+    /// Serve the client build (`dist/`, or `PANJERE_DIST`); without it the
+    /// server serves only the API, whatever `dist/` holds meanwhile.
+    pub client: bool,
 }
 
 impl PortalOptions {
     /// What the test suites start: a debug build in test mode on free
     /// ports, with a throwaway data directory.
     pub fn for_tests(data_dir: PathBuf, log: Option<PathBuf>) -> PortalOptions {
-        PortalOptions { address: "127.0.0.1".into(), port: 0, data_dir, release: false, admin_port: 0, log, e2e: true, scale: None }
+        PortalOptions {
+            address: "127.0.0.1".into(),
+            port: 0,
+            data_dir,
+            release: false,
+            admin_port: 0,
+            log,
+            e2e: true,
+            scale: None,
+            client: true,
+        }
     }
 }
 
@@ -87,6 +100,18 @@ pub fn build_binaries(release: bool) -> Result {
     if release {
         c.arg("--release");
     }
+    run(&mut c)
+}
+
+/// Builds the server and the agencies as `cargo test --workspace` built
+/// their dependencies: every member's targets with its dev-dependencies, so
+/// features resolve as they did for the tests and nothing is compiled
+/// again (`build_binaries` resolves for the two packages alone: after the
+/// tests it compiled a hundred crates anew, 100–150 s of CI).
+pub fn build_binaries_as_tested() -> Result {
+    say("Building the server and the simulated agencies (debug, with the tests' features)");
+    let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    c.args(["build", "--workspace", "--bins", "--tests"]).current_dir(root());
     run(&mut c)
 }
 
@@ -224,7 +249,14 @@ impl Portal {
                 .env("PANJERE_DATA_DIR", &o.data_dir)
                 // Another client build (`PANJERE_DIST`), to compare two
                 // builds side by side (bench/lighthouse/tasks.mjs).
-                .env("PANJERE_DIST", std::env::var_os("PANJERE_DIST").map_or_else(|| root().join("dist"), std::path::PathBuf::from))
+                .env(
+                    "PANJERE_DIST",
+                    match std::env::var_os("PANJERE_DIST") {
+                        _ if !o.client => o.data_dir.join("no-client"),
+                        Some(dist) => PathBuf::from(dist),
+                        None => root().join("dist"),
+                    },
+                )
                 .env("PANJERE_CATALOG", root().join("data"))
                 .env("PANJERE_LOG_FORMAT", if o.log.is_some() { "json" } else { "pretty" });
             if o.e2e {
@@ -376,8 +408,17 @@ pub fn run_command(args: &[String]) -> Result {
             s.instances, s.database_url, s.redis_url, s.redis_prefix
         )),
     }
-    let mut portal =
-        Portal::start(&PortalOptions { address: address.clone(), port, data_dir, release, admin_port, log: None, e2e: false, scale })?;
+    let mut portal = Portal::start(&PortalOptions {
+        address: address.clone(),
+        port,
+        data_dir,
+        release,
+        admin_port,
+        log: None,
+        e2e: false,
+        scale,
+        client: true,
+    })?;
     println!();
     say(format!("Panjere is running at {}", portal.url));
     println!("    Simulated agencies' admin endpoint (faults, SMS outbox): {}", portal.admin);
