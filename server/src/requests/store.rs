@@ -191,7 +191,9 @@ pub trait RequestStore: Send + Sync + 'static {
     async fn set_reference(&self, id: &str, reference: &str, now: i64) -> StoreResult<()>;
     /// Records a status (once per request and status) with a notification;
     /// moves the request's status forward only. True when it was new.
-    async fn add_status(&self, r: &RequestRow, status: &str, source: &str, notification_id: &str, now: i64) -> StoreResult<bool>;
+    async fn add_status(&self, r: &RequestRow, status: &str, source: &str, notification_id: &str, now: i64) -> StoreResult<bool> {
+        self.add_status_with_notices(r, status, source, notification_id, &[], now).await
+    }
     /// A status implied by a later one (so the timeline has no gaps):
     /// recorded as `add_status` does, but only if the request has not
     /// passed it, decided under the same lock as the insert (a decision
@@ -560,10 +562,6 @@ impl RequestStore for SqlRequestStore<$db> {
             .execute(&self.pool)
             .await
             .map(|_| ())
-    }
-
-    async fn add_status(&self, r: &RequestRow, status: &str, source: &str, notification_id: &str, now: i64) -> StoreResult<bool> {
-        self.record_status(r, status, source, notification_id, now, How::Said(&[])).await
     }
 
     async fn add_status_with_notices(
