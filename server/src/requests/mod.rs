@@ -218,7 +218,7 @@ impl Requests {
             let decided = said.decision.map(|d| if d == "rejected" { "rejected" } else { "approved" }).unwrap_or("approved");
             new |= self.store.add_status(r, decided, source, &random_id(), now).await.unwrap_or(false);
         }
-        let notices: Vec<(String, panjere_api::Text)> = self.agency_news(r, answer).await.into_iter().map(|n| (random_id(), n)).collect();
+        let notices: Vec<(String, panjere_api::Text)> = agency_news(answer).into_iter().map(|n| (random_id(), n)).collect();
         match self.store.add_status_with_notices(r, window, source, &random_id(), &notices, now).await {
             Ok(added) => new || added,
             Err(e) => {
@@ -226,36 +226,6 @@ impl Requests {
                 false
             }
         }
-    }
-
-    /// What an agency says with a new status (in its callback or its
-    /// status answer) for the citizen's inbox: its message (what it needs,
-    /// why it refused) and the reference of a document it issued, less
-    /// what the citizen has already been told.
-    async fn agency_news(&self, r: &RequestRow, answer: &Value) -> Vec<panjere_api::Text> {
-        let text = |v: &Value| -> Option<panjere_api::Text> {
-            let t: panjere_api::Text = serde_json::from_value(v.clone()).ok()?;
-            (!t.fa.trim().is_empty() && !t.en.trim().is_empty() && t.fa.len() <= 2000 && t.en.len() <= 2000).then_some(t)
-        };
-        let message = ["message", "notice"].iter().find_map(|k| answer.get(*k).and_then(text));
-        let document = answer
-            .get("document")
-            .and_then(Value::as_str)
-            .filter(|d| !d.is_empty() && d.len() <= 64 && d.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'/'));
-        let document = document.map(|d| panjere_api::Text {
-            fa: format!("سند این درخواست به شماره {d} صادر شد."),
-            en: format!("The document for this request has been issued, number {d}."),
-        });
-        if message.is_none() && document.is_none() {
-            return Vec::new();
-        }
-        // An agency repeats its document's reference with later statuses:
-        // the citizen is told once.
-        let said: Vec<panjere_api::Text> = match self.store.notices(&r.id).await {
-            Ok(n) => n.into_iter().map(|(_, t)| t.0).collect(),
-            Err(_) => Vec::new(),
-        };
-        message.into_iter().chain(document).filter(|n| !said.contains(n)).collect()
     }
 
     /// Sends the citizen's answer to the agency's request for more
@@ -340,6 +310,28 @@ pub fn spawn_worker(requests: Arc<Requests>, owner: String, mut stop: tokio::syn
             }
         }
     })
+}
+
+/// What an agency says with a status (in its callback or its status
+/// answer) for the citizen's inbox: its message (what it needs, why it
+/// refused) and the reference of a document it issued. The store records
+/// it only with a new status, and only what the citizen has not been told
+/// ([`RequestStore::add_status_with_notices`]).
+fn agency_news(answer: &Value) -> Vec<panjere_api::Text> {
+    let text = |v: &Value| -> Option<panjere_api::Text> {
+        let t: panjere_api::Text = serde_json::from_value(v.clone()).ok()?;
+        (!t.fa.trim().is_empty() && !t.en.trim().is_empty() && t.fa.len() <= 2000 && t.en.len() <= 2000).then_some(t)
+    };
+    let message = ["message", "notice"].iter().find_map(|k| answer.get(*k).and_then(text));
+    let document = answer
+        .get("document")
+        .and_then(Value::as_str)
+        .filter(|d| !d.is_empty() && d.len() <= 64 && d.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'/'));
+    let document = document.map(|d| panjere_api::Text {
+        fa: format!("سند این درخواست به شماره {d} صادر شد."),
+        en: format!("The document for this request has been issued, number {d}."),
+    });
+    message.into_iter().chain(document).collect()
 }
 
 #[cfg(test)]

@@ -202,7 +202,10 @@ pub trait RequestStore: Send + Sync + 'static {
     /// Records a status as `add_status` does and, when it is new, what the
     /// agency said with it (`(id, notice)`), in the same transaction: the
     /// citizen never sees a request for more information without its
-    /// question, nor a refusal without its reason.
+    /// question, nor a refusal without its reason. A notice the request
+    /// already has (an agency repeats its document's reference with later
+    /// statuses) is not said again: decided under the request's lock, so
+    /// two instances recording two statuses at once cannot both say it.
     async fn add_status_with_notices(
         &self,
         r: &RequestRow,
@@ -380,8 +383,22 @@ macro_rules! request_store {
                         .execute(&mut *tx)
                         .await?;
                     if let How::Said(notices) = how {
-                        for (id, notice) in notices {
-                            Self::insert_notice(&mut *tx, r, notice, id, now).await?;
+                        if !notices.is_empty() {
+                            let mut told: Vec<Text> = sqlx::query_scalar::<_, Json<Text>>(
+                                "SELECT notice FROM notification WHERE request_id = $1 AND status = 'notice' AND notice IS NOT NULL",
+                            )
+                            .bind(&r.id)
+                            .fetch_all(&mut *tx)
+                            .await?
+                            .into_iter()
+                            .map(|t| t.0)
+                            .collect();
+                            for (id, notice) in notices {
+                                if !told.contains(notice) {
+                                    Self::insert_notice(&mut *tx, r, notice, id, now).await?;
+                                    told.push(notice.clone());
+                                }
+                            }
                         }
                     }
                 }

@@ -171,9 +171,16 @@ async fn a_status_and_what_the_agency_said_with_it_are_recorded_together_or_not_
     assert_eq!(notices, std::slice::from_ref(&question));
     // The same status again (a poll after the callback) is not new, and
     // what came with it is not said twice.
-    let again = vec![("q-2".to_owned(), question)];
+    let again = vec![("q-2".to_owned(), question.clone())];
     assert!(!store.add_status_with_notices(&r, "more_info", "poll", "s-q2", &again, now + 3).await.unwrap());
     assert_eq!(store.notices(&r.id).await.unwrap().len(), 1);
+    // A new status with what was said before and something new: only the
+    // new is said, once even if the agency repeats it in one answer.
+    let document = panjere_api::Text { fa: "سند شماره ۱۲ صادر شد.".into(), en: "Document 12 was issued.".into() };
+    let with_new = vec![("q-3".to_owned(), question.clone()), ("d-1".to_owned(), document.clone()), ("d-2".to_owned(), document.clone())];
+    assert!(store.add_status_with_notices(&r, "answered", "poll", "s-a", &with_new, now + 4).await.unwrap());
+    let notices: Vec<panjere_api::Text> = store.notices(&r.id).await.unwrap().into_iter().map(|(_, t)| t.0).collect();
+    assert_eq!(notices, [question, document]);
 }
 
 #[tokio::test]
