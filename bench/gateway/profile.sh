@@ -4,8 +4,10 @@
 # instrumentation on only for those. Instruction counts are stable on a
 # shared machine where times are not.
 #
-#   bench/gateway/profile.sh [lookup|inquiry]   # default lookup
+#   bench/gateway/profile.sh [lookup|inquiry|floor]   # default lookup
 #
+# `floor` profiles `bare_proxy` (one thread) on the same call instead, for
+# the gateway's instructions against the least its HTTP stack costs.
 # Prints the instructions per request (the whole process, the background
 # probes of the agencies included) and the functions with the most, and
 # leaves the profile for callgrind_annotate (its path is printed).
@@ -24,20 +26,30 @@ trap cleanup EXIT
 command -v valgrind >/dev/null || { echo "==> installing valgrind (apt-get)"; apt-get install -y valgrind >/dev/null; }
 
 echo "==> building the server and the simulated agencies (release)"
-cargo build --release -q -p panjere-server -p panjere-agencies --bin panjere --bin panjere-agencies --example fixed_rate
+cargo build --release -q -p panjere-server -p panjere-agencies --bin panjere --bin panjere-agencies --example fixed_rate --example bare_proxy
 start_agencies
-echo "==> starting Panjere under callgrind (one worker)"
-PANJERE_WORKERS=1 start_server valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$WORK/callgrind.out"
+CALLGRIND=(valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$WORK/callgrind.out")
+if [ "$TARGET" = floor ]; then
+    echo "==> starting bare_proxy under callgrind (one thread)"
+    "${CALLGRIND[@]}" ./target/release/examples/bare_proxy 127.0.0.1:$SERVER_PORT 127.0.0.1:$POST_PORT "Bearer dev-post-key" 1 > "$WORK/floor.log" 2>&1 &
+    SERVER_PID=$!
+    PIDS+=($SERVER_PID)
+    for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$SERVER_PORT/v1/postal-codes/1314567891" && break; sleep 0.2; done
+else
+    echo "==> starting Panjere under callgrind (one worker)"
+    PANJERE_WORKERS=1 start_server "${CALLGRIND[@]}"
+fi
 URL="http://127.0.0.1:$SERVER_PORT$LOOKUP_PATH"
 ARGS=()
 case $TARGET in
     lookup) ;;
+    floor) URL="http://127.0.0.1:$SERVER_PORT/v1/postal-codes/1314567891" ;;
     inquiry)
         sign_in
         URL="http://127.0.0.1:$SERVER_PORT$INQUIRY_PATH"
         ARGS=(-m POST -H "Content-Type: application/json" -d "$INQUIRY_BODY" -H "Sec-Fetch-Site: same-origin" -H "Cookie: $COOKIE")
         ;;
-    *) echo "usage: bench/gateway/profile.sh [lookup|inquiry]" >&2; exit 2 ;;
+    *) echo "usage: bench/gateway/profile.sh [lookup|inquiry|floor]" >&2; exit 2 ;;
 esac
 # Warm up (connections, caches, prepared statements) at the measured rate
 # and for as long, then measure. Each of the pool's 8 connections still
@@ -70,7 +82,7 @@ echo
 echo "$TARGET: $(awk -v t="$total" -v n="$sent" 'BEGIN { printf "%d", t / n }') instructions per request ($total over $sent requests)"
 awk -v t="$total" -v p="${prober:-0}" -v s="${prepare:-0}" -v n="$sent" \
     'BEGIN { printf "    %d of them the prober, %d preparing statements: %d per request without either\n", p / n, s / n, (t - p - s) / n }'
-echo "    $(( ${own:-0} / sent )) of them in the request's own task (hyper, axum, the handler)"
+[ -z "$own" ] || echo "    $(( own / sent )) of them in the request's own task (hyper, axum, the handler)"
 echo "functions with the most, inclusive (per request):"
 # (Recursive functions, named with a ' suffix, are counted once per level
 # by callgrind: left out. The agencies' background probes are the prober.
