@@ -10,7 +10,14 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(
 
 /// Percent-encodes one path segment or query value.
 pub fn encode(s: &str) -> String {
-    utf8_percent_encode(s, COMPONENT).collect()
+    let mut out = String::with_capacity(s.len());
+    encode_into(&mut out, s);
+    out
+}
+
+/// [`encode`], appended to `out`.
+pub fn encode_into(out: &mut String, s: &str) {
+    out.extend(utf8_percent_encode(s, COMPONENT));
 }
 
 /// `%XX` sequences decoded as UTF-8 (invalid sequences replaced); a `%`
@@ -29,6 +36,9 @@ mod tests {
         assert_eq!(encode("tax-clearance_1.2~"), "tax-clearance_1.2~");
         assert_eq!(encode("a/b?c=d#e@f"), "a%2Fb%3Fc%3Dd%23e%40f");
         assert_eq!(encode("سند"), "%D8%B3%D9%86%D8%AF");
+        let mut path = String::from("/v1/");
+        super::encode_into(&mut path, "a b");
+        assert_eq!(path, "/v1/a%20b");
     }
 
     #[test]

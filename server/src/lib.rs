@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod catalog;
 pub mod clock;
+pub mod compress;
 pub mod config;
 pub mod csrf;
 pub mod db;
@@ -30,6 +31,12 @@ pub mod web;
 use axum::Router;
 
 pub use startup::{build_state, spawn_background, StartupError};
+
+/// A map on the request path keyed by what the window itself loaded
+/// (operation, agency and service ids; connection pools' ids): hashed with
+/// foldhash, several times cheaper per lookup than the standard SipHash,
+/// and still seeded per map.
+pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 pub use state::AppState;
 
 /// The whole application: API and static client, with request ids,

@@ -19,6 +19,11 @@ pub trait Dialect {
     const SEQ: &'static str;
     /// The engine's name, for logs and `/api/health`.
     const NAME: &'static str;
+    /// Whether a statement built with many parameters numbers them (`$N`).
+    /// SQLite's are anonymous (`?`): for a numbered one sqlx asks SQLite its
+    /// name, a scan of the statement's parameters, so binding an 8,000-
+    /// parameter INSERT by number took time quadratic in its length.
+    const NUMBERED: bool;
 }
 
 impl Dialect for Sqlite {
@@ -27,6 +32,7 @@ impl Dialect for Sqlite {
     const SKIP_LOCKED: &'static str = "";
     const SEQ: &'static str = "rowid";
     const NAME: &'static str = "sqlite";
+    const NUMBERED: bool = false;
 }
 
 impl Dialect for Postgres {
@@ -35,4 +41,5 @@ impl Dialect for Postgres {
     const SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
     const SEQ: &'static str = "seq";
     const NAME: &'static str = "postgres";
+    const NUMBERED: bool = true;
 }

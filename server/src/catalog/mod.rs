@@ -11,6 +11,7 @@ use panjere_api::normalize::normalize;
 use panjere_api::search::SearchIndex;
 use panjere_api::stats::{ServiceFacts, Shares, TargetId};
 use panjere_api::{Agency, AgencyDetail, Categories, Category, LifeEvent, SearchIndexData, Service, ServiceFilter, ServiceSummary};
+use serde_json::value::RawValue;
 
 pub use source::{CatalogErrors, TargetRec};
 
@@ -25,8 +26,13 @@ pub struct Catalog {
     events: Vec<LifeEvent>,
     /// Sorted by popularity (most used first), then id.
     services: Vec<Service>,
-    agency_index: HashMap<String, usize>,
-    service_index: HashMap<String, usize>,
+    agency_index: crate::FastMap<String, usize>,
+    /// Each agency's name as JSON (same order as `agencies`), written once:
+    /// every answer the gateway passes on carries it.
+    agency_names_json: Vec<Box<RawValue>>,
+    /// [`Text::default`] as JSON: the name of an agency not in the catalog.
+    unnamed_json: Box<RawValue>,
+    service_index: crate::FastMap<String, usize>,
     search_data: SearchIndexData,
     search: SearchIndex,
     /// The law's targets, in [`TargetId::ALL`] order.
@@ -40,6 +46,10 @@ pub struct Catalog {
     /// `GET /api/catalog/offline`'s answer and its entity tag, made on first
     /// use (once the forms are in).
     offline: std::sync::OnceLock<OfflineDocument>,
+}
+
+fn name_json(name: &panjere_api::Text) -> Box<RawValue> {
+    serde_json::value::to_raw_value(name).expect("two strings always serialize")
 }
 
 /// `GET /api/catalog/offline`'s answer, made once.
@@ -240,6 +250,8 @@ impl Catalog {
         let search = SearchIndex::new(&search_data);
         Catalog {
             agency_index: agencies.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect(),
+            agency_names_json: agencies.iter().map(|a| name_json(&a.name)).collect(),
+            unnamed_json: name_json(&panjere_api::Text::default()),
             service_index: services.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect(),
             agencies,
             categories,
@@ -293,6 +305,12 @@ impl Catalog {
     /// An agency's name, without copying anything else.
     pub fn agency_name(&self, id: &str) -> Option<&panjere_api::Text> {
         self.agency_record(id).map(|a| &a.name)
+    }
+
+    /// An agency's name as JSON, written when the catalog was loaded (an
+    /// agency not in the catalog has empty names).
+    pub fn agency_name_json(&self, id: &str) -> &RawValue {
+        self.agency_index.get(id).map_or(&self.unnamed_json, |&i| &self.agency_names_json[i])
     }
 
     pub fn has_agency(&self, id: &str) -> bool {

@@ -12,7 +12,6 @@
 //! agencies are reached over rustls with the Mozilla root store.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -53,7 +52,7 @@ struct Idle {
 
 thread_local! {
     /// Idle connections of this thread, by client id.
-    static POOLS: RefCell<HashMap<u64, Vec<Idle>>> = RefCell::new(HashMap::new());
+    static POOLS: RefCell<crate::FastMap<u64, Vec<Idle>>> = RefCell::new(crate::FastMap::default());
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);

@@ -522,7 +522,7 @@ mod tests {
     }
 
     fn gateway(key: &str) -> Gateway {
-        let registry = Registry { agencies: BTreeMap::new(), operations: std::collections::HashMap::new() };
+        let registry = Registry { agencies: BTreeMap::new(), operations: crate::FastMap::default() };
         let names = |_: &str| Text::default();
         Gateway::new(registry, Arc::new(NoAudit), &Secret::new(key), &names, Arc::new(crate::clock::SystemClock)).unwrap()
     }

@@ -2,7 +2,7 @@
 //! `config/agencies.toml` and the environment) and their operations (from
 //! `data/operations.toml`), and the only way a request to an agency is built.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -117,12 +117,12 @@ pub enum BuildError {
 #[derive(Debug, Clone)]
 pub struct Registry {
     pub agencies: BTreeMap<String, AgencyConfig>,
-    pub operations: HashMap<String, Operation>,
+    pub operations: crate::FastMap<String, Operation>,
 }
 
 /// RFC 3986 unreserved characters pass; everything else is %-encoded, so a
 /// value can never add a path segment, a query or a host.
-pub use panjere_api::url::encode;
+pub use panjere_api::url::{encode, encode_into};
 
 impl Registry {
     /// The configured agencies and the operations file; every operation must
@@ -130,7 +130,7 @@ impl Registry {
     pub fn new(agencies: BTreeMap<String, AgencyConfig>, operations_file: &Path) -> Result<Registry, String> {
         let text = std::fs::read_to_string(operations_file).map_err(|e| format!("cannot read {}: {e}", operations_file.display()))?;
         let ops: OperationsFile = toml::from_str(&text).map_err(|e| format!("{}: {e}", operations_file.display()))?;
-        let mut operations = HashMap::new();
+        let mut operations = crate::FastMap::default();
         for op in ops.operation {
             if !agencies.contains_key(&op.agency) {
                 return Err(format!("operation {}: agency {} is not configured (config/agencies.toml)", op.id, op.agency));
@@ -183,7 +183,7 @@ impl Registry {
             let name = &after[..close];
             match value(name) {
                 Some(v) => {
-                    path.push_str(&encode(v));
+                    encode_into(&mut path, v);
                     in_path.push(name);
                 }
                 None => path.push_str(&template[open..open + close + 2]),

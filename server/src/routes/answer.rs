@@ -3,7 +3,9 @@
 //! by the gateway to be one JSON value, never parsed into a tree and
 //! written out again).
 
-use panjere_api::Text;
+use axum::http::header::CONTENT_TYPE;
+use axum::http::HeaderValue;
+use axum::response::{IntoResponse, Response};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 use serde_json::value::RawValue;
 
@@ -13,7 +15,8 @@ use serde_json::value::RawValue;
 pub struct Passed<'a> {
     pub asked: Asked<'a>,
     pub agency: &'a str,
-    pub agency_name: &'a Text,
+    /// The agency's name as JSON ([`crate::catalog::Catalog::agency_name_json`]).
+    pub agency_name: &'a RawValue,
     /// RFC 3339.
     pub answered_at: String,
     pub result: &'a RawValue,
@@ -23,6 +26,16 @@ pub struct Passed<'a> {
 pub enum Asked<'a> {
     Operation(&'a str),
     Service(&'a str),
+}
+
+impl IntoResponse for Passed<'_> {
+    /// The answer as JSON, written once into a buffer of its size (the
+    /// agency's answer is most of it).
+    fn into_response(self) -> Response {
+        let mut body = Vec::with_capacity(self.result.get().len() + self.agency_name.get().len() + 160);
+        serde_json::to_writer(&mut body, &self).expect("strings and checked JSON values always serialize into memory");
+        ([(CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response()
+    }
 }
 
 impl Serialize for Passed<'_> {
@@ -44,28 +57,26 @@ impl Serialize for Passed<'_> {
 mod tests {
     use super::*;
     use panjere_api::requests::InquiryAnswer;
-    use panjere_api::LookupAnswer;
+    use panjere_api::{LookupAnswer, Text};
 
-    fn written(asked: Asked<'_>) -> String {
-        let name = Text { fa: "اداره پست".into(), en: "Post".into() };
+    /// The answer's body as the route sends it.
+    async fn written(asked: Asked<'_>) -> String {
+        let name = serde_json::value::to_raw_value(&Text { fa: "اداره پست".into(), en: "Post".into() }).unwrap();
         let raw = RawValue::from_string(r#"{"province":"تهران","n":[1,2]}"#.to_owned()).unwrap();
-        serde_json::to_string(&Passed {
-            asked,
-            agency: "post",
-            agency_name: &name,
-            answered_at: "2026-12-06T10:00:00Z".into(),
-            result: &raw,
-        })
-        .unwrap()
+        let res =
+            Passed { asked, agency: "post", agency_name: &name, answered_at: "2026-12-06T10:00:00Z".into(), result: &raw }.into_response();
+        assert_eq!(res.status(), axum::http::StatusCode::OK);
+        assert_eq!(res.headers()[CONTENT_TYPE], "application/json");
+        String::from_utf8(axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap()
     }
 
     /// What is written is the documented answer, field for field, and the
     /// agency's answer is passed on byte for byte.
-    #[test]
-    fn the_written_answers_are_the_documented_ones() {
+    #[tokio::test]
+    async fn the_written_answers_are_the_documented_ones() {
         let name = Text { fa: "اداره پست".into(), en: "Post".into() };
         let result = serde_json::json!({"province": "تهران", "n": [1, 2]});
-        let inquiry = written(Asked::Service("postal-code-address"));
+        let inquiry = written(Asked::Service("postal-code-address")).await;
         let read: InquiryAnswer = serde_json::from_str(&inquiry).unwrap();
         let expected = InquiryAnswer {
             service: "postal-code-address".into(),
@@ -75,7 +86,7 @@ mod tests {
             result: result.clone(),
         };
         assert_eq!(serde_json::to_value(read).unwrap(), serde_json::to_value(expected).unwrap());
-        let lookup = written(Asked::Operation("post.address"));
+        let lookup = written(Asked::Operation("post.address")).await;
         let read: LookupAnswer = serde_json::from_str(&lookup).unwrap();
         let expected = LookupAnswer {
             operation: "post.address".into(),

@@ -3,7 +3,6 @@
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use panjere_api::forms::check_form;
 use panjere_api::requests::{InquiryAnswer, InquiryRequest};
 use panjere_api::{ErrorBody, ServiceKind};
@@ -53,12 +52,12 @@ async fn inquiry(
         requested_by: None,
     };
     let (_, result) = state.gateway().call_raw(op, &params, &ctx).await?;
-    Ok(Json(Passed {
+    Ok(Passed {
         asked: Asked::Service(&id),
         agency: &service.agency,
-        agency_name: &service.agency_name,
+        agency_name: state.catalog().agency_name_json(&service.agency),
         answered_at: rfc3339(state.clock().now()),
         result: &result,
-    })
+    }
     .into_response())
 }

@@ -4,7 +4,7 @@
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use panjere_api::{ErrorBody, LookupAnswer, Text};
+use panjere_api::{ErrorBody, LookupAnswer};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -46,13 +46,12 @@ async fn lookup(
         .ok_or_else(|| GatewayError::Build(BuildError::UnknownOperation(operation.clone())))?;
     let ctx = CallContext { request_id: current_request_id().unwrap_or_default(), citizen: None, requested_by: None };
     let (agency, result) = g.call_raw(&operation, &params, &ctx).await?;
-    let unnamed = Text::default();
-    let answer = Passed {
+    Ok(Passed {
         asked: Asked::Operation(&operation),
         agency: &agency,
-        agency_name: state.catalog().agency_name(&agency).unwrap_or(&unnamed),
+        agency_name: state.catalog().agency_name_json(&agency),
         answered_at: rfc3339(state.clock().now()),
         result: &result,
-    };
-    Ok(axum::Json(answer).into_response())
+    }
+    .into_response())
 }

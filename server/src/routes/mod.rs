@@ -69,6 +69,7 @@ pub fn api(sessions: SessionManagerLayer<DynStore>) -> (Router<AppState>, utoipa
         .merge(lookup::router())
         .merge(callbacks::router())
         .merge(payments::public_router())
+        .layer(compression())
         .merge(
             auth::router()
                 .merge(me::router())
@@ -77,12 +78,18 @@ pub fn api(sessions: SessionManagerLayer<DynStore>) -> (Router<AppState>, utoipa
                 .merge(requests::router())
                 .merge(offers::router())
                 .merge(payments::router())
-                // Nothing about a citizen is kept by a browser or proxy cache.
-                .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
-                    axum::http::header::CACHE_CONTROL,
-                    axum::http::HeaderValue::from_static("no-store"),
-                ))
-                .layer(sessions),
+                // One layer, not three: a router wraps each route in every
+                // layer added to it, each cloned and boxed per request.
+                .layer(
+                    tower::ServiceBuilder::new()
+                        .layer(compression())
+                        .layer(sessions)
+                        // Nothing about a citizen is kept by a browser or proxy cache.
+                        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+                            axum::http::header::CACHE_CONTROL,
+                            axum::http::HeaderValue::from_static("no-store"),
+                        )),
+                ),
         )
         .split_for_parts();
     common_responses(&mut doc);
@@ -138,11 +145,16 @@ fn common_responses(doc: &mut utoipa::openapi::OpenApi) {
 pub fn router(sessions: SessionManagerLayer<DynStore>) -> Router<AppState> {
     let (routes, doc) = api(sessions);
     routes
-        .route("/api/openapi.json", get(move || async move { Json(doc.clone()) }))
+        .route("/api/openapi.json", get(move || async move { Json(doc.clone()) }).layer(compression()))
         .route("/api/{*rest}", get(no_route).post(no_route).put(no_route).delete(no_route))
         .method_not_allowed_fallback(not_allowed)
-        // JSON compresses well (the search index ~8×): brotli or gzip as accepted.
-        .layer(tower_http::compression::CompressionLayer::new().br(true).gzip(true))
+}
+
+/// JSON compresses well (the search index ~8×): brotli or gzip as accepted,
+/// and nothing done for a client that accepts neither. Added to each group
+/// of routes with that group's other layers.
+fn compression() -> crate::compress::AsAcceptedLayer<tower_http::compression::DefaultPredicate> {
+    crate::compress::AsAcceptedLayer::new(tower_http::compression::CompressionLayer::new().br(true).gzip(true))
 }
 
 /// 405 in the documented error body (axum adds the `Allow` header).

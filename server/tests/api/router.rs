@@ -326,6 +326,18 @@ async fn api_answers_are_compressed_when_accepted() {
     assert!(br.body.len() * 4 < plain.body.len(), "{} vs {}", br.body.len(), plain.body.len());
     let req = Request::get("/api/catalog/search-index").header(header::ACCEPT_ENCODING, "gzip").body(Body::empty()).unwrap();
     assert_eq!(send(&app, req).await.header("content-encoding"), "gzip");
+    // Asked without Accept-Encoding, the answer still says it varies by it.
+    assert_eq!(plain.header("vary"), "accept-encoding");
+    // The document, and the routes behind the session (their answers never
+    // cached) are compressed as accepted too.
+    let req = Request::get("/api/openapi.json").header(header::ACCEPT_ENCODING, "br").body(Body::empty()).unwrap();
+    assert_eq!(send(&app, req).await.header("content-encoding"), "br");
+    let req = Request::get("/api/me").header(header::ACCEPT_ENCODING, "gzip").body(Body::empty()).unwrap();
+    let me = send(&app, req).await;
+    assert_eq!((me.status, me.header("content-encoding"), me.header("cache-control")), (StatusCode::UNAUTHORIZED, "gzip", "no-store"));
+    let me = get(&app, "/api/me").await;
+    assert_eq!((me.headers.get("content-encoding"), me.header("cache-control")), (None, "no-store"));
+    assert_eq!(me.json()["error"]["code"], "not_signed_in");
 }
 
 #[tokio::test]
