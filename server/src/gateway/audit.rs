@@ -163,29 +163,24 @@ fn insert_text(rows: usize, numbered: bool) -> &'static str {
     let texts = TEXTS[usize::from(numbered)].get_or_init(|| {
         (0..=ROWS_PER_STATEMENT.ilog2())
             .map(|power| {
-                let mut sql = String::from(
-                    "INSERT INTO audit_log (at, request_id, agency, operation, citizen, requested_by, outcome, latency_ms) VALUES ",
-                );
-                for row in 0..1usize << power {
-                    let first = row * COLUMNS + 1;
-                    let values: Vec<String> =
-                        (first..first + COLUMNS).map(|n| if numbered { format!("${n}") } else { "?".to_owned() }).collect();
-                    if row > 0 {
-                        sql.push_str(", ");
-                    }
-                    sql.push('(');
-                    sql.push_str(&values.join(", "));
-                    sql.push(')');
-                }
-                sql
+                let rows: Vec<String> = (0..1usize << power)
+                    .map(|row| {
+                        let first = row * COLUMNS + 1;
+                        let values: Vec<String> =
+                            (first..first + COLUMNS).map(|n| if numbered { format!("${n}") } else { "?".to_owned() }).collect();
+                        format!("({})", values.join(", "))
+                    })
+                    .collect();
+                format!("INSERT INTO audit_log ({}) VALUES {}", COLUMN_NAMES.join(", "), rows.join(", "))
             })
             .collect()
     });
     &texts[rows.ilog2() as usize]
 }
 
-/// Columns of an audit row.
-const COLUMNS: usize = 8;
+/// The audit log's columns, in the order an [`AuditRow`] is bound.
+const COLUMN_NAMES: [&str; 8] = ["at", "request_id", "agency", "operation", "citizen", "requested_by", "outcome", "latency_ms"];
+const COLUMNS: usize = COLUMN_NAMES.len();
 
 macro_rules! write_in {
     ($($db:ty),*) => {
